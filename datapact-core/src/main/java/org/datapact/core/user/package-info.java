@@ -1,0 +1,2 @@
+/** Users of the platform, the data subjects. */
+package org.datapact.core.user;

@@ -1,0 +1,36 @@
+package org.datapact.core.world;
+
+import java.util.List;
+import org.datapact.core.DataPactException;
+import org.datapact.core.party.ClientCredential;
+import org.datapact.core.party.Party;
+import org.datapact.core.user.User;
+
+/**
+ * Where the generator writes a world. The store implements it with bulk inserts; tests implement
+ * it in memory. The generator calls the methods in this order: parties, clients, console
+ * accounts, then users, friendships, threads and messages in ascending id order, each in
+ * batches. Implementations MUST consume a batch before returning: the generator may reuse it.
+ */
+public interface WorldSink {
+  /** The platform's partners and internal units. */
+  void parties(List<Party> parties) throws DataPactException;
+
+  /** OAuth2 clients of the parties, secrets already hashed. */
+  void clients(List<ClientCredential> clients) throws DataPactException;
+
+  /** Operators, regulators and partner staff. */
+  void consoleAccounts(List<ConsoleAccount> accounts) throws DataPactException;
+
+  /** A batch of users, ascending ids. */
+  void users(List<User> batch) throws DataPactException;
+
+  /** A batch of directed friendship rows, ascending by user then friend. */
+  void friendships(FriendshipBatch batch) throws DataPactException;
+
+  /** A batch of inbox threads with their participants, ascending ids. */
+  void threads(List<InboxThread> batch) throws DataPactException;
+
+  /** A batch of messages, ascending ids. */
+  void messages(List<Message> batch) throws DataPactException;
+}

@@ -1,0 +1,87 @@
+package org.datapact.core.world;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.datapact.core.party.ClientCredential;
+import org.datapact.core.party.Party;
+import org.datapact.core.user.User;
+
+/** Keeps the small parts of a world and a SHA-256 digest of everything else. */
+final class CollectingSink implements WorldSink {
+  final List<Party> parties = new ArrayList<>();
+  final List<ClientCredential> clients = new ArrayList<>();
+  final List<ConsoleAccount> accounts = new ArrayList<>();
+  final Map<Long, User> users = new HashMap<>();
+  final Map<Long, Integer> degree = new HashMap<>();
+  final List<InboxThread> threads = new ArrayList<>();
+  final List<Message> messages = new ArrayList<>();
+  long friendshipRows;
+  private final MessageDigest sha;
+
+  CollectingSink() throws Exception {
+    sha = MessageDigest.getInstance("SHA-256");
+  }
+
+  private void feed(Object... parts) {
+    for (Object p : parts) {
+      sha.update(String.valueOf(p).getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+    }
+  }
+
+  String digest() {
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  @Override
+  public void parties(List<Party> p) {
+    parties.addAll(p);
+    p.forEach(x -> feed(x));
+  }
+
+  @Override
+  public void clients(List<ClientCredential> c) {
+    clients.addAll(c);
+    c.forEach(x -> feed(x.clientId(), x.party())); // hashes are salted at random
+  }
+
+  @Override
+  public void consoleAccounts(List<ConsoleAccount> a) {
+    accounts.addAll(a);
+    a.forEach(x -> feed(x));
+  }
+
+  @Override
+  public void users(List<User> batch) {
+    for (User u : batch) {
+      users.put(u.id().value(), u);
+      feed(u);
+    }
+  }
+
+  @Override
+  public void friendships(FriendshipBatch batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      friendshipRows++;
+      degree.merge(batch.user(i), 1, Integer::sum);
+      feed(batch.user(i), batch.friend(i));
+    }
+  }
+
+  @Override
+  public void threads(List<InboxThread> batch) {
+    threads.addAll(batch);
+    batch.forEach(t -> feed(t.id(), t.subject(), t.viaParty(), t.createdAt(), java.util.Arrays.toString(t.participants())));
+  }
+
+  @Override
+  public void messages(List<Message> batch) {
+    messages.addAll(batch);
+    batch.forEach(x -> feed(x));
+  }
+}
