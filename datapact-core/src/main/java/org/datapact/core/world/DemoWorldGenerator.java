@@ -127,7 +127,8 @@ public final class DemoWorldGenerator {
    * @throws DataPactException if the sink fails
    */
   public Cast generate(WorldSpec spec, WorldSink sink, ProgressListener progress) throws DataPactException {
-    List<Cast.Client> clients = clients(spec.seed());
+    Cast cast = cast(spec);
+    List<Cast.Client> clients = cast.clients();
     sink.parties(PARTIES);
     List<ClientCredential> hashed = new ArrayList<>();
     clients.parallelStream()
@@ -138,11 +139,24 @@ public final class DemoWorldGenerator {
         .map(s -> new ConsoleAccount(s.handle(), s.displayName(), s.role(), s.party()))
         .toList());
 
-    List<Cast.User> castUsers = users(spec, sink, progress);
+    users(spec, sink, progress);
     Graph graph = Graph.preferentialAttachment(spec.users(), EDGES_PER_USER, Seeds.stream(spec.seed(), "friends"));
     friendships(graph, sink, progress);
     inbox(spec, graph, sink, progress);
-    return new Cast(spec.seed(), spec.users(), VERSION, castUsers, CAST_STAFF, clients);
+    return cast;
+  }
+
+  /**
+   * The cast of the world {@code spec} without generating the world: what {@link #generate}
+   * returns for the same spec.
+   */
+  public Cast cast(WorldSpec spec) {
+    List<Cast.User> users = new ArrayList<>();
+    for (int i = 0; i < CAST_USERS.size(); i++) {
+      CastSpec c = CAST_USERS.get(i);
+      users.add(new Cast.User(c.handle(), i + 1, c.displayName(), c.country(), c.demonstrates()));
+    }
+    return new Cast(spec.seed(), spec.users(), VERSION, users, CAST_STAFF, clients(spec.seed()));
   }
 
   private static List<Cast.Client> clients(long seed) {
@@ -170,18 +184,16 @@ public final class DemoWorldGenerator {
     }
   }
 
-  private static List<Cast.User> users(WorldSpec spec, WorldSink sink, ProgressListener progress)
+  private static void users(WorldSpec spec, WorldSink sink, ProgressListener progress)
       throws DataPactException {
     SplittableRandom rng = Seeds.stream(spec.seed(), "users");
     int totalWeight = Arrays.stream(COUNTRY_WEIGHTS).sum();
-    List<Cast.User> cast = new ArrayList<>();
     List<User> batch = new ArrayList<>(BATCH);
     for (long id = 1; id <= spec.users(); id++) {
       User u;
       if (id <= CAST_USERS.size()) {
         CastSpec c = CAST_USERS.get((int) id - 1);
         u = new User(UserId.of(id), c.handle(), c.displayName(), CountryCode.of(c.country()));
-        cast.add(new Cast.User(c.handle(), id, c.displayName(), c.country(), c.demonstrates()));
       } else {
         String first = FIRST[rng.nextInt(FIRST.length)];
         String last = LAST[rng.nextInt(LAST.length)];
@@ -200,7 +212,6 @@ public final class DemoWorldGenerator {
       sink.users(batch);
     }
     progress.progress("users", spec.users(), spec.users());
-    return cast;
   }
 
   private static String pickCountry(SplittableRandom rng, int totalWeight) {

@@ -1,0 +1,178 @@
+package org.datapact.store.world;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.core.party.ClientCredential;
+import org.datapact.core.party.Party;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.user.User;
+import org.datapact.core.world.ConsoleAccount;
+import org.datapact.core.world.FriendshipBatch;
+import org.datapact.core.world.InboxThread;
+import org.datapact.core.world.Message;
+import org.datapact.core.world.WorldSink;
+import org.datapact.store.Database;
+
+/**
+ * Writes a generated world into the store with JDBC batch inserts on one connection, one
+ * transaction per batch. The world only counts as present once {@link WorldStore#markComplete}
+ * has written its {@code world_meta} row, so an interrupted load is cleared and redone on the
+ * next start rather than half-used.
+ *
+ * <p>Not thread-safe: one generator writes through one writer. Close it to release the
+ * connection.
+ */
+public final class WorldWriter implements WorldSink, AutoCloseable {
+  private final Connection connection;
+
+  WorldWriter(Database db) throws DataPactException {
+    try {
+      connection = db.dataSource().getConnection();
+      connection.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  private static DataPactException failure(SQLException e) {
+    return new DataPactException(ErrorKind.UNAVAILABLE, "cannot write the world: " + Database.rootMessage(e), e);
+  }
+
+  @FunctionalInterface
+  private interface Binder<T> {
+    void bind(PreparedStatement ps, T row) throws SQLException;
+  }
+
+  private <T> void insert(String sql, List<T> rows, Binder<T> binder) throws DataPactException {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (T row : rows) {
+        binder.bind(ps, row);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+      connection.commit();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  private static void setParty(PreparedStatement ps, int index, PartyId party) throws SQLException {
+    if (party == null) {
+      ps.setNull(index, Types.VARCHAR);
+    } else {
+      ps.setString(index, party.value());
+    }
+  }
+
+  static OffsetDateTime utc(java.time.Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
+  }
+
+  @Override
+  public void parties(List<Party> parties) throws DataPactException {
+    insert("INSERT INTO party (id, kind, display_name, description) VALUES (?, ?, ?, ?)", parties, (ps, p) -> {
+      ps.setString(1, p.id().value());
+      ps.setString(2, p.kind().wireName());
+      ps.setString(3, p.displayName());
+      ps.setString(4, p.description());
+    });
+  }
+
+  @Override
+  public void clients(List<ClientCredential> clients) throws DataPactException {
+    insert("INSERT INTO client_credential (client_id, party_id, secret_hash) VALUES (?, ?, ?)", clients, (ps, c) -> {
+      ps.setString(1, c.clientId());
+      ps.setString(2, c.party().value());
+      ps.setString(3, c.secretHash().encoded());
+    });
+  }
+
+  @Override
+  public void consoleAccounts(List<ConsoleAccount> accounts) throws DataPactException {
+    insert("INSERT INTO console_account (handle, display_name, role, party_id) VALUES (?, ?, ?, ?)", accounts,
+        (ps, a) -> {
+          ps.setString(1, a.handle());
+          ps.setString(2, a.displayName());
+          ps.setString(3, a.role().wireName());
+          setParty(ps, 4, a.party());
+        });
+  }
+
+  @Override
+  public void users(List<User> batch) throws DataPactException {
+    insert("INSERT INTO app_user (id, handle, display_name, country) VALUES (?, ?, ?, ?)", batch, (ps, u) -> {
+      ps.setLong(1, u.id().value());
+      ps.setString(2, u.handle());
+      ps.setString(3, u.displayName());
+      ps.setString(4, u.country().value());
+    });
+  }
+
+  @Override
+  public void friendships(FriendshipBatch batch) throws DataPactException {
+    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO friendship (user_id, friend_id) VALUES (?, ?)")) {
+      for (int i = 0; i < batch.size(); i++) {
+        ps.setLong(1, batch.user(i));
+        ps.setLong(2, batch.friend(i));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+      connection.commit();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public void threads(List<InboxThread> batch) throws DataPactException {
+    insert("INSERT INTO inbox_thread (id, subject, via_party, created_at) VALUES (?, ?, ?, ?)", batch, (ps, t) -> {
+      ps.setLong(1, t.id());
+      ps.setString(2, t.subject());
+      setParty(ps, 3, t.viaParty());
+      ps.setObject(4, utc(t.createdAt()));
+    });
+    try (PreparedStatement ps = connection.prepareStatement(
+        "INSERT INTO thread_participant (thread_id, user_id) VALUES (?, ?)")) {
+      for (InboxThread t : batch) {
+        for (long p : t.participants()) {
+          ps.setLong(1, t.id());
+          ps.setLong(2, p);
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+      connection.commit();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public void messages(List<Message> batch) throws DataPactException {
+    insert("INSERT INTO message (id, thread_id, sender_id, sent_at, body, via_party) VALUES (?, ?, ?, ?, ?, ?)", batch,
+        (ps, m) -> {
+          ps.setLong(1, m.id());
+          ps.setLong(2, m.threadId());
+          ps.setLong(3, m.senderId());
+          ps.setObject(4, utc(m.sentAt()));
+          ps.setString(5, m.body());
+          setParty(ps, 6, m.viaParty());
+        });
+  }
+
+  @Override
+  public void close() throws DataPactException {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+}

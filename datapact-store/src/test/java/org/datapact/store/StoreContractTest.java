@@ -1,0 +1,129 @@
+package org.datapact.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.security.Secret;
+import org.datapact.core.security.SecretHasher;
+import org.datapact.core.user.UserId;
+import org.datapact.core.world.ConsoleRole;
+import org.datapact.core.world.DemoWorldGenerator;
+import org.datapact.core.world.ProgressListener;
+import org.datapact.core.world.WorldSpec;
+import org.datapact.store.party.PartyRepository;
+import org.datapact.store.user.UserRepository;
+import org.datapact.store.world.WorldStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The same store behaviour, checked on every supported database. */
+abstract class StoreContractTest {
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2019-06-01T00:00:00Z"), ZoneOffset.UTC);
+  final DemoWorldGenerator generator = new DemoWorldGenerator(new SecretHasher(10_000));
+  StoreConfig config;
+  Database db;
+
+  abstract StoreConfig newStore();
+
+  @BeforeEach
+  void open() throws Exception {
+    config = newStore();
+    db = Database.open(config);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (db != null) {
+      db.close();
+    }
+    TestStores.dropSchema(config);
+  }
+
+  @Test
+  void migratesAnEmptyDatabaseAndHoldsNoWorld() {
+    assertThat(new WorldStore(db).current()).isEmpty();
+    assertThat(new UserRepository(db).count()).isZero();
+  }
+
+  @Test
+  void migrationIsIdempotentOnReopen() throws Exception {
+    db.close();
+    db = Database.open(config);
+    assertThat(new WorldStore(db).current()).isEmpty();
+  }
+
+  @Test
+  void loadsTheWorldAndReadsItBack() throws Exception {
+    WorldStore worlds = new WorldStore(db);
+    var loaded = worlds.ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK);
+    assertThat(loaded.generated()).isTrue();
+    assertThat(worlds.current()).hasValueSatisfying(m -> {
+      assertThat(m.seed()).isEqualTo(42);
+      assertThat(m.userCount()).isEqualTo(1_000);
+      assertThat(m.generatedAt()).isEqualTo(CLOCK.instant());
+    });
+    UserRepository users = new UserRepository(db);
+    assertThat(users.count()).isEqualTo(1_000);
+    var alice = users.findByHandle("alice").orElseThrow();
+    assertThat(alice.country().value()).isEqualTo("DE");
+    assertThat(users.friends(alice.id(), 0, 1_000)).extracting(u -> u.handle()).contains("dave", "bob");
+    assertThat(users.friendCount(alice.id())).isEqualTo(users.friends(alice.id(), 0, 10_000).size());
+    assertThat(users.threadCount(UserId.of(2))).isGreaterThanOrEqualTo(2);
+    assertThat(users.countByCountry()).extracting(UserRepository.CountryCount::country).contains("US", "DE", "BR");
+  }
+
+  @Test
+  void friendsPageByKeyset() throws Exception {
+    new WorldStore(db).ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK);
+    UserRepository users = new UserRepository(db);
+    var first = users.friends(UserId.of(1), 0, 3);
+    var second = users.friends(UserId.of(1), first.get(2).id().value(), 3);
+    assertThat(first).hasSize(3);
+    assertThat(second.get(0).id().value()).isGreaterThan(first.get(2).id().value());
+  }
+
+  @Test
+  void storesPartiesClientsAndConsoleAccountsWithHashedSecrets() throws Exception {
+    var loaded = new WorldStore(db).ensure(generator, new WorldSpec(42, 200), ProgressListener.NONE, CLOCK);
+    PartyRepository parties = new PartyRepository(db);
+    assertThat(parties.all()).extracting(p -> p.id().value())
+        .containsExactly("ads", "ranking", "seekr", "streamflix", "tunely", "watch");
+    var streamflix = loaded.cast().clients().stream().filter(c -> c.party().value().equals("streamflix")).findFirst().orElseThrow();
+    var stored = parties.client(streamflix.clientId()).orElseThrow();
+    assertThat(SecretHasher.verify(streamflix.clientSecret(), stored.secretHash())).isTrue();
+    assertThat(SecretHasher.verify(Secret.of("wrong"), stored.secretHash())).isFalse();
+    assertThat(parties.clientIds(PartyId.of("streamflix"))).containsExactly(streamflix.clientId());
+    assertThat(parties.consoleAccount("sam")).hasValueSatisfying(a -> {
+      assertThat(a.role()).isEqualTo(ConsoleRole.PARTNER);
+      assertThat(a.party()).isEqualTo(PartyId.of("streamflix"));
+    });
+    assertThat(parties.consoleAccount("nobody")).isEmpty();
+  }
+
+  @Test
+  void keepsAnExistingWorldWithTheSameSpecAndReplacesOneWithAnother() throws Exception {
+    WorldStore worlds = new WorldStore(db);
+    worlds.ensure(generator, new WorldSpec(42, 500), ProgressListener.NONE, CLOCK);
+    String digest = worlds.digest();
+    assertThat(worlds.ensure(generator, new WorldSpec(42, 500), ProgressListener.NONE, CLOCK).generated()).isFalse();
+    assertThat(worlds.digest()).isEqualTo(digest);
+    assertThat(worlds.ensure(generator, new WorldSpec(43, 500), ProgressListener.NONE, CLOCK).generated()).isTrue();
+    assertThat(worlds.digest()).isNotEqualTo(digest);
+    assertThat(new UserRepository(db).count()).isEqualTo(500);
+  }
+
+  @Test
+  void sameSeedGivesTheSameStoredWorldInAnotherStore() throws Exception {
+    WorldStore worlds = new WorldStore(db);
+    worlds.ensure(generator, new WorldSpec(42, 800), ProgressListener.NONE, CLOCK);
+    try (Database other = Database.open(TestStores.h2())) {
+      WorldStore otherWorlds = new WorldStore(other);
+      otherWorlds.ensure(generator, new WorldSpec(42, 800), ProgressListener.NONE, CLOCK);
+      assertThat(otherWorlds.digest()).isEqualTo(worlds.digest());
+    }
+  }
+}
