@@ -1,0 +1,171 @@
+package org.datapact.server;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import java.net.BindException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.server.http.AccessControl;
+import org.datapact.server.http.Feature;
+import org.datapact.server.http.ProblemMapper;
+import org.datapact.server.http.Route;
+import org.datapact.server.session.SessionFeature;
+import org.datapact.server.ops.OpsFeature;
+import org.datapact.server.world.WorldFeature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DataPact HTTP server: Javalin on Jetty, with every feature's routes behind one access
+ * check, one problem mapper, structured request logs and Prometheus metrics, and the web UI
+ * served from the jar.
+ *
+ * <p>Start it with {@link #start}; {@link #close()} stops accepting requests, lets in-flight
+ * ones finish (up to {@link #STOP_TIMEOUT_MS}) and leaves the store to its owner.
+ */
+public final class DataPactServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DataPactServer.class);
+  private static final Logger HTTP_LOG = LoggerFactory.getLogger("org.datapact.http");
+
+  /** Largest request body accepted, in bytes. */
+  public static final long MAX_REQUEST_BYTES = 64 * 1024;
+  /** How long a stop waits for in-flight requests. */
+  public static final long STOP_TIMEOUT_MS = 10_000;
+
+  private final Javalin app;
+  private final String host;
+
+  private DataPactServer(Javalin app, String host) {
+    this.app = app;
+    this.host = host;
+  }
+
+  /** @return every route the server serves, in registration order */
+  public static List<Route> routes(ServerContext context) {
+    List<Feature> features = List.of(
+        new OpsFeature(context), new SessionFeature(context), new WorldFeature(context));
+    List<Route> routes = new ArrayList<>();
+    features.forEach(f -> routes.addAll(f.routes()));
+    return routes;
+  }
+
+  /**
+   * Starts the server.
+   *
+   * @param host the address to bind, e.g. {@code 127.0.0.1}
+   * @param port the port, or 0 for a free one
+   * @throws DataPactException unavailable, naming the port, when it is already in use
+   */
+  public static DataPactServer start(ServerContext context, String host, int port) throws DataPactException {
+    AccessControl access = new AccessControl(context.sessions());
+    ProblemMapper problems = new ProblemMapper(context.mapper());
+    new JvmMemoryMetrics().bindTo(context.metrics());
+    new JvmGcMetrics().bindTo(context.metrics());
+    new JvmThreadMetrics().bindTo(context.metrics());
+    new ProcessorMetrics().bindTo(context.metrics());
+    List<Route> routes = routes(context);
+
+    Javalin app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.jsonMapper(new JavalinJackson(context.mapper(), false));
+      config.http.maxRequestSize = MAX_REQUEST_BYTES;
+      config.http.prefer405over404 = true;
+      config.router.ignoreTrailingSlashes = true;
+      config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
+      config.staticFiles.add(s -> {
+        s.hostedPath = "/";
+        s.directory = "/web";
+        s.location = Location.CLASSPATH;
+        s.headers = java.util.Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
+      });
+      config.routes.beforeMatched(access::check);
+      for (Route r : routes) {
+        config.routes.addHttpHandler(r.method(), r.path(), r.handler(), r.roles().toArray(new io.javalin.security.RouteRole[0]));
+      }
+      config.routes.exception(DataPactException.class, problems::domain);
+      config.routes.exception(HttpResponseException.class, problems::http);
+      config.routes.exception(Exception.class, problems::unexpected);
+      for (int status : new int[] {404, 405, 413}) {
+        config.routes.error(status, problems::error);
+      }
+      config.requestLogger.http((ctx, ms) -> {
+        String route = routeOf(ctx);
+        Timer.builder("http.server.requests")
+            .tag("method", ctx.method().name())
+            .tag("route", route)
+            .tag("status", Integer.toString(ctx.statusCode()))
+            .register(context.metrics())
+            .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+        HTTP_LOG.atInfo()
+            .addKeyValue("method", ctx.method().name())
+            .addKeyValue("path", ctx.path())
+            .addKeyValue("route", route)
+            .addKeyValue("status", ctx.statusCode())
+            .addKeyValue("ms", String.format(java.util.Locale.ROOT, "%.2f", ms))
+            .addKeyValue("caller", AccessControl.caller(ctx).map(c -> c.role().wireName() + ":" + c.handle()).orElse("-"))
+            .log("request");
+      });
+    });
+    try {
+      app.start(host, port);
+    } catch (RuntimeException e) {
+      app.stop();
+      if (hasCause(e, BindException.class)) {
+        throw new DataPactException(ErrorKind.UNAVAILABLE,
+            "port " + port + " on " + host + " is already in use; stop the other program or choose another with --port", e);
+      }
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot start the HTTP server on " + host + ":" + port
+          + ": " + org.datapact.store.Database.rootMessage(e), e);
+    }
+    LOG.atInfo().addKeyValue("url", "http://" + host + ":" + app.port() + "/").log("listening");
+    return new DataPactServer(app, host);
+  }
+
+  /** @return the matched route's path template, or {@code other} for static files and unmatched paths */
+  private static String routeOf(io.javalin.http.Context ctx) {
+    try {
+      io.javalin.router.Endpoint e = ctx.endpoints().matchedHttpEndpoint();
+      return e == null ? "other" : e.path;
+    } catch (java.util.NoSuchElementException e) {
+      return "other"; // Javalin throws when nothing matched
+    }
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** @return the port the server listens on */
+  public int port() {
+    return app.port();
+  }
+
+  /** @return the base URL, e.g. {@code http://127.0.0.1:8080/} */
+  public URI baseUri() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : h) + ":" + port() + "/");
+  }
+
+  /** Stops accepting requests and waits for in-flight ones. */
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,90 @@
+package org.datapact.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import java.util.UUID;
+import org.datapact.core.DataPactException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns failures into RFC 9457 problem documents. Clients never see a stack
+ * trace: an unexpected failure becomes a 500 problem carrying an incident id that is also in the
+ * server log next to the full trace.
+ */
+public final class ProblemMapper {
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemMapper.class);
+
+  private static final Map<Integer, String[]> STATUS = Map.of(
+      400, new String[] {"invalid-input", "Invalid input"},
+      401, new String[] {"unauthenticated", "Not signed in"},
+      403, new String[] {"forbidden", "Forbidden"},
+      404, new String[] {"not-found", "Not found"},
+      405, new String[] {"method-not-allowed", "Method not allowed"},
+      409, new String[] {"conflict", "Conflict"},
+      413, new String[] {"payload-too-large", "Payload too large"},
+      415, new String[] {"unsupported-media-type", "Unsupported media type"},
+      429, new String[] {"rate-limited", "Too many requests"},
+      503, new String[] {"unavailable", "Service unavailable"});
+
+  private final ObjectMapper mapper;
+
+  /** @param mapper writes the problem documents */
+  public ProblemMapper(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** Maps a domain failure. */
+  public void domain(DataPactException e, Context ctx) {
+    int status = e.kind().httpStatus();
+    String[] known = STATUS.get(status);
+    write(ctx, new Problem(Problem.TYPE_PREFIX + e.kind().slug(), known != null ? known[1] : e.kind().slug(),
+        status, e.getMessage(), ctx.path()));
+  }
+
+  /** Maps Javalin's own HTTP failures (unmatched routes, oversized bodies, ...). */
+  public void http(HttpResponseException e, Context ctx) {
+    status(ctx, e.getStatus(), detailFor(ctx, e.getStatus(), e.getMessage()));
+  }
+
+  /** Maps a bare error status that a handler or Javalin set without an exception. */
+  public void error(Context ctx) {
+    if (!Problem.MEDIA_TYPE.equals(ctx.res().getContentType())) {
+      status(ctx, ctx.statusCode(), detailFor(ctx, ctx.statusCode(), null));
+    }
+  }
+
+  private static String detailFor(Context ctx, int status, String fallback) {
+    return switch (status) {
+      case 404 -> "no such resource `" + ctx.path() + "`";
+      case 405 -> "method " + ctx.method().name() + " is not allowed on `" + ctx.path() + "`";
+      case 413 -> "the request body is larger than this endpoint accepts";
+      default -> fallback != null ? fallback : "HTTP " + status;
+    };
+  }
+
+  /** Writes a problem for {@code status} with {@code detail}. */
+  public void status(Context ctx, int status, String detail) {
+    String[] known = STATUS.getOrDefault(status, new String[] {"http-" + status, "HTTP " + status});
+    write(ctx, new Problem(Problem.TYPE_PREFIX + known[0], known[1], status, detail, ctx.path()));
+  }
+
+  /** Maps anything unexpected to a 500 with an incident id; the trace goes to the log only. */
+  public void unexpected(Exception e, Context ctx) {
+    String incident = UUID.randomUUID().toString();
+    LOG.atError().setCause(e).addKeyValue("incident", incident).addKeyValue("path", ctx.path())
+        .log("unexpected failure");
+    write(ctx, new Problem(Problem.TYPE_PREFIX + "internal", "Internal error", 500,
+        "the server failed unexpectedly; report incident `" + incident + "`", ctx.path()));
+  }
+
+  private void write(Context ctx, Problem p) {
+    try {
+      ctx.status(p.status()).contentType(Problem.MEDIA_TYPE).result(mapper.writeValueAsString(p));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a problem document", e); // INVARIANT: records serialise
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package org.datapact.server.http;
+
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One HTTP route of the API: method, path (Javalin syntax, {@code {param}}), who may call it and
+ * what handles it. Features contribute routes; the server registers them and the OpenAPI test
+ * checks that {@code openapi.json} documents exactly these.
+ *
+ * @param method HTTP method
+ * @param path path template
+ * @param roles who may call; never empty
+ * @param handler the handler
+ */
+public record Route(HandlerType method, String path, Set<Role> roles, Handler handler) {
+  /** Validates that the route names its callers. */
+  public Route {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(handler, "handler");
+    roles = Set.copyOf(roles);
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("route " + method + " `" + path + "` names no role");
+    }
+  }
+
+  /** @return a GET route */
+  public static Route get(String path, Handler handler, Role... roles) {
+    return new Route(HandlerType.GET, path, Set.of(roles), handler);
+  }
+
+  /** @return a POST route */
+  public static Route post(String path, Handler handler, Role... roles) {
+    return new Route(HandlerType.POST, path, Set.of(roles), handler);
+  }
+
+  /** @return a DELETE route */
+  public static Route delete(String path, Handler handler, Role... roles) {
+    return new Route(HandlerType.DELETE, path, Set.of(roles), handler);
+  }
+}

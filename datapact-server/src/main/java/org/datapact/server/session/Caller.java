@@ -1,0 +1,33 @@
+package org.datapact.server.session;
+
+import java.util.Objects;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.user.UserId;
+import org.datapact.server.http.Role;
+
+/**
+ * Who is calling, as established by a verified session token.
+ *
+ * @param handle the login handle
+ * @param displayName the caller's name
+ * @param role the caller's role
+ * @param userId for {@link Role#USER}, the user's id; null otherwise
+ * @param party for {@link Role#PARTNER}, the partner; null otherwise
+ */
+public record Caller(String handle, String displayName, Role role, UserId userId, PartyId party) {
+  /** Validates that users carry a user id and partner staff a party. */
+  public Caller {
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(displayName, "displayName");
+    Objects.requireNonNull(role, "role");
+    if ((role == Role.USER) != (userId != null)) {
+      throw new IllegalArgumentException("caller `" + handle + "`: exactly users carry a user id");
+    }
+    if ((role == Role.PARTNER) != (party != null)) {
+      throw new IllegalArgumentException("caller `" + handle + "`: exactly partner staff carry a party");
+    }
+    if (role == Role.PUBLIC) {
+      throw new IllegalArgumentException("caller `" + handle + "` cannot have the public role");
+    }
+  }
+}

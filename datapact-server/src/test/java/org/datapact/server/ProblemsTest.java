@@ -1,0 +1,79 @@
+package org.datapact.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ProblemsTest {
+  static TestServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.demo();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static void assertProblem(HttpResponse<String> r, int status, String slug, String detailPart) throws Exception {
+    assertThat(r.statusCode()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+    var p = TestServer.json(r);
+    assertThat(p.get("type").asText()).isEqualTo("urn:datapact:problem:" + slug);
+    assertThat(p.get("status").asInt()).isEqualTo(status);
+    assertThat(p.get("detail").asText()).contains(detailPart);
+    assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void unknownPathIsANotFoundProblem() throws Exception {
+    assertProblem(server.session().get("/api/v1/nope"), 404, "not-found", "`/api/v1/nope`");
+  }
+
+  @Test
+  void wrongMethodIsAMethodNotAllowedProblem() throws Exception {
+    assertProblem(server.session().delete("/api/v1/me"), 405, "method-not-allowed", "DELETE");
+  }
+
+  @Test
+  void malformedJsonIsAnInvalidInputProblemWithThePosition() throws Exception {
+    assertProblem(server.session().post("/api/v1/session/demo", "{\"handle\": "), 400, "invalid-input", "not valid JSON");
+  }
+
+  @Test
+  void unknownFieldIsRejectedByName() throws Exception {
+    assertProblem(server.session().post("/api/v1/session/demo", "{\"handle\":\"alice\",\"admin\":true}"),
+        400, "invalid-input", "unknown field `admin`");
+  }
+
+  @Test
+  void wrongTypeIsRejectedWithTheField() throws Exception {
+    assertProblem(server.session().post("/api/v1/session/demo", "{\"handle\":[1]}"), 400, "invalid-input", "`handle`");
+  }
+
+  @Test
+  void emptyBodyIsRejected() throws Exception {
+    assertProblem(server.session().post("/api/v1/session/demo", ""), 400, "invalid-input", "needs a JSON body");
+  }
+
+  @Test
+  void oversizedBodyIsRejected() throws Exception {
+    String big = "{\"handle\":\"" + "a".repeat(200_000) + "\"}";
+    var r = server.session().send(HttpRequest.newBuilder(server.uri("/api/v1/session/demo"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+  }
+
+  @Test
+  void sqlMetacharactersInAHandleAreJustAnUnknownHandle() throws Exception {
+    assertProblem(server.session().post("/api/v1/session/demo", "{\"handle\":\"alice' OR '1'='1\"}"),
+        400, "invalid-input", "is not in the demo cast");
+  }
+}
