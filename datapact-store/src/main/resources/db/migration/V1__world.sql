@@ -41,11 +41,12 @@ CREATE TABLE app_user (
     CONSTRAINT app_user_handle UNIQUE (handle)
 );
 
--- Both directions of every friendship are stored, so "friends of u" is one range scan.
-CREATE TABLE friendship (
-    user_id   BIGINT NOT NULL,
-    friend_id BIGINT NOT NULL,
-    PRIMARY KEY (user_id, friend_id)
+-- One row per user with the ascending ids of their friends (both directions of every
+-- friendship are stored), so "friends of u" is one primary-key read. See
+-- docs/decisions/2026-11-29-friend-lists-as-arrays.md.
+CREATE TABLE friend_list (
+    user_id    BIGINT PRIMARY KEY,
+    friend_ids BIGINT ARRAY NOT NULL
 );
 
 CREATE TABLE inbox_thread (

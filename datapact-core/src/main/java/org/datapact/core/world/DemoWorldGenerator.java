@@ -38,7 +38,7 @@ import org.datapact.core.user.UserId;
  * <p>Every section draws from its own random stream ({@link Seeds}), so a later section (the
  * agreement timeline, consents, ads data) can be added without changing what the earlier ones
  * generate. Memory is about 40 bytes per friendship; the output is streamed to the sink in
- * batches.
+ * batches, friendships as one ascending friend list per user.
  */
 public final class DemoWorldGenerator {
   /** Bumped whenever the same seed would generate a different world. */
@@ -226,25 +226,24 @@ public final class DemoWorldGenerator {
   }
 
   private static void friendships(Graph graph, WorldSink sink, ProgressListener progress) throws DataPactException {
-    FriendshipBatch batch = new FriendshipBatch(50_000);
-    long total = graph.directedEdgeCount();
-    long done = 0;
+    List<FriendList> batch = new ArrayList<>(BATCH);
     for (int u = 1; u <= graph.users(); u++) {
       int from = graph.offset(u);
-      int to = graph.offset(u + 1);
-      for (int i = from; i < to; i++) {
-        if (batch.add(u, graph.neighbour(i))) {
-          sink.friendships(batch);
-          done += batch.size();
-          batch.clear();
-          progress.progress("friendships", done, total);
-        }
+      long[] friends = new long[graph.offset(u + 1) - from];
+      for (int i = 0; i < friends.length; i++) {
+        friends[i] = graph.neighbour(from + i);
+      }
+      batch.add(new FriendList(u, friends));
+      if (batch.size() == BATCH) {
+        sink.friendLists(batch);
+        batch = new ArrayList<>(BATCH);
+        progress.progress("friendships", u, graph.users());
       }
     }
-    if (batch.size() > 0) {
-      sink.friendships(batch);
+    if (!batch.isEmpty()) {
+      sink.friendLists(batch);
     }
-    progress.progress("friendships", total, total);
+    progress.progress("friendships", graph.users(), graph.users());
   }
 
   private static void inbox(WorldSpec spec, Graph graph, WorldSink sink, ProgressListener progress)

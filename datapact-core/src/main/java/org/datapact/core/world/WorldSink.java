@@ -25,8 +25,8 @@ public interface WorldSink {
   /** A batch of users, ascending ids. */
   void users(List<User> batch) throws DataPactException;
 
-  /** A batch of directed friendship rows, ascending by user then friend. */
-  void friendships(FriendshipBatch batch) throws DataPactException;
+  /** A batch of friend lists, ascending by user; every friendship appears in both users' lists. */
+  void friendLists(List<FriendList> batch) throws DataPactException;
 
   /** A batch of inbox threads with their participants, ascending ids. */
   void threads(List<InboxThread> batch) throws DataPactException;

@@ -18,6 +18,7 @@ final class CollectingSink implements WorldSink {
   final List<ConsoleAccount> accounts = new ArrayList<>();
   final Map<Long, User> users = new HashMap<>();
   final Map<Long, Integer> degree = new HashMap<>();
+  final Map<Long, long[]> friends = new HashMap<>();
   final List<InboxThread> threads = new ArrayList<>();
   final List<Message> messages = new ArrayList<>();
   long friendshipRows;
@@ -65,11 +66,12 @@ final class CollectingSink implements WorldSink {
   }
 
   @Override
-  public void friendships(FriendshipBatch batch) {
-    for (int i = 0; i < batch.size(); i++) {
-      friendshipRows++;
-      degree.merge(batch.user(i), 1, Integer::sum);
-      feed(batch.user(i), batch.friend(i));
+  public void friendLists(List<FriendList> batch) {
+    for (FriendList f : batch) {
+      friendshipRows += f.size();
+      degree.put(f.userId(), f.size());
+      friends.put(f.userId(), f.friendIds());
+      feed(f.userId(), java.util.Arrays.toString(f.friendIds()));
     }
   }
 

@@ -63,6 +63,8 @@ class DemoWorldGeneratorTest {
           assertThat(t.participants()).contains(2L);
           assertThat(t.viaParty()).isEqualTo(DemoWorldGenerator.STREAMFLIX);
         });
+    assertThat(sink.friends.get(1L)).contains(4L);
+    assertThat(sink.friends.get(4L)).contains(1L);
     assertThat(sink.degree.get(1L)).isGreaterThan(5);
   }
 
@@ -80,9 +82,15 @@ class DemoWorldGeneratorTest {
   @Test
   void friendGraphIsSymmetricAndHeavyTailed() throws Exception {
     CollectingSink sink = generate(42, 20_000);
-    // every user befriends EDGES_PER_USER earlier users, so rows = 2 * edges
+    // every user befriends EDGES_PER_USER earlier users; each friendship is in two lists
     assertThat(sink.friendshipRows % 2).isZero();
     assertThat(sink.friendshipRows).isEqualTo(2L * (15 + (20_000 - 6) * DemoWorldGenerator.EDGES_PER_USER));
+    sink.friends.forEach((u, fs) -> {
+      for (long f : fs) {
+        assertThat(sink.friends.get(f)).as("friendship %d-%d is mutual", u, f).contains(u);
+      }
+      assertThat(fs).isSorted().doesNotHaveDuplicates().doesNotContain(u);
+    });
     List<Integer> degrees = new ArrayList<>(sink.degree.values());
     Collections.sort(degrees);
     int median = degrees.get(degrees.size() / 2);

@@ -41,8 +41,8 @@ public final class UserRepository {
 
   /** @return the number of friends {@code id} has */
   public int friendCount(UserId id) {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM friendship WHERE user_id = ?")
-        .bind(0, id.value()).mapTo(Integer.class).one());
+    return db.jdbi().withHandle(h -> h.createQuery("SELECT CARDINALITY(friend_ids) FROM friend_list WHERE user_id = ?")
+        .bind(0, id.value()).mapTo(Integer.class).findOne().orElse(0));
   }
 
   /**
@@ -51,10 +51,27 @@ public final class UserRepository {
    * @return friends of {@code id}, ascending by id
    */
   public List<User> friends(UserId id, long after, int limit) {
-    return db.jdbi().withHandle(h -> h.createQuery(
-            "SELECT u.id, u.handle, u.display_name, u.country FROM friendship f JOIN app_user u ON u.id = f.friend_id"
-                + " WHERE f.user_id = ? AND f.friend_id > ? ORDER BY f.friend_id LIMIT ?")
-        .bind(0, id.value()).bind(1, after).bind(2, limit).map(USER).list());
+    return db.jdbi().withHandle(h -> {
+      long[] all = h.createQuery("SELECT friend_ids FROM friend_list WHERE user_id = ?").bind(0, id.value())
+          .map((rs, ctx) -> toLongs(rs.getArray(1))).findOne().orElse(new long[0]);
+      int from = java.util.Arrays.binarySearch(all, after + 1);
+      from = from >= 0 ? from : -from - 1;
+      Long[] page = java.util.stream.LongStream.of(all).skip(from).limit(limit).boxed().toArray(Long[]::new);
+      if (page.length == 0) {
+        return List.of();
+      }
+      return h.createQuery("SELECT id, handle, display_name, country FROM app_user WHERE id = ANY(?) ORDER BY id")
+          .bindArray(0, Long.class, (Object[]) page).map(USER).list();
+    });
+  }
+
+  static long[] toLongs(java.sql.Array array) throws java.sql.SQLException {
+    Object[] values = (Object[]) array.getArray();
+    long[] out = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = ((Number) values[i]).longValue();
+    }
+    return out;
   }
 
   /** @return the number of inbox threads {@code id} takes part in */

@@ -25,7 +25,7 @@ import org.datapact.store.Database;
 public final class WorldStore {
   /** World tables, children before parents, so deleting in this order respects foreign keys. */
   private static final List<String> TABLES_CHILD_FIRST = List.of(
-      "message", "thread_participant", "inbox_thread", "friendship", "app_user",
+      "message", "thread_participant", "inbox_thread", "friend_list", "app_user",
       "console_account", "client_credential", "party", "world_meta");
 
   /** Each table with the ordered columns that define its content (secret hashes are salted, so excluded). */
@@ -34,7 +34,7 @@ public final class WorldStore {
       "SELECT client_id, party_id FROM client_credential ORDER BY client_id",
       "SELECT handle, display_name, role, party_id FROM console_account ORDER BY handle",
       "SELECT id, handle, display_name, country FROM app_user ORDER BY id",
-      "SELECT user_id, friend_id FROM friendship ORDER BY user_id, friend_id",
+      "SELECT user_id, friend_ids FROM friend_list ORDER BY user_id",
       "SELECT id, subject, via_party, created_at FROM inbox_thread ORDER BY id",
       "SELECT thread_id, user_id FROM thread_participant ORDER BY thread_id, user_id",
       "SELECT id, thread_id, sender_id, sent_at, body, via_party FROM message ORDER BY id");
@@ -80,7 +80,7 @@ public final class WorldStore {
     }
     clear();
     Cast cast;
-    try (WorldWriter w = writer()) {
+    try (WorldWriter w = new WorldWriter(db)) {
       cast = generator.generate(spec, w, progress);
     }
     markComplete(spec, DemoWorldGenerator.VERSION, clock.instant());
@@ -94,11 +94,6 @@ public final class WorldStore {
    * @param generated whether the world was generated now (false: it was already there)
    */
   public record Loaded(Cast cast, boolean generated) {}
-
-  /** @return a writer for a new world; the caller closes it */
-  public WorldWriter writer() throws DataPactException {
-    return new WorldWriter(db);
-  }
 
   /** Records that the world for {@code spec} is completely loaded. */
   public void markComplete(WorldSpec spec, int generatorVersion, Instant at) {
@@ -138,7 +133,9 @@ public final class WorldStore {
       // INVARIANT: the same value prints the same on every engine (PostgreSQL returns
       // timestamptz as java.sql.Timestamp, H2 as OffsetDateTime)
       String s = v instanceof OffsetDateTime t ? t.toInstant().toString()
-          : v instanceof java.sql.Timestamp ts ? ts.toInstant().toString() : String.valueOf(v);
+          : v instanceof java.sql.Timestamp ts ? ts.toInstant().toString()
+          : v instanceof java.sql.Array a ? java.util.Arrays.toString((Object[]) a.getArray())
+          : String.valueOf(v);
       sha.update(s.getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0x1f);
     }

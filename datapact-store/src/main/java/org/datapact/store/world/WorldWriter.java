@@ -14,7 +14,7 @@ import org.datapact.core.party.Party;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.user.User;
 import org.datapact.core.world.ConsoleAccount;
-import org.datapact.core.world.FriendshipBatch;
+import org.datapact.core.world.FriendList;
 import org.datapact.core.world.InboxThread;
 import org.datapact.core.world.Message;
 import org.datapact.core.world.WorldSink;
@@ -29,7 +29,7 @@ import org.datapact.store.Database;
  * <p>Not thread-safe: one generator writes through one writer. Close it to release the
  * connection.
  */
-public final class WorldWriter implements WorldSink, AutoCloseable {
+final class WorldWriter implements WorldSink, AutoCloseable {
   private final Connection connection;
 
   WorldWriter(Database db) throws DataPactException {
@@ -116,18 +116,16 @@ public final class WorldWriter implements WorldSink, AutoCloseable {
   }
 
   @Override
-  public void friendships(FriendshipBatch batch) throws DataPactException {
-    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO friendship (user_id, friend_id) VALUES (?, ?)")) {
-      for (int i = 0; i < batch.size(); i++) {
-        ps.setLong(1, batch.user(i));
-        ps.setLong(2, batch.friend(i));
-        ps.addBatch();
+  public void friendLists(List<FriendList> batch) throws DataPactException {
+    insert("INSERT INTO friend_list (user_id, friend_ids) VALUES (?, ?)", batch, (ps, f) -> {
+      ps.setLong(1, f.userId());
+      long[] ids = f.friendIds();
+      Long[] boxed = new Long[ids.length];
+      for (int i = 0; i < ids.length; i++) {
+        boxed[i] = ids[i];
       }
-      ps.executeBatch();
-      connection.commit();
-    } catch (SQLException e) {
-      throw failure(e);
-    }
+      ps.setArray(2, ps.getConnection().createArrayOf("BIGINT", boxed));
+    });
   }
 
   @Override

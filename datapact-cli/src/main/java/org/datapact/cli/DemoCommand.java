@@ -1,0 +1,91 @@
+package org.datapact.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.core.security.SecretHasher;
+import org.datapact.core.world.DemoWorldGenerator;
+import org.datapact.core.world.WorldSpec;
+import org.datapact.store.Database;
+import org.datapact.store.world.WorldStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code datapact demo}: generates the demo world (or keeps the one already in the store when
+ * seed and size match), writes the cast file, and serves the API and UI with the demo login on.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Generate the demo world and serve it.",
+        "The same --seed and --users always give the same world and the same cast file."})
+final class DemoCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions options;
+
+  @Option(names = "--users", paramLabel = "N", defaultValue = "10000",
+      description = "Number of users (default: ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "World seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--generate-only", description = "Generate the world and the cast file, then exit without serving.")
+  boolean generateOnly;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Settings settings = Settings.resolve(options.config, main.env, options.flags());
+    if (options.printConfig) {
+      out.print(settings.describe());
+      return ExitCodes.OK;
+    }
+    WorldSpec world;
+    try {
+      world = new WorldSpec(seed, users);
+    } catch (IllegalArgumentException e) {
+      throw new DataPactException(ErrorKind.CONFIGURATION, e.getMessage());
+    }
+    int port = settings.port();
+    Path dataDir = Launch.dataDir(settings);
+    if (!generateOnly) {
+      Launch.checkPortFree(settings.get("host"), port);
+    }
+    Database db = Database.open(Launch.storeConfig(settings, dataDir));
+    try {
+      long start = System.nanoTime();
+      WorldStore.Loaded loaded = new WorldStore(db).ensure(new DemoWorldGenerator(new SecretHasher()), world,
+          new Progress(err, System.console() != null), Clock.systemUTC());
+      if (loaded.generated()) {
+        err.printf(Locale.ROOT, "generated %,d users (seed %d) in %.1fs%n", users, seed, (System.nanoTime() - start) / 1e9);
+      } else {
+        err.printf(Locale.ROOT, "using the world already in the store (%,d users, seed %d)%n", users, seed);
+      }
+      Path cast = CastFile.write(loaded.cast(), dataDir);
+      if (generateOnly) {
+        out.println("cast: " + cast);
+        db.close();
+        return ExitCodes.OK;
+      }
+      Launch.serveUntilStopped(db, settings, loaded.cast(), out, String.join("\n",
+          "DataPact demo is running at {url}",
+          "  cast (who to sign in as, demo client credentials): " + cast,
+          "  sign in: open the URL, choose \"Sign in\" and pick alice (or any cast member)",
+          "  stop: Ctrl+C", ""));
+      return ExitCodes.OK;
+    } catch (DataPactException | RuntimeException | InterruptedException e) {
+      db.close();
+      throw e;
+    }
+  }
+}

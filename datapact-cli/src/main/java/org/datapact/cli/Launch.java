@@ -1,0 +1,90 @@
+package org.datapact.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.core.world.Cast;
+import org.datapact.server.DataPactServer;
+import org.datapact.server.ServerContext;
+import org.datapact.store.Database;
+import org.datapact.store.StoreConfig;
+
+/** What {@code demo} and {@code serve} share: checking the data dir, opening the store, serving until stopped. */
+final class Launch {
+  private Launch() {}
+
+  /** Creates the data directory if needed and proves it is writable. */
+  static Path dataDir(Settings settings) throws DataPactException {
+    Path dir = Path.of(settings.get("data-dir")).toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(dir);
+      Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
+      Files.delete(probe);
+      return dir;
+    } catch (AccessDeniedException e) {
+      throw unwritable(dir, "permission denied");
+    } catch (FileSystemException e) {
+      throw unwritable(dir, e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
+    } catch (IOException e) {
+      throw unwritable(dir, e.getMessage());
+    }
+  }
+
+  private static DataPactException unwritable(Path dir, String why) {
+    return new DataPactException(ErrorKind.CONFIGURATION,
+        "data directory `" + dir + "` is not writable (" + why + "); choose another with --data-dir");
+  }
+
+  /** @return the store config: the URL setting, or embedded H2 under the data dir */
+  static StoreConfig storeConfig(Settings settings, Path dataDir) throws DataPactException {
+    String url = settings.get("db-url");
+    if (url == null || url.isBlank()) {
+      return StoreConfig.embedded(dataDir);
+    }
+    try {
+      return new StoreConfig(url, settings.get("db-user"), settings.get("db-password"), null);
+    } catch (IllegalArgumentException e) {
+      throw new DataPactException(ErrorKind.CONFIGURATION, e.getMessage());
+    }
+  }
+
+  /** Fails early, before long work, when the port is taken. */
+  static void checkPortFree(String host, int port) throws DataPactException {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+    } catch (IOException e) {
+      throw new DataPactException(ErrorKind.UNAVAILABLE,
+          "port " + port + " on " + host + " is already in use; stop the other program or choose another with --port");
+    }
+  }
+
+  /** Starts the server and blocks until the process is asked to stop; then closes it and the store. */
+  static void serveUntilStopped(Database db, Settings settings, Cast demoCast, PrintWriter out, String banner)
+      throws DataPactException, InterruptedException {
+    ServerContext context = ServerContext.create(db, Clock.systemUTC(), demoCast);
+    DataPactServer server = DataPactServer.start(context, settings.get("host"), settings.port());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      db.close();
+      stopped.countDown();
+    }, "datapact-shutdown"));
+    out.print(banner.replace("{url}", server.baseUri().toString()));
+    out.flush();
+    stopped.await();
+  }
+}

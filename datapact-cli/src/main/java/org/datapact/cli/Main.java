@@ -1,0 +1,78 @@
+package org.datapact.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import org.datapact.core.DataPactException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code datapact} command. Every failure ends with one line on standard error naming the
+ * problem and a stable non-zero exit code ({@link ExitCodes}); stack traces go nowhere near the
+ * terminal unless {@code DATAPACT_DEBUG=1}.
+ */
+@Command(
+    name = "datapact",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = "Accountable data sharing between a social platform, its partners and its internal units.",
+    subcommands = {DemoCommand.class, ServeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success", "1:internal error", "2:usage error", "3:configuration error (bad value, unwritable data dir)",
+      "4:unavailable (database unreachable, port in use)"
+    })
+public final class Main implements Runnable {
+  final Map<String, String> env;
+
+  @Spec CommandSpec spec;
+
+  Main(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: demo, serve or version");
+  }
+
+  /** Runs the CLI and exits with its code. */
+  public static void main(String[] args) {
+    int code = execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    System.exit(code);
+  }
+
+  /** Runs the CLI in-process; returns the exit code. */
+  static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main(env), new Factory(env));
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      if ("1".equals(env.get("DATAPACT_DEBUG"))) {
+        ex.printStackTrace(err);
+      }
+      if (ex instanceof DataPactException d) {
+        err.println("datapact: error: " + d.getMessage());
+        err.flush();
+        return ExitCodes.of(d.kind());
+      }
+      err.println("datapact: internal error: " + ex + " (run with DATAPACT_DEBUG=1 for the stack trace)");
+      err.flush();
+      return ExitCodes.INTERNAL;
+    });
+    return cl.execute(args);
+  }
+
+  /** Gives every command the environment, so tests can pass their own. */
+  private record Factory(Map<String, String> env) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      if (cls == Main.class) {
+        return cls.cast(new Main(env));
+      }
+      return CommandLine.defaultFactory().create(cls);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package org.datapact.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.datapact.store.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code datapact serve}: serves the API and UI over the configured store, without the demo login. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serve the API and UI over the configured store (no demo login).")
+final class ServeCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    Settings settings = Settings.resolve(options.config, main.env, options.flags());
+    if (options.printConfig) {
+      spec.commandLine().getOut().print(settings.describe());
+      return ExitCodes.OK;
+    }
+    int port = settings.port();
+    Path dataDir = Launch.dataDir(settings);
+    Launch.checkPortFree(settings.get("host"), port);
+    Database db = Database.open(Launch.storeConfig(settings, dataDir));
+    try {
+      Launch.serveUntilStopped(db, settings, null, spec.commandLine().getOut(),
+          "DataPact is running at {url}\n  stop: Ctrl+C\n");
+      return ExitCodes.OK;
+    } catch (Exception e) {
+      db.close();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package org.datapact.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+
+/**
+ * The effective configuration, resolved in layers: built-in defaults, then a properties file
+ * ({@code --config}, or {@code datapact.properties} in the working directory if present), then
+ * environment variables {@code DATAPACT_<KEY>}, then command-line flags. Each value remembers
+ * where it came from, and {@link #describe()} prints them with secrets masked.
+ */
+final class Settings {
+  /** Keys whose values are never printed. */
+  private static final Set<String> SECRET_KEYS = Set.of("db-password", "session-key");
+
+  static final Map<String, String> DEFAULTS = Map.of(
+      "data-dir", "data",
+      "host", "127.0.0.1",
+      "port", "8080");
+
+  /** Every key a user may set, for validation of the file. */
+  static final Set<String> KEYS = Set.of(
+      "data-dir", "db-url", "db-user", "db-password", "host", "port", "session-key");
+
+  record Value(String value, String source) {}
+
+  private final Map<String, Value> values = new LinkedHashMap<>();
+
+  private Settings() {}
+
+  /**
+   * @param configFile an explicit file, or null to use {@code datapact.properties} if it exists
+   * @param env the environment
+   * @param flags values given on the command line (null values are ignored)
+   */
+  static Settings resolve(Path configFile, Map<String, String> env, Map<String, String> flags) throws DataPactException {
+    Settings s = new Settings();
+    DEFAULTS.forEach((k, v) -> s.values.put(k, new Value(v, "default")));
+    Path file = configFile != null ? configFile : Path.of("datapact.properties");
+    if (configFile != null || Files.isRegularFile(file)) {
+      Properties props = new Properties();
+      try (Reader r = Files.newBufferedReader(file)) {
+        props.load(r);
+      } catch (IOException e) {
+        throw new DataPactException(ErrorKind.CONFIGURATION, "cannot read config file `" + file + "`: " + e.getMessage());
+      }
+      for (String k : props.stringPropertyNames()) {
+        if (!KEYS.contains(k)) {
+          throw new DataPactException(ErrorKind.CONFIGURATION,
+              "unknown key `" + k + "` in `" + file + "`; known keys: " + String.join(", ", new java.util.TreeSet<>(KEYS)));
+        }
+        s.values.put(k, new Value(props.getProperty(k).strip(), "file " + file));
+      }
+    }
+    for (String k : KEYS) {
+      String name = "DATAPACT_" + k.toUpperCase(Locale.ROOT).replace('-', '_');
+      String v = env.get(name);
+      if (v != null && !v.isBlank()) {
+        s.values.put(k, new Value(v.strip(), "env " + name));
+      }
+    }
+    flags.forEach((k, v) -> {
+      if (v != null) {
+        s.values.put(k, new Value(v, "flag --" + k));
+      }
+    });
+    return s;
+  }
+
+  /** @return the value of {@code key}, or null when unset */
+  String get(String key) {
+    Value v = values.get(key);
+    return v == null ? null : v.value();
+  }
+
+  /** @return the port, validated */
+  int port() throws DataPactException {
+    String p = get("port");
+    try {
+      int port = Integer.parseInt(p);
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new DataPactException(ErrorKind.CONFIGURATION,
+          "port `" + p + "` (" + values.get("port").source() + ") must be a number from 0 to 65535");
+    }
+  }
+
+  /** @return one {@code key = value  (source)} line per setting, secrets masked */
+  String describe() {
+    StringBuilder sb = new StringBuilder();
+    values.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      String shown = SECRET_KEYS.contains(e.getKey()) ? "****"
+          : e.getKey().equals("db-url") ? e.getValue().value().replaceAll("(?i)(password=)[^&;]*", "$1****")
+          : e.getValue().value();
+      sb.append(e.getKey()).append(" = ").append(shown).append("  (").append(e.getValue().source()).append(")\n");
+    });
+    return sb.toString();
+  }
+}

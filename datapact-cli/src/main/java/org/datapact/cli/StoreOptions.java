@@ -1,0 +1,44 @@
+package org.datapact.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that open the store and serve HTTP. */
+final class StoreOptions {
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file with settings (default: ./datapact.properties if it exists).")
+  Path config;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where DataPact keeps its files (default: ./data; env DATAPACT_DATA_DIR).")
+  String dataDir;
+
+  @Option(names = "--db-url", paramLabel = "URL",
+      description = "JDBC URL of the store: jdbc:postgresql://... or jdbc:h2:... (default: H2 in <data-dir>/db; "
+          + "env DATAPACT_DB_URL). The password comes from DATAPACT_DB_PASSWORD or the config file.")
+  String dbUrl;
+
+  @Option(names = "--db-user", paramLabel = "USER", description = "Database user (env DATAPACT_DB_USER).")
+  String dbUser;
+
+  @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (default: 127.0.0.1).")
+  String host;
+
+  @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "HTTP port (default: 8080; 0 picks a free one).")
+  String port;
+
+  @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")
+  boolean printConfig;
+
+  Map<String, String> flags() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("data-dir", dataDir);
+    m.put("db-url", dbUrl);
+    m.put("db-user", dbUser);
+    m.put("host", host);
+    m.put("port", port);
+    return m;
+  }
+}

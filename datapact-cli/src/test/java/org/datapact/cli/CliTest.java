@@ -1,0 +1,131 @@
+package org.datapact.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.datapact.store.Database;
+import org.datapact.store.StoreConfig;
+import org.datapact.store.world.WorldStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  @TempDir Path tmp;
+
+  private static void assertOneLineError(Cli r, int code, String start) {
+    assertThat(r.exitCode()).isEqualTo(code);
+    assertThat(r.err().strip().lines()).as(r.err()).filteredOn(l -> l.startsWith("datapact:")).hasSize(1);
+    assertThat(r.err()).contains("datapact: error: " + start).doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  @Test
+  void printsTheVersionAsTextAndJson() {
+    assertThat(Cli.run("version").out()).startsWith("datapact ");
+    assertThat(Cli.run("version", "--json").out()).startsWith("{\"version\":");
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String cmd : new String[] {"demo", "serve", "version"}) {
+      Cli r = Cli.run(cmd, "--help");
+      assertThat(r.exitCode()).isZero();
+      assertThat(r.out()).contains("Usage: datapact " + cmd);
+    }
+    assertThat(Cli.run("--help").out()).contains("Exit codes:");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() {
+    Cli r = Cli.run("demo", "--frobnicate");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("Unknown option: '--frobnicate'");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    assertThat(Cli.run().exitCode()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void anUnreachableDatabaseEndsWithOneClearLine() {
+    Cli r = Cli.run("demo", "--generate-only", "--users", "100", "--data-dir", tmp.toString(),
+        "--db-url", "jdbc:postgresql://127.0.0.1:1/nowhere");
+    assertOneLineError(r, ExitCodes.UNAVAILABLE, "cannot connect to database `jdbc:postgresql://127.0.0.1:1/nowhere`");
+  }
+
+  @Test
+  void aTakenPortEndsWithOneClearLine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Cli r = Cli.run("demo", "--data-dir", tmp.toString(), "--port", Integer.toString(taken.getLocalPort()));
+      assertOneLineError(r, ExitCodes.UNAVAILABLE, "port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
+    }
+  }
+
+  @Test
+  void anUnwritableDataDirEndsWithOneClearLine() throws Exception {
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    Cli r = Cli.run("demo", "--generate-only", "--data-dir", file.resolve("data").toString());
+    assertOneLineError(r, ExitCodes.CONFIGURATION, "data directory `" + file.resolve("data") + "` is not writable");
+  }
+
+  @Test
+  void aBadPortValueNamesItsSource() {
+    Cli r = Cli.run(Map.of("DATAPACT_PORT", "eighty"), "serve", "--data-dir", tmp.toString());
+    assertOneLineError(r, ExitCodes.CONFIGURATION, "port `eighty` (env DATAPACT_PORT) must be a number");
+  }
+
+  @Test
+  void anUnknownConfigFileKeyIsRefused() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("datapact.properties"), "prot=8080\n");
+    Cli r = Cli.run("serve", "--config", conf.toString());
+    assertOneLineError(r, ExitCodes.CONFIGURATION, "unknown key `prot`");
+  }
+
+  @Test
+  void printConfigShowsLayersAndMasksSecrets() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("c.properties"), "port=9000\ndb-password=fromfile\n");
+    Cli r = Cli.run(Map.of("DATAPACT_PORT", "9100", "DATAPACT_DB_PASSWORD", "s3cret"),
+        "serve", "--config", conf.toString(), "--host", "0.0.0.0", "--print-config");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .contains("host = 0.0.0.0  (flag --host)")
+        .contains("port = 9100  (env DATAPACT_PORT)")
+        .contains("db-password = ****  (env DATAPACT_DB_PASSWORD)")
+        .contains("data-dir = data  (default)")
+        .doesNotContain("s3cret").doesNotContain("fromfile");
+  }
+
+  @Test
+  void sameSeedGivesAByteIdenticalCastFileAndTheSameWorld() throws Exception {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    Path c = tmp.resolve("c");
+    assertThat(Cli.run("demo", "--generate-only", "--users", "500", "--seed", "7", "--data-dir", a.toString()).exitCode()).isZero();
+    assertThat(Cli.run("demo", "--generate-only", "--users", "500", "--seed", "7", "--data-dir", b.toString()).exitCode()).isZero();
+    assertThat(Cli.run("demo", "--generate-only", "--users", "500", "--seed", "8", "--data-dir", c.toString()).exitCode()).isZero();
+    byte[] castA = Files.readAllBytes(a.resolve("demo/cast.json"));
+    assertThat(castA).isEqualTo(Files.readAllBytes(b.resolve("demo/cast.json")));
+    assertThat(castA).isNotEqualTo(Files.readAllBytes(c.resolve("demo/cast.json")));
+    assertThat(new String(castA, java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"handle\" : \"alice\"", "\"handle\" : \"dave\"", "\"clientId\" : \"streamflix-app\"", "\"clientSecret\" : \"dps_");
+    assertThat(digest(a)).isEqualTo(digest(b)).isNotEqualTo(digest(c));
+  }
+
+  @Test
+  void aSecondRunKeepsTheWorldAlreadyInTheStore() {
+    Path d = tmp.resolve("d");
+    Cli.run("demo", "--generate-only", "--users", "300", "--data-dir", d.toString());
+    Cli again = Cli.run("demo", "--generate-only", "--users", "300", "--data-dir", d.toString());
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.err()).contains("using the world already in the store");
+  }
+
+  private static String digest(Path dataDir) throws Exception {
+    try (Database db = Database.open(StoreConfig.embedded(dataDir))) {
+      return new WorldStore(db).digest();
+    }
+  }
+}

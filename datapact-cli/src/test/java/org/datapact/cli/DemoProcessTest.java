@@ -1,0 +1,57 @@
+package org.datapact.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@code datapact demo} as a real process, talks to it over HTTP, and stops it with SIGTERM. */
+class DemoProcessTest {
+  @TempDir Path tmp;
+
+  @Test
+  @Timeout(120)
+  void demoServesHealthAndStopsCleanlyOnSigterm() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "demo", "--users", "200", "--port", "0", "--data-dir", tmp.resolve("data").toString())
+        .redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      Pattern running = Pattern.compile("DataPact demo is running at (http://\\S+)");
+      String url = null;
+      StringBuilder seen = new StringBuilder();
+      for (String line; (line = out.readLine()) != null; ) {
+        seen.append(line).append('\n');
+        Matcher m = running.matcher(line);
+        if (m.find()) {
+          url = m.group(1);
+          break;
+        }
+      }
+      assertThat(url).as(seen.toString()).isNotNull();
+      assertThat(seen.toString()).contains("cast.json");
+      HttpResponse<String> health = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(url).resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
+      p.destroy(); // SIGTERM: the shutdown hook stops the server and closes the store
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(143); // 128 + SIGTERM, after hooks ran
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}
