@@ -16,6 +16,7 @@ import org.datapact.core.ErrorKind;
 import org.datapact.core.world.Cast;
 import org.datapact.server.DataPactServer;
 import org.datapact.server.ServerContext;
+import org.datapact.server.session.SessionTokens;
 import org.datapact.store.Database;
 import org.datapact.store.StoreConfig;
 
@@ -72,10 +73,32 @@ final class Launch {
     }
   }
 
+  /**
+   * @return session tokens signed with {@code session-key} (base64, at least 32 bytes) so that
+   *     several nodes, or a restarted one, accept each other's sessions; a random key otherwise
+   */
+  static SessionTokens sessionTokens(Settings settings) throws DataPactException {
+    String key = settings.get("session-key");
+    if (key == null || key.isBlank()) {
+      return SessionTokens.withRandomKey(Clock.systemUTC());
+    }
+    byte[] bytes;
+    try {
+      bytes = java.util.Base64.getDecoder().decode(key);
+    } catch (IllegalArgumentException e) {
+      throw new DataPactException(ErrorKind.CONFIGURATION, "session-key must be base64 (e.g. `openssl rand -base64 32`)");
+    }
+    if (bytes.length < 32) {
+      throw new DataPactException(ErrorKind.CONFIGURATION,
+          "session-key must decode to at least 32 bytes, got " + bytes.length + " (e.g. `openssl rand -base64 32`)");
+    }
+    return new SessionTokens(bytes, Clock.systemUTC());
+  }
+
   /** Starts the server and blocks until the process is asked to stop; then closes it and the store. */
   static void serveUntilStopped(Database db, Settings settings, Cast demoCast, PrintWriter out, String banner)
       throws DataPactException, InterruptedException {
-    ServerContext context = ServerContext.create(db, Clock.systemUTC(), demoCast);
+    ServerContext context = ServerContext.create(db, Clock.systemUTC(), sessionTokens(settings), demoCast);
     DataPactServer server = DataPactServer.start(context, settings.get("host"), settings.port());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -85,6 +85,22 @@ class CliTest {
   }
 
   @Test
+  void aShortSessionKeyIsRefused() throws Exception {
+    Settings s = Settings.resolve(null, Map.of("DATAPACT_SESSION_KEY", "c2hvcnQ="), Map.of());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Launch.sessionTokens(s))
+        .hasMessageContaining("at least 32 bytes, got 5");
+  }
+
+  @Test
+  void aConfiguredSessionKeyMakesSessionsSurviveARestart() throws Exception {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    Settings s = Settings.resolve(null, Map.of("DATAPACT_SESSION_KEY", key), Map.of());
+    var caller = new org.datapact.server.session.Caller("oscar", "Oscar", org.datapact.server.http.Role.OPERATOR, null, null);
+    String token = Launch.sessionTokens(s).issue(caller);
+    assertThat(Launch.sessionTokens(s).verify(token)).isEqualTo(caller);
+  }
+
+  @Test
   void printConfigShowsLayersAndMasksSecrets() throws Exception {
     Path conf = Files.writeString(tmp.resolve("c.properties"), "port=9000\ndb-password=fromfile\n");
     Cli r = Cli.run(Map.of("DATAPACT_PORT", "9100", "DATAPACT_DB_PASSWORD", "s3cret"),

@@ -42,7 +42,7 @@ class DemoProcessTest {
         }
       }
       assertThat(url).as(seen.toString()).isNotNull();
-      assertThat(seen.toString()).contains("cast.json");
+      assertThat(out.readLine()).contains("cast").endsWith("demo/cast.json");
       HttpResponse<String> health = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create(url).resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);

@@ -37,8 +37,13 @@ public record ServerContext(
 
   /** @return a context with a fresh registry, a random session key and the standard mapper */
   public static ServerContext create(Database db, Clock clock, Cast demoCast) {
+    return create(db, clock, SessionTokens.withRandomKey(clock), demoCast);
+  }
+
+  /** @return a context with a fresh registry and the standard mapper, signing sessions with {@code sessions} */
+  public static ServerContext create(Database db, Clock clock, SessionTokens sessions, Cast demoCast) {
     return new ServerContext(db, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        SessionTokens.withRandomKey(clock), Json.newMapper(), demoCast);
+        sessions, Json.newMapper(), demoCast);
   }
 
   /** @return the demo cast, present only in demo mode */
