@@ -68,6 +68,15 @@ public final class DataPactServer implements AutoCloseable {
    * @throws DataPactException unavailable, naming the port, when it is already in use
    */
   public static DataPactServer start(ServerContext context, String host, int port) throws DataPactException {
+    return start(context, host, port, List.of());
+  }
+
+  /**
+   * Starts the server with additional features beside the standard ones (for composition and
+   * tests).
+   */
+  public static DataPactServer start(ServerContext context, String host, int port, List<Feature> extra)
+      throws DataPactException {
     AccessControl access = new AccessControl(context.sessions());
     ProblemMapper problems = new ProblemMapper(context.mapper());
     new JvmMemoryMetrics().bindTo(context.metrics());
@@ -75,6 +84,7 @@ public final class DataPactServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(context.metrics());
     new ProcessorMetrics().bindTo(context.metrics());
     List<Route> routes = routes(context);
+    extra.forEach(f -> routes.addAll(f.routes()));
 
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -83,6 +93,7 @@ public final class DataPactServer implements AutoCloseable {
       config.http.maxRequestSize = MAX_REQUEST_BYTES;
       config.http.prefer405over404 = true;
       config.router.ignoreTrailingSlashes = true;
+      // INVARIANT: stop() lets in-flight requests finish, up to the stop timeout (GracefulShutdownTest)
       config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
       config.staticFiles.add(s -> {
         s.hostedPath = "/";
