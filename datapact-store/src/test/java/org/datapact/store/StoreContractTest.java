@@ -117,6 +117,37 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void storesTheAgreementTimelineAndTheConsentHistory() throws Exception {
+    new WorldStore(db).ensure(generator, new WorldSpec(42, 500), ProgressListener.NONE, CLOCK);
+    var policies = new org.datapact.store.policy.PolicyStore(db);
+    assertThat(policies.agreements()).containsExactlyInAnyOrderElementsOf(org.datapact.core.world.DemoPolicy.agreements());
+    var alice = UserId.of(1);
+    assertThat(policies.current(alice)).extracting(c -> c.party().value() + ":" + c.topic().wire())
+        .contains("streamflix:recommendations", "platform:ad_targeting");
+    var revoke = org.datapact.core.consent.ConsentChange.revoke(alice, PartyId.of("streamflix"),
+        org.datapact.core.consent.ConsentTopic.of(org.datapact.core.policy.Purpose.RECOMMENDATIONS), CLOCK.instant(), "test");
+    policies.appendConsents(java.util.List.of(revoke));
+    assertThat(policies.current(alice)).extracting(c -> c.party().value() + ":" + c.topic().wire())
+        .doesNotContain("streamflix:recommendations");
+    assertThat(policies.history(alice)).last().isEqualTo(revoke);
+    assertThat(policies.history(alice)).anySatisfy(c -> assertThat(c.granted()).isTrue());
+  }
+
+  @Test
+  void buildsTheDecisionSnapshotFromTheStore() throws Exception {
+    new WorldStore(db).ensure(generator, new WorldSpec(42, 500), ProgressListener.NONE, CLOCK);
+    var policies = new org.datapact.store.policy.PolicyStore(db);
+    var snapshot = policies.loadSnapshot(org.datapact.core.jurisdiction.Jurisdictions.standard());
+    assertThat(snapshot.policyHash()).isEqualTo(policies.loadSnapshot(org.datapact.core.jurisdiction.Jurisdictions.standard()).policyHash());
+    var now = java.time.Instant.parse("2026-11-29T00:00:00Z");
+    var scope = org.datapact.core.policy.Scope.FRIENDS_LIST;
+    var recs = org.datapact.core.policy.Purpose.RECOMMENDATIONS;
+    assertThat(snapshot.decide(org.datapact.core.decision.DecisionRequest.about(PartyId.of("streamflix"), UserId.of(1), scope, recs, now)).allowed()).isTrue();
+    assertThat(snapshot.decide(org.datapact.core.decision.DecisionRequest.about(PartyId.of("streamflix"), UserId.of(4), scope, recs, now)).allowed()).isFalse();
+    assertThat(snapshot.decide(org.datapact.core.decision.DecisionRequest.about(PartyId.of("seekr"), UserId.of(1), scope, recs, now)).allowed()).isFalse();
+  }
+
+  @Test
   void sameSeedGivesTheSameStoredWorldInAnotherStore() throws Exception {
     WorldStore worlds = new WorldStore(db);
     worlds.ensure(generator, new WorldSpec(42, 800), ProgressListener.NONE, CLOCK);

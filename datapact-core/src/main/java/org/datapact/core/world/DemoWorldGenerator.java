@@ -42,7 +42,7 @@ import org.datapact.core.user.UserId;
  */
 public final class DemoWorldGenerator {
   /** Bumped whenever the same seed would generate a different world. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Friendships each new user makes in the preferential-attachment graph. */
   public static final int EDGES_PER_USER = 5;
@@ -139,10 +139,12 @@ public final class DemoWorldGenerator {
         .map(s -> new ConsoleAccount(s.handle(), s.displayName(), s.role(), s.party()))
         .toList());
 
-    users(spec, sink, progress);
+    byte[] countries = users(spec, sink, progress);
     Graph graph = Graph.preferentialAttachment(spec.users(), EDGES_PER_USER, Seeds.stream(spec.seed(), "friends"));
     friendships(graph, sink, progress);
     inbox(spec, graph, sink, progress);
+    sink.agreements(DemoPolicy.agreements());
+    consents(spec, countries, sink, progress);
     return cast;
   }
 
@@ -184,8 +186,10 @@ public final class DemoWorldGenerator {
     }
   }
 
-  private static void users(WorldSpec spec, WorldSink sink, ProgressListener progress)
+  /** Writes the users; returns each user's index into {@link #COUNTRIES} (cast users too). */
+  private static byte[] users(WorldSpec spec, WorldSink sink, ProgressListener progress)
       throws DataPactException {
+    byte[] countryOf = new byte[spec.users() + 1];
     SplittableRandom rng = Seeds.stream(spec.seed(), "users");
     int totalWeight = Arrays.stream(COUNTRY_WEIGHTS).sum();
     List<User> batch = new ArrayList<>(BATCH);
@@ -202,6 +206,7 @@ public final class DemoWorldGenerator {
         u = new User(UserId.of(id), handle, first + " " + last, CountryCode.of(pickCountry(rng, totalWeight)));
       }
       batch.add(u);
+      countryOf[(int) id] = (byte) java.util.Arrays.asList(COUNTRIES).indexOf(u.country().value());
       if (batch.size() == BATCH) {
         sink.users(batch);
         batch = new ArrayList<>(BATCH);
@@ -212,6 +217,28 @@ public final class DemoWorldGenerator {
       sink.users(batch);
     }
     progress.progress("users", spec.users(), spec.users());
+    return countryOf;
+  }
+
+  private static final java.util.Set<String> EU = org.datapact.core.jurisdiction.Jurisdictions.EU_MEMBERS;
+
+  private static void consents(WorldSpec spec, byte[] countryOf, WorldSink sink, ProgressListener progress)
+      throws DataPactException {
+    SplittableRandom rng = Seeds.stream(spec.seed(), "consents");
+    List<org.datapact.core.consent.ConsentChange> batch = new ArrayList<>(DemoPolicy.castConsents());
+    for (int id = CAST_USERS.size() + 1; id <= spec.users(); id++) {
+      String country = COUNTRIES[countryOf[id]];
+      DemoPolicy.userConsents(id, EU.contains(country), country.equals("US"), rng, batch);
+      if (batch.size() >= BATCH) {
+        sink.consents(batch);
+        batch = new ArrayList<>(BATCH + 16);
+        progress.progress("consents", id, spec.users());
+      }
+    }
+    if (!batch.isEmpty()) {
+      sink.consents(batch);
+    }
+    progress.progress("consents", spec.users(), spec.users());
   }
 
   private static String pickCountry(SplittableRandom rng, int totalWeight) {

@@ -2,6 +2,8 @@ package org.datapact.core.world;
 
 import java.util.List;
 import org.datapact.core.DataPactException;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.consent.ConsentChange;
 import org.datapact.core.party.ClientCredential;
 import org.datapact.core.party.Party;
 import org.datapact.core.user.User;
@@ -10,7 +12,7 @@ import org.datapact.core.user.User;
  * Where the generator writes a world. The store implements it with bulk inserts; tests implement
  * it in memory. The generator calls the methods in this order: parties, clients, console
  * accounts, then users, friendships, threads and messages in ascending id order, each in
- * batches. Implementations MUST consume a batch before returning: the generator may reuse it.
+ * batches, then agreements and consents. Implementations MUST consume a batch before returning: the generator may reuse it.
  */
 public interface WorldSink {
   /** The platform's partners and internal units. */
@@ -33,4 +35,10 @@ public interface WorldSink {
 
   /** A batch of messages, ascending ids. */
   void messages(List<Message> batch) throws DataPactException;
+
+  /** Every agreement version with its status history. */
+  void agreements(List<AgreementRecord> records) throws DataPactException;
+
+  /** A batch of consent changes, in history order (by user, then time). */
+  void consents(List<ConsentChange> batch) throws DataPactException;
 }

@@ -12,7 +12,7 @@ import org.datapact.core.party.Party;
 import org.datapact.core.user.User;
 
 /** Keeps the small parts of a world and a SHA-256 digest of everything else. */
-final class CollectingSink implements WorldSink {
+public final class CollectingSink implements WorldSink {
   final List<Party> parties = new ArrayList<>();
   final List<ClientCredential> clients = new ArrayList<>();
   final List<ConsoleAccount> accounts = new ArrayList<>();
@@ -21,10 +21,12 @@ final class CollectingSink implements WorldSink {
   final Map<Long, long[]> friends = new HashMap<>();
   final List<InboxThread> threads = new ArrayList<>();
   final List<Message> messages = new ArrayList<>();
+  final List<org.datapact.core.agreement.AgreementRecord> agreements = new ArrayList<>();
+  final List<org.datapact.core.consent.ConsentChange> consents = new ArrayList<>();
   long friendshipRows;
   private final MessageDigest sha;
 
-  CollectingSink() throws Exception {
+  public CollectingSink() throws Exception {
     sha = MessageDigest.getInstance("SHA-256");
   }
 
@@ -79,6 +81,18 @@ final class CollectingSink implements WorldSink {
   public void threads(List<InboxThread> batch) {
     threads.addAll(batch);
     batch.forEach(t -> feed(t.id(), t.subject(), t.viaParty(), t.createdAt(), java.util.Arrays.toString(t.participants())));
+  }
+
+  @Override
+  public void agreements(List<org.datapact.core.agreement.AgreementRecord> records) {
+    agreements.addAll(records);
+    records.forEach(r -> feed(r.terms().ref()));
+  }
+
+  @Override
+  public void consents(List<org.datapact.core.consent.ConsentChange> batch) {
+    consents.addAll(batch);
+    batch.forEach(c -> feed(c.canonical()));
   }
 
   @Override

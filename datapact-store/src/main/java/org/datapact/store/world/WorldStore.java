@@ -25,7 +25,7 @@ import org.datapact.store.Database;
 public final class WorldStore {
   /** World tables, children before parents, so deleting in this order respects foreign keys. */
   private static final List<String> TABLES_CHILD_FIRST = List.of(
-      "message", "thread_participant", "inbox_thread", "friend_list", "app_user",
+      "consent_event", "agreement_status", "agreement_version", "message", "thread_participant", "inbox_thread", "friend_list", "app_user",
       "console_account", "client_credential", "party", "world_meta");
 
   /** Each table with the ordered columns that define its content (secret hashes are salted, so excluded). */
@@ -37,7 +37,10 @@ public final class WorldStore {
       "SELECT user_id, friend_ids FROM friend_list ORDER BY user_id",
       "SELECT id, subject, via_party, created_at FROM inbox_thread ORDER BY id",
       "SELECT thread_id, user_id FROM thread_participant ORDER BY thread_id, user_id",
-      "SELECT id, thread_id, sender_id, sent_at, body, via_party FROM message ORDER BY id");
+      "SELECT id, thread_id, sender_id, sent_at, body, via_party FROM message ORDER BY id",
+      "SELECT agreement_id, version, counterparty, title, document FROM agreement_version ORDER BY agreement_id, version",
+      "SELECT agreement_id, version, seq, status, changed_at, changed_by FROM agreement_status ORDER BY agreement_id, version, seq",
+      "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event ORDER BY id");
 
   private final Database db;
 

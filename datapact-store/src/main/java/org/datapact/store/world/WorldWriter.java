@@ -9,6 +9,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.consent.ConsentChange;
 import org.datapact.core.party.ClientCredential;
 import org.datapact.core.party.Party;
 import org.datapact.core.party.PartyId;
@@ -31,8 +33,10 @@ import org.datapact.store.Database;
  */
 final class WorldWriter implements WorldSink, AutoCloseable {
   private final Connection connection;
+  private final org.datapact.store.policy.PolicyStore policies;
 
   WorldWriter(Database db) throws DataPactException {
+    this.policies = new org.datapact.store.policy.PolicyStore(db);
     try {
       connection = db.dataSource().getConnection();
       connection.setAutoCommit(false);
@@ -162,6 +166,26 @@ final class WorldWriter implements WorldSink, AutoCloseable {
           ps.setObject(4, utc(m.sentAt()));
           ps.setString(5, m.body());
           setParty(ps, 6, m.viaParty());
+        });
+  }
+
+  @Override
+  public void agreements(List<AgreementRecord> records) throws DataPactException {
+    policies.insertAgreements(records);
+  }
+
+  @Override
+  public void consents(List<ConsentChange> batch) throws DataPactException {
+    insert("INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis, source)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch, (ps, c) -> {
+          ps.setLong(1, c.user().value());
+          ps.setString(2, c.party().value());
+          ps.setString(3, c.topic().wire());
+          ps.setBoolean(4, c.granted());
+          ps.setObject(5, utc(c.at()));
+          ps.setObject(6, c.expiresAt() == null ? null : utc(c.expiresAt()));
+          ps.setString(7, c.basis().wire());
+          ps.setString(8, c.source());
         });
   }
 

@@ -1,0 +1,56 @@
+package org.datapact.core.decision;
+
+import java.util.Collection;
+import java.util.stream.Collectors;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.agreement.Constraints;
+import org.datapact.core.agreement.Duty;
+import org.datapact.core.agreement.Permission;
+import org.datapact.core.agreement.Prohibition;
+
+/**
+ * Canonical text of agreement records for hashing: every set sorted, every field named, so the
+ * same agreements give the same policy hash in every JVM (unlike {@code Set.toString()}, whose
+ * order varies between runs).
+ */
+final class Canonical {
+  private Canonical() {}
+
+  static String agreement(AgreementRecord r) {
+    var v = r.terms();
+    StringBuilder sb = new StringBuilder();
+    sb.append("agreement ").append(v.ref()).append(" counterparty=").append(v.counterparty())
+        .append(" from=").append(v.effectiveFrom()).append(" until=").append(v.effectiveUntil()).append('\n');
+    for (Permission p : v.permissions()) {
+      Constraints c = p.constraints();
+      sb.append(" permission ").append(p.id()).append(" assignee=").append(p.assignee())
+          .append(" scope=").append(p.scope().wire()).append(" purposes=").append(sorted(p.purposes().stream().map(x -> x.wire()).toList()))
+          .append(" in=").append(sorted(c.jurisdictionsIncluded())).append(" out=").append(sorted(c.jurisdictionsExcluded()))
+          .append(" window=").append(c.notBefore()).append('/').append(c.notAfter())
+          .append(" min=").append(c.minimisation().wire()).append('/').append(c.minCohort())
+          .append(" rate=").append(c.rateLimit() == null ? "-" : c.rateLimit().requests() + "/" + c.rateLimit().per())
+          .append('\n');
+    }
+    for (Prohibition p : v.prohibitions()) {
+      sb.append(" prohibition ").append(p.id())
+          .append(" sources=").append(sorted(p.labelSources().stream().map(Object::toString).toList()))
+          .append(" consumers=").append(sorted(p.consumers().stream().map(Object::toString).toList()))
+          .append(" purposes=").append(sorted(p.purposes().stream().map(x -> x.wire()).toList()))
+          .append(" except=").append(sorted(p.exceptOnBehalfOf().stream().map(Object::toString).toList())).append('\n');
+    }
+    for (Duty d : v.duties()) {
+      sb.append(" duty ").append(d.id()).append(' ').append(d.kind().wire()).append(" party=").append(d.party())
+          .append(" metric=").append(d.metric()).append(" period=").append(d.period()).append(" due=").append(d.dueAfterDays())
+          .append(" grace=").append(d.graceDays()).append(" amount=").append(d.amount() == null ? "-" : d.amount().toPlainString())
+          .append(' ').append(d.currency()).append(" year=").append(d.year()).append('\n');
+    }
+    for (AgreementRecord.StatusChange c : r.history()) {
+      sb.append(" status ").append(c.status().wire()).append(' ').append(c.at()).append(' ').append(c.by()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String sorted(Collection<String> values) {
+    return values.stream().sorted().collect(Collectors.joining(",", "[", "]"));
+  }
+}

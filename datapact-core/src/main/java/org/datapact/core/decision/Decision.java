@@ -1,0 +1,44 @@
+package org.datapact.core.decision;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The decision point's answer: an effect with the reasons that decided it, the obligations of an
+ * allow, the hash of the policy snapshot it was made under, and the agreement version that
+ * allowed it (null for a deny).
+ *
+ * @param effect allow or deny
+ * @param reasons why; never empty
+ * @param obligations what an allow requires of the enforcement point; empty for a deny
+ * @param policyHash hex SHA-256 identifying the snapshot (agreements + consent history)
+ * @param agreementVersion {@code agreement@version} of the allowing version, or null
+ */
+public record Decision(Effect effect, List<Reason> reasons, List<Obligation> obligations, String policyHash,
+    String agreementVersion) {
+  /** Validates and copies. */
+  public Decision {
+    Objects.requireNonNull(effect, "effect");
+    reasons = List.copyOf(reasons);
+    obligations = List.copyOf(obligations);
+    Objects.requireNonNull(policyHash, "policyHash");
+    if (reasons.isEmpty()) {
+      throw new IllegalArgumentException("a decision carries at least one reason");
+    }
+  }
+
+  /** @return whether the effect is allow */
+  public boolean allowed() {
+    return effect == Effect.ALLOW;
+  }
+
+  /** @return whether any reason has this code */
+  public boolean hasReason(ReasonCode code) {
+    for (Reason r : reasons) {
+      if (r.code() == code) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+package org.datapact.core.decision;
+
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.consent.ConsentChange;
+import org.datapact.core.user.CountryCode;
+import org.datapact.core.user.UserId;
+
+/**
+ * The one decision point: answers every request from the current {@link PolicySnapshot}, and
+ * publishes a new snapshot for every change. Readers never block: a decision reads the snapshot
+ * reference once and decides against that immutable value; writers are serialised among
+ * themselves and swap the reference, so the very next decision sees the change.
+ *
+ * <p>Thread-safe.
+ */
+public final class DecisionPoint {
+  private final AtomicReference<PolicySnapshot> current;
+
+  /** @param initial the first snapshot */
+  public DecisionPoint(PolicySnapshot initial) {
+    this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+  }
+
+  /** @return the decision for {@code request} under the current snapshot */
+  public Decision decide(DecisionRequest request) {
+    return current.get().decide(request);
+  }
+
+  /** @return the current snapshot */
+  public PolicySnapshot snapshot() {
+    return current.get();
+  }
+
+  /** Applies a consent change; the next decision sees it. @return the new snapshot */
+  public synchronized PolicySnapshot apply(ConsentChange change) {
+    PolicySnapshot next = current.get().withConsent(change);
+    current.set(next);
+    return next;
+  }
+
+  /** Registers or moves a subject. @return the new snapshot */
+  public synchronized PolicySnapshot register(UserId user, CountryCode country) {
+    PolicySnapshot next = current.get().withSubject(user, country);
+    current.set(next);
+    return next;
+  }
+
+  /** Replaces the agreements (a new version, a status change). @return the new snapshot */
+  public synchronized PolicySnapshot replaceAgreements(Collection<AgreementRecord> records) {
+    PolicySnapshot next = current.get().withAgreements(records);
+    current.set(next);
+    return next;
+  }
+}

@@ -1,0 +1,105 @@
+package org.datapact.core.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.agreement.AgreementStatus;
+import org.datapact.core.agreement.AgreementVersion;
+import org.datapact.core.agreement.Constraints;
+import org.datapact.core.agreement.Permission;
+import org.datapact.core.consent.ConsentBasis;
+import org.datapact.core.consent.ConsentChange;
+import org.datapact.core.consent.ConsentTopic;
+import org.datapact.core.jurisdiction.Jurisdictions;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.party.PartyKind;
+import org.datapact.core.policy.Purpose;
+import org.datapact.core.policy.Scope;
+import org.datapact.core.user.CountryCode;
+import org.datapact.core.user.UserId;
+import org.junit.jupiter.api.Test;
+
+class DecisionEdgeCaseTest {
+  static final PartyId P = PartyId.of("partner");
+  static final Instant T = Instant.parse("2020-01-01T00:00:00Z");
+  static final UserId U = UserId.of(7);
+
+  static PolicySnapshot snapshot(Constraints c, String country, ConsentBasis basis) {
+    var version = new AgreementVersion("deal", 1, P, "t", T, null,
+        List.of(new Permission("read", P, Scope.PROFILE_BASIC, Set.of(Purpose.RECOMMENDATIONS), c)), List.of(), List.of());
+    return PolicySnapshot.builder(Jurisdictions.standard(), Map.of(P, PartyKind.PARTNER))
+        .agreements(List.of(new AgreementRecord(version, List.of(new AgreementRecord.StatusChange(AgreementStatus.ACTIVE, T, "op")))))
+        .subject(U, CountryCode.of(country))
+        .consent(ConsentChange.grant(U, P, ConsentTopic.of(Purpose.RECOMMENDATIONS), T, null, basis, "t"))
+        .build();
+  }
+
+  static Decision ask(PolicySnapshot s) {
+    return s.decide(DecisionRequest.about(P, U, Scope.PROFILE_BASIC, Purpose.RECOMMENDATIONS, T.plusSeconds(60)));
+  }
+
+  @Test
+  void euUsersNeedExplicitConsentWhereOthersMayConsentWithTheTerms() {
+    assertThat(ask(snapshot(Constraints.NONE, "BR", ConsentBasis.TERMS)).allowed()).isTrue();
+    assertThat(ask(snapshot(Constraints.NONE, "DE", ConsentBasis.EXPLICIT)).allowed()).isTrue();
+    assertThat(ask(snapshot(Constraints.NONE, "DE", ConsentBasis.TERMS)).reasons()).extracting(Reason::code)
+        .containsExactly(ReasonCode.CONSENT_NOT_EXPLICIT);
+  }
+
+  @Test
+  void anUnknownJurisdictionTermDeniesRatherThanBeingDropped() {
+    Decision d = ask(snapshot(Constraints.NONE.withJurisdictions(Set.of(), Set.of("ATLANTIS")), "BR", ConsentBasis.TERMS));
+    assertThat(d.allowed()).isFalse();
+    assertThat(d.reasons()).extracting(Reason::code).contains(ReasonCode.EVALUATION_ERROR);
+    assertThat(d.reasons().get(0).detail()).contains("`ATLANTIS`");
+  }
+
+  @Test
+  void aCountryAndARuleSetAreBothValidJurisdictionTerms() {
+    assertThat(ask(snapshot(Constraints.NONE.withJurisdictions(Set.of("EU"), Set.of()), "FR", ConsentBasis.EXPLICIT)).allowed()).isTrue();
+    assertThat(ask(snapshot(Constraints.NONE.withJurisdictions(Set.of("EU"), Set.of("FR")), "FR", ConsentBasis.EXPLICIT))
+        .reasons()).extracting(Reason::code).containsExactly(ReasonCode.JURISDICTION_EXCLUDED);
+  }
+
+  @Test
+  void aPermissionsValidityWindowBounds() {
+    Constraints window = Constraints.NONE.withWindow(T, T.plusSeconds(30));
+    assertThat(ask(snapshot(window, "BR", ConsentBasis.TERMS)).reasons()).extracting(Reason::code)
+        .containsExactly(ReasonCode.OUTSIDE_VALIDITY_WINDOW);
+  }
+
+  @Test
+  void aSuspendedVersionDecidesNothing() {
+    PolicySnapshot s = snapshot(Constraints.NONE, "BR", ConsentBasis.TERMS);
+    AgreementRecord r = s.agreements().get(0).with(new AgreementRecord.StatusChange(AgreementStatus.SUSPENDED, T.plusSeconds(10), "system"));
+    assertThat(ask(s.withAgreements(List.of(r))).reasons()).extracting(Reason::code).containsExactly(ReasonCode.NO_ACTIVE_AGREEMENT);
+  }
+
+  @Test
+  void contradictoryTermsAreRejectedWithAPreciseMessage() {
+    assertThatThrownBy(() -> Constraints.NONE.withJurisdictions(Set.of("US"), Set.of("US")))
+        .hasMessage("jurisdiction `US` is both included and excluded");
+    assertThatThrownBy(() -> new Permission("p", P, Scope.PROFILE_BASIC, Set.of(), Constraints.NONE))
+        .hasMessage("permission `p` names no purpose");
+    assertThatThrownBy(() -> Scope.fromWire("inbox.write")).hasMessageStartingWith("unknown scope `inbox.write`; known scopes:");
+    assertThatThrownBy(() -> new AgreementVersion("deal", 1, P, "t", T, null,
+        List.of(new Permission("x", P, Scope.PROFILE_BASIC, Set.of(Purpose.ANALYTICS), Constraints.NONE),
+            new Permission("x", P, Scope.FRIENDS_LIST, Set.of(Purpose.ANALYTICS), Constraints.NONE)), List.of(), List.of()))
+        .hasMessage("agreement `deal` v1: rule id `x` repeats");
+  }
+
+  @Test
+  void aConsentChangePublishesASnapshotWithoutTouchingTheOldOne() {
+    PolicySnapshot s = snapshot(Constraints.NONE, "BR", ConsentBasis.TERMS);
+    DecisionPoint pdp = new DecisionPoint(s);
+    pdp.apply(ConsentChange.revoke(U, P, ConsentTopic.of(Purpose.RECOMMENDATIONS), T.plusSeconds(30), "t"));
+    assertThat(ask(s).allowed()).isTrue();
+    assertThat(pdp.decide(DecisionRequest.about(P, U, Scope.PROFILE_BASIC, Purpose.RECOMMENDATIONS, T.plusSeconds(60))).allowed()).isFalse();
+    assertThat(pdp.snapshot().consentChanges()).isEqualTo(s.consentChanges() + 1);
+  }
+}

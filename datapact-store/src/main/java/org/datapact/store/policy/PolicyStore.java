@@ -1,0 +1,174 @@
+package org.datapact.store.policy;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.datapact.core.DataPactException;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.agreement.AgreementStatus;
+import org.datapact.core.agreement.AgreementVersion;
+import org.datapact.core.consent.ConsentBasis;
+import org.datapact.core.consent.ConsentChange;
+import org.datapact.core.consent.ConsentTopic;
+import org.datapact.core.decision.PolicySnapshot;
+import org.datapact.core.jurisdiction.Jurisdictions;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.party.PartyKind;
+import org.datapact.core.user.CountryCode;
+import org.datapact.core.user.UserId;
+import org.datapact.store.Database;
+import org.datapact.store.party.PartyRepository;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Agreements (ODRL documents plus an append-only status history) and the append-only consent
+ * history, and building the decision point's snapshot from them. Rows are only ever inserted:
+ * history is never rewritten.
+ */
+public final class PolicyStore {
+  private final Database db;
+  private final OdrlCodec odrl = new OdrlCodec();
+
+  /** @param db the open store */
+  public PolicyStore(Database db) {
+    this.db = db;
+  }
+
+  static OffsetDateTime utc(Instant t) {
+    return t == null ? null : t.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(Object v) {
+    if (v == null) {
+      return null;
+    }
+    return v instanceof OffsetDateTime o ? o.toInstant() : ((Timestamp) v).toInstant();
+  }
+
+  /** Inserts agreement records (terms and status history) in one transaction. */
+  public void insertAgreements(List<AgreementRecord> records) {
+    db.jdbi().useTransaction(h -> {
+      for (AgreementRecord r : records) {
+        insertAgreement(h, r);
+      }
+    });
+  }
+
+  private void insertAgreement(Handle h, AgreementRecord r) {
+    AgreementVersion v = r.terms();
+    h.createUpdate("INSERT INTO agreement_version (agreement_id, version, counterparty, title, document) VALUES (?, ?, ?, ?, ?)")
+        .bind(0, v.agreementId()).bind(1, v.version()).bind(2, v.counterparty().value()).bind(3, v.title())
+        .bind(4, odrl.toJson(v)).execute();
+    int seq = 0;
+    for (AgreementRecord.StatusChange c : r.history()) {
+      insertStatus(h, v, seq++, c);
+    }
+  }
+
+  private static void insertStatus(Handle h, AgreementVersion v, int seq, AgreementRecord.StatusChange c) {
+    h.createUpdate("INSERT INTO agreement_status (agreement_id, version, seq, status, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(0, v.agreementId()).bind(1, v.version()).bind(2, seq).bind(3, c.status().wire()).bind(4, utc(c.at()))
+        .bind(5, c.by()).execute();
+  }
+
+  /** Appends a status change to a version's history. */
+  public void appendStatus(AgreementVersion v, AgreementRecord.StatusChange change) {
+    db.jdbi().useTransaction(h -> {
+      int next = h.createQuery("SELECT COALESCE(MAX(seq), -1) + 1 FROM agreement_status WHERE agreement_id = ? AND version = ?")
+          .bind(0, v.agreementId()).bind(1, v.version()).mapTo(Integer.class).one();
+      insertStatus(h, v, next, change);
+    });
+  }
+
+  /**
+   * @return every agreement record, by agreement id and version
+   * @throws DataPactException if a stored document no longer parses (it was written by this codec)
+   */
+  public List<AgreementRecord> agreements() throws DataPactException {
+    record Row(String id, int version, String document) {}
+    List<Row> rows = db.jdbi().withHandle(h -> h.createQuery(
+            "SELECT agreement_id, version, document FROM agreement_version ORDER BY agreement_id, version")
+        .map((rs, ctx) -> new Row(rs.getString(1), rs.getInt(2), rs.getString(3))).list());
+    Map<String, List<AgreementRecord.StatusChange>> history = new HashMap<>();
+    db.jdbi().useHandle(h -> h.createQuery(
+            "SELECT agreement_id, version, status, changed_at, changed_by FROM agreement_status ORDER BY agreement_id, version, seq")
+        .map((rs, ctx) -> {
+          history.computeIfAbsent(rs.getString(1) + "@" + rs.getInt(2), k -> new ArrayList<>())
+              .add(new AgreementRecord.StatusChange(AgreementStatus.fromWire(rs.getString(3)), instant(rs.getObject(4)), rs.getString(5)));
+          return Boolean.TRUE;
+        }).forEach(x -> {}));
+    List<AgreementRecord> out = new ArrayList<>();
+    for (Row r : rows) {
+      AgreementVersion v = odrl.fromJson(r.document(), r.id(), r.version());
+      out.add(new AgreementRecord(v, history.getOrDefault(v.ref(), List.of())));
+    }
+    return out;
+  }
+
+  /** Appends consent changes, in order, in one transaction. */
+  public void appendConsents(List<ConsentChange> changes) {
+    db.jdbi().useTransaction(h -> {
+      var batch = h.prepareBatch("INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis, source)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      for (ConsentChange c : changes) {
+        batch.bind(0, c.user().value()).bind(1, c.party().value()).bind(2, c.topic().wire()).bind(3, c.granted())
+            .bind(4, utc(c.at())).bind(5, utc(c.expiresAt())).bind(6, c.basis().wire()).bind(7, c.source()).add();
+      }
+      batch.execute();
+    });
+  }
+
+  private static ConsentChange consent(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new ConsentChange(UserId.of(rs.getLong("user_id")), PartyId.of(rs.getString("party_id")),
+        ConsentTopic.fromWire(rs.getString("topic")), rs.getBoolean("granted"), instant(rs.getObject("changed_at")),
+        instant(rs.getObject("expires_at")), ConsentBasis.fromWire(rs.getString("basis")), rs.getString("source"));
+  }
+
+  /** @return a user's whole consent history, oldest first */
+  public List<ConsentChange> history(UserId user) {
+    return db.jdbi().withHandle(h -> h.createQuery(
+            "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event"
+                + " WHERE user_id = ? ORDER BY id")
+        .bind(0, user.value()).map((rs, ctx) -> consent(rs)).list());
+  }
+
+  /** @return a user's current consents: the latest change per party and topic, when it is a grant */
+  public List<ConsentChange> current(UserId user) {
+    Map<String, ConsentChange> latest = new LinkedHashMap<>();
+    for (ConsentChange c : history(user)) {
+      latest.put(c.party().value() + "|" + c.topic().wire(), c);
+    }
+    return latest.values().stream().filter(ConsentChange::granted).toList();
+  }
+
+  /** Streams every consent change in history order. */
+  public void forEachConsent(Consumer<ConsentChange> sink) {
+    db.jdbi().useHandle(h -> h.createQuery(
+            "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event ORDER BY id")
+        .setFetchSize(10_000).map((rs, ctx) -> consent(rs)).forEach(sink));
+  }
+
+  /**
+   * Builds the decision point's snapshot from the store: parties, every user's jurisdiction, the
+   * whole consent history in order, and every agreement.
+   */
+  public PolicySnapshot loadSnapshot(Jurisdictions jurisdictions) throws DataPactException {
+    Map<PartyId, PartyKind> kinds = new HashMap<>();
+    new PartyRepository(db).all().forEach(p -> kinds.put(p.id(), p.kind()));
+    PolicySnapshot.Builder b = PolicySnapshot.builder(jurisdictions, kinds).agreements(agreements());
+    db.jdbi().useHandle(h -> h.createQuery("SELECT id, country FROM app_user ORDER BY id").setFetchSize(10_000)
+        .map((rs, ctx) -> {
+          b.subject(UserId.of(rs.getLong(1)), CountryCode.of(rs.getString(2)));
+          return Boolean.TRUE;
+        }).forEach(x -> {}));
+    forEachConsent(b::consent);
+    return b.build();
+  }
+}
