@@ -21,7 +21,11 @@ import org.datapact.server.http.Feature;
 import org.datapact.server.http.ProblemMapper;
 import org.datapact.server.http.Route;
 import org.datapact.server.session.SessionFeature;
+import org.datapact.server.decisions.DecisionFeature;
+import org.datapact.server.governance.GovernanceFeature;
+import org.datapact.server.oauth.TokenFeature;
 import org.datapact.server.ops.OpsFeature;
+import org.datapact.server.privacy.PrivacyFeature;
 import org.datapact.server.world.WorldFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +58,8 @@ public final class DataPactServer implements AutoCloseable {
   /** @return every route the server serves, in registration order */
   public static List<Route> routes(ServerContext context) {
     List<Feature> features = List.of(
-        new OpsFeature(context), new SessionFeature(context), new WorldFeature(context));
+        new OpsFeature(context), new SessionFeature(context), new WorldFeature(context), new TokenFeature(context),
+        new DecisionFeature(context), new PrivacyFeature(context), new GovernanceFeature(context));
     List<Route> routes = new ArrayList<>();
     features.forEach(f -> routes.addAll(f.routes()));
     return routes;
@@ -77,7 +82,7 @@ public final class DataPactServer implements AutoCloseable {
    */
   public static DataPactServer start(ServerContext context, String host, int port, List<Feature> extra)
       throws DataPactException {
-    AccessControl access = new AccessControl(context.sessions());
+    AccessControl access = new AccessControl(context.sessions(), context.accessTokens());
     ProblemMapper problems = new ProblemMapper(context.mapper());
     new JvmMemoryMetrics().bindTo(context.metrics());
     new JvmGcMetrics().bindTo(context.metrics());

@@ -6,25 +6,34 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import org.datapact.core.DataPactException;
+import org.datapact.core.decision.DecisionPoint;
+import org.datapact.core.jurisdiction.Jurisdictions;
 import org.datapact.core.world.Cast;
 import org.datapact.server.http.Json;
+import org.datapact.server.oauth.AccessTokens;
 import org.datapact.server.session.SessionTokens;
 import org.datapact.store.Database;
+import org.datapact.store.policy.PolicyStore;
 
 /**
- * Everything the HTTP features share: the store, the clock, metrics, session tokens, the JSON
- * mapper, and — only when the server runs the demo — the demo cast.
+ * Everything the HTTP features share: the store, the clock, metrics, session and access tokens,
+ * the JSON mapper, the decision point, and — only when the server runs the demo — the demo cast.
  *
  * @param db the open store
  * @param clock the clock every time-dependent rule reads
  * @param metrics the Prometheus registry
  * @param sessions console session tokens
+ * @param accessTokens OAuth2 access tokens for API clients
  * @param mapper the JSON mapper
+ * @param policies agreements and consent history in the store
+ * @param decisions the decision point, loaded from the store
  * @param demoCast the cast when running {@code datapact demo}; null for {@code serve}, which
  *     disables the demo login
  */
 public record ServerContext(
-    Database db, Clock clock, PrometheusMeterRegistry metrics, SessionTokens sessions, ObjectMapper mapper, Cast demoCast) {
+    Database db, Clock clock, PrometheusMeterRegistry metrics, SessionTokens sessions, AccessTokens accessTokens,
+    ObjectMapper mapper, PolicyStore policies, DecisionPoint decisions, Cast demoCast) {
 
   /** Validates the required parts. */
   public ServerContext {
@@ -32,18 +41,27 @@ public record ServerContext(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(sessions, "sessions");
+    Objects.requireNonNull(accessTokens, "accessTokens");
     Objects.requireNonNull(mapper, "mapper");
+    Objects.requireNonNull(policies, "policies");
+    Objects.requireNonNull(decisions, "decisions");
   }
 
-  /** @return a context with a fresh registry, a random session key and the standard mapper */
-  public static ServerContext create(Database db, Clock clock, Cast demoCast) {
+  /** @return a context with random token keys, loading the decision point from the store */
+  public static ServerContext create(Database db, Clock clock, Cast demoCast) throws DataPactException {
     return create(db, clock, SessionTokens.withRandomKey(clock), demoCast);
   }
 
-  /** @return a context with a fresh registry and the standard mapper, signing sessions with {@code sessions} */
-  public static ServerContext create(Database db, Clock clock, SessionTokens sessions, Cast demoCast) {
-    return new ServerContext(db, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        sessions, Json.newMapper(), demoCast);
+  /**
+   * @return a context signing sessions with {@code sessions}, a fresh registry, the standard mapper
+   *     and the decision point loaded from the store
+   */
+  public static ServerContext create(Database db, Clock clock, SessionTokens sessions, Cast demoCast)
+      throws DataPactException {
+    PolicyStore policies = new PolicyStore(db);
+    DecisionPoint pdp = new DecisionPoint(policies.loadSnapshot(Jurisdictions.standard()));
+    return new ServerContext(db, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), sessions,
+        AccessTokens.withRandomKey(clock), Json.newMapper(), policies, pdp, demoCast);
   }
 
   /** @return the demo cast, present only in demo mode */

@@ -24,7 +24,10 @@ class OpenApiTest {
       for (Iterator<String> paths = doc.get("paths").fieldNames(); paths.hasNext(); ) {
         String path = paths.next();
         for (Iterator<String> methods = doc.get("paths").get(path).fieldNames(); methods.hasNext(); ) {
-          documented.add(methods.next().toUpperCase(Locale.ROOT) + " " + path);
+          String method = methods.next();
+          if (!method.equals("parameters")) {
+            documented.add(method.toUpperCase(Locale.ROOT) + " " + path);
+          }
         }
       }
       Set<String> served = new TreeSet<>();

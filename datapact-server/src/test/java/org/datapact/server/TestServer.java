@@ -74,6 +74,10 @@ public final class TestServer implements AutoCloseable {
           .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    public HttpResponse<String> put(String path) throws Exception {
+      return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     public HttpResponse<String> delete(String path) throws Exception {
       return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
     }
@@ -85,6 +89,37 @@ public final class TestServer implements AutoCloseable {
     public HttpResponse<String> login(String handle) throws Exception {
       return post("/api/v1/session/demo", "{\"handle\":\"" + handle + "\"}");
     }
+  }
+
+  /** @return the demo secret of a party's client */
+  public String secretOf(String party) {
+    return cast.clients().stream().filter(c -> c.party().value().equals(party)).findFirst().orElseThrow()
+        .clientSecret().revealForHashingOrDisplayOnce();
+  }
+
+  /** @return the client id of a party's client */
+  public String clientIdOf(String party) {
+    return cast.clients().stream().filter(c -> c.party().value().equals(party)).findFirst().orElseThrow().clientId();
+  }
+
+  /** @return an access token for a party's client, via POST /oauth/token with HTTP Basic */
+  public String token(String party) throws Exception {
+    String basic = java.util.Base64.getEncoder().encodeToString(
+        (clientIdOf(party) + ":" + secretOf(party)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/oauth/token"))
+        .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("token request failed: " + r.body());
+    }
+    return json(r).get("access_token").asText();
+  }
+
+  /** POSTs JSON with a bearer token. */
+  public HttpResponse<String> postWithToken(String token, String path, String json) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   public static JsonNode json(HttpResponse<String> response) throws Exception {

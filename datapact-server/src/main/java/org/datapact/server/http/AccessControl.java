@@ -10,7 +10,8 @@ import org.datapact.server.session.SessionTokens;
 
 /**
  * The one place that decides whether a caller may reach a route: runs before every matched
- * route, establishes the caller from the session cookie, and compares its role with the route's
+ * route, establishes the caller from a bearer access token (API clients) or the session cookie
+ * (console), and compares its role with the route's
  * roles. A route with no roles is refused (it cannot happen: {@link Route} requires roles).
  */
 public final class AccessControl {
@@ -19,10 +20,15 @@ public final class AccessControl {
   private static final String CALLER_ATTRIBUTE = "datapact.caller";
 
   private final SessionTokens sessions;
+  private final org.datapact.server.oauth.AccessTokens accessTokens;
 
-  /** @param sessions verifies session tokens */
-  public AccessControl(SessionTokens sessions) {
+  /**
+   * @param sessions verifies console session cookies
+   * @param accessTokens verifies API clients' bearer tokens
+   */
+  public AccessControl(SessionTokens sessions, org.datapact.server.oauth.AccessTokens accessTokens) {
     this.sessions = sessions;
+    this.accessTokens = accessTokens;
   }
 
   /** Checks the caller against the matched route's roles. */
@@ -31,15 +37,19 @@ public final class AccessControl {
     if (roles.isEmpty()) {
       return; // static files and unmatched paths: nothing to protect here
     }
+    String authorization = ctx.header("Authorization");
     String token = ctx.cookie(SESSION_COOKIE);
     Caller caller = null;
-    if (token != null && !token.isEmpty()) {
-      try {
+    try {
+      if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        caller = accessTokens.verify(authorization.substring(7).trim());
+      } else if (token != null && !token.isEmpty()) {
         caller = sessions.verify(token);
-      } catch (DataPactException e) {
-        if (!roles.contains(Role.PUBLIC)) {
-          throw e;
-        }
+      }
+    } catch (DataPactException e) {
+      if (!roles.contains(Role.PUBLIC)) {
+        ctx.header("WWW-Authenticate", "Bearer realm=\"datapact\"");
+        throw e;
       }
     }
     if (caller != null) {

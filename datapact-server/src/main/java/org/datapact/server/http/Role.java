@@ -17,7 +17,11 @@ public enum Role implements RouteRole {
   /** A platform operator. */
   OPERATOR,
   /** A regulator or auditor. */
-  REGULATOR;
+  REGULATOR,
+  /** An internal unit's service, authenticated with OAuth2 client credentials. */
+  UNIT,
+  /** A partner's application, authenticated with OAuth2 client credentials. */
+  PARTNER_APP;
 
   /** @return the lowercase wire name */
   public String wireName() {

@@ -12,7 +12,8 @@ import org.datapact.server.http.Role;
  * @param displayName the caller's name
  * @param role the caller's role
  * @param userId for {@link Role#USER}, the user's id; null otherwise
- * @param party for {@link Role#PARTNER}, the partner; null otherwise
+ * @param party for {@link Role#PARTNER} and {@link Role#PARTNER_APP} the partner, for {@link Role#UNIT}
+ *     the unit; null otherwise
  */
 public record Caller(String handle, String displayName, Role role, UserId userId, PartyId party) {
   /** Validates that users carry a user id and partner staff a party. */
@@ -23,8 +24,9 @@ public record Caller(String handle, String displayName, Role role, UserId userId
     if ((role == Role.USER) != (userId != null)) {
       throw new IllegalArgumentException("caller `" + handle + "`: exactly users carry a user id");
     }
-    if ((role == Role.PARTNER) != (party != null)) {
-      throw new IllegalArgumentException("caller `" + handle + "`: exactly partner staff carry a party");
+    boolean needsParty = role == Role.PARTNER || role == Role.UNIT || role == Role.PARTNER_APP;
+    if (needsParty != (party != null)) {
+      throw new IllegalArgumentException("caller `" + handle + "`: exactly partner staff, units and partner apps carry a party");
     }
     if (role == Role.PUBLIC) {
       throw new IllegalArgumentException("caller `" + handle + "` cannot have the public role");

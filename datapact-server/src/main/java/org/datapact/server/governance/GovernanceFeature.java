@@ -1,0 +1,112 @@
+package org.datapact.server.governance;
+
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.datapact.core.DataPactException;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.agreement.AgreementVersion;
+import org.datapact.server.ServerContext;
+import org.datapact.server.http.AccessControl;
+import org.datapact.server.http.Feature;
+import org.datapact.server.http.Role;
+import org.datapact.server.http.Route;
+import org.datapact.server.session.Caller;
+import org.datapact.store.policy.OdrlCodec;
+
+/**
+ * Agreements for people: the list with each version's status now and its lifecycle, one version's
+ * terms in plain language, and its ODRL JSON-LD. Operators and regulators see every agreement; a
+ * partner's staff see only their own partner's.
+ */
+public final class GovernanceFeature implements Feature {
+  private final ServerContext context;
+  private final OdrlCodec odrl = new OdrlCodec();
+
+  /** @param context the server's shared parts */
+  public GovernanceFeature(ServerContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public List<Route> routes() {
+    Role[] readers = {Role.OPERATOR, Role.REGULATOR, Role.PARTNER};
+    return List.of(
+        Route.get("/api/v1/agreements", this::list, readers),
+        Route.get("/api/v1/agreements/{agreementId}/versions/{version}", this::show, readers),
+        Route.get("/api/v1/agreements/{agreementId}/versions/{version}/odrl", this::odrl, readers));
+  }
+
+  private List<AgreementRecord> visible(Caller caller) {
+    List<AgreementRecord> all = context.decisions().snapshot().agreements();
+    if (caller.role() != Role.PARTNER) {
+      return all;
+    }
+    return all.stream().filter(r -> r.terms().counterparty().equals(caller.party())).toList();
+  }
+
+  private void list(Context ctx) throws DataPactException {
+    Instant now = context.clock().instant();
+    Map<String, List<Map<String, Object>>> byAgreement = new LinkedHashMap<>();
+    for (AgreementRecord r : visible(AccessControl.requireCaller(ctx))) {
+      AgreementVersion v = r.terms();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", v.version());
+      m.put("title", v.title());
+      m.put("counterparty", v.counterparty().value());
+      m.put("statusNow", r.statusAt(now).wire());
+      m.put("activeNow", r.activeAt(now));
+      m.put("effectiveFrom", v.effectiveFrom().toString());
+      m.put("history", r.history().stream().map(c -> Map.of("status", c.status().wire(), "at", c.at().toString(), "by", c.by())).toList());
+      m.put("permissions", v.permissions().size());
+      m.put("prohibitions", v.prohibitions().size());
+      m.put("duties", v.duties().size());
+      byAgreement.computeIfAbsent(v.agreementId(), k -> new ArrayList<>()).add(m);
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    byAgreement.forEach((id, versions) -> {
+      versions.sort((a, b) -> Integer.compare((int) a.get("version"), (int) b.get("version")));
+      out.add(Map.of("agreementId", id, "versions", versions));
+    });
+    ctx.json(Map.of("agreements", out, "policyHash", context.decisions().snapshot().policyHash()));
+  }
+
+  private AgreementRecord find(Context ctx) throws DataPactException {
+    String id = ctx.pathParam("agreementId");
+    int version;
+    try {
+      version = Integer.parseInt(ctx.pathParam("version"));
+    } catch (NumberFormatException e) {
+      throw DataPactException.invalid("version `" + ctx.pathParam("version") + "` must be a number");
+    }
+    return visible(AccessControl.requireCaller(ctx)).stream()
+        .filter(r -> r.terms().agreementId().equals(id) && r.terms().version() == version).findFirst()
+        .orElseThrow(() -> DataPactException.notFound("no agreement `" + id + "` version " + version));
+  }
+
+  private void show(Context ctx) throws DataPactException {
+    AgreementRecord r = find(ctx);
+    AgreementVersion v = r.terms();
+    Instant now = context.clock().instant();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("agreementId", v.agreementId());
+    m.put("version", v.version());
+    m.put("ref", v.ref());
+    m.put("title", v.title());
+    m.put("counterparty", v.counterparty().value());
+    m.put("effectiveFrom", v.effectiveFrom().toString());
+    m.put("statusNow", r.statusAt(now).wire());
+    m.put("history", r.history().stream().map(c -> Map.of("status", c.status().wire(), "at", c.at().toString(), "by", c.by())).toList());
+    m.put("permissions", PlainLanguage.permissions(v));
+    m.put("prohibitions", PlainLanguage.prohibitions(v));
+    m.put("duties", PlainLanguage.duties(v));
+    ctx.json(m);
+  }
+
+  private void odrl(Context ctx) throws DataPactException {
+    ctx.contentType("application/ld+json").result(odrl.toJson(find(ctx).terms()));
+  }
+}

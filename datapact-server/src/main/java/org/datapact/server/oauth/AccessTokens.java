@@ -1,0 +1,111 @@
+package org.datapact.server.oauth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.core.party.PartyId;
+import org.datapact.server.http.Role;
+import org.datapact.server.session.Caller;
+
+/**
+ * OAuth2 access tokens for API clients (RFC 6749 client credentials, RFC 9068 JWT profile
+ * shape): HS256 JWTs with issuer, audience {@code datapact-api}, the client id as subject, the
+ * party and role, and a 15-minute expiry. A separate key and audience from console sessions, so
+ * neither kind of token is accepted as the other.
+ *
+ * <p>Thread-safe.
+ */
+public final class AccessTokens {
+  static final String ISSUER = "datapact";
+  static final String AUDIENCE = "datapact-api";
+  /** How long an access token lasts. */
+  public static final Duration LIFETIME = Duration.ofMinutes(15);
+
+  private final MACSigner signer;
+  private final MACVerifier verifier;
+  private final Clock clock;
+
+  /** @param key at least 32 bytes; @param clock expiry is checked against it */
+  public AccessTokens(byte[] key, Clock clock) {
+    try {
+      this.signer = new MACSigner(key.clone());
+      this.verifier = new MACVerifier(key.clone());
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("unusable access-token key: " + e.getMessage(), e);
+    }
+    this.clock = clock;
+  }
+
+  /** @return tokens under a fresh random key */
+  public static AccessTokens withRandomKey(Clock clock) {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return new AccessTokens(key, clock);
+  }
+
+  /** @return a signed access token for {@code clientId} acting as {@code role} for {@code party} */
+  public String issue(String clientId, PartyId party, Role role) {
+    Instant now = clock.instant();
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .issuer(ISSUER).audience(AUDIENCE).subject(clientId).jwtID(UUID.randomUUID().toString())
+        .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(LIFETIME)))
+        .claim("party", party.value()).claim("role", role.wireName()).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign an access token", e); // INVARIANT: key checked in constructor
+    }
+    return jwt.serialize();
+  }
+
+  /**
+   * @return the client the token was issued to, as a caller
+   * @throws DataPactException unauthenticated when malformed, forged, for another audience or expired
+   */
+  public Caller verify(String token) throws DataPactException {
+    try {
+      SignedJWT jwt = SignedJWT.parse(token);
+      if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+        throw unauthenticated("the access token's signature is not valid; request a new token at /oauth/token");
+      }
+      JWTClaimsSet c = jwt.getJWTClaimsSet();
+      if (!ISSUER.equals(c.getIssuer()) || c.getAudience() == null || !c.getAudience().equals(List.of(AUDIENCE))) {
+        throw unauthenticated("the access token was not issued for this API");
+      }
+      if (c.getExpirationTime() == null || !clock.instant().isBefore(c.getExpirationTime().toInstant())) {
+        throw unauthenticated("the access token has expired; request a new one at /oauth/token");
+      }
+      Role role = Role.fromWire(c.getStringClaim("role"));
+      if (role != Role.UNIT && role != Role.PARTNER_APP) {
+        throw unauthenticated("the access token carries no client role");
+      }
+      return new Caller(c.getSubject(), c.getSubject(), role, null, PartyId.of(c.getStringClaim("party")));
+    } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
+      throw unauthenticated("the access token is malformed");
+    }
+  }
+
+  private static DataPactException unauthenticated(String message) {
+    return new DataPactException(ErrorKind.UNAUTHENTICATED, message);
+  }
+
+  @Override
+  public String toString() {
+    return "AccessTokens[HS256, key=****]";
+  }
+}

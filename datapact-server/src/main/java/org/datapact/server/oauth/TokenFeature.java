@@ -1,0 +1,94 @@
+package org.datapact.server.oauth;
+
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.core.party.ClientCredential;
+import org.datapact.core.party.Party;
+import org.datapact.core.party.PartyKind;
+import org.datapact.core.security.Secret;
+import org.datapact.core.security.SecretHasher;
+import org.datapact.server.ServerContext;
+import org.datapact.server.http.Feature;
+import org.datapact.server.http.Role;
+import org.datapact.server.http.Route;
+import org.datapact.store.party.PartyRepository;
+
+/**
+ * {@code POST /oauth/token}: the OAuth2 client-credentials grant (RFC 6749 §4.4). The client
+ * authenticates with HTTP Basic (§2.3.1) or with {@code client_id}/{@code client_secret} form
+ * fields; the secret is checked against its PBKDF2 hash. Errors follow RFC 6749 §5.2 inside an
+ * RFC 9457 problem document ({@code error} is added for OAuth clients).
+ */
+public final class TokenFeature implements Feature {
+  private final ServerContext context;
+  private final PartyRepository parties;
+
+  /** @param context the server's shared parts */
+  public TokenFeature(ServerContext context) {
+    this.context = context;
+    this.parties = new PartyRepository(context.db());
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(Route.post("/oauth/token", this::token, Role.PUBLIC));
+  }
+
+  private void token(Context ctx) throws DataPactException {
+    String contentType = Optional.ofNullable(ctx.contentType()).orElse("");
+    if (!contentType.startsWith("application/x-www-form-urlencoded")) {
+      throw DataPactException.invalid("send the token request form-encoded (application/x-www-form-urlencoded), per RFC 6749 §4.4");
+    }
+    String grant = ctx.formParam("grant_type");
+    if (!"client_credentials".equals(grant)) {
+      throw DataPactException.invalid("`grant_type` must be `client_credentials`, got `" + grant + "`");
+    }
+    String[] creds = credentials(ctx);
+    ClientCredential client = parties.client(creds[0]).orElse(null);
+    // INVARIANT: an unknown client and a wrong secret give the same answer
+    if (client == null || !SecretHasher.verify(Secret.of(creds[1]), client.secretHash())) {
+      ctx.header("WWW-Authenticate", "Basic realm=\"datapact\"");
+      throw new DataPactException(ErrorKind.UNAUTHENTICATED, "invalid client credentials");
+    }
+    Party party = parties.find(client.party()).orElseThrow(() ->
+        new DataPactException(ErrorKind.UNAUTHENTICATED, "invalid client credentials"));
+    Role role = party.kind() == PartyKind.UNIT ? Role.UNIT : Role.PARTNER_APP;
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("access_token", context.accessTokens().issue(client.clientId(), party.id(), role));
+    body.put("token_type", "Bearer");
+    body.put("expires_in", AccessTokens.LIFETIME.toSeconds());
+    ctx.header("Cache-Control", "no-store");
+    ctx.json(body);
+  }
+
+  private static String[] credentials(Context ctx) throws DataPactException {
+    String header = ctx.header("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new DataPactException(ErrorKind.UNAUTHENTICATED, "the Basic credentials are not base64");
+      }
+      int colon = decoded.indexOf(':');
+      if (colon <= 0 || colon == decoded.length() - 1) {
+        throw new DataPactException(ErrorKind.UNAUTHENTICATED, "the Basic credentials must be `client_id:client_secret`");
+      }
+      return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+    String id = ctx.formParam("client_id");
+    String secret = ctx.formParam("client_secret");
+    if (id == null || id.isBlank() || secret == null || secret.isBlank()) {
+      throw new DataPactException(ErrorKind.UNAUTHENTICATED,
+          "authenticate the client with HTTP Basic or `client_id` and `client_secret` form fields");
+    }
+    return new String[] {id, secret};
+  }
+}
