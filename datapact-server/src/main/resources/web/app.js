@@ -96,11 +96,123 @@ function facts(pairs) {
 async function mePage() {
   if (!me || me.role !== 'user') return show(...needRole('user'));
   try {
-    const p = await api('/api/v1/me/profile');
+    const [p, c] = await Promise.all([api('/api/v1/me/profile'), api('/api/v1/me/consents')]);
     show(el('h1', { id: 'profile-name' }, p.displayName),
-      el('p', { class: 'muted' }, 'Your data on the platform. Who read it, and why, appears here as sharing is enabled.'),
-      facts([['Handle', p.handle], ['Country', p.country], ['Friends', p.friends], ['Inbox threads', p.threads]]));
+      el('p', { class: 'muted' }, 'Your data on the platform, and who may use it for what.'),
+      facts([['Handle', p.handle], ['Country', p.country], ['Rules that apply', c.jurisdiction], ['Friends', p.friends], ['Inbox threads', p.threads]]),
+      consentTable(c),
+      el('h2', {}, 'Consent history'),
+      historyTable(c.history));
   } catch (e) { show(problem(e)); }
+}
+
+function label(topic) { return topic.replace(/_/g, ' '); }
+
+function consentTable(c) {
+  const granted = new Set(c.consents.map(x => `${x.party}|${x.topic}`));
+  const topics = [...new Set(c.options.flatMap(o => o.topics))];
+  const table = el('table', { id: 'consents' },
+    el('tr', {}, el('th', {}, 'Who'), topics.map(t => el('th', {}, label(t)))));
+  for (const o of c.options) {
+    table.append(el('tr', {}, el('td', {}, o.displayName),
+      topics.map(t => {
+        if (!o.topics.includes(t)) return el('td', { class: 'muted' }, '—');
+        const box = el('input', { type: 'checkbox', id: `consent-${o.party}-${t}`, 'aria-label': `${o.displayName}: ${label(t)}` });
+        box.checked = granted.has(`${o.party}|${t}`);
+        box.addEventListener('change', async () => {
+          box.disabled = true;
+          try {
+            await api(`/api/v1/me/consents/${encodeURIComponent(o.party)}/${encodeURIComponent(t)}`, { method: box.checked ? 'PUT' : 'DELETE' });
+            await render();
+          } catch (e) { box.checked = !box.checked; box.disabled = false; main.prepend(problem(e)); }
+        });
+        return el('td', {}, box);
+      })));
+  }
+  return el('div', {}, el('h2', {}, 'Consents'),
+    el('p', { class: 'muted' }, c.explicitConsentRequired
+      ? 'Your country\'s rules count only consents you give here explicitly. A change applies to the very next request.'
+      : 'A change applies to the very next request.'),
+    table);
+}
+
+function historyTable(history) {
+  if (!history.length) return el('p', { class: 'muted', id: 'history' }, 'No consent given or revoked yet.');
+  return el('table', { id: 'history' }, el('tr', {}, el('th', {}, 'When'), el('th', {}, 'What'), el('th', {}, 'To'), el('th', {}, 'For'), el('th', {}, 'How')),
+    [...history].reverse().map(h => el('tr', {}, el('td', {}, h.at.slice(0, 10)), el('td', {}, h.action), el('td', {}, h.party),
+      el('td', {}, label(h.topic)), el('td', {}, `${h.basis} · ${h.source}`))));
+}
+
+const STATUS_COLOURS = { active: '#1f7a4d', expired: '#8a94a6', suspended: '#b54708', terminated: '#b42318', pending_approval: '#c8a400', draft: '#c9ced8' };
+
+/** Horizontal timeline: one row per version, a bar per status period, 2010 to next year. */
+function timeline(agreements) {
+  const start = Date.parse('2010-01-01'), end = Date.now() + 365 * 864e5, width = 560;
+  const x = t => Math.round(width * (Date.parse(t) - start) / (end - start));
+  const rows = [];
+  for (const a of agreements) {
+    for (const v of a.versions) {
+      const bars = v.history.map((h, i) => {
+        const until = i + 1 < v.history.length ? v.history[i + 1].at : new Date(end).toISOString();
+        return el('span', { class: 'seg', title: `${h.status} from ${h.at.slice(0, 10)} (${h.by})`,
+          style: `left:${x(h.at)}px;width:${Math.max(2, x(until) - x(h.at))}px;background:${STATUS_COLOURS[h.status] || '#999'}` });
+      });
+      rows.push(el('tr', {},
+        el('td', {}, el('a', { href: `#/agreements/${a.agreementId}/${v.version}` }, `${a.agreementId} v${v.version}`)),
+        el('td', {}, v.title), el('td', {}, v.statusNow.replace('_', ' ')),
+        el('td', {}, el('div', { class: 'track', style: `width:${width}px` }, bars))));
+    }
+  }
+  const years = [];
+  for (let y = 2010; y <= new Date().getFullYear() + 1; y += 2) years.push(el('span', { class: 'tick', style: `left:${x(`${y}-01-01`)}px` }, String(y)));
+  return el('table', { id: 'agreements' },
+    el('tr', {}, el('th', {}, 'Version'), el('th', {}, 'Title'), el('th', {}, 'Now'), el('th', {}, el('div', { class: 'track axis', style: `width:${width}px` }, years))),
+    rows);
+}
+
+async function agreementsPage() {
+  if (!me || !['operator', 'regulator', 'partner'].includes(me.role)) return show(...needRole('operator, regulator or partner'));
+  try {
+    const list = await api('/api/v1/agreements');
+    show(el('h1', {}, 'Agreements'),
+      el('p', { class: 'muted' }, 'Every version with its lifecycle. Decisions at a time use the version active then; history is never rewritten.'),
+      timeline(list.agreements),
+      el('p', { class: 'muted' }, `Policy snapshot ${list.policyHash.slice(0, 16)}…`));
+  } catch (e) { show(problem(e)); }
+}
+
+async function agreementPage(id, version) {
+  if (!me || !['operator', 'regulator', 'partner'].includes(me.role)) return show(...needRole('operator, regulator or partner'));
+  try {
+    const v = await api(`/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}`);
+    const section = (title, items) => [el('h2', {}, title),
+      items.length ? el('ul', { class: 'terms' }, items.map(i => el('li', {}, i))) : el('p', { class: 'muted' }, 'None.')];
+    show(el('h1', { id: 'agreement-title' }, `${v.title}`),
+      facts([['Agreement', v.ref], ['Counterparty', v.counterparty], ['Effective from', v.effectiveFrom.slice(0, 10)], ['Status now', v.statusNow]]),
+      ...section('Permissions', v.permissions), ...section('Prohibitions', v.prohibitions), ...section('Duties', v.duties),
+      el('h2', {}, 'Lifecycle'),
+      el('table', {}, el('tr', {}, el('th', {}, 'Status'), el('th', {}, 'Since'), el('th', {}, 'By')),
+        v.history.map(h => el('tr', {}, el('td', {}, h.status), el('td', {}, h.at.slice(0, 10)), el('td', {}, h.by)))),
+      el('p', {}, el('a', { href: `/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/odrl` }, 'ODRL JSON-LD'),
+        ' · ', el('a', { href: '#/agreements' }, 'All agreements')));
+  } catch (e) { show(problem(e)); }
+}
+
+async function userConsentsPage() {
+  if (!me || me.role !== 'operator') return show(...needRole('operator'));
+  const input = el('input', { id: 'user-id', type: 'number', min: '1', value: '1', 'aria-label': 'User id' });
+  const out = el('div', { id: 'user-consents' });
+  const look = async () => {
+    try {
+      const c = await api(`/api/v1/users/${encodeURIComponent(input.value)}/consents`);
+      out.replaceChildren(el('h2', {}, `${c.displayName} (${c.country}, ${c.jurisdiction} rules)`),
+        c.consents.length ? el('table', {}, el('tr', {}, el('th', {}, 'To'), el('th', {}, 'For'), el('th', {}, 'Since'), el('th', {}, 'Basis')),
+          c.consents.map(x => el('tr', {}, el('td', {}, x.party), el('td', {}, label(x.topic)), el('td', {}, x.at.slice(0, 10)), el('td', {}, x.basis))))
+          : el('p', { class: 'muted' }, 'No consent in force.'),
+        el('h2', {}, 'History'), historyTable(c.history));
+    } catch (e) { out.replaceChildren(problem(e)); }
+  };
+  show(el('h1', {}, 'A user\'s consents'), el('p', {}, 'User id ', input, ' ', el('button', { id: 'look', onclick: look }, 'Show')), out);
 }
 
 async function partnerPage() {
@@ -108,7 +220,8 @@ async function partnerPage() {
   try {
     const p = await api('/api/v1/partner/profile');
     show(el('h1', {}, p.displayName), el('p', { class: 'muted' }, p.description),
-      facts([['Partner id', p.party], ['OAuth2 clients', p.clientIds.join(', ')]]));
+      facts([['Partner id', p.party], ['OAuth2 clients', p.clientIds.join(', ')]]),
+      el('p', {}, el('a', { href: '#/agreements' }, 'Your agreements')));
   } catch (e) { show(problem(e)); }
 }
 
@@ -118,6 +231,8 @@ async function worldPage(role) {
     const w = await api('/api/v1/world');
     const max = Math.max(...w.usersByCountry.map(c => c.users));
     show(el('h1', {}, role === 'operator' ? 'Operator console' : 'Regulator view'),
+      el('p', {}, el('a', { href: '#/agreements' }, 'Agreements'),
+        role === 'operator' ? [' · ', el('a', { href: '#/operator/consents' }, 'A user\'s consents')] : []),
       facts([['Users', w.users.toLocaleString('en')], ['Seed', w.seed ?? '—'], ['Generated', w.generatedAt ?? '—']]),
       el('h2', {}, 'Partners and internal units'),
       el('table', {}, el('tr', {}, el('th', {}, 'Id'), el('th', {}, 'Kind'), el('th', {}, 'Description')),
@@ -141,10 +256,12 @@ function homePage() {
 const routes = {
   '': homePage, '#/': homePage, '#/login': loginPage, '#/me': mePage, '#/partner': partnerPage,
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
+  '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
 };
 
 async function render() {
-  const page = routes[location.hash] || (() => show(el('h1', {}, 'Not found'), el('p', {}, 'No such page. '), el('a', { href: '#/' }, 'Home')));
+  const m = location.hash.match(/^#\/agreements\/([a-z0-9-]+)\/(\d+)$/);
+  const page = m ? () => agreementPage(m[1], m[2]) : routes[location.hash] || (() => show(el('h1', {}, 'Not found'), el('p', {}, 'No such page. '), el('a', { href: '#/' }, 'Home')));
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === location.hash);
   await page();
 }
