@@ -115,5 +115,15 @@ public class WorldGenerationBenchmark {
     public void messages(List<Message> batch) {
       bh.consume(batch);
     }
+
+    @Override
+    public void agreements(List<org.datapact.core.agreement.AgreementRecord> records) {
+      bh.consume(records);
+    }
+
+    @Override
+    public void consents(List<org.datapact.core.consent.ConsentChange> batch) {
+      bh.consume(batch);
+    }
   }
 }

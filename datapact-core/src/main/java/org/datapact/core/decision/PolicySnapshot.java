@@ -365,7 +365,7 @@ public final class PolicySnapshot {
     }
     if (!anyActive) {
       denials = add(denials, new Reason(ReasonCode.NO_ACTIVE_AGREEMENT, "default",
-          "`" + r.principal() + "` has no agreement in force at " + r.at()));
+          "`" + r.principal() + "` has no agreement in force at the request's time"));
     } else if (permission == null) {
       denials = add(denials, new Reason(ReasonCode.NO_PERMISSION, "default",
           "no agreement in force lets `" + r.principal() + "` use `" + r.scope().wire() + "` for `" + r.purpose().wire() + "`"));
@@ -375,7 +375,7 @@ public final class PolicySnapshot {
       }
       if (!permission.inWindow(tMillis)) {
         denials = add(denials, new Reason(ReasonCode.OUTSIDE_VALIDITY_WINDOW, permission.rule,
-            "the permission is not valid at " + r.at()));
+            "the permission is not valid at the request's time"));
       }
       // (4) jurisdiction constraints
       if (subject != null && !permission.allowedCountry[subject.country]) {
@@ -411,7 +411,7 @@ public final class PolicySnapshot {
         long granted = head & ((1L << 39) - 1);
         if (granted > tSec || subject.consents[entry + 1] <= tSec) {
           denials = add(denials, new Reason(granted > tSec ? ReasonCode.NO_CONSENT : ReasonCode.CONSENT_EXPIRED, "consent",
-              "the user's consent to `" + consentParty + "` for `" + r.purpose().wire() + "` is not valid at " + r.at()));
+              "the user's consent to `" + consentParty + "` for `" + r.purpose().wire() + "` is not valid at the request's time"));
         } else if (rules.explicitConsentRequired() && (head & (1L << 39)) == 0) {
           denials = add(denials, new Reason(ReasonCode.CONSENT_NOT_EXPLICIT, rules.id(),
               "`" + rules.id() + "` requires explicit consent for `" + r.purpose().wire() + "`; it was given with the terms"));
@@ -428,7 +428,7 @@ public final class PolicySnapshot {
               denials = add(denials, new Reason(ReasonCode.SPECIAL_CONSENT_MISSING, rules.id(),
                   "`" + rules.id() + "` requires a `" + sc.getValue().topic().wire() + "` consent to `" + consentParty
                       + "` for `" + sc.getKey().wire() + "` data, valid at most " + sc.getValue().maxValidity().toDays()
-                      + " days; none is valid at " + r.at()));
+                      + " days; none is valid at the request's time"));
             }
           }
         }
@@ -441,9 +441,10 @@ public final class PolicySnapshot {
         if (!v.activeAt(tMillis)) {
           continue;
         }
-        for (Prohibition p : v.record.terms().prohibitions()) {
-          if (matches(p, r)) {
-            denials = add(denials, new Reason(ReasonCode.PROHIBITED, v.ref + "#" + p.id(), describe(p)));
+        List<Prohibition> prohibitions = v.record.terms().prohibitions();
+        for (int i = 0; i < prohibitions.size(); i++) {
+          if (matches(prohibitions.get(i), r)) {
+            denials = add(denials, v.prohibitionReasons.get(i));
           }
         }
       }
@@ -526,12 +527,16 @@ public final class PolicySnapshot {
     final String ref;
     /** Pairs of [from, until) epoch millis during which the version is active. */
     final long[] activeIntervals;
+    /** One preallocated deny reason per prohibition, in the version's order. */
+    final List<Reason> prohibitionReasons;
     private final Map<PartyId, CompiledPermission[][]> byAssignee = new HashMap<>();
 
     CompiledVersion(AgreementRecord record, RuleSet[] ruleByCountry, Jurisdictions jurisdictions) {
       this.record = record;
       this.ref = record.terms().ref();
       this.activeIntervals = intervals(record);
+      this.prohibitionReasons = record.terms().prohibitions().stream()
+          .map(p -> new Reason(ReasonCode.PROHIBITED, ref + "#" + p.id(), describe(p))).toList();
       for (Permission p : record.terms().permissions()) {
         CompiledPermission[][] table = byAssignee.computeIfAbsent(p.assignee(),
             k -> new CompiledPermission[Scope.values().length][Purpose.values().length]);
