@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The decision point on the demo world's decision mix: {@code users} users' consents and
- * {@code versions} agreement versions. Peer in the same run: jCasbin with an equivalent ABAC
- * model ({@link CasbinPeer}); before anything is timed, both must agree on every request of the
+ * {@code versions} agreement versions. Peers in the same run: jCasbin with an equivalent ABAC
+ * model ({@link CasbinPeer}) and Cedar through cedar-java with equivalent policies and entities
+ * ({@link CedarPeer}); before anything is timed, all three must agree on every request of the
  * mix. Also times publishing a snapshot after one consent change.
  *
  * <p>Run with {@code datapact-bench/scripts/jmh.sh DecisionBenchmark}.
@@ -43,9 +44,17 @@ public class DecisionBenchmark {
   @Param({"1000"})
   int versions;
 
+  /**
+   * How many requests of the mix cedar-java decides (checked and timed): each of its calls costs
+   * milliseconds at this policy count, so checking all 4,096 would take most of an hour.
+   */
+  @Param({"256"})
+  int cedarJavaRequests;
+
   private DecisionFixture fixture;
   private PolicySnapshot snapshot;
   private CasbinPeer casbin;
+  private CedarPeer cedar;
   private ConsentChange[] changes;
   private int next;
 
@@ -55,17 +64,19 @@ public class DecisionBenchmark {
     fixture = new DecisionFixture(users, versions, 42);
     snapshot = fixture.snapshot;
     casbin = new CasbinPeer(fixture);
+    cedar = new CedarPeer(fixture, casbin);
     int disagreements = 0;
     int allowed = 0;
     for (int i = 0; i < fixture.mix.length; i++) {
       boolean d = snapshot.decide(fixture.mix[i]).allowed();
       boolean c = casbin.enforce(casbin.requests[i]);
+      boolean x = i < cedarJavaRequests ? cedar.authorize(i) : d;
       allowed += d ? 1 : 0;
-      if (d != c) {
+      if (d != c || d != x) {
         disagreements++;
         if (disagreements <= 5) {
           System.err.println("[fixture] disagreement: " + fixture.mix[i] + " datapact=" + d + " jcasbin=" + c
-              + " reasons=" + snapshot.decide(fixture.mix[i]).reasons());
+              + " cedar=" + x + " reasons=" + snapshot.decide(fixture.mix[i]).reasons());
         }
       }
     }
@@ -78,8 +89,8 @@ public class DecisionBenchmark {
           ConsentTopic.of(Purpose.RECOMMENDATIONS), Instant.parse("2026-11-29T13:00:00Z"), "bench");
     }
     System.err.printf("[fixture] %d users, %d consent changes, %d agreement versions; %d/%d requests allowed; "
-        + "datapact and jcasbin agree on all; built in %.1f s%n", users, fixture.consents.size(), fixture.agreements.size(),
-        allowed, fixture.mix.length, (System.nanoTime() - start) / 1e9);
+        + "datapact and jcasbin agree on all, cedar-java on the first %d too; built in %.1f s%n", users, fixture.consents.size(), fixture.agreements.size(),
+        allowed, fixture.mix.length, cedarJavaRequests, (System.nanoTime() - start) / 1e9);
   }
 
   /** DataPact: one decision of the mix against the compiled snapshot. */
@@ -92,6 +103,12 @@ public class DecisionBenchmark {
   @Benchmark
   public boolean jcasbinEnforce() {
     return casbin.enforce(casbin.requests[next++ & (casbin.requests.length - 1)]);
+  }
+
+  /** Peer: Cedar through cedar-java (native library), the same request with equivalent policies. */
+  @Benchmark
+  public boolean cedarJavaAuthorize() throws Exception {
+    return cedar.authorize(next++ % cedarJavaRequests);
   }
 
   /** DataPact: a new snapshot after one consent change (copy-on-write of one page). */
