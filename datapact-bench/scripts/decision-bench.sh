@@ -21,4 +21,4 @@ java -Xmx6g -cp "$cp" org.datapact.bench.CedarExport "$out/cedar" "$users" "$ver
 (cd "$root/datapact-bench/scripts/cedar-wasm" && npm install --no-audit --no-fund --silent)
 node --max-old-space-size=4096 "$root/datapact-bench/scripts/cedar-wasm/bench.mjs" "$out/cedar" 10 | tee "$out/cedar-wasm.txt"
 
-java -Xmx6g -cp "$cp" org.datapact.bench.SnapshotFootprint "$users" "$versions" | tee "$out/footprint.txt"
+java -Xmx6g -XX:+UseTransparentHugePages -cp "$cp" org.datapact.bench.SnapshotFootprint "$users" "$versions" | tee "$out/footprint.txt"

@@ -33,7 +33,11 @@ function problem(err) {
   return el('div', { class: 'problem', role: 'alert' }, err.message);
 }
 
+let renderedHash = null; // the route the current render is for
+
+/** Replaces the page, unless the user has navigated on while this page was loading. */
 function show(...nodes) {
+  if (renderedHash !== null && renderedHash !== location.hash) return;
   main.replaceChildren(...nodes);
 }
 
@@ -260,6 +264,7 @@ const routes = {
 };
 
 async function render() {
+  renderedHash = location.hash;
   const m = location.hash.match(/^#\/agreements\/([a-z0-9-]+)\/(\d+)$/);
   const page = m ? () => agreementPage(m[1], m[2]) : routes[location.hash] || (() => show(el('h1', {}, 'Not found'), el('p', {}, 'No such page. '), el('a', { href: '#/' }, 'Home')));
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === location.hash);

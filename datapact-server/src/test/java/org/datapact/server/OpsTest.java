@@ -2,23 +2,9 @@ package org.datapact.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class OpsTest {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.demo();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class OpsTest extends DemoServerTest {
   @Test
   void healthIsUpWhenTheDatabaseAnswers() throws Exception {
     var r = server.session().get("/health");

@@ -2,23 +2,9 @@ package org.datapact.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SessionTest {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.demo();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class SessionTest extends DemoServerTest {
   @Test
   void meNeedsASession() throws Exception {
     var r = server.session().get("/api/v1/me");

@@ -2,24 +2,11 @@ package org.datapact.server.governance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.datapact.server.DemoServerTest;
 import org.datapact.server.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class GovernanceApiTest {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.demo();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class GovernanceApiTest extends DemoServerTest {
   @Test
   void operatorsSeeEveryAgreementWithItsLifecycle() throws Exception {
     var s = server.session();

@@ -4,24 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.datapact.server.DemoServerTest;
 import org.datapact.server.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ConsentApiTest {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.demo();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class ConsentApiTest extends DemoServerTest {
   private static String rankingDecisionFor(long user, String purpose) throws Exception {
     return TestServer.json(server.postWithToken(server.token("ranking"), "/api/v1/decisions",
         "{\"subject\":" + user + ",\"scope\":\"data.use\",\"purpose\":\"" + purpose + "\"}")).get("effect").asText();

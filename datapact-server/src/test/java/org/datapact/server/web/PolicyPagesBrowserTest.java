@@ -2,64 +2,20 @@ package org.datapact.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import org.datapact.server.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The agreement, consent and user-consent pages in headless Chromium. */
-class PolicyPagesBrowserTest {
-  static TestServer server;
-  static ChromeDriver browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    browser = Browser.start();
-    server = TestServer.demo();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private WebDriverWait await() {
-    return new WebDriverWait(browser, Duration.ofSeconds(10));
-  }
-
-  private void signIn(String handle) {
-    browser.manage().deleteAllCookies();
-    browser.get(server.uri("/#/login").toString());
-    await().until(ExpectedConditions.elementToBeClickable(By.id("login-" + handle))).click();
-    await().until(ExpectedConditions.presenceOfElementLocated(By.id("signout")));
-  }
-
-  private static void screenshot(ChromeDriver b, String name) throws Exception {
-    Path shot = Path.of("target", "screenshots", name + ".png");
-    Files.createDirectories(shot.getParent());
-    Files.write(shot, b.getScreenshotAs(OutputType.BYTES));
-  }
-
+class PolicyPagesBrowserTest extends BrowserTest {
   @Test
   void theOperatorReadsTheAgreementTimelineAndAVersionInPlainLanguage() throws Exception {
     signIn("oscar");
     browser.get(server.uri("/#/agreements").toString());
     await().until(ExpectedConditions.presenceOfElementLocated(By.id("agreements")));
     assertThat(browser.findElements(By.cssSelector("#agreements .seg")).size()).isGreaterThanOrEqualTo(14);
-    screenshot(browser, "agreements-timeline");
+    screenshot("agreements-timeline");
     browser.findElement(By.linkText("streamflix-partnership v3")).click();
     await().until(ExpectedConditions.textToBe(By.id("agreement-title"), "Ad-targeting data exchange"));
     assertThat(browser.findElement(By.tagName("main")).getText())
@@ -73,7 +29,7 @@ class PolicyPagesBrowserTest {
     await().until(ExpectedConditions.presenceOfElementLocated(By.id("consent-streamflix-recommendations")));
     var box = browser.findElement(By.id("consent-streamflix-recommendations"));
     assertThat(box.isSelected()).isTrue();
-    screenshot(browser, "my-consents");
+    screenshot("my-consents");
     box.click();
     await().ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(d -> !d.findElement(By.id("consent-streamflix-recommendations")).isSelected()
