@@ -1,7 +1,6 @@
 package org.datapact.server.decisions;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.datapact.core.decision.Decision;
 
@@ -14,8 +13,8 @@ public final class DecisionJson {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("decisionId", decisionId);
     m.put("effect", d.effect().wire());
-    m.put("reasons", d.reasons().stream().map(r -> Map.of("code", r.code().wire(), "rule", r.rule(), "detail", r.detail())).toList());
-    m.put("obligations", d.obligations().stream().map(o -> Map.of("kind", o.kind(), "value", o.value())).toList());
+    m.put("reasons", d.reasons().stream().map(r -> ordered("code", r.code().wire(), "rule", r.rule(), "detail", r.detail())).toList());
+    m.put("obligations", d.obligations().stream().map(o -> ordered("kind", o.kind(), "value", o.value())).toList());
     m.put("policyHash", d.policyHash());
     if (d.agreementVersion() != null) {
       m.put("agreementVersion", d.agreementVersion());
@@ -23,7 +22,11 @@ public final class DecisionJson {
     return m;
   }
 
-  static List<Object> none() {
-    return List.of();
+  private static Map<String, String> ordered(String... keyValues) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put(keyValues[i], keyValues[i + 1]);
+    }
+    return m;
   }
 }
