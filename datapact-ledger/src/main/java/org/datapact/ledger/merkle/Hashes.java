@@ -31,12 +31,19 @@ public final class Hashes {
 
   /** @return the root of the empty tree */
   public static byte[] emptyRoot() {
-    return SHA256.get().digest(new byte[0]);
+    return fresh().digest(new byte[0]);
+  }
+
+  /** INVARIANT: a digest left half-fed by an exception never leaks into the next hash. */
+  private static MessageDigest fresh() {
+    MessageDigest sha = SHA256.get();
+    sha.reset();
+    return sha;
   }
 
   /** @return the hash of a leaf holding {@code entry} */
   public static byte[] leaf(byte[] entry) {
-    MessageDigest sha = SHA256.get();
+    MessageDigest sha = fresh();
     sha.update((byte) 0x00);
     sha.update(entry);
     return sha.digest();
@@ -44,7 +51,10 @@ public final class Hashes {
 
   /** @return the hash of an interior node over two child hashes */
   public static byte[] node(byte[] left, byte[] right) {
-    MessageDigest sha = SHA256.get();
+    if (left == null || right == null) {
+      throw new IllegalArgumentException("a node needs two child hashes");
+    }
+    MessageDigest sha = fresh();
     sha.update((byte) 0x01);
     sha.update(left);
     sha.update(right);

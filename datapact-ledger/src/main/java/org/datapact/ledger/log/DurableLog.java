@@ -1,0 +1,490 @@
+package org.datapact.ledger.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+import org.datapact.ledger.merkle.Hashes;
+import org.datapact.ledger.merkle.Proofs;
+import org.datapact.ledger.merkle.SubtreeHashes;
+
+/**
+ * An append-only, crash-safe Merkle log on local files, after Tessera's split between sequencing
+ * and integration: {@link #append} queues an entry and returns a future that completes with the
+ * entry's index only once the entry is durable; one sequencer thread takes everything queued,
+ * writes it with one write and one {@code fdatasync} (group commit: many entries per sync), then
+ * integrates the batch into the tree and completes the futures.
+ *
+ * <p>Layout under the directory:
+ * <ul>
+ *   <li>{@code entries-NNNNNN.log}: segments of records {@code [length u32][crc32c u32][bytes]},
+ *       rolled at {@link #SEGMENT_BYTES}; the source of truth;
+ *   <li>{@code index.bin}: each entry's segment and offset, 8 bytes per entry;
+ *   <li>{@code level-L.bin}: the hashes of the complete aligned subtrees of {@code 2^L} leaves,
+ *       32 bytes each (level 0: leaf hashes) — the equivalent of Tessera's tiles, so a proof or a
+ *       root reads O(log n) hashes and never the log itself.
+ * </ul>
+ * The index and level files are derived: on open, everything after the last complete record is
+ * truncated (a torn tail), and the derived files are cut back or rebuilt to match the entries, so
+ * after a crash every acknowledged entry is present and the tree is consistent with it.
+ *
+ * <p>Thread-safe: appends from any thread; reads of integrated sizes from any thread.
+ */
+public final class DurableLog implements SubtreeHashes, AutoCloseable {
+  /** Segment size at which a new segment starts. */
+  public static final long SEGMENT_BYTES = 256L << 20;
+  /** Largest entry accepted. */
+  public static final int MAX_ENTRY_BYTES = 1 << 20;
+
+  private static final int RECORD_HEADER = 8;
+  private static final int MAX_BATCH = 8192;
+
+  private final Path dir;
+  private final BlockingQueue<Pending> queue;
+  private final int capacity;
+  private final Thread sequencer;
+  private final List<FileChannel> levels = new ArrayList<>();
+  private final List<byte[]> frontier = new ArrayList<>();
+  private final FileChannel index;
+  private FileChannel segment;
+  private int segmentNumber;
+  private long segmentSize;
+  private volatile long size;
+  private volatile boolean closing;
+  private volatile Throwable failure;
+
+  private record Pending(byte[] entry, CompletableFuture<Long> done) {}
+
+  private DurableLog(Path dir, int capacity) throws IOException {
+    this.dir = dir;
+    this.capacity = capacity;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    Files.createDirectories(dir);
+    this.index = FileChannel.open(dir.resolve("index.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    recover();
+    this.sequencer = new Thread(this::sequence, "ledger-sequencer");
+    this.sequencer.setDaemon(true);
+    this.sequencer.start();
+  }
+
+  /**
+   * Opens (or creates) the log in {@code dir}, recovering from any crash.
+   *
+   * @param queueCapacity how many entries may wait for the next group commit before appends are
+   *     refused with {@link LedgerBusyException}
+   */
+  public static DurableLog open(Path dir, int queueCapacity) throws IOException {
+    return new DurableLog(dir, queueCapacity);
+  }
+
+  // ------------------------------------------------------------------ appending
+
+  /**
+   * Queues an entry.
+   *
+   * @return a future completing with the entry's index once it is durable (and in the tree)
+   * @throws LedgerBusyException if the queue is full
+   * @throws IllegalStateException if the log is closed or failed
+   */
+  public CompletableFuture<Long> append(byte[] entry) {
+    if (entry.length > MAX_ENTRY_BYTES) {
+      throw new IllegalArgumentException("a ledger entry has at most " + MAX_ENTRY_BYTES + " bytes, got " + entry.length);
+    }
+    if (closing || failure != null) {
+      throw new IllegalStateException("the ledger is " + (failure != null ? "failed: " + failure.getMessage() : "closed"));
+    }
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    if (!queue.offer(new Pending(entry.clone(), done))) {
+      throw new LedgerBusyException(capacity);
+    }
+    return done;
+  }
+
+  private void sequence() {
+    List<Pending> batch = new ArrayList<>(MAX_BATCH);
+    while (true) {
+      try {
+        Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closing && queue.isEmpty()) {
+            return;
+          }
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        long firstIndex = size;
+        write(batch);
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).done().complete(firstIndex + i);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException | RuntimeException e) {
+        // INVARIANT: a failed write acknowledges nothing; the log refuses further appends
+        failure = e;
+        batch.forEach(p -> p.done().completeExceptionally(e));
+        queue.forEach(p -> p.done().completeExceptionally(e));
+        return;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void write(List<Pending> batch) throws IOException {
+    int bytes = 0;
+    for (Pending p : batch) {
+      bytes += RECORD_HEADER + p.entry().length;
+    }
+    if (segment == null || segmentSize + bytes > SEGMENT_BYTES && segmentSize > 0) {
+      rollSegment();
+    }
+    ByteBuffer records = ByteBuffer.allocate(bytes);
+    ByteBuffer offsets = ByteBuffer.allocate(8 * batch.size());
+    long at = segmentSize;
+    CRC32C crc = new CRC32C();
+    for (Pending p : batch) {
+      crc.reset();
+      crc.update(p.entry());
+      records.putInt(p.entry().length).putInt((int) crc.getValue()).put(p.entry());
+      offsets.putLong(((long) segmentNumber << 40) | at);
+      at += RECORD_HEADER + p.entry().length;
+    }
+    records.flip();
+    while (records.hasRemaining()) {
+      segment.write(records);
+    }
+    segment.force(false); // the group commit: one fdatasync for the whole batch
+    segmentSize = at;
+    offsets.flip();
+    index.write(offsets, size * 8);
+    List<byte[]> leaves = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      leaves.add(Hashes.leaf(p.entry()));
+    }
+    integrate(leaves);
+  }
+
+  private void rollSegment() throws IOException {
+    if (segment != null) {
+      segment.close();
+      segmentNumber++;
+    }
+    segment = FileChannel.open(segmentPath(segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    segmentSize = segment.size();
+    segment.position(segmentSize);
+  }
+
+  private Path segmentPath(int n) {
+    return dir.resolve(String.format("entries-%06d.log", n));
+  }
+
+  // ------------------------------------------------------------------ the tree
+
+  private FileChannel level(int l) throws IOException {
+    while (levels.size() <= l) {
+      levels.add(FileChannel.open(dir.resolve("level-" + levels.size() + ".bin"), StandardOpenOption.CREATE,
+          StandardOpenOption.READ, StandardOpenOption.WRITE));
+      frontier.add(null);
+    }
+    return levels.get(l);
+  }
+
+  /** Appends leaf hashes and the complete-subtree nodes they finish, then publishes the new size. */
+  private void integrate(List<byte[]> leaves) throws IOException {
+    List<ByteBuffer> out = new ArrayList<>();
+    long n = size;
+    for (byte[] leaf : leaves) {
+      long i = n;
+      byte[] h = leaf;
+      int l = 0;
+      while (true) {
+        level(l);
+        if (out.size() <= l) {
+          out.add(ByteBuffer.allocate(32 * leaves.size()));
+        }
+        out.get(l).put(h);
+        byte[] left = frontier.get(l);
+        frontier.set(l, h);
+        if ((i & 1) == 0) {
+          break;
+        }
+        h = Hashes.node(left, h);
+        i >>= 1;
+        l++;
+      }
+      n++;
+    }
+    for (int l = 0; l < out.size(); l++) {
+      ByteBuffer b = out.get(l).flip();
+      FileChannel ch = levels.get(l);
+      long pos = ch.size();
+      while (b.hasRemaining()) {
+        pos += ch.write(b, pos);
+      }
+    }
+    size = n;
+  }
+
+  /** @return the number of durable, integrated entries */
+  public long size() {
+    return size;
+  }
+
+  /** @return the root of the first {@code treeSize} entries */
+  public byte[] root(long treeSize) {
+    if (treeSize < 0 || treeSize > size) {
+      throw new IllegalArgumentException("no tree of size `" + treeSize + "` in a log of " + size);
+    }
+    return treeSize == 0 ? Hashes.emptyRoot() : hash(0, treeSize);
+  }
+
+  @Override
+  public byte[] hash(long start, long end) {
+    long n = end - start;
+    if (n <= 0 || start < 0 || end > size) {
+      throw new IllegalArgumentException("range [" + start + ", " + end + ") is not in a log of " + size);
+    }
+    if (Long.bitCount(n) == 1 && start % n == 0) {
+      int l = Long.numberOfTrailingZeros(n);
+      ByteBuffer b = ByteBuffer.allocate(32);
+      try {
+        long pos = (start >> l) * 32;
+        while (b.hasRemaining()) {
+          if (levels.get(l).read(b, pos + b.position()) < 0) {
+            throw new IOException("level " + l + " ends early");
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return b.array();
+    }
+    long k = Long.highestOneBit(n - 1);
+    return Hashes.node(hash(start, start + k), hash(start + k, end));
+  }
+
+  /** @return the inclusion proof of entry {@code i} in the tree of {@code treeSize} */
+  public List<byte[]> inclusionProof(long i, long treeSize) {
+    checkSize(treeSize);
+    return Proofs.inclusion(i, treeSize, this);
+  }
+
+  /** @return the consistency proof between two tree sizes */
+  public List<byte[]> consistencyProof(long first, long second) {
+    checkSize(second);
+    return Proofs.consistency(first, second, this);
+  }
+
+  private void checkSize(long treeSize) {
+    if (treeSize > size) {
+      throw new IllegalArgumentException("no tree of size `" + treeSize + "` in a log of " + size);
+    }
+  }
+
+  /** @return entry {@code i} as appended */
+  public byte[] entry(long i) throws IOException {
+    if (i < 0 || i >= size) {
+      throw new IllegalArgumentException("no entry `" + i + "` in a log of " + size);
+    }
+    ByteBuffer pos = ByteBuffer.allocate(8);
+    index.read(pos, i * 8);
+    long packed = pos.flip().getLong();
+    try (FileChannel ch = FileChannel.open(segmentPath((int) (packed >>> 40)), StandardOpenOption.READ)) {
+      return readRecord(ch, packed & ((1L << 40) - 1));
+    }
+  }
+
+  private static byte[] readRecord(FileChannel ch, long offset) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
+    if (readFully(ch, header, offset) < RECORD_HEADER) {
+      return null;
+    }
+    header.flip();
+    int length = header.getInt();
+    int crc = header.getInt();
+    if (length < 0 || length > MAX_ENTRY_BYTES) {
+      return null;
+    }
+    ByteBuffer body = ByteBuffer.allocate(length);
+    if (readFully(ch, body, offset + RECORD_HEADER) < length) {
+      return null;
+    }
+    CRC32C c = new CRC32C();
+    c.update(body.array());
+    return (int) c.getValue() == crc ? body.array() : null;
+  }
+
+  private static int readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    int total = 0;
+    while (b.hasRemaining()) {
+      int r = ch.read(b, pos + total);
+      if (r < 0) {
+        break;
+      }
+      total += r;
+    }
+    return total;
+  }
+
+  // ------------------------------------------------------------------ recovery
+
+  /**
+   * Scans the segments, truncates a torn tail, and cuts back or rebuilds the index and the level
+   * files so they describe exactly the complete records.
+   */
+  private void recover() throws IOException {
+    List<Long> offsets = new ArrayList<>();
+    List<byte[]> leafHashes = new ArrayList<>();
+    long known = index.size() / 8;
+    // The derived files may lag the entries (a crash between the sync and their writes) or run
+    // ahead of a torn index. Trust the longest prefix that the index and every level cover, then
+    // rescan the segments from the record after it.
+    long trusted = known;
+    int topLevel = topLevel();
+    for (int l = 0; l <= topLevel; l++) {
+      Path file = dir.resolve("level-" + l + ".bin");
+      long nodes = Files.exists(file) ? Files.size(file) / 32 : 0;
+      if (nodes < (trusted >> l)) {
+        trusted = nodes << l;
+      }
+    }
+    int seg = 0;
+    long segOffset = 0;
+    if (trusted > 0) {
+      ByteBuffer last = ByteBuffer.allocate(8);
+      readFully(index, last, (trusted - 1) * 8);
+      long packed = last.flip().getLong();
+      int lastSeg = (int) (packed >>> 40);
+      long lastOff = packed & ((1L << 40) - 1);
+      byte[] e = null;
+      if (Files.exists(segmentPath(lastSeg))) {
+        try (FileChannel ch = FileChannel.open(segmentPath(lastSeg), StandardOpenOption.READ)) {
+          e = readRecord(ch, lastOff);
+        }
+      }
+      if (e == null) {
+        trusted = 0; // the index does not match the entries: rebuild everything from the segments
+      } else {
+        seg = lastSeg;
+        segOffset = lastOff + RECORD_HEADER + e.length;
+      }
+    }
+    // scan forward from (seg, segOffset)
+    long count = trusted;
+    while (Files.exists(segmentPath(seg))) {
+      try (FileChannel ch = FileChannel.open(segmentPath(seg), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        long at = segOffset;
+        while (true) {
+          byte[] e = readRecord(ch, at);
+          if (e == null) {
+            break;
+          }
+          offsets.add(((long) seg << 40) | at);
+          leafHashes.add(Hashes.leaf(e));
+          at += RECORD_HEADER + e.length;
+          count++;
+        }
+        if (at < ch.size()) {
+          ch.truncate(at); // a torn tail: never acknowledged
+          ch.force(true);
+          for (int later = seg + 1; Files.exists(segmentPath(later)); later++) {
+            Files.delete(segmentPath(later));
+          }
+        }
+      }
+      if (!Files.exists(segmentPath(seg + 1))) {
+        break;
+      }
+      seg++;
+      segOffset = 0;
+    }
+    segmentNumber = seg;
+    // the index: keep the trusted prefix, append the rescanned entries
+    index.truncate(trusted * 8);
+    ByteBuffer idx = ByteBuffer.allocate(8 * offsets.size());
+    offsets.forEach(idx::putLong);
+    idx.flip();
+    index.write(idx, trusted * 8);
+    // the levels: cut each back to what the trusted prefix implies, then integrate the rest
+    for (int l = 0; l <= topLevel; l++) {
+      FileChannel ch = level(l);
+      ch.truncate((trusted >> l) * 32);
+    }
+    size = trusted;
+    rebuildFrontier();
+    if (!leafHashes.isEmpty()) {
+      integrate(leafHashes);
+    }
+    index.force(true);
+    for (FileChannel ch : levels) {
+      ch.force(true);
+    }
+    if (Files.exists(segmentPath(segmentNumber))) {
+      segment = FileChannel.open(segmentPath(segmentNumber), StandardOpenOption.WRITE);
+      segmentSize = segment.size();
+      segment.position(segmentSize);
+    }
+  }
+
+  /** @return the highest level with a file, or -1 when there is none */
+  private int topLevel() throws IOException {
+    int top = -1;
+    try (var files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (name.matches("level-\\d+\\.bin")) {
+          top = Math.max(top, Integer.parseInt(name.substring(6, name.length() - 4)));
+        }
+      }
+    }
+    return top;
+  }
+
+  /** Reloads the right edge of every level: the last node, which the next append may pair with. */
+  private void rebuildFrontier() throws IOException {
+    for (int l = 0; l < levels.size(); l++) {
+      long nodes = size >> l;
+      if (nodes == 0) {
+        frontier.set(l, null);
+        continue;
+      }
+      ByteBuffer b = ByteBuffer.allocate(32);
+      readFully(levels.get(l), b, (nodes - 1) * 32);
+      frontier.set(l, b.array());
+    }
+  }
+
+  /** Drains the queue, syncs the derived files and closes. */
+  @Override
+  public void close() throws IOException {
+    closing = true;
+    try {
+      sequencer.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    index.force(true);
+    index.close();
+    for (FileChannel ch : levels) {
+      ch.force(true);
+      ch.close();
+    }
+    if (segment != null) {
+      segment.close();
+    }
+  }
+}
