@@ -14,6 +14,8 @@ final class ExitCodes {
   static final int CONFIGURATION = 3;
   /** Something DataPact needs is unavailable: the database, the port. */
   static final int UNAVAILABLE = 4;
+  /** A verification failed: the ledger does not verify. */
+  static final int VERIFICATION_FAILED = 5;
 
   private ExitCodes() {}
 

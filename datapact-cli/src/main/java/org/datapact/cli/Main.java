@@ -18,11 +18,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Accountable data sharing between a social platform, its partners and its internal units.",
-    subcommands = {DemoCommand.class, ServeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, ServeCommand.class, LedgerCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success", "1:internal error", "2:usage error", "3:configuration error (bad value, unwritable data dir)",
-      "4:unavailable (database unreachable, port in use)"
+      "4:unavailable (database unreachable, port in use)", "5:verification failed (the ledger does not verify)"
     })
 public final class Main implements Runnable {
   final Map<String, String> env;
@@ -35,7 +35,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: demo, serve or version");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: demo, serve, ledger or version");
   }
 
   /** Runs the CLI and exits with its code. */

@@ -57,6 +57,49 @@ public final class Notes {
     }
   }
 
+  /**
+   * @return the C2SP signed-note verifier key for a named Ed25519 public key:
+   *     {@code <name>+<key id hex>+<base64(0x01 ‖ key)>}
+   */
+  public static String verifierKey(String name, byte[] rawPublicKey) {
+    byte[] typed = ByteBuffer.allocate(33).put((byte) 0x01).put(rawPublicKey).array();
+    return name + "+" + java.util.HexFormat.of().formatHex(keyId(name, rawPublicKey)) + "+"
+        + Base64.getEncoder().encodeToString(typed);
+  }
+
+  /**
+   * A parsed verifier key.
+   *
+   * @param name the key's name
+   * @param rawPublicKey the 32-byte Ed25519 key
+   */
+  public record VerifierKey(String name, byte[] rawPublicKey) {}
+
+  /**
+   * @return the name and key of a C2SP verifier key
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public static VerifierKey parseVerifierKey(String text) {
+    String[] parts = text.strip().split("\\+", 3); // the base64 key may itself contain +
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("a verifier key is `name+keyid+base64key`");
+    }
+    byte[] typed;
+    try {
+      typed = Base64.getDecoder().decode(parts[2]);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the verifier key's key is not base64");
+    }
+    if (typed.length != 33 || typed[0] != 0x01) {
+      throw new IllegalArgumentException("the verifier key is not an Ed25519 key");
+    }
+    byte[] raw = Arrays.copyOfRange(typed, 1, 33);
+    if (!java.util.HexFormat.of().formatHex(keyId(parts[0], raw)).equals(parts[1])) {
+      throw new IllegalArgumentException("the verifier key's id does not match its name and key");
+    }
+    return new VerifierKey(parts[0], raw);
+  }
+
   /** @return the C2SP key id of a named Ed25519 key */
   public static byte[] keyId(String name, byte[] rawPublicKey) {
     try {

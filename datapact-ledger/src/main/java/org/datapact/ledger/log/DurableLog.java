@@ -189,7 +189,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
   }
 
   private Path segmentPath(int n) {
-    return dir.resolve(String.format("entries-%06d.log", n));
+    return segmentFile(dir, n);
   }
 
   // ------------------------------------------------------------------ the tree
@@ -293,6 +293,56 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     if (treeSize > size) {
       throw new IllegalArgumentException("no tree of size `" + treeSize + "` in a log of " + size);
     }
+  }
+
+  /**
+   * Signs the current tree head and appends the signed note to {@code checkpoints.log}, synced.
+   *
+   * @param origin the log's identity line
+   * @param keyName the signing key's name
+   * @param keys the Ed25519 key pair
+   * @param at the checkpoint's timestamp
+   * @return the signed note
+   */
+  public synchronized String checkpoint(String origin, String keyName, java.security.KeyPair keys, java.time.Instant at)
+      throws IOException {
+    long n = size;
+    String note = org.datapact.ledger.checkpoint.Notes.sign(
+        new org.datapact.ledger.checkpoint.Checkpoint(origin, n, root(n), at), keyName, keys.getPrivate(), keys.getPublic());
+    byte[] bytes = note.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER + bytes.length).putInt(bytes.length).putInt((int) crc.getValue()).put(bytes);
+    record.flip();
+    try (FileChannel ch = FileChannel.open(dir.resolve(CHECKPOINTS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      while (record.hasRemaining()) {
+        ch.write(record);
+      }
+      ch.force(false);
+    }
+    return note;
+  }
+
+  /** The file of signed checkpoints, framed like entries. */
+  public static final String CHECKPOINTS = "checkpoints.log";
+
+  /** @return the file of segment {@code n} in {@code dir} */
+  public static Path segmentFile(Path dir, int n) {
+    return dir.resolve(String.format("entries-%06d.log", n));
+  }
+
+  /**
+   * Reads the complete, CRC-valid record at {@code offset}, or null when there is none (end of
+   * file, a torn or altered record).
+   */
+  public static byte[] readRecordAt(FileChannel ch, long offset) throws IOException {
+    return readRecord(ch, offset);
+  }
+
+  /** @return bytes a record of {@code entryLength} takes */
+  public static int recordSize(int entryLength) {
+    return RECORD_HEADER + entryLength;
   }
 
   /** @return entry {@code i} as appended */

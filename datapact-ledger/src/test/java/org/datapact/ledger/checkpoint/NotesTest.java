@@ -56,6 +56,25 @@ class NotesTest {
   }
 
   @Test
+  void verifierKeysRoundTripAndCheckTheirId() {
+    String vkey = Notes.verifierKey("datapact-test", PUB);
+    assertThat(vkey).startsWith("datapact-test+");
+    Notes.VerifierKey parsed = Notes.parseVerifierKey(vkey);
+    assertThat(parsed.name()).isEqualTo("datapact-test");
+    assertThat(parsed.rawPublicKey()).isEqualTo(PUB);
+    assertThatThrownBy(() -> Notes.parseVerifierKey(vkey.replaceFirst("datapact-test", "other-name")))
+        .hasMessageContaining("id does not match");
+  }
+
+  @Test
+  void verifierKeysWhoseBase64HoldsAPlusStillParse() {
+    for (int i = 0; i < 200; i++) { // random keys: about half of them have a + in their base64
+      byte[] pub = Notes.rawPublicKey(Notes.generateKeyPair().getPublic());
+      assertThat(Notes.parseVerifierKey(Notes.verifierKey("k", pub)).rawPublicKey()).isEqualTo(pub);
+    }
+  }
+
+  @Test
   void malformedNotesAreRefusedWithAReason() {
     assertThatThrownBy(() -> Notes.verify("datapact.test/ledger\n8\n", "datapact-test", PUB)).hasMessageContaining("no blank line");
     assertThatThrownBy(() -> new Checkpoint("two\nlines", 1, new byte[32], Instant.EPOCH)).hasMessageContaining("one non-blank line");

@@ -1,0 +1,79 @@
+package org.datapact.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.ledger.checkpoint.Notes;
+import org.datapact.ledger.verify.LedgerVerifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code datapact ledger ...}: work with a ledger directory. */
+@Command(name = "ledger", mixinStandardHelpOptions = true, description = "Work with the tamper-evident ledger.",
+    subcommands = {LedgerCommand.Verify.class})
+final class LedgerCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose a ledger command: verify");
+  }
+
+  /**
+   * {@code datapact ledger verify}: checks a ledger directory offline with only the public key.
+   * Exit 0 when it verifies, 5 when it does not (the line names the first bad index).
+   */
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = {"Verify a ledger directory offline: rebuild the tree from the entries, check every checkpoint's",
+          "signature and consistency, and the stored index and tree levels. Needs no database and no server."})
+  static final class Verify implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The ledger directory.")
+    Path dir;
+
+    @Option(names = "--public-key", required = true, paramLabel = "FILE",
+        description = "The log's verifier key (C2SP format: name+keyid+base64key).")
+    Path publicKey;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws DataPactException {
+      if (!Files.isDirectory(dir)) {
+        throw new DataPactException(ErrorKind.CONFIGURATION, "ledger directory `" + dir + "` does not exist");
+      }
+      Notes.VerifierKey key;
+      try {
+        key = Notes.parseVerifierKey(Files.readString(publicKey));
+      } catch (IOException e) {
+        throw new DataPactException(ErrorKind.CONFIGURATION, "cannot read public key `" + publicKey + "`: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new DataPactException(ErrorKind.CONFIGURATION, "public key `" + publicKey + "`: " + e.getMessage());
+      }
+      LedgerVerifier.Result r;
+      try {
+        r = LedgerVerifier.verify(dir, key.name(), key.rawPublicKey());
+      } catch (IOException e) {
+        throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot read the ledger in `" + dir + "`: " + e.getMessage());
+      }
+      if (json) {
+        spec.commandLine().getOut().printf("{\"ok\":%s,\"entries\":%d,\"checkpoints\":%d,\"firstBadIndex\":%d,\"message\":%s}%n",
+            r.ok(), r.entries(), r.checkpoints(), r.firstBadIndex(), quote(r.message()));
+      } else {
+        spec.commandLine().getOut().println(r.message());
+      }
+      return r.ok() ? ExitCodes.OK : ExitCodes.VERIFICATION_FAILED;
+    }
+
+    private static String quote(String s) {
+      return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+  }
+}
