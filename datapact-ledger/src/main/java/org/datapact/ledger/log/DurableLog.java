@@ -260,21 +260,45 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     }
     if (Long.bitCount(n) == 1 && start % n == 0) {
       int l = Long.numberOfTrailingZeros(n);
-      ByteBuffer b = ByteBuffer.allocate(32);
       try {
-        long pos = (start >> l) * 32;
-        while (b.hasRemaining()) {
-          if (levels.get(l).read(b, pos + b.position()) < 0) {
-            throw new IOException("level " + l + " ends early");
-          }
-        }
+        return node(l, start >> l);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return b.array();
     }
     long k = Long.highestOneBit(n - 1);
     return Hashes.node(hash(start, start + k), hash(start + k, end));
+  }
+
+  /** Nodes per memory-mapped window of a level file (64 MiB). */
+  private static final long WINDOW_NODES = 1L << 21;
+
+  /** Read-only mappings of level files, per level and window; replaced when a file has grown. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, java.nio.MappedByteBuffer> windows =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Reads stored node {@code j} of level {@code l} through a memory mapping of its level file, so
+   * a proof's O(log n) node reads cost memory reads, not system calls.
+   */
+  private byte[] node(int l, long j) throws IOException {
+    long window = j / WINDOW_NODES;
+    long key = ((long) l << 48) | window;
+    int at = (int) ((j % WINDOW_NODES) * 32);
+    java.nio.MappedByteBuffer map = windows.get(key);
+    if (map == null || map.limit() < at + 32) {
+      FileChannel ch = levels.get(l);
+      long from = window * WINDOW_NODES * 32;
+      long length = Math.min(WINDOW_NODES * 32, ch.size() - from);
+      if (length < at + 32) {
+        throw new IOException("level " + l + " has no node " + j);
+      }
+      map = ch.map(FileChannel.MapMode.READ_ONLY, from, length);
+      windows.put(key, map);
+    }
+    byte[] out = new byte[32];
+    map.get(at, out);
+    return out;
   }
 
   /** @return the inclusion proof of entry {@code i} in the tree of {@code treeSize} */
