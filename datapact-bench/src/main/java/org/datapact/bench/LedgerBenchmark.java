@@ -37,6 +37,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 public class LedgerBenchmark {
 
+  /** @return a new directory under {@code -Ddatapact.bench.dir} (default {@code target}): the disk measured */
+  static Path tempDir(String prefix) throws java.io.IOException {
+    return Files.createTempDirectory(Path.of(System.getProperty("datapact.bench.dir", "target")).toAbsolutePath(), prefix);
+  }
+
+  static void deleteTree(Path dir) throws java.io.IOException {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
   /** A fresh log per trial, for appends. */
   @State(Scope.Benchmark)
   public static class Appends {
@@ -45,7 +56,7 @@ public class LedgerBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws Exception {
-      dir = Files.createTempDirectory(Path.of(System.getProperty("datapact.bench.dir", "target")).toAbsolutePath(), "ledger");
+      dir = tempDir("ledger");
       log = DurableLog.open(dir, 1 << 16);
     }
 
@@ -53,9 +64,7 @@ public class LedgerBenchmark {
     public void close() throws Exception {
       System.err.printf("[appends] %d entries durable%n", log.size());
       log.close();
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      deleteTree(dir);
     }
   }
 
@@ -85,7 +94,7 @@ public class LedgerBenchmark {
 
     @Setup(Level.Trial)
     public void build() throws Exception {
-      dir = Files.createTempDirectory(Path.of(System.getProperty("datapact.bench.dir", "target")).toAbsolutePath(), "proofs");
+      dir = tempDir("proofs");
       log = DurableLog.open(dir, 1 << 16);
       byte[] e = new byte[256];
       long start = System.nanoTime();
@@ -112,9 +121,7 @@ public class LedgerBenchmark {
     @TearDown(Level.Trial)
     public void close() throws Exception {
       log.close();
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      deleteTree(dir);
     }
   }
 
@@ -165,14 +172,14 @@ public class LedgerBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws Exception {
-      file = Files.createTempFile(Path.of(System.getProperty("datapact.bench.dir", "target")).toAbsolutePath(), "fsync", ".bin");
+      file = Files.createTempFile(tempDir("fsync"), "fsync", ".bin");
       ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
       ch.close();
-      Files.deleteIfExists(file);
+      deleteTree(file.getParent());
     }
   }
 
