@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         db.close();
         return ExitCodes.OK;
       }
-      Launch.serveUntilStopped(db, settings, loaded.cast(), out, String.join("\n",
+      Launch.serveUntilStopped(db, dataDir, settings, loaded.cast(), out, String.join("\n",
           "DataPact demo is running at {url}",
           "  cast (who to sign in as, demo client credentials): " + cast,
           "  sign in: open the URL, choose \"Sign in\" and pick alice (or any cast member)",

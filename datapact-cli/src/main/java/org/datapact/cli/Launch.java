@@ -15,7 +15,9 @@ import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.core.world.Cast;
 import org.datapact.server.DataPactServer;
+import org.datapact.ledger.checkpoint.Checkpointer;
 import org.datapact.server.ServerContext;
+import org.datapact.server.ledger.LedgerService;
 import org.datapact.server.session.SessionTokens;
 import org.datapact.store.Database;
 import org.datapact.store.StoreConfig;
@@ -73,6 +75,15 @@ final class Launch {
     }
   }
 
+  private static void closeQuietly(LedgerService ledger) {
+    try {
+      ledger.close();
+    } catch (java.io.IOException e) {
+      // INVARIANT: closing only syncs derived files; the entries are already durable
+      System.err.println("datapact: warning: ledger close: " + e.getMessage());
+    }
+  }
+
   /**
    * @return session tokens signed with {@code session-key} (base64, at least 32 bytes) so that
    *     several nodes, or a restarted one, accept each other's sessions; a random key otherwise
@@ -96,13 +107,21 @@ final class Launch {
   }
 
   /** Starts the server and blocks until the process is asked to stop; then closes it and the store. */
-  static void serveUntilStopped(Database db, Settings settings, Cast demoCast, PrintWriter out, String banner)
+  static void serveUntilStopped(Database db, Path dataDir, Settings settings, Cast demoCast, PrintWriter out, String banner)
       throws DataPactException, InterruptedException {
-    ServerContext context = ServerContext.create(db, Clock.systemUTC(), sessionTokens(settings), demoCast);
-    DataPactServer server = DataPactServer.start(context, settings.get("host"), settings.port());
+    LedgerService ledger = LedgerService.open(dataDir.resolve("ledger"), Clock.systemUTC(), Checkpointer.DEFAULT_CADENCE);
+    DataPactServer server;
+    try {
+      ServerContext context = ServerContext.create(db, Clock.systemUTC(), sessionTokens(settings), ledger, demoCast);
+      server = DataPactServer.start(context, settings.get("host"), settings.port());
+    } catch (DataPactException | RuntimeException e) {
+      closeQuietly(ledger);
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      closeQuietly(ledger);
       db.close();
       stopped.countDown();
     }, "datapact-shutdown"));

@@ -29,7 +29,7 @@ final class ServeCommand implements Callable<Integer> {
     Launch.checkPortFree(settings.get("host"), port);
     Database db = Database.open(Launch.storeConfig(settings, dataDir));
     try {
-      Launch.serveUntilStopped(db, settings, null, spec.commandLine().getOut(),
+      Launch.serveUntilStopped(db, dataDir, settings, null, spec.commandLine().getOut(),
           "DataPact is running at {url}\n  stop: Ctrl+C\n");
       return ExitCodes.OK;
     } catch (Exception e) {

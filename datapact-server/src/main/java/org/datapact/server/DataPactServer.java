@@ -23,6 +23,7 @@ import org.datapact.server.http.Route;
 import org.datapact.server.session.SessionFeature;
 import org.datapact.server.decisions.DecisionFeature;
 import org.datapact.server.governance.GovernanceFeature;
+import org.datapact.server.ledger.LedgerFeature;
 import org.datapact.server.oauth.TokenFeature;
 import org.datapact.server.ops.OpsFeature;
 import org.datapact.server.privacy.PrivacyFeature;
@@ -59,7 +60,8 @@ public final class DataPactServer implements AutoCloseable {
   public static List<Route> routes(ServerContext context) {
     List<Feature> features = List.of(
         new OpsFeature(context), new SessionFeature(context), new WorldFeature(context), new TokenFeature(context),
-        new DecisionFeature(context), new PrivacyFeature(context), new GovernanceFeature(context));
+        new DecisionFeature(context), new PrivacyFeature(context), new GovernanceFeature(context),
+        new LedgerFeature(context));
     List<Route> routes = new ArrayList<>();
     features.forEach(f -> routes.addAll(f.routes()));
     return routes;

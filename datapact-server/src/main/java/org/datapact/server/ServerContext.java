@@ -11,6 +11,7 @@ import org.datapact.core.decision.DecisionPoint;
 import org.datapact.core.jurisdiction.Jurisdictions;
 import org.datapact.core.world.Cast;
 import org.datapact.server.http.Json;
+import org.datapact.server.ledger.LedgerService;
 import org.datapact.server.oauth.AccessTokens;
 import org.datapact.server.session.SessionTokens;
 import org.datapact.store.Database;
@@ -28,12 +29,13 @@ import org.datapact.store.policy.PolicyStore;
  * @param mapper the JSON mapper
  * @param policies agreements and consent history in the store
  * @param decisions the decision point, loaded from the store
+ * @param ledger the audit log every decision is written to before anything is released
  * @param demoCast the cast when running {@code datapact demo}; null for {@code serve}, which
  *     disables the demo login
  */
 public record ServerContext(
     Database db, Clock clock, PrometheusMeterRegistry metrics, SessionTokens sessions, AccessTokens accessTokens,
-    ObjectMapper mapper, PolicyStore policies, DecisionPoint decisions, Cast demoCast) {
+    ObjectMapper mapper, PolicyStore policies, DecisionPoint decisions, LedgerService ledger, Cast demoCast) {
 
   /** Validates the required parts. */
   public ServerContext {
@@ -45,23 +47,24 @@ public record ServerContext(
     Objects.requireNonNull(mapper, "mapper");
     Objects.requireNonNull(policies, "policies");
     Objects.requireNonNull(decisions, "decisions");
+    Objects.requireNonNull(ledger, "ledger");
   }
 
   /** @return a context with random token keys, loading the decision point from the store */
-  public static ServerContext create(Database db, Clock clock, Cast demoCast) throws DataPactException {
-    return create(db, clock, SessionTokens.withRandomKey(clock), demoCast);
+  public static ServerContext create(Database db, Clock clock, LedgerService ledger, Cast demoCast) throws DataPactException {
+    return create(db, clock, SessionTokens.withRandomKey(clock), ledger, demoCast);
   }
 
   /**
    * @return a context signing sessions with {@code sessions}, a fresh registry, the standard mapper
    *     and the decision point loaded from the store
    */
-  public static ServerContext create(Database db, Clock clock, SessionTokens sessions, Cast demoCast)
-      throws DataPactException {
+  public static ServerContext create(Database db, Clock clock, SessionTokens sessions, LedgerService ledger,
+      Cast demoCast) throws DataPactException {
     PolicyStore policies = new PolicyStore(db);
     DecisionPoint pdp = new DecisionPoint(policies.loadSnapshot(Jurisdictions.standard()));
     return new ServerContext(db, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), sessions,
-        AccessTokens.withRandomKey(clock), Json.newMapper(), policies, pdp, demoCast);
+        AccessTokens.withRandomKey(clock), Json.newMapper(), policies, pdp, ledger, demoCast);
   }
 
   /** @return the demo cast, present only in demo mode */

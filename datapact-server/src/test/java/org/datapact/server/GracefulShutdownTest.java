@@ -18,13 +18,16 @@ import org.datapact.store.StoreConfig;
 import org.junit.jupiter.api.Test;
 
 class GracefulShutdownTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path ledgerDir;
+
   @Test
   void stopLetsAnInFlightRequestFinish() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try (Database db = Database.open(new StoreConfig("jdbc:h2:mem:g" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1", null, null, null))) {
-      DataPactServer server = DataPactServer.start(ServerContext.create(db, Clock.systemUTC(), null), "127.0.0.1", 0,
+      var ledger = org.datapact.server.ledger.LedgerService.open(ledgerDir, Clock.systemUTC(), java.time.Duration.ZERO);
+      DataPactServer server = DataPactServer.start(ServerContext.create(db, Clock.systemUTC(), ledger, null), "127.0.0.1", 0,
           List.of(() -> List.of(Route.get("/slow", ctx -> {
             entered.countDown();
             release.await(10, TimeUnit.SECONDS);
@@ -53,6 +56,7 @@ class GracefulShutdownTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("done");
       stopping.get(15, TimeUnit.SECONDS);
+      ledger.close();
     }
   }
 }

@@ -26,13 +26,17 @@ public final class TestServer implements AutoCloseable {
   public final Cast cast;
   public final ServerContext context;
   public final DataPactServer server;
+  public final org.datapact.server.ledger.LedgerService ledger;
+  public final java.nio.file.Path ledgerDir;
 
   private TestServer(boolean demo) throws Exception {
     db = Database.open(new StoreConfig("jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1", null, null, null));
     cast = new WorldStore(db).ensure(new DemoWorldGenerator(new SecretHasher(10_000)), new WorldSpec(42, 300),
         ProgressListener.NONE, Clock.systemUTC()).cast();
-    context = ServerContext.create(db, Clock.systemUTC(), demo ? cast : null);
+    ledgerDir = java.nio.file.Files.createTempDirectory("datapact-ledger");
+    ledger = org.datapact.server.ledger.LedgerService.open(ledgerDir, Clock.systemUTC(), java.time.Duration.ZERO);
+    context = ServerContext.create(db, Clock.systemUTC(), ledger, demo ? cast : null);
     server = DataPactServer.start(context, "127.0.0.1", 0);
   }
 
@@ -58,6 +62,14 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    try {
+      ledger.close();
+      try (var files = java.nio.file.Files.walk(ledgerDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     db.close();
   }
 
