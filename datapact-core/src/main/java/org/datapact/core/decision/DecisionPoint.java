@@ -1,12 +1,8 @@
 package org.datapact.core.decision;
 
-import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.consent.ConsentChange;
-import org.datapact.core.user.CountryCode;
-import org.datapact.core.user.UserId;
 
 /**
  * The one decision point: answers every request from the current {@link PolicySnapshot}, and
@@ -37,20 +33,6 @@ public final class DecisionPoint {
   /** Applies a consent change; the next decision sees it. @return the new snapshot */
   public synchronized PolicySnapshot apply(ConsentChange change) {
     PolicySnapshot next = current.get().withConsent(change);
-    current.set(next);
-    return next;
-  }
-
-  /** Registers or moves a subject. @return the new snapshot */
-  public synchronized PolicySnapshot register(UserId user, CountryCode country) {
-    PolicySnapshot next = current.get().withSubject(user, country);
-    current.set(next);
-    return next;
-  }
-
-  /** Replaces the agreements (a new version, a status change). @return the new snapshot */
-  public synchronized PolicySnapshot replaceAgreements(Collection<AgreementRecord> records) {
-    PolicySnapshot next = current.get().withAgreements(records);
     current.set(next);
     return next;
   }

@@ -53,11 +53,6 @@ public record DecisionRequest(
     return new DecisionRequest(principal, subject, l, scope, purpose, at, onBehalfOf, recentUses);
   }
 
-  /** @return this request on behalf of a party */
-  public DecisionRequest onBehalfOf(PartyId party) {
-    return new DecisionRequest(principal, subject, labels, scope, purpose, at, party, recentUses);
-  }
-
   /** @return this request with a usage count */
   public DecisionRequest withRecentUses(int n) {
     return new DecisionRequest(principal, subject, labels, scope, purpose, at, onBehalfOf, n);

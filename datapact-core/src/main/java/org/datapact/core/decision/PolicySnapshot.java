@@ -246,15 +246,6 @@ public final class PolicySnapshot {
         sha.digest(), consentChanges + 1);
   }
 
-  /** @return a snapshot with a new (or moved) subject */
-  public PolicySnapshot withSubject(UserId user, CountryCode country) {
-    Subject s = subjects.get(user.value());
-    Subject updated = new Subject(countryIndex(country), s == null ? new long[0] : s.consents);
-    return new PolicySnapshot(jurisdictions, ruleSetByCountry, partyKinds, partyIndex, versionsByPrincipal,
-        versionsWithProhibitions, agreements, subjects.with(user.value(), updated), agreementsDigest, consentDigest,
-        consentChanges);
-  }
-
   /** @return a snapshot with these agreement records instead of the current ones (recompiles the agreements only) */
   public PolicySnapshot withAgreements(Collection<AgreementRecord> records) {
     return compile(jurisdictions, partyKinds, partyIndex, List.copyOf(records), subjects, consentDigest, consentChanges);
@@ -312,11 +303,6 @@ public final class PolicySnapshot {
   /** @return the jurisdiction catalogue */
   public Jurisdictions jurisdictions() {
     return jurisdictions;
-  }
-
-  /** @return whether the subject is known */
-  public boolean knows(UserId user) {
-    return subjects.get(user.value()) != null;
   }
 
   // ---------------------------------------------------------------- deciding
@@ -669,10 +655,4 @@ public final class PolicySnapshot {
       return l;
     }
   }
-
-  /** @return the parties the snapshot knows with their kinds */
-  public Map<PartyId, PartyKind> parties() {
-    return partyKinds;
-  }
-
 }
