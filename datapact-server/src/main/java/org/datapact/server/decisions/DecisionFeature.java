@@ -23,6 +23,7 @@ import org.datapact.server.http.Feature;
 import org.datapact.server.http.Json;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
+import org.datapact.server.ledger.LedgerEntries;
 import org.datapact.server.session.Caller;
 
 /**
@@ -33,10 +34,12 @@ import org.datapact.server.session.Caller;
 public final class DecisionFeature implements Feature {
   private final ServerContext context;
   private final UsageCounter usage = new UsageCounter();
+  private final LedgerEntries entries;
 
   /** @param context the server's shared parts */
   public DecisionFeature(ServerContext context) {
     this.context = context;
+    this.entries = new LedgerEntries(context.mapper(), context.ledger());
   }
 
   /** A label in a request body. */
@@ -65,7 +68,7 @@ public final class DecisionFeature implements Feature {
     // INVARIANT: audit before release — the decision is durable in the ledger before it is answered
     long index;
     try {
-      index = context.ledger().record(entry(decisionId, request, d));
+      index = context.ledger().record(entries.decision(decisionId, request, d));
     } catch (DataPactException e) {
       ctx.header("Retry-After", "1");
       throw e;
@@ -73,28 +76,6 @@ public final class DecisionFeature implements Feature {
     ctx.header("X-DataPact-Decision-Id", decisionId);
     ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
     ctx.json(DecisionJson.of(decisionId, d));
-  }
-
-  /** The ledger entry of a decision: no personal data beyond the subject's keyed-hash pseudonym. */
-  private byte[] entry(String decisionId, DecisionRequest r, Decision d) {
-    java.util.Map<String, Object> e = new java.util.LinkedHashMap<>();
-    e.put("type", "decision");
-    e.put("decisionId", decisionId);
-    e.put("at", r.at().toString());
-    e.put("principal", r.principal().value());
-    e.put("subject", r.subject() == null ? null : context.ledger().pseudonym(r.subject()));
-    e.put("labelSources", r.labels().labels().stream().map(l -> l.source().value()).sorted().distinct().toList());
-    e.put("scope", r.scope().wire());
-    e.put("purpose", r.purpose().wire());
-    e.put("effect", d.effect().wire());
-    e.put("reasons", d.reasons().stream().map(x -> x.code().wire() + " " + x.rule()).toList());
-    e.put("agreementVersion", d.agreementVersion());
-    e.put("policyHash", d.policyHash());
-    try {
-      return context.mapper().writeValueAsBytes(e);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-      throw new IllegalStateException("cannot serialise a ledger entry", ex); // INVARIANT: maps of strings serialise
-    }
   }
 
   static DecisionRequest parse(PartyId principal, DecisionBody b, Instant now) throws DataPactException {

@@ -23,6 +23,7 @@ import org.datapact.server.http.AccessControl;
 import org.datapact.server.http.Feature;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
+import org.datapact.server.ledger.LedgerEntries;
 import org.datapact.store.party.PartyRepository;
 import org.datapact.store.user.UserRepository;
 
@@ -37,12 +38,14 @@ public final class PrivacyFeature implements Feature {
   private final ServerContext context;
   private final UserRepository users;
   private final PartyRepository parties;
+  private final LedgerEntries entries;
 
   /** @param context the server's shared parts */
   public PrivacyFeature(ServerContext context) {
     this.context = context;
     this.users = new UserRepository(context.db());
     this.parties = new PartyRepository(context.db());
+    this.entries = new LedgerEntries(context.mapper(), context.ledger());
   }
 
   @Override
@@ -181,9 +184,14 @@ public final class PrivacyFeature implements Feature {
     ctx.status(204);
   }
 
-  /** INVARIANT: durable first, then published; a failure to persist changes nothing. */
-  private void record(ConsentChange change) {
-    synchronized (context.decisions()) { // the history and the snapshot apply changes in the same order
+  /**
+   * INVARIANT: the change is in the ledger first, then in the consent history, then in the
+   * decision point: no consent change ever takes effect unaudited, and a failure before the last
+   * step changes no decision.
+   */
+  private void record(ConsentChange change) throws DataPactException {
+    synchronized (context.decisions()) { // the ledger, the history and the snapshot see changes in one order
+      context.ledger().record(entries.consent(change));
       context.policies().appendConsents(List.of(change));
       context.decisions().apply(change);
     }

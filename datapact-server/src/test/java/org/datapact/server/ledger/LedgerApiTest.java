@@ -60,6 +60,22 @@ class LedgerApiTest extends DemoServerTest {
   }
 
   @Test
+  void aConsentChangeIsCommittedToTheLedgerAsItTakesEffect() throws Exception {
+    var carol = server.session();
+    carol.login("carol");
+    long before = server.ledger.log().size();
+    assertThat(carol.put("/api/v1/me/consents/tunely/recommendations").statusCode()).isEqualTo(200);
+    assertThat(carol.delete("/api/v1/me/consents/tunely/recommendations").statusCode()).isEqualTo(204);
+    assertThat(server.ledger.log().size()).isEqualTo(before + 2);
+    String pseudonym = server.ledger.pseudonym(org.datapact.core.user.UserId.of(3));
+    String grant = new String(server.ledger.log().entry(before), StandardCharsets.UTF_8);
+    String revoke = new String(server.ledger.log().entry(before + 1), StandardCharsets.UTF_8);
+    assertThat(grant).contains("\"type\":\"consent\"", "\"subject\":\"" + pseudonym + "\"", "\"party\":\"tunely\"",
+        "\"action\":\"grant\"").doesNotContain("Carol");
+    assertThat(revoke).contains("\"action\":\"revoke\"", "\"topic\":\"recommendations\"");
+  }
+
+  @Test
   void successiveCheckpointsAreConsistent() throws Exception {
     var s = server.session();
     JsonNode first = TestServer.json(s.get("/api/v1/ledger/checkpoint"));
