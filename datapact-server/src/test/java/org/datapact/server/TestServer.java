@@ -30,12 +30,27 @@ public final class TestServer implements AutoCloseable {
   public final java.nio.file.Path ledgerDir;
 
   private TestServer(boolean demo) throws Exception {
+    this(demo, LedgerService_DEFAULT);
+  }
+
+  /** The default: a ledger that syncs normally and waits up to ten seconds. */
+  private static final java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
+      LedgerService_DEFAULT = dir -> {
+        try {
+          return org.datapact.server.ledger.LedgerService.open(dir, Clock.systemUTC(), java.time.Duration.ZERO);
+        } catch (org.datapact.core.DataPactException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+
+  private TestServer(boolean demo,
+      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService> ledgerFactory) throws Exception {
     db = Database.open(new StoreConfig("jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1", null, null, null));
     cast = new WorldStore(db).ensure(new DemoWorldGenerator(new SecretHasher(10_000)), new WorldSpec(42, 300),
         ProgressListener.NONE, Clock.systemUTC()).cast();
     ledgerDir = java.nio.file.Files.createTempDirectory("datapact-ledger");
-    ledger = org.datapact.server.ledger.LedgerService.open(ledgerDir, Clock.systemUTC(), java.time.Duration.ZERO);
+    ledger = ledgerFactory.apply(ledgerDir);
     context = ServerContext.create(db, Clock.systemUTC(), ledger, demo ? cast : null);
     server = DataPactServer.start(context, "127.0.0.1", 0);
   }
@@ -43,6 +58,12 @@ public final class TestServer implements AutoCloseable {
   /** @return a server in demo mode */
   public static TestServer demo() throws Exception {
     return new TestServer(true);
+  }
+
+  /** @return a server in demo mode over a ledger made by {@code ledgerFactory} from its directory */
+  public static TestServer demoWithLedger(
+      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService> ledgerFactory) throws Exception {
+    return new TestServer(true, ledgerFactory);
   }
 
   /** @return a server started as {@code serve} would: no demo login */

@@ -65,8 +65,25 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
 
   private record Pending(byte[] entry, CompletableFuture<Long> done) {}
 
-  private DurableLog(Path dir, int capacity) throws IOException {
+  /**
+   * Runs on the sequencer thread just before each group commit's sync, with the batch's size.
+   * Tests use it to stall the log (and prove that nothing is released while it stalls); in
+   * production it is a no-op.
+   */
+  @FunctionalInterface
+  public interface BeforeSync {
+    /** No-op. */
+    BeforeSync NONE = entries -> {};
+
+    /** @param entries entries in the batch about to be synced */
+    void beforeSync(int entries) throws InterruptedException;
+  }
+
+  private final BeforeSync beforeSync;
+
+  private DurableLog(Path dir, int capacity, BeforeSync beforeSync) throws IOException {
     this.dir = dir;
+    this.beforeSync = beforeSync;
     this.capacity = capacity;
     this.queue = new ArrayBlockingQueue<>(capacity);
     Files.createDirectories(dir);
@@ -85,7 +102,12 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
    *     refused with {@link LedgerBusyException}
    */
   public static DurableLog open(Path dir, int queueCapacity) throws IOException {
-    return new DurableLog(dir, queueCapacity);
+    return new DurableLog(dir, queueCapacity, BeforeSync.NONE);
+  }
+
+  /** Opens the log with a hook that runs before every group commit's sync. */
+  public static DurableLog open(Path dir, int queueCapacity, BeforeSync beforeSync) throws IOException {
+    return new DurableLog(dir, queueCapacity, beforeSync);
   }
 
   // ------------------------------------------------------------------ appending
@@ -144,7 +166,8 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     }
   }
 
-  private void write(List<Pending> batch) throws IOException {
+  private void write(List<Pending> batch) throws IOException, InterruptedException {
+    beforeSync.beforeSync(batch.size());
     int bytes = 0;
     for (Pending p : batch) {
       bytes += RECORD_HEADER + p.entry().length;

@@ -32,16 +32,19 @@ import org.datapact.ledger.log.LedgerBusyException;
  * <p>Thread-safe.
  */
 public final class LedgerService implements AutoCloseable {
-  /** How long a caller waits for its entry to become durable before giving up. */
-  static final Duration DURABLE_TIMEOUT = Duration.ofSeconds(10);
+  /** How long a caller waits for its entry to become durable before giving up, by default. */
+  public static final Duration DURABLE_TIMEOUT = Duration.ofSeconds(10);
 
   private final DurableLog log;
   private final SigningKeys keys;
   private final Checkpointer checkpointer;
   private final byte[] pseudonymKey;
   private final String origin;
+  private final Duration durableTimeout;
 
-  private LedgerService(DurableLog log, SigningKeys keys, Checkpointer checkpointer, byte[] pseudonymKey, String origin) {
+  private LedgerService(DurableLog log, SigningKeys keys, Checkpointer checkpointer, byte[] pseudonymKey, String origin,
+      Duration durableTimeout) {
+    this.durableTimeout = durableTimeout;
     this.log = log;
     this.keys = keys;
     this.checkpointer = checkpointer;
@@ -55,13 +58,23 @@ public final class LedgerService implements AutoCloseable {
    * @throws DataPactException unavailable when the directory cannot be used
    */
   public static LedgerService open(Path dir, Clock clock, Duration cadence) throws DataPactException {
+    return open(dir, clock, cadence, DURABLE_TIMEOUT, DurableLog.BeforeSync.NONE);
+  }
+
+  /**
+   * Opens the ledger with an explicit durability timeout and a hook before every sync (tests
+   * stall the log with it).
+   */
+  public static LedgerService open(Path dir, Clock clock, Duration cadence, Duration durableTimeout,
+      DurableLog.BeforeSync beforeSync) throws DataPactException {
     try {
       Files.createDirectories(dir);
       SigningKeys keys = SigningKeys.loadOrCreate(dir.resolve("keys"), "datapact-ledger");
       byte[] pseudonymKey = loadOrCreateSecret(dir.resolve("keys").resolve("pseudonym.key"));
-      DurableLog log = DurableLog.open(dir.resolve("log"), 65_536);
+      DurableLog log = DurableLog.open(dir.resolve("log"), 65_536, beforeSync);
       String origin = "datapact/ledger/" + keys.verifierKey().split("\\+")[1];
-      return new LedgerService(log, keys, new Checkpointer(log, origin, keys, clock, cadence), pseudonymKey, origin);
+      return new LedgerService(log, keys, new Checkpointer(log, origin, keys, clock, cadence), pseudonymKey, origin,
+          durableTimeout);
     } catch (IOException e) {
       throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot open the ledger in `" + dir + "`: " + e.getMessage(), e);
     }
@@ -103,7 +116,7 @@ public final class LedgerService implements AutoCloseable {
    */
   public long record(byte[] entry) throws DataPactException {
     try {
-      return log.append(entry).get(DURABLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return log.append(entry).get(durableTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (LedgerBusyException e) {
       throw new DataPactException(ErrorKind.UNAVAILABLE, "the ledger is busy; retry in a second", e);
     } catch (InterruptedException e) {

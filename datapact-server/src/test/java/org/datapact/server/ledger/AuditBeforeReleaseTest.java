@@ -1,0 +1,68 @@
+package org.datapact.server.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.datapact.core.DataPactException;
+import org.datapact.server.TestServer;
+import org.junit.jupiter.api.Test;
+
+/** A ledger that stalls: no decision leaves before its entry is durable. */
+class AuditBeforeReleaseTest {
+  private static final String BODY = "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}";
+
+  private static CompletableFuture<HttpResponse<String>> decideAsync(TestServer server, String token) {
+    return HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(server.uri("/api/v1/decisions"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void noDecisionLeavesWhileTheLedgerStallsAndItLeavesOnceDurable() throws Exception {
+    CountDownLatch syncing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (TestServer server = TestServer.demoWithLedger(dir -> open(dir, Duration.ofSeconds(30), entries -> {
+      syncing.countDown();
+      release.await(); // the sync stalls until the test lets it go
+    }))) {
+      String token = server.token("ads");
+      CompletableFuture<HttpResponse<String>> response = decideAsync(server, token);
+      assertThat(syncing.await(10, TimeUnit.SECONDS)).as("the decision reached the ledger's sync").isTrue();
+      assertThat(response).as("no answer while the entry is not durable").isNotDone();
+      assertThat(server.ledger.log().size()).isZero();
+      release.countDown();
+      HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("X-DataPact-Ledger-Index")).hasValue("0");
+      assertThat(server.ledger.log().size()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aLedgerThatNeverSyncsGivesA503AndNoDecision() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    try (TestServer server = TestServer.demoWithLedger(dir -> open(dir, Duration.ofMillis(300), entries -> never.await()))) {
+      HttpResponse<String> r = decideAsync(server, server.token("ads")).get(10, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(TestServer.json(r).get("type").asText()).isEqualTo("urn:datapact:problem:unavailable");
+      assertThat(r.body()).doesNotContain("\"effect\"");
+      never.countDown();
+    }
+  }
+
+  private static LedgerService open(java.nio.file.Path dir, Duration timeout, org.datapact.ledger.log.DurableLog.BeforeSync hook) {
+    try {
+      return LedgerService.open(dir, Clock.systemUTC(), Duration.ZERO, timeout, hook);
+    } catch (DataPactException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
