@@ -102,7 +102,7 @@ final class Settings {
     StringBuilder sb = new StringBuilder();
     values.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
       String shown = SECRET_KEYS.contains(e.getKey()) ? "****"
-          : e.getKey().equals("db-url") ? e.getValue().value().replaceAll("(?i)(password=)[^&;]*", "$1****")
+          : e.getKey().equals("db-url") ? org.datapact.store.StoreConfig.redact(e.getValue().value())
           : e.getValue().value();
       sb.append(e.getKey()).append(" = ").append(shown).append("  (").append(e.getValue().source()).append(")\n");
     });

@@ -46,7 +46,8 @@ public record StoreConfig(String jdbcUrl, String user, String password, String s
     return redact(jdbcUrl);
   }
 
-  static String redact(String url) {
+  /** @return {@code url} with any {@code password=} parameter masked */
+  public static String redact(String url) {
     return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
   }
 

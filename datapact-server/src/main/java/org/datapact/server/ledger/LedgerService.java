@@ -38,7 +38,8 @@ public final class LedgerService implements AutoCloseable {
   private final DurableLog log;
   private final SigningKeys keys;
   private final Checkpointer checkpointer;
-  private final byte[] pseudonymKey;
+  /** One keyed MAC per thread: every audited decision computes a pseudonym. */
+  private final ThreadLocal<Mac> pseudonymMac;
   private final String origin;
   private final Duration durableTimeout;
 
@@ -48,7 +49,7 @@ public final class LedgerService implements AutoCloseable {
     this.log = log;
     this.keys = keys;
     this.checkpointer = checkpointer;
-    this.pseudonymKey = pseudonymKey;
+    this.pseudonymMac = ThreadLocal.withInitial(() -> mac(pseudonymKey));
     this.origin = origin;
   }
 
@@ -97,11 +98,15 @@ public final class LedgerService implements AutoCloseable {
 
   /** @return the pseudonymous id of a user in ledger entries: HMAC-SHA256 under the ledger's key, 128 bits, hex */
   public String pseudonym(UserId user) {
+    byte[] h = pseudonymMac.get().doFinal(Long.toString(user.value()).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(h, 0, 16);
+  }
+
+  private static Mac mac(byte[] key) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(pseudonymKey, "HmacSHA256"));
-      byte[] h = mac.doFinal(Long.toString(user.value()).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h, 0, 16);
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK lacks HmacSHA256", e); // INVARIANT: every JDK has it
     }

@@ -1,9 +1,5 @@
 package org.datapact.store.policy;
 
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,6 +20,7 @@ import org.datapact.core.party.PartyKind;
 import org.datapact.core.user.CountryCode;
 import org.datapact.core.user.UserId;
 import org.datapact.store.Database;
+import org.datapact.store.SqlTime;
 import org.datapact.store.party.PartyRepository;
 import org.jdbi.v3.core.Handle;
 
@@ -39,17 +36,6 @@ public final class PolicyStore {
   /** @param db the open store */
   public PolicyStore(Database db) {
     this.db = db;
-  }
-
-  static OffsetDateTime utc(Instant t) {
-    return t == null ? null : t.atOffset(ZoneOffset.UTC);
-  }
-
-  static Instant instant(Object v) {
-    if (v == null) {
-      return null;
-    }
-    return v instanceof OffsetDateTime o ? o.toInstant() : ((Timestamp) v).toInstant();
   }
 
   /** Inserts agreement records (terms and status history) in one transaction. */
@@ -74,7 +60,7 @@ public final class PolicyStore {
 
   private static void insertStatus(Handle h, AgreementVersion v, int seq, AgreementRecord.StatusChange c) {
     h.createUpdate("INSERT INTO agreement_status (agreement_id, version, seq, status, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(0, v.agreementId()).bind(1, v.version()).bind(2, seq).bind(3, c.status().wire()).bind(4, utc(c.at()))
+        .bind(0, v.agreementId()).bind(1, v.version()).bind(2, seq).bind(3, c.status().wire()).bind(4, SqlTime.utc(c.at()))
         .bind(5, c.by()).execute();
   }
 
@@ -101,7 +87,7 @@ public final class PolicyStore {
             "SELECT agreement_id, version, status, changed_at, changed_by FROM agreement_status ORDER BY agreement_id, version, seq")
         .map((rs, ctx) -> {
           history.computeIfAbsent(rs.getString(1) + "@" + rs.getInt(2), k -> new ArrayList<>())
-              .add(new AgreementRecord.StatusChange(AgreementStatus.fromWire(rs.getString(3)), instant(rs.getObject(4)), rs.getString(5)));
+              .add(new AgreementRecord.StatusChange(AgreementStatus.fromWire(rs.getString(3)), SqlTime.instant(rs.getObject(4)), rs.getString(5)));
           return Boolean.TRUE;
         }).forEach(x -> {}));
     List<AgreementRecord> out = new ArrayList<>();
@@ -119,7 +105,7 @@ public final class PolicyStore {
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
       for (ConsentChange c : changes) {
         batch.bind(0, c.user().value()).bind(1, c.party().value()).bind(2, c.topic().wire()).bind(3, c.granted())
-            .bind(4, utc(c.at())).bind(5, utc(c.expiresAt())).bind(6, c.basis().wire()).bind(7, c.source()).add();
+            .bind(4, SqlTime.utc(c.at())).bind(5, SqlTime.utc(c.expiresAt())).bind(6, c.basis().wire()).bind(7, c.source()).add();
       }
       batch.execute();
     });
@@ -127,8 +113,8 @@ public final class PolicyStore {
 
   private static ConsentChange consent(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new ConsentChange(UserId.of(rs.getLong("user_id")), PartyId.of(rs.getString("party_id")),
-        ConsentTopic.fromWire(rs.getString("topic")), rs.getBoolean("granted"), instant(rs.getObject("changed_at")),
-        instant(rs.getObject("expires_at")), ConsentBasis.fromWire(rs.getString("basis")), rs.getString("source"));
+        ConsentTopic.fromWire(rs.getString("topic")), rs.getBoolean("granted"), SqlTime.instant(rs.getObject("changed_at")),
+        SqlTime.instant(rs.getObject("expires_at")), ConsentBasis.fromWire(rs.getString("basis")), rs.getString("source"));
   }
 
   /** @return a user's whole consent history, oldest first */

@@ -17,6 +17,7 @@ import org.datapact.core.world.DemoWorldGenerator;
 import org.datapact.core.world.ProgressListener;
 import org.datapact.core.world.WorldSpec;
 import org.datapact.store.Database;
+import org.datapact.store.SqlTime;
 
 /**
  * Which world the store holds, and the operations on it as a whole: clear, open a writer, mark a
@@ -105,7 +106,7 @@ public final class WorldStore {
         .bind(0, spec.seed())
         .bind(1, spec.users())
         .bind(2, generatorVersion)
-        .bind(3, WorldWriter.utc(at))
+        .bind(3, SqlTime.utc(at))
         .execute());
   }
 
@@ -135,8 +136,7 @@ public final class WorldStore {
       Object v = rs.getObject(i);
       // INVARIANT: the same value prints the same on every engine (PostgreSQL returns
       // timestamptz as java.sql.Timestamp, H2 as OffsetDateTime)
-      String s = v instanceof OffsetDateTime t ? t.toInstant().toString()
-          : v instanceof java.sql.Timestamp ts ? ts.toInstant().toString()
+      String s = v instanceof OffsetDateTime || v instanceof java.sql.Timestamp ? SqlTime.instant(v).toString()
           : v instanceof java.sql.Array a ? java.util.Arrays.toString((Object[]) a.getArray())
           : String.valueOf(v);
       sha.update(s.getBytes(StandardCharsets.UTF_8));

@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
@@ -21,6 +19,7 @@ import org.datapact.core.world.InboxThread;
 import org.datapact.core.world.Message;
 import org.datapact.core.world.WorldSink;
 import org.datapact.store.Database;
+import org.datapact.store.SqlTime;
 
 /**
  * Writes a generated world into the store with JDBC batch inserts on one connection, one
@@ -73,10 +72,6 @@ final class WorldWriter implements WorldSink, AutoCloseable {
     } else {
       ps.setString(index, party.value());
     }
-  }
-
-  static OffsetDateTime utc(java.time.Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
   }
 
   @Override
@@ -138,7 +133,7 @@ final class WorldWriter implements WorldSink, AutoCloseable {
       ps.setLong(1, t.id());
       ps.setString(2, t.subject());
       setParty(ps, 3, t.viaParty());
-      ps.setObject(4, utc(t.createdAt()));
+      ps.setObject(4, SqlTime.utc(t.createdAt()));
     });
     try (PreparedStatement ps = connection.prepareStatement(
         "INSERT INTO thread_participant (thread_id, user_id) VALUES (?, ?)")) {
@@ -163,7 +158,7 @@ final class WorldWriter implements WorldSink, AutoCloseable {
           ps.setLong(1, m.id());
           ps.setLong(2, m.threadId());
           ps.setLong(3, m.senderId());
-          ps.setObject(4, utc(m.sentAt()));
+          ps.setObject(4, SqlTime.utc(m.sentAt()));
           ps.setString(5, m.body());
           setParty(ps, 6, m.viaParty());
         });
@@ -182,8 +177,8 @@ final class WorldWriter implements WorldSink, AutoCloseable {
           ps.setString(2, c.party().value());
           ps.setString(3, c.topic().wire());
           ps.setBoolean(4, c.granted());
-          ps.setObject(5, utc(c.at()));
-          ps.setObject(6, c.expiresAt() == null ? null : utc(c.expiresAt()));
+          ps.setObject(5, SqlTime.utc(c.at()));
+          ps.setObject(6, c.expiresAt() == null ? null : SqlTime.utc(c.expiresAt()));
           ps.setString(7, c.basis().wire());
           ps.setString(8, c.source());
         });
