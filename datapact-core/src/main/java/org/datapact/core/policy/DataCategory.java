@@ -1,9 +1,5 @@
 package org.datapact.core.policy;
 
-import java.util.Arrays;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * What a datum is about, with the Fides taxonomy data category it corresponds to.
@@ -19,9 +15,6 @@ public enum DataCategory {
   VIDEO_VIEWING("video_viewing", "user.behavior.media_consumption"),
   /** Ad impressions and clicks (Fides {@code user.behavior}). */
   AD_INTERACTION("ad_interaction", "user.behavior");
-
-  private static final Map<String, DataCategory> BY_WIRE =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(DataCategory::wire, Function.identity()));
 
   private final String wire;
   private final String fides;
@@ -46,11 +39,11 @@ public enum DataCategory {
    * @throws IllegalArgumentException naming the unknown category and the known ones
    */
   public static DataCategory fromWire(String wire) {
-    DataCategory c = BY_WIRE.get(wire);
-    if (c == null) {
-      throw new IllegalArgumentException("unknown data category `" + wire + "`; known categories: "
-          + Arrays.stream(values()).map(DataCategory::wire).collect(Collectors.joining(", ")));
-    }
-    return c;
+    return Names.WIRE.of(wire);
+  }
+
+  /** Holder: enum constants are initialised before this, so the lookup can list them. */
+  private static final class Names {
+    static final WireNames<DataCategory> WIRE = new WireNames<>(values(), DataCategory::wire, "data category", "categories");
   }
 }

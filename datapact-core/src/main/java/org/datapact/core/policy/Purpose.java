@@ -1,10 +1,6 @@
 package org.datapact.core.policy;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Why data is used. Each purpose keeps its mapping to the IAB TCF v2.2 purposes (by number) that
@@ -23,9 +19,6 @@ public enum Purpose {
   RANKING("ranking", List.of(5, 6, 11)),
   /** Statistics and audience understanding (TCF 8 and 9). */
   ANALYTICS("analytics", List.of(8, 9));
-
-  private static final Map<String, Purpose> BY_WIRE =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Purpose::wire, Function.identity()));
 
   private final String wire;
   private final List<Integer> tcfPurposes;
@@ -50,11 +43,11 @@ public enum Purpose {
    * @throws IllegalArgumentException naming the unknown purpose and the known ones
    */
   public static Purpose fromWire(String wire) {
-    Purpose p = BY_WIRE.get(wire);
-    if (p == null) {
-      throw new IllegalArgumentException("unknown purpose `" + wire + "`; known purposes: "
-          + Arrays.stream(values()).map(Purpose::wire).collect(Collectors.joining(", ")));
-    }
-    return p;
+    return Names.WIRE.of(wire);
+  }
+
+  /** Holder: enum constants are initialised before this, so the lookup can list them. */
+  private static final class Names {
+    static final WireNames<Purpose> WIRE = new WireNames<>(values(), Purpose::wire, "purpose", "purposes");
   }
 }

@@ -1,9 +1,5 @@
 package org.datapact.core.policy;
 
-import java.util.Arrays;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * A kind of data or action a party may be granted: the partner API's scopes, and {@code data.use}
@@ -23,9 +19,6 @@ public enum Scope {
   ACTIVITY_WRITE("activity.write", "transfer", DataCategory.VIDEO_VIEWING),
   /** An internal unit using a labelled dataset for a purpose. */
   DATA_USE("data.use", "use", null);
-
-  private static final Map<String, Scope> BY_WIRE =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Scope::wire, Function.identity()));
 
   private final String wire;
   private final String odrlAction;
@@ -57,11 +50,11 @@ public enum Scope {
    * @throws IllegalArgumentException naming the unknown scope and the known ones
    */
   public static Scope fromWire(String wire) {
-    Scope s = BY_WIRE.get(wire);
-    if (s == null) {
-      throw new IllegalArgumentException("unknown scope `" + wire + "`; known scopes: "
-          + Arrays.stream(values()).map(Scope::wire).collect(Collectors.joining(", ")));
-    }
-    return s;
+    return Names.WIRE.of(wire);
+  }
+
+  /** Holder: enum constants are initialised before this, so the lookup can list them. */
+  private static final class Names {
+    static final WireNames<Scope> WIRE = new WireNames<>(values(), Scope::wire, "scope", "scopes");
   }
 }
