@@ -111,8 +111,9 @@ final class Launch {
       throws DataPactException, InterruptedException {
     LedgerService ledger = LedgerService.open(dataDir.resolve("ledger"), Clock.systemUTC(), Checkpointer.DEFAULT_CADENCE);
     DataPactServer server;
+    ServerContext context;
     try {
-      ServerContext context = ServerContext.create(db, Clock.systemUTC(), sessionTokens(settings), ledger, demoCast);
+      context = ServerContext.create(db, Clock.systemUTC(), sessionTokens(settings), ledger, demoCast);
       server = DataPactServer.start(context, settings.get("host"), settings.port());
     } catch (DataPactException | RuntimeException e) {
       closeQuietly(ledger);
@@ -121,6 +122,7 @@ final class Launch {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      context.audit().close();
       closeQuietly(ledger);
       db.close();
       stopped.countDown();

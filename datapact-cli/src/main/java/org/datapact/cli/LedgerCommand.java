@@ -15,13 +15,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code datapact ledger ...}: work with a ledger directory. */
 @Command(name = "ledger", mixinStandardHelpOptions = true, description = "Work with the tamper-evident ledger.",
-    subcommands = {LedgerCommand.Verify.class})
+    subcommands = {LedgerCommand.Verify.class, LedgerCommand.Replay.class})
 final class LedgerCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose a ledger command: verify");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose a ledger command: verify or replay");
   }
 
   /**
@@ -74,6 +74,63 @@ final class LedgerCommand implements Runnable {
 
     private static String quote(String s) {
       return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+  }
+
+  /**
+   * {@code datapact ledger replay}: re-decides one decision entry from what the log committed
+   * before it. Exit 0 when it matches, 5 when it does not, 4 when the subject was erased, 2 when the
+   * entry is not a decision.
+   */
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = {"Re-decide decision entry N from the agreement versions, party list and the subject's consent",
+          "changes committed before it, and report whether the answer matches the recorded one. Reads the ledger",
+          "directory without writing (safe beside a running server); needs no database."})
+  static final class Replay implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "data/ledger",
+        description = "The ledger directory, holding log/ and keys/ (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--index", required = true, paramLabel = "N", description = "The decision entry to replay.")
+    long index;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws DataPactException {
+      if (!Files.isDirectory(dir.resolve("log"))) {
+        throw new DataPactException(ErrorKind.CONFIGURATION, "`" + dir + "` is not a ledger directory (no log/ in it)");
+      }
+      com.fasterxml.jackson.databind.ObjectMapper mapper = org.datapact.server.http.Json.newMapper();
+      org.datapact.server.ledger.LedgerReplay.Result r;
+      try {
+        r = org.datapact.server.ledger.LedgerReplay.replay(dir, index, mapper);
+      } catch (DataPactException e) {
+        if (e.kind() == ErrorKind.INVALID_INPUT) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        throw e;
+      } catch (IOException e) {
+        throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot replay from `" + dir + "`: " + e.getMessage());
+      }
+      if (json) {
+        try {
+          spec.commandLine().getOut().println(mapper.writeValueAsString(r));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new IllegalStateException(e); // INVARIANT: records of strings serialise
+        }
+      } else {
+        spec.commandLine().getOut().println(r.message());
+      }
+      return switch (r.outcome()) {
+        case MATCH -> ExitCodes.OK;
+        case MISMATCH -> ExitCodes.VERIFICATION_FAILED;
+        case ERASED -> ExitCodes.UNAVAILABLE;
+        case NOT_A_DECISION -> ExitCodes.USAGE;
+      };
     }
   }
 }

@@ -11,6 +11,7 @@ import org.datapact.core.decision.DecisionPoint;
 import org.datapact.core.jurisdiction.Jurisdictions;
 import org.datapact.core.world.Cast;
 import org.datapact.server.http.Json;
+import org.datapact.server.ledger.AuditTrail;
 import org.datapact.server.ledger.LedgerService;
 import org.datapact.server.oauth.AccessTokens;
 import org.datapact.server.session.SessionTokens;
@@ -30,12 +31,13 @@ import org.datapact.store.policy.PolicyStore;
  * @param policies agreements and consent history in the store
  * @param decisions the decision point, loaded from the store
  * @param ledger the audit log every decision is written to before anything is released
+ * @param audit what the server writes to the ledger and reads back (entries, subject index, erasure)
  * @param demoCast the cast when running {@code datapact demo}; null for {@code serve}, which
  *     disables the demo login
  */
 public record ServerContext(
     Database db, Clock clock, PrometheusMeterRegistry metrics, SessionTokens sessions, AccessTokens accessTokens,
-    ObjectMapper mapper, PolicyStore policies, DecisionPoint decisions, LedgerService ledger, Cast demoCast) {
+    ObjectMapper mapper, PolicyStore policies, DecisionPoint decisions, LedgerService ledger, AuditTrail audit, Cast demoCast) {
 
   /** Validates the required parts. */
   public ServerContext {
@@ -48,6 +50,7 @@ public record ServerContext(
     Objects.requireNonNull(policies, "policies");
     Objects.requireNonNull(decisions, "decisions");
     Objects.requireNonNull(ledger, "ledger");
+    Objects.requireNonNull(audit, "audit");
   }
 
   /** @return a context with random token keys, loading the decision point from the store */
@@ -57,14 +60,18 @@ public record ServerContext(
 
   /**
    * @return a context signing sessions with {@code sessions}, a fresh registry, the standard mapper
-   *     and the decision point loaded from the store
+   *     and the decision point loaded from the store, after committing to the ledger whatever the
+   *     store holds that the ledger does not (agreements, parties, generated consent history)
    */
   public static ServerContext create(Database db, Clock clock, SessionTokens sessions, LedgerService ledger,
       Cast demoCast) throws DataPactException {
     PolicyStore policies = new PolicyStore(db);
     DecisionPoint pdp = new DecisionPoint(policies.loadSnapshot(Jurisdictions.standard()));
+    ObjectMapper mapper = Json.newMapper();
+    AuditTrail audit = new AuditTrail(ledger, db, mapper);
+    audit.commitPending(pdp.snapshot(), policies.agreements());
     return new ServerContext(db, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), sessions,
-        AccessTokens.withRandomKey(clock), Json.newMapper(), policies, pdp, ledger, demoCast);
+        AccessTokens.withRandomKey(clock), mapper, policies, pdp, ledger, audit, demoCast);
   }
 
   /** @return the demo cast, present only in demo mode */

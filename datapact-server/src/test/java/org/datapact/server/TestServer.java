@@ -83,6 +83,7 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    context.audit().close();
     try {
       ledger.close();
       try (var files = java.nio.file.Files.walk(ledgerDir)) {

@@ -38,7 +38,7 @@ public final class TestStores {
 
   /** Drops a schema made by {@link #postgres()}. */
   public static void dropSchema(StoreConfig config) throws Exception {
-    if (config.isPostgres() && config.schema() != null) {
+    if (config != null && config.isPostgres() && config.schema() != null) {
       try (var c = DriverManager.getConnection(config.jdbcUrl()); var s = c.createStatement()) {
         s.execute("DROP SCHEMA IF EXISTS " + config.schema() + " CASCADE");
       }

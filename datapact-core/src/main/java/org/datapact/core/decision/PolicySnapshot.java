@@ -300,6 +300,17 @@ public final class PolicySnapshot {
     return agreements;
   }
 
+  /** @return the country whose law applies to a subject, if the snapshot knows the subject */
+  public java.util.Optional<CountryCode> countryOf(UserId user) {
+    Subject s = subjects.get(user.value());
+    return s == null ? java.util.Optional.empty() : java.util.Optional.of(CountryCode.of(COUNTRIES[s.country]));
+  }
+
+  /** @return the kind of every party the snapshot knows, the platform included */
+  public Map<PartyId, PartyKind> partyKinds() {
+    return partyKinds;
+  }
+
   /** @return the jurisdiction catalogue */
   public Jurisdictions jurisdictions() {
     return jurisdictions;

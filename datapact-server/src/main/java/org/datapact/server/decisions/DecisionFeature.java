@@ -23,7 +23,6 @@ import org.datapact.server.http.Feature;
 import org.datapact.server.http.Json;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
-import org.datapact.server.ledger.LedgerEntries;
 import org.datapact.server.session.Caller;
 
 /**
@@ -34,12 +33,10 @@ import org.datapact.server.session.Caller;
 public final class DecisionFeature implements Feature {
   private final ServerContext context;
   private final UsageCounter usage = new UsageCounter();
-  private final LedgerEntries entries;
 
   /** @param context the server's shared parts */
   public DecisionFeature(ServerContext context) {
     this.context = context;
-    this.entries = new LedgerEntries(context.mapper(), context.ledger());
   }
 
   /** A label in a request body. */
@@ -68,7 +65,8 @@ public final class DecisionFeature implements Feature {
     // INVARIANT: audit before release — the decision is durable in the ledger before it is answered
     long index;
     try {
-      index = context.ledger().record(entries.decision(decisionId, request, d));
+      index = context.audit().decision(decisionId, request, d,
+          request.subject() == null ? null : context.decisions().snapshot().countryOf(request.subject()).orElse(null));
     } catch (DataPactException e) {
       ctx.header("Retry-After", "1");
       throw e;

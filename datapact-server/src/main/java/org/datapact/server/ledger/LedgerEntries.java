@@ -1,51 +1,95 @@
 package org.datapact.server.ledger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import org.datapact.core.DataPactException;
+import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.consent.ConsentChange;
 import org.datapact.core.decision.Decision;
 import org.datapact.core.decision.DecisionRequest;
+import org.datapact.core.label.Label;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.party.PartyKind;
+import org.datapact.core.user.CountryCode;
+import org.datapact.ledger.subject.SubjectKeys;
+import org.datapact.store.policy.OdrlCodec;
 
 /**
- * The ledger's entry formats, in one place: JSON objects with a {@code type}, never a user id
- * (subjects appear as {@link LedgerService#pseudonym} keyed hashes) and never message contents.
+ * The ledger's entry formats, in one place: JSON objects with a {@code type}. Entries never hold
+ * a user id in the clear: a subject appears as the random pseudonym of their ledger key, and
+ * their personal fields (their id, their country) are sealed under that key in {@code personal}.
+ * Message contents are never written. Decision entries carry every input of the request, and
+ * agreement versions, party lists and consent changes are entries too, so a decision can be
+ * replayed from the log alone ({@link LedgerReplay}).
  */
 public final class LedgerEntries {
+  /** Entry types. */
+  public static final String DECISION = "decision";
+  /** A consent grant or revocation. */
+  public static final String CONSENT = "consent";
+  /** An agreement version with its status history. */
+  public static final String AGREEMENT = "agreement";
+  /** The parties and their kinds. */
+  public static final String PARTIES = "parties";
+  /** A subject's key was destroyed. */
+  public static final String ERASURE = "erasure";
+
   private final ObjectMapper mapper;
   private final LedgerService ledger;
+  private final OdrlCodec odrl = new OdrlCodec();
 
-  /** @param mapper writes the JSON; @param ledger pseudonymises subjects */
+  /** @param mapper writes the JSON; @param ledger gives subjects their pseudonyms and keys */
   public LedgerEntries(ObjectMapper mapper, LedgerService ledger) {
     this.mapper = mapper;
     this.ledger = ledger;
   }
 
-  /** @return the entry of a decision */
-  public byte[] decision(String decisionId, DecisionRequest r, Decision d) {
+  /**
+   * @param country the subject's country as the decision point saw it (null for a dataset request)
+   * @return the entry of a decision
+   */
+  public byte[] decision(String decisionId, DecisionRequest r, Decision d, CountryCode country) throws DataPactException {
     Map<String, Object> e = new LinkedHashMap<>();
-    e.put("type", "decision");
+    e.put("type", DECISION);
     e.put("decisionId", decisionId);
     e.put("at", r.at().toString());
     e.put("principal", r.principal().value());
-    e.put("subject", r.subject() == null ? null : ledger.pseudonym(r.subject()));
-    e.put("labelSources", r.labels().labels().stream().map(l -> l.source().value()).sorted().distinct().toList());
+    subject(e, r.subject() == null ? 0 : r.subject().value(), country);
+    e.put("labels", r.labels().labels().stream()
+        .map(l -> Map.of("source", l.source().value(), "category", l.category().wire(), "jurisdiction", l.jurisdiction()))
+        .sorted(java.util.Comparator.comparing(Object::toString)).toList());
     e.put("scope", r.scope().wire());
     e.put("purpose", r.purpose().wire());
+    e.put("onBehalfOf", r.onBehalfOf() == null ? null : r.onBehalfOf().value());
+    e.put("recentUses", r.recentUses());
     e.put("effect", d.effect().wire());
-    e.put("reasons", d.reasons().stream().map(x -> x.code().wire() + " " + x.rule()).toList());
+    e.put("reasons", reasons(d));
     e.put("agreementVersion", d.agreementVersion());
     e.put("policyHash", d.policyHash());
     return write(e);
   }
 
+  /** @return the reasons of a decision as entries write them ({@code "<code> <rule>"}) */
+  static List<String> reasons(Decision d) {
+    return d.reasons().stream().map(x -> x.code().wire() + " " + x.rule()).toList();
+  }
+
   /** @return the entry of a consent change */
-  public byte[] consent(ConsentChange c) {
+  public byte[] consent(ConsentChange c) throws DataPactException {
     Map<String, Object> e = new LinkedHashMap<>();
-    e.put("type", "consent");
+    e.put("type", CONSENT);
     e.put("at", c.at().toString());
-    e.put("subject", ledger.pseudonym(c.user()));
+    subject(e, c.user().value(), null);
     e.put("party", c.party().value());
     e.put("topic", c.topic().wire());
     e.put("action", c.granted() ? "grant" : "revoke");
@@ -55,11 +99,127 @@ public final class LedgerEntries {
     return write(e);
   }
 
-  private byte[] write(Map<String, Object> e) {
+  /** @return the entry of an agreement version and its status history so far */
+  public byte[] agreement(AgreementRecord r) {
+    ObjectNode e = mapper.createObjectNode();
+    e.put("type", AGREEMENT);
+    e.put("agreementId", r.terms().agreementId());
+    e.put("version", r.terms().version());
+    e.set("document", odrl.toOdrl(r.terms()));
+    var history = e.putArray("history");
+    for (AgreementRecord.StatusChange c : r.history()) {
+      history.addObject().put("status", c.status().wire()).put("at", c.at().toString()).put("by", c.by());
+    }
+    return write(e);
+  }
+
+  /** @return the entry listing every party and its kind */
+  public byte[] parties(Map<PartyId, PartyKind> kinds) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", PARTIES);
+    Map<String, String> sorted = new TreeMap<>();
+    kinds.forEach((p, k) -> sorted.put(p.value(), k.wireName()));
+    e.put("parties", sorted);
+    return write(e);
+  }
+
+  /** @return the entry recording that a subject's key was destroyed; it names nobody */
+  public byte[] erasure(Instant at, String requestedBy) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", ERASURE);
+    e.put("at", at.toString());
+    e.put("requestedBy", requestedBy);
+    return write(e);
+  }
+
+  private void subject(Map<String, Object> e, long userId, CountryCode country) throws DataPactException {
+    if (userId == 0) {
+      e.put("subject", null);
+      e.put("personal", null);
+      return;
+    }
+    SubjectKeys.Subject s = ledger.subject(org.datapact.core.user.UserId.of(userId));
+    Map<String, Object> personal = new LinkedHashMap<>();
+    personal.put("user", userId);
+    if (country != null) {
+      personal.put("country", country.value());
+    }
+    e.put("subject", s.pseudonym());
+    e.put("personal", s.seal(write(personal)));
+  }
+
+  byte[] write(Object e) {
     try {
       return mapper.writeValueAsBytes(e);
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException("cannot serialise a ledger entry", ex); // INVARIANT: maps of strings serialise
     }
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** @return an entry parsed */
+  public static ObjectNode parse(ObjectMapper mapper, byte[] entry) throws IOException {
+    JsonNode n = mapper.readTree(entry);
+    if (!(n instanceof ObjectNode o)) {
+      throw new IOException("a ledger entry is not a JSON object");
+    }
+    return o;
+  }
+
+  /** The personal fields of an entry, opened. */
+  public record Personal(long user, Optional<CountryCode> country) {}
+
+  /**
+   * Opens an entry's personal fields with its subject's key.
+   *
+   * @return empty when the entry has none or the subject was erased (crypto-shredded)
+   */
+  public static Optional<Personal> open(ObjectMapper mapper, SubjectKeys keys, JsonNode entry) throws IOException {
+    String subject = entry.path("subject").asText(null);
+    String sealed = entry.path("personal").asText(null);
+    if (subject == null || sealed == null) {
+      return Optional.empty();
+    }
+    OptionalLong user = keys.userOf(subject);
+    if (user.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode p;
+    try {
+      p = mapper.readTree(keys.find(user.getAsLong()).orElseThrow().open(sealed));
+    } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+      return Optional.empty();
+    }
+    String country = p.path("country").asText(null);
+    return Optional.of(new Personal(p.path("user").asLong(), Optional.ofNullable(country).map(CountryCode::of)));
+  }
+
+  /**
+   * @return the entry as a reader with access to personal data sees it: {@code personal} replaced
+   *     by its opened fields, or by {@code "erased"} once the subject's key is gone
+   */
+  public static ObjectNode view(ObjectMapper mapper, SubjectKeys keys, long index, byte[] entry) throws IOException {
+    ObjectNode e = parse(mapper, entry);
+    ObjectNode out = mapper.createObjectNode();
+    out.put("index", index);
+    out.setAll(e);
+    if (e.hasNonNull("personal")) {
+      Optional<Personal> p = open(mapper, keys, e);
+      if (p.isPresent()) {
+        ObjectNode o = out.putObject("personal");
+        o.put("user", p.get().user());
+        p.get().country().ifPresent(c -> o.put("country", c.value()));
+      } else {
+        out.put("personal", "erased");
+      }
+    }
+    return out;
+  }
+
+  /** @return the label of a parsed label object */
+  static Label label(JsonNode l) {
+    return new Label(PartyId.of(l.path("source").asText()),
+        org.datapact.core.policy.DataCategory.fromWire(l.path("category").asText()), l.path("jurisdiction").asText());
   }
 }

@@ -10,15 +10,19 @@ import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.ledger.checkpoint.Checkpoint;
 import org.datapact.ledger.checkpoint.Notes;
+import org.datapact.core.user.UserId;
 import org.datapact.server.ServerContext;
+import org.datapact.server.http.AccessControl;
 import org.datapact.server.http.Feature;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
 
 /**
- * The ledger's public views: the latest signed checkpoint (JSON and the C2SP note), the public
- * key, and inclusion and consistency proofs. Anyone may read them — they reveal hashes, never
- * entries — so a user or a regulator can check the log without trusting the operator.
+ * The ledger over HTTP. Public: the latest signed checkpoint (JSON and the C2SP note), the public
+ * key, and inclusion and consistency proofs — hashes, never entries — so anyone can check the log
+ * without trusting the operator. Entries themselves: any entry for the regulator, a user's own
+ * entries for that user, with personal fields opened unless erased. Erasure (crypto-shredding):
+ * by the user, or by an operator on the user's request.
  */
 public final class LedgerFeature implements Feature {
   private final ServerContext context;
@@ -34,7 +38,117 @@ public final class LedgerFeature implements Feature {
         Route.get("/api/v1/ledger/checkpoint", this::checkpoint, Role.PUBLIC),
         Route.get("/api/v1/ledger/public-key", this::publicKey, Role.PUBLIC),
         Route.get("/api/v1/ledger/proofs/inclusion", this::inclusion, Role.PUBLIC),
-        Route.get("/api/v1/ledger/proofs/consistency", this::consistency, Role.PUBLIC));
+        Route.get("/api/v1/ledger/proofs/consistency", this::consistency, Role.PUBLIC),
+        Route.get("/api/v1/ledger/entries", this::entries, Role.REGULATOR),
+        Route.get("/api/v1/ledger/entries/{index}", this::entry, Role.REGULATOR),
+        Route.get("/api/v1/me/ledger", this::mine, Role.USER),
+        Route.post("/api/v1/me/erasure", this::eraseMe, Role.USER),
+        Route.post("/api/v1/users/{userId}/erasure", this::eraseUser, Role.OPERATOR));
+  }
+
+  /** Most entries one page returns. */
+  static final int MAX_PAGE = 100;
+
+  private void entry(Context ctx) throws DataPactException {
+    long index = pathIndex(ctx);
+    ctx.json(context.audit().entry(index));
+  }
+
+  private long pathIndex(Context ctx) throws DataPactException {
+    String v = ctx.pathParam("index");
+    long index;
+    try {
+      index = Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw DataPactException.invalid("entry index `" + v + "` must be a non-negative number");
+    }
+    long have = context.ledger().log().size();
+    if (index < 0 || index >= have) {
+      throw DataPactException.notFound("no entry " + index + " in a log of " + have);
+    }
+    return index;
+  }
+
+  private static int limit(Context ctx) throws DataPactException {
+    if (ctx.queryParam("limit") == null) {
+      return 20;
+    }
+    long n = param(ctx, "limit");
+    if (n < 1 || n > MAX_PAGE) {
+      throw DataPactException.invalid("`limit` must be between 1 and " + MAX_PAGE + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  private void entries(Context ctx) throws DataPactException {
+    long have = context.ledger().log().size();
+    long from = ctx.queryParam("from") == null ? Math.max(0, have - 20) : param(ctx, "from");
+    int limit = limit(ctx);
+    List<Object> out = new java.util.ArrayList<>();
+    for (long i = from; i < Math.min(have, from + limit); i++) {
+      out.add(context.audit().entry(i));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("size", have);
+    m.put("from", from);
+    m.put("entries", out);
+    if (from + limit < have) {
+      m.put("next", "/api/v1/ledger/entries?from=" + (from + limit) + "&limit=" + limit);
+    }
+    ctx.json(m);
+  }
+
+  private void mine(Context ctx) throws DataPactException {
+    var user = AccessControl.requireCaller(ctx).userId();
+    long before = ctx.queryParam("before") == null ? Long.MAX_VALUE : param(ctx, "before");
+    int limit = limit(ctx);
+    var list = context.audit().entriesOf(user, before, limit);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("entries", list);
+    if (list.size() == limit) {
+      m.put("next", "/api/v1/me/ledger?before=" + list.get(list.size() - 1).get("index").asLong() + "&limit=" + limit);
+    }
+    ctx.json(m);
+  }
+
+  private void eraseMe(Context ctx) throws DataPactException {
+    var caller = AccessControl.requireCaller(ctx);
+    erase(ctx, caller.userId(), "user");
+  }
+
+  private void eraseUser(Context ctx) throws DataPactException {
+    String v = ctx.pathParam("userId");
+    long id;
+    try {
+      id = Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw DataPactException.invalid("user id `" + v + "` must be a number");
+    }
+    if (id <= 0) {
+      throw DataPactException.invalid("user id must be positive, got `" + id + "`");
+    }
+    UserId user = UserId.of(id);
+    if (new org.datapact.store.user.UserRepository(context.db()).find(user).isEmpty()) {
+      throw DataPactException.notFound("no user `" + id + "`");
+    }
+    erase(ctx, user, "operator:" + AccessControl.requireCaller(ctx).handle());
+  }
+
+  private void erase(Context ctx, UserId user, String by) throws DataPactException {
+    java.util.Optional<String> erased;
+    long size;
+    synchronized (context.decisions()) { // no consent change interleaves with the carry-over
+      erased = context.audit().erase(user, by, context.clock().instant(), context.policies().current(user));
+      size = context.ledger().log().size();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("erased", erased.isPresent());
+    m.put("ledgerSize", size);
+    m.put("detail", erased.isPresent()
+        ? "the ledger key and pseudonym were destroyed: earlier entries about this user can no longer be opened or linked"
+            + " to them; every proof still verifies"
+        : "the ledger held no key for this user");
+    ctx.json(m);
   }
 
   private static String b64(byte[] b) {

@@ -1,20 +1,13 @@
 package org.datapact.server.ledger;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.core.user.UserId;
@@ -22,12 +15,14 @@ import org.datapact.ledger.checkpoint.Checkpointer;
 import org.datapact.ledger.checkpoint.SigningKeys;
 import org.datapact.ledger.log.DurableLog;
 import org.datapact.ledger.log.LedgerBusyException;
+import org.datapact.ledger.subject.SubjectKeys;
 
 /**
  * The server's ledger: the durable log under {@code <data-dir>/ledger}, its signing key and a
- * one-second checkpointer, and the pseudonymisation key that turns user ids into the keyed hashes
- * that entries carry instead of the id. {@link #record} returns only once the entry is durable:
- * the caller releases nothing before that (audit before release).
+ * one-second checkpointer, and the per-user key store ({@link SubjectKeys}) that gives each user
+ * the random pseudonym entries carry instead of their id and the key their personal fields are
+ * sealed with. {@link #record} returns only once the entry is durable: the caller releases
+ * nothing before that (audit before release).
  *
  * <p>Thread-safe.
  */
@@ -37,19 +32,18 @@ public final class LedgerService implements AutoCloseable {
 
   private final DurableLog log;
   private final SigningKeys keys;
+  private final SubjectKeys subjects;
   private final Checkpointer checkpointer;
-  /** One keyed MAC per thread: every audited decision computes a pseudonym. */
-  private final ThreadLocal<Mac> pseudonymMac;
   private final String origin;
   private final Duration durableTimeout;
 
-  private LedgerService(DurableLog log, SigningKeys keys, Checkpointer checkpointer, byte[] pseudonymKey, String origin,
+  private LedgerService(DurableLog log, SigningKeys keys, SubjectKeys subjects, Checkpointer checkpointer, String origin,
       Duration durableTimeout) {
     this.durableTimeout = durableTimeout;
     this.log = log;
     this.keys = keys;
+    this.subjects = subjects;
     this.checkpointer = checkpointer;
-    this.pseudonymMac = ThreadLocal.withInitial(() -> mac(pseudonymKey));
     this.origin = origin;
   }
 
@@ -71,45 +65,44 @@ public final class LedgerService implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       SigningKeys keys = SigningKeys.loadOrCreate(dir.resolve("keys"), "datapact-ledger");
-      byte[] pseudonymKey = loadOrCreateSecret(dir.resolve("keys").resolve("pseudonym.key"));
-      DurableLog log = DurableLog.open(dir.resolve("log"), 65_536, beforeSync);
+      SubjectKeys subjects = SubjectKeys.open(subjectKeysFile(dir));
+      // INVARIANT: a new subject key is durable before the first entry sealed under it
+      DurableLog log = DurableLog.open(dir.resolve("log"), 65_536, entries -> {
+        beforeSync.beforeSync(entries);
+        try {
+          subjects.syncIfDirty();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
       String origin = "datapact/ledger/" + keys.verifierKey().split("\\+")[1];
-      return new LedgerService(log, keys, new Checkpointer(log, origin, keys, clock, cadence), pseudonymKey, origin,
+      return new LedgerService(log, keys, subjects, new Checkpointer(log, origin, keys, clock, cadence), origin,
           durableTimeout);
     } catch (IOException e) {
       throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot open the ledger in `" + dir + "`: " + e.getMessage(), e);
     }
   }
 
-  private static byte[] loadOrCreateSecret(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      Files.writeString(file, HexFormat.of().formatHex(key) + "\n", StandardOpenOption.CREATE_NEW);
-      try {
-        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // INVARIANT: the key directory's permissions protect it on non-POSIX file systems
-      }
-      return key;
-    }
-    return HexFormat.of().parseHex(Files.readString(file).strip());
+  /** @return the key store file of the ledger in {@code dir} */
+  public static Path subjectKeysFile(Path dir) {
+    return dir.resolve("keys").resolve("subjects.bin");
   }
 
-  /** @return the pseudonymous id of a user in ledger entries: HMAC-SHA256 under the ledger's key, 128 bits, hex */
-  public String pseudonym(UserId user) {
-    byte[] h = pseudonymMac.get().doFinal(Long.toString(user.value()).getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(h, 0, 16);
-  }
-
-  private static Mac mac(byte[] key) {
+  /**
+   * @return the user's ledger subject (pseudonym and sealing key), created on first use
+   * @throws DataPactException unavailable when the key store cannot be written
+   */
+  public SubjectKeys.Subject subject(UserId user) throws DataPactException {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks HmacSHA256", e); // INVARIANT: every JDK has it
+      return subjects.subject(user.value());
+    } catch (IOException e) {
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot read the ledger's key store: " + e.getMessage(), e);
     }
+  }
+
+  /** @return the per-user key store */
+  public SubjectKeys subjects() {
+    return subjects;
   }
 
   /**
@@ -157,5 +150,6 @@ public final class LedgerService implements AutoCloseable {
   public void close() throws IOException {
     checkpointer.close();
     log.close();
+    subjects.close();
   }
 }

@@ -23,7 +23,6 @@ import org.datapact.server.http.AccessControl;
 import org.datapact.server.http.Feature;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
-import org.datapact.server.ledger.LedgerEntries;
 import org.datapact.store.party.PartyRepository;
 import org.datapact.store.user.UserRepository;
 
@@ -38,14 +37,12 @@ public final class PrivacyFeature implements Feature {
   private final ServerContext context;
   private final UserRepository users;
   private final PartyRepository parties;
-  private final LedgerEntries entries;
 
   /** @param context the server's shared parts */
   public PrivacyFeature(ServerContext context) {
     this.context = context;
     this.users = new UserRepository(context.db());
     this.parties = new PartyRepository(context.db());
-    this.entries = new LedgerEntries(context.mapper(), context.ledger());
   }
 
   @Override
@@ -191,8 +188,7 @@ public final class PrivacyFeature implements Feature {
    */
   private void record(ConsentChange change) throws DataPactException {
     synchronized (context.decisions()) { // the ledger, the history and the snapshot see changes in one order
-      context.ledger().record(entries.consent(change));
-      context.policies().appendConsents(List.of(change));
+      context.audit().consent(change);
       context.decisions().apply(change);
     }
   }

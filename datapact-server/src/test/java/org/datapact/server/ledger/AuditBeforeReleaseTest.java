@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.datapact.core.DataPactException;
 import org.datapact.server.TestServer;
 import org.junit.jupiter.api.Test;
@@ -28,28 +29,40 @@ class AuditBeforeReleaseTest {
   void noDecisionLeavesWhileTheLedgerStallsAndItLeavesOnceDurable() throws Exception {
     CountDownLatch syncing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean armed = new AtomicBoolean();
     try (TestServer server = TestServer.demoWithLedger(dir -> open(dir, Duration.ofSeconds(30), entries -> {
-      syncing.countDown();
-      release.await(); // the sync stalls until the test lets it go
+      if (armed.get()) {
+        syncing.countDown();
+        release.await(); // the sync stalls until the test lets it go
+      }
     }))) {
       String token = server.token("ads");
+      long before = server.ledger.log().size(); // the start's commits of agreements and consents
+      armed.set(true);
       CompletableFuture<HttpResponse<String>> response = decideAsync(server, token);
       assertThat(syncing.await(10, TimeUnit.SECONDS)).as("the decision reached the ledger's sync").isTrue();
       assertThat(response).as("no answer while the entry is not durable").isNotDone();
-      assertThat(server.ledger.log().size()).isZero();
+      assertThat(server.ledger.log().size()).isEqualTo(before);
       release.countDown();
       HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.headers().firstValue("X-DataPact-Ledger-Index")).hasValue("0");
-      assertThat(server.ledger.log().size()).isEqualTo(1);
+      assertThat(r.headers().firstValue("X-DataPact-Ledger-Index")).hasValue(Long.toString(before));
+      assertThat(server.ledger.log().size()).isEqualTo(before + 1);
     }
   }
 
   @Test
   void aLedgerThatNeverSyncsGivesA503AndNoDecision() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    try (TestServer server = TestServer.demoWithLedger(dir -> open(dir, Duration.ofMillis(300), entries -> never.await()))) {
-      HttpResponse<String> r = decideAsync(server, server.token("ads")).get(10, TimeUnit.SECONDS);
+    AtomicBoolean armed = new AtomicBoolean();
+    try (TestServer server = TestServer.demoWithLedger(dir -> open(dir, Duration.ofMillis(300), entries -> {
+      if (armed.get()) {
+        never.await();
+      }
+    }))) {
+      String token = server.token("ads");
+      armed.set(true);
+      HttpResponse<String> r = decideAsync(server, token).get(10, TimeUnit.SECONDS);
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(TestServer.json(r).get("type").asText()).isEqualTo("urn:datapact:problem:unavailable");

@@ -55,7 +55,7 @@ class LedgerApiTest extends DemoServerTest {
     var r = server.postWithToken(server.token("ads"), "/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
     long index = Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
     String entry = new String(server.ledger.log().entry(index), StandardCharsets.UTF_8);
-    assertThat(entry).contains("\"subject\":\"" + server.ledger.pseudonym(org.datapact.core.user.UserId.of(1)) + "\"")
+    assertThat(entry).contains("\"subject\":\"" + server.ledger.subject(org.datapact.core.user.UserId.of(1)).pseudonym() + "\"")
         .doesNotContain("\"subject\":1").doesNotContain("Alice");
   }
 
@@ -67,7 +67,7 @@ class LedgerApiTest extends DemoServerTest {
     assertThat(carol.put("/api/v1/me/consents/tunely/recommendations").statusCode()).isEqualTo(200);
     assertThat(carol.delete("/api/v1/me/consents/tunely/recommendations").statusCode()).isEqualTo(204);
     assertThat(server.ledger.log().size()).isEqualTo(before + 2);
-    String pseudonym = server.ledger.pseudonym(org.datapact.core.user.UserId.of(3));
+    String pseudonym = server.ledger.subject(org.datapact.core.user.UserId.of(3)).pseudonym();
     String grant = new String(server.ledger.log().entry(before), StandardCharsets.UTF_8);
     String revoke = new String(server.ledger.log().entry(before + 1), StandardCharsets.UTF_8);
     assertThat(grant).contains("\"type\":\"consent\"", "\"subject\":\"" + pseudonym + "\"", "\"party\":\"tunely\"",

@@ -1,0 +1,315 @@
+package org.datapact.ledger.subject;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The ledger's key store for crypto-shredding: one random 128-bit pseudonym and one random
+ * 256-bit AES key per user, created the first time the ledger records something about the user.
+ * Entries name the user only by the pseudonym and seal their personal fields under the key
+ * ({@link Subject#seal}); {@link #erase} overwrites both, after which nothing links those entries
+ * to the user and their personal fields cannot be decrypted — while every hash, and so every
+ * proof, is unchanged.
+ *
+ * <p>Storage: one file of 48-byte slots indexed by user id ({@code [pseudonym 16][key 32]}, all
+ * zero when the user has no key), sparse on disk. Erasure writes zeros over the slot in place and
+ * syncs. A new slot is made durable before the first log entry that uses it: the ledger calls
+ * {@link #syncIfDirty} before every group commit. An in-memory open-addressing table maps a
+ * pseudonym back to its user for the regulator's view; it is rebuilt from the file on open.
+ *
+ * <p>Thread-safe.
+ */
+public final class SubjectKeys implements AutoCloseable {
+  /** Bytes per slot. */
+  static final int SLOT = 48;
+  /** Largest user id the store accepts (2^32 - 1), so the sparse file stays addressable. */
+  public static final long MAX_USER_ID = (1L << 32) - 1;
+
+  private final FileChannel file;
+  private final SecureRandom random = new SecureRandom();
+  /** Readers of slots and the table share; creating and erasing a slot excludes them, so no read sees half a slot. */
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile boolean dirty;
+  /** pseudonym prefix (first 8 bytes, never 0) → user id; open addressing, linear probing. */
+  private long[] tableKeys = new long[1024];
+  private long[] tableUsers = new long[1024];
+  private int tableCount;
+
+  private SubjectKeys(FileChannel file) {
+    this.file = file;
+  }
+
+  /** Opens (or creates, owner-only) the key store file. */
+  public static SubjectKeys open(Path path) throws IOException {
+    boolean created = !Files.exists(path);
+    Files.createDirectories(path.toAbsolutePath().getParent());
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    if (created) {
+      try {
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // INVARIANT: the key directory's permissions protect it on non-POSIX file systems
+      }
+    }
+    SubjectKeys keys = new SubjectKeys(ch);
+    keys.loadTable();
+    return keys;
+  }
+
+  /** A user's ledger identity: the pseudonym entries carry and the key their personal fields are sealed with. */
+  public record Subject(long userId, byte[] pseudonymBytes, byte[] key) {
+    /** @return the pseudonym as 32 hex digits */
+    public String pseudonym() {
+      return HexFormat.of().formatHex(pseudonymBytes);
+    }
+
+    /** @return {@code plaintext} encrypted and authenticated under this subject's key, bound to the pseudonym */
+    public String seal(byte[] plaintext) {
+      return Sealing.seal(key, pseudonymBytes, plaintext);
+    }
+
+    /**
+     * @return the plaintext of a value {@link #seal} produced for this subject
+     * @throws IllegalArgumentException if it was not sealed under this key (or was altered)
+     */
+    public byte[] open(String sealed) {
+      return Sealing.open(key, pseudonymBytes, sealed);
+    }
+  }
+
+  /**
+   * @return the user's subject, created (random pseudonym and key) when the user has none — also
+   *     after an erasure, when the user starts a new identity that nothing links to the old one
+   */
+  public Subject subject(long userId) throws IOException {
+    Optional<Subject> s = find(userId);
+    if (s.isPresent()) {
+      return s.get();
+    }
+    lock.writeLock().lock();
+    try {
+      s = find(userId);
+      if (s.isPresent()) {
+        return s.get();
+      }
+      byte[] slot = new byte[SLOT];
+      do {
+        random.nextBytes(slot);
+      } while (prefix(slot) == 0 || lookup(prefix(slot)) >= 0);
+      writeSlot(userId, slot);
+      put(prefix(slot), userId);
+      dirty = true;
+      return toSubject(userId, slot);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** @return the user's subject, if the user has one (never created here) */
+  public Optional<Subject> find(long userId) throws IOException {
+    checkUser(userId);
+    ByteBuffer b = ByteBuffer.allocate(SLOT);
+    long at = userId * SLOT;
+    lock.readLock().lock();
+    try {
+      while (b.hasRemaining()) {
+        if (file.read(b, at + b.position()) < 0) {
+          return Optional.empty();
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    byte[] slot = b.array();
+    return isEmpty(slot) ? Optional.empty() : Optional.of(toSubject(userId, slot));
+  }
+
+  /** @return the user a pseudonym (32 hex digits) belongs to, unless it was erased or never existed */
+  public OptionalLong userOf(String pseudonym) throws IOException {
+    byte[] p;
+    try {
+      p = HexFormat.of().parseHex(pseudonym);
+    } catch (IllegalArgumentException e) {
+      return OptionalLong.empty();
+    }
+    if (p.length != 16) {
+      return OptionalLong.empty();
+    }
+    long user;
+    lock.readLock().lock();
+    try {
+      user = lookup(ByteBuffer.wrap(p).getLong());
+    } finally {
+      lock.readLock().unlock();
+    }
+    if (user < 0) {
+      return OptionalLong.empty();
+    }
+    Optional<Subject> s = find(user);
+    return s.isPresent() && java.util.Arrays.equals(s.get().pseudonymBytes(), p) ? OptionalLong.of(user)
+        : OptionalLong.empty();
+  }
+
+  /**
+   * Crypto-shreds a user: overwrites their pseudonym and key with zeros and syncs.
+   *
+   * @return the pseudonym that was erased, or empty when the user had no key
+   */
+  public Optional<String> erase(long userId) throws IOException {
+    lock.writeLock().lock();
+    try {
+      Optional<Subject> s = find(userId);
+      if (s.isEmpty()) {
+        return Optional.empty();
+      }
+      writeSlot(userId, new byte[SLOT]);
+      file.force(false);
+      remove(prefix(s.get().pseudonymBytes()));
+      return Optional.of(s.get().pseudonym());
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Syncs the file if a key was created since the last sync (the ledger calls this before each group commit). */
+  public void syncIfDirty() throws IOException {
+    if (dirty) {
+      dirty = false;
+      file.force(false);
+    }
+  }
+
+  /** @return how many users have a key */
+  public int count() {
+    lock.readLock().lock();
+    try {
+      return tableCount;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    syncIfDirty();
+    file.close();
+  }
+
+  // ------------------------------------------------------------------ slots
+
+  private static void checkUser(long userId) {
+    if (userId <= 0 || userId > MAX_USER_ID) {
+      throw new IllegalArgumentException("user id `" + userId + "` is outside 1.." + MAX_USER_ID);
+    }
+  }
+
+  private void writeSlot(long userId, byte[] slot) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(slot);
+    long at = userId * SLOT;
+    while (b.hasRemaining()) {
+      file.write(b, at + b.position());
+    }
+  }
+
+  private static boolean isEmpty(byte[] slot) {
+    for (byte x : slot) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Subject toSubject(long userId, byte[] slot) {
+    return new Subject(userId, java.util.Arrays.copyOfRange(slot, 0, 16), java.util.Arrays.copyOfRange(slot, 16, SLOT));
+  }
+
+  private static long prefix(byte[] pseudonymOrSlot) {
+    return ByteBuffer.wrap(pseudonymOrSlot, 0, 8).getLong();
+  }
+
+  private void loadTable() throws IOException {
+    long size = file.size();
+    ByteBuffer chunk = ByteBuffer.allocate(SLOT * 21_845);
+    for (long at = 0; at < size; at += chunk.capacity()) {
+      chunk.clear();
+      while (chunk.hasRemaining() && file.read(chunk, at + chunk.position()) >= 0) {
+        // read the whole chunk or up to the end
+      }
+      chunk.flip();
+      byte[] slot = new byte[SLOT];
+      long user = at / SLOT;
+      while (chunk.remaining() >= SLOT) {
+        chunk.get(slot);
+        if (!isEmpty(slot)) {
+          put(prefix(slot), user);
+        }
+        user++;
+      }
+    }
+  }
+
+  private int slotOf(long key, long[] keys) {
+    int mask = keys.length - 1;
+    int i = (int) (key ^ (key >>> 32)) & mask;
+    while (keys[i] != 0 && keys[i] != key) {
+      i = (i + 1) & mask;
+    }
+    return i;
+  }
+
+  private long lookup(long key) {
+    int i = slotOf(key, tableKeys);
+    return tableKeys[i] == key ? tableUsers[i] : -1;
+  }
+
+  private void put(long key, long user) {
+    if (tableCount * 2 >= tableKeys.length) {
+      long[] oldKeys = tableKeys;
+      long[] oldUsers = tableUsers;
+      tableKeys = new long[oldKeys.length * 2];
+      tableUsers = new long[oldKeys.length * 2];
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldKeys[i] != 0) {
+          int j = slotOf(oldKeys[i], tableKeys);
+          tableKeys[j] = oldKeys[i];
+          tableUsers[j] = oldUsers[i];
+        }
+      }
+    }
+    int i = slotOf(key, tableKeys);
+    if (tableKeys[i] == 0) {
+      tableCount++;
+    }
+    tableKeys[i] = key;
+    tableUsers[i] = user;
+  }
+
+  /** Removes a key, re-inserting the rest of its probe run (linear-probing deletion). */
+  private void remove(long key) {
+    int mask = tableKeys.length - 1;
+    int i = slotOf(key, tableKeys);
+    if (tableKeys[i] != key) {
+      return;
+    }
+    tableKeys[i] = 0;
+    tableCount--;
+    for (int j = (i + 1) & mask; tableKeys[j] != 0; j = (j + 1) & mask) {
+      long k = tableKeys[j];
+      long u = tableUsers[j];
+      tableKeys[j] = 0;
+      tableCount--;
+      put(k, u);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The ledgers per-user keys and pseudonyms, and the sealing of personal fields: crypto-shredding. */
+package org.datapact.ledger.subject;

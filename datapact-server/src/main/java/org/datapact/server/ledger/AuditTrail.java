@@ -1,0 +1,260 @@
+package org.datapact.server.ledger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.consent.ConsentChange;
+import org.datapact.core.decision.Decision;
+import org.datapact.core.decision.DecisionRequest;
+import org.datapact.core.decision.PolicySnapshot;
+import org.datapact.core.user.CountryCode;
+import org.datapact.core.user.UserId;
+import org.datapact.ledger.log.LedgerBusyException;
+import org.datapact.ledger.subject.SubjectKeys;
+import org.datapact.store.Database;
+import org.datapact.store.ledger.LedgerRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the server writes to the ledger and reads back from it: decisions, consent changes,
+ * agreement versions, party lists and erasures; the subject index behind a user's own view; and
+ * crypto-shredding. Every write returns only once the entry is durable.
+ *
+ * <p>Thread-safe.
+ */
+public final class AuditTrail implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
+  /** Appends the commit of pending consent changes keeps in flight. */
+  private static final int WINDOW = 16_384;
+
+  private final LedgerService ledger;
+  private final LedgerEntries entries;
+  private final LedgerRecords records;
+  private final SubjectIndexer indexer;
+  private final ObjectMapper mapper;
+
+  /** Opens the trail over an open ledger and store and brings the subject index up to date. */
+  public AuditTrail(LedgerService ledger, Database db, ObjectMapper mapper) throws DataPactException {
+    this.ledger = ledger;
+    this.mapper = mapper;
+    this.entries = new LedgerEntries(mapper, ledger);
+    this.records = new LedgerRecords(db);
+    this.indexer = new SubjectIndexer(records);
+    try {
+      indexer.catchUp(ledger.log());
+    } catch (IOException e) {
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot index the ledger: " + e.getMessage(), e);
+    }
+  }
+
+  /** @return the ledger */
+  public LedgerService ledger() {
+    return ledger;
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  /**
+   * Records a decision and waits until it is durable.
+   *
+   * @param country the subject's country as the decision point saw it, or null
+   * @return the entry's index
+   */
+  public long decision(String decisionId, DecisionRequest r, Decision d, CountryCode country) throws DataPactException {
+    byte[] e = entries.decision(decisionId, r, d, country);
+    long index = ledger.record(e);
+    if (r.subject() != null) {
+      indexer.offer(ledger.subject(r.subject()).pseudonym(), index);
+    }
+    return index;
+  }
+
+  /**
+   * Records a consent change in the ledger and then in the store's history; the caller applies it
+   * to the decision point afterwards.
+   *
+   * @return the entry's index
+   */
+  public long consent(ConsentChange c) throws DataPactException {
+    long index = ledger.record(entries.consent(c));
+    indexer.offer(ledger.subject(c.user()).pseudonym(), index);
+    records.appendCommittedConsent(c, index);
+    return index;
+  }
+
+  /**
+   * Commits what the store holds and the ledger does not yet: the party list, every agreement
+   * version whose terms or status history changed, and consent changes that reached the store
+   * without passing the ledger (the demo generator's). Runs at start, before any request.
+   *
+   * @return how many entries were appended
+   */
+  public long commitPending(PolicySnapshot snapshot, List<AgreementRecord> agreements) throws DataPactException {
+    long appended = 0;
+    if (commitIfChanged("parties", "all", entries.parties(snapshot.partyKinds()))) {
+      appended++;
+    }
+    for (AgreementRecord r : agreements) {
+      if (commitIfChanged("agreement", r.terms().agreementId() + "/" + r.terms().version(), entries.agreement(r))) {
+        appended++;
+      }
+    }
+    return appended + commitPendingConsents();
+  }
+
+  private boolean commitIfChanged(String kind, String item, byte[] entry) throws DataPactException {
+    String digest = sha256(entry);
+    if (records.committedDigest(kind, item).filter(digest::equals).isPresent()) {
+      return false;
+    }
+    records.markCommitted(kind, item, digest, ledger.record(entry));
+    return true;
+  }
+
+  private record InFlight(CompletableFuture<Long> index, String subject, long rowId) {}
+
+  private long commitPendingConsents() throws DataPactException {
+    ArrayDeque<InFlight> window = new ArrayDeque<>();
+    long[] done = {0, -1, -1}; // count, last row id, last index
+    List<DataPactException> failure = new ArrayList<>(1);
+    records.forEachUncommittedConsent(sc -> {
+      if (!failure.isEmpty()) {
+        return;
+      }
+      try {
+        byte[] e = entries.consent(sc.change());
+        String subject = ledger.subject(sc.change().user()).pseudonym();
+        while (true) {
+          try {
+            window.add(new InFlight(ledger.log().append(e), subject, sc.id()));
+            break;
+          } catch (LedgerBusyException busy) {
+            settle(window.poll(), done);
+          }
+        }
+        if (window.size() >= WINDOW) {
+          settle(window.poll(), done);
+        }
+      } catch (DataPactException ex) {
+        failure.add(ex);
+      }
+    });
+    while (!window.isEmpty() && failure.isEmpty()) {
+      try {
+        settle(window.poll(), done);
+      } catch (DataPactException ex) {
+        failure.add(ex);
+      }
+    }
+    if (!failure.isEmpty()) {
+      throw failure.get(0);
+    }
+    if (done[0] > 0) {
+      records.consentsCommittedThrough(done[1], done[2]);
+      LOG.atInfo().addKeyValue("entries", done[0]).log("consent history committed to the ledger");
+    }
+    return done[0];
+  }
+
+  private void settle(InFlight f, long[] done) throws DataPactException {
+    try {
+      long index = f.index().get();
+      indexer.offer(f.subject(), index);
+      done[0]++;
+      done[1] = f.rowId();
+      done[2] = index;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "interrupted while committing consents to the ledger", e);
+    } catch (ExecutionException e) {
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "the ledger failed while committing consents: " + e.getCause(), e);
+    }
+  }
+
+  /**
+   * Crypto-shreds a user's ledger identity: destroys their key and pseudonym, drops their rows
+   * from the subject index and records the erasure (naming nobody). The user's current consents
+   * are committed again under a fresh identity, so their later decisions still replay; nothing
+   * links the two identities.
+   *
+   * @return the erased pseudonym, empty when the ledger held nothing about the user
+   */
+  public Optional<String> erase(UserId user, String requestedBy, Instant at, List<ConsentChange> current)
+      throws DataPactException {
+    Optional<String> erased;
+    try {
+      erased = ledger.subjects().erase(user.value());
+    } catch (IOException e) {
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot erase the ledger key: " + e.getMessage(), e);
+    }
+    erased.ifPresent(records::forget);
+    ledger.record(entries.erasure(at, requestedBy));
+    for (ConsentChange c : current) {
+      long index = ledger.record(entries.consent(c));
+      indexer.offer(ledger.subject(user).pseudonym(), index);
+    }
+    return erased;
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** @return entry {@code index} as the regulator sees it, personal fields opened unless erased */
+  public ObjectNode entry(long index) throws DataPactException {
+    try {
+      return LedgerEntries.view(mapper, ledger.subjects(), index, ledger.log().entry(index));
+    } catch (IOException e) {
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot read ledger entry " + index + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** @return the user's own entries, newest first, below {@code before}, at most {@code limit} */
+  public List<ObjectNode> entriesOf(UserId user, long before, int limit) throws DataPactException {
+    Optional<SubjectKeys.Subject> s;
+    try {
+      s = ledger.subjects().find(user.value());
+    } catch (IOException e) {
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot read the ledger's key store: " + e.getMessage(), e);
+    }
+    if (s.isEmpty()) {
+      return List.of();
+    }
+    List<ObjectNode> out = new ArrayList<>();
+    for (long i : records.entriesOf(s.get().pseudonym(), before, limit)) {
+      out.add(entry(i));
+    }
+    return out;
+  }
+
+  /** Waits until every entry recorded so far is in the subject index (tests and tools). */
+  public void flushIndex() throws InterruptedException {
+    indexer.flush();
+  }
+
+  static String sha256(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // INVARIANT: every JDK has SHA-256
+    }
+  }
+
+  /** Stops the indexer (the ledger is closed by its owner). */
+  @Override
+  public void close() {
+    indexer.close();
+  }
+}

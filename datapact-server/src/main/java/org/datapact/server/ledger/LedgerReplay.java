@@ -1,0 +1,181 @@
+package org.datapact.server.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.datapact.core.DataPactException;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.agreement.AgreementStatus;
+import org.datapact.core.consent.ConsentBasis;
+import org.datapact.core.consent.ConsentChange;
+import org.datapact.core.consent.ConsentTopic;
+import org.datapact.core.decision.Decision;
+import org.datapact.core.decision.DecisionRequest;
+import org.datapact.core.decision.PolicySnapshot;
+import org.datapact.core.jurisdiction.Jurisdictions;
+import org.datapact.core.label.Label;
+import org.datapact.core.label.LabelSet;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.party.PartyKind;
+import org.datapact.core.policy.Purpose;
+import org.datapact.core.policy.Scope;
+import org.datapact.core.user.UserId;
+import org.datapact.ledger.log.LogReader;
+import org.datapact.ledger.subject.SubjectKeys;
+import org.datapact.store.policy.OdrlCodec;
+
+/**
+ * Re-decides a decision entry from the log alone: the party list, agreement versions and the
+ * subject's consent changes committed before it, and the request the entry records (its personal
+ * fields opened with the subject's key). Reads the ledger directory without writing, so it runs
+ * beside a server or on a copy; it needs no database.
+ */
+public final class LedgerReplay {
+  private LedgerReplay() {}
+
+  /** How a replay ended. */
+  public enum Outcome {
+    /** The replayed decision equals the recorded one. */
+    MATCH,
+    /** It differs: the log does not explain the recorded decision. */
+    MISMATCH,
+    /** The subject was erased: the personal fields the replay needs are gone. */
+    ERASED,
+    /** The entry is not a decision. */
+    NOT_A_DECISION
+  }
+
+  /**
+   * A replay's result.
+   *
+   * @param recorded the recorded effect, reasons and agreement version
+   * @param replayed the same, replayed (null unless the replay ran)
+   * @param agreements agreement versions the replay used
+   * @param consents the subject's consent changes the replay applied
+   */
+  public record Result(long index, Outcome outcome, Verdict recorded, Verdict replayed, int agreements, int consents,
+      String message) {}
+
+  /** The parts of a decision a replay compares. */
+  public record Verdict(String effect, List<String> reasons, String agreementVersion) {
+    static Verdict of(Decision d) {
+      return new Verdict(d.effect().wire(), LedgerEntries.reasons(d), d.agreementVersion());
+    }
+
+    static Verdict of(JsonNode e) {
+      List<String> reasons = new ArrayList<>();
+      e.path("reasons").forEach(r -> reasons.add(r.asText()));
+      return new Verdict(e.path("effect").asText(), reasons, e.path("agreementVersion").asText(null));
+    }
+  }
+
+  /**
+   * Replays entry {@code index} of the ledger in {@code ledgerDir} (the directory holding
+   * {@code log/} and {@code keys/}).
+   *
+   * @throws DataPactException invalid input when there is no such entry
+   */
+  public static Result replay(Path ledgerDir, long index, ObjectMapper mapper) throws IOException, DataPactException {
+    try (LogReader log = LogReader.open(ledgerDir.resolve("log"));
+        SubjectKeys keys = SubjectKeys.open(LedgerService.subjectKeysFile(ledgerDir))) {
+      if (index < 0 || index >= log.size()) {
+        throw DataPactException.invalid("no entry " + index + " in a log of " + log.size() + " entries");
+      }
+      JsonNode target = LedgerEntries.parse(mapper, log.entry(index));
+      if (!LedgerEntries.DECISION.equals(target.path("type").asText())) {
+        return new Result(index, Outcome.NOT_A_DECISION, null, null, 0, 0,
+            "entry " + index + " is a `" + target.path("type").asText() + "` entry, not a decision");
+      }
+      Verdict recorded = Verdict.of(target);
+      String subject = target.path("subject").asText(null);
+      Optional<LedgerEntries.Personal> personal = LedgerEntries.open(mapper, keys, target);
+      if (subject != null && personal.isEmpty()) {
+        return new Result(index, Outcome.ERASED, recorded, null, 0, 0,
+            "entry " + index + " cannot be replayed: its subject was erased (crypto-shredded)");
+      }
+
+      Map<PartyId, PartyKind> kinds = new HashMap<>();
+      Map<String, AgreementRecord> agreements = new LinkedHashMap<>();
+      List<ConsentChange> consents = new ArrayList<>();
+      OdrlCodec odrl = new OdrlCodec();
+      UserId user = personal.map(p -> UserId.of(p.user())).orElse(null);
+      log.forEach(index, (i, bytes) -> {
+        JsonNode e = LedgerEntries.parse(mapper, bytes);
+        switch (e.path("type").asText()) {
+          case LedgerEntries.PARTIES -> {
+            kinds.clear();
+            e.path("parties").fields().forEachRemaining(f ->
+                kinds.put(PartyId.of(f.getKey()), PartyKind.valueOf(f.getValue().asText().toUpperCase(java.util.Locale.ROOT))));
+          }
+          case LedgerEntries.AGREEMENT -> agreements.put(e.path("agreementId").asText() + "@" + e.path("version").asInt(),
+              agreement(odrl, e));
+          case LedgerEntries.CONSENT -> {
+            if (subject != null && subject.equals(e.path("subject").asText(null))) {
+              consents.add(consent(user, e));
+            }
+          }
+          default -> { }
+        }
+      });
+
+      PolicySnapshot.Builder b = PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(agreements.values());
+      if (user != null && personal.get().country().isPresent()) { // no country: the decision point did not know the user
+        b.subject(user, personal.get().country().get());
+        consents.forEach(b::consent);
+      }
+      Decision d = b.build().decide(request(target, user));
+      Verdict replayed = Verdict.of(d);
+      boolean same = replayed.equals(recorded);
+      return new Result(index, same ? Outcome.MATCH : Outcome.MISMATCH, recorded, replayed, agreements.size(),
+          consents.size(), same
+              ? "entry " + index + " replays: " + replayed.effect() + " from " + agreements.size() + " agreement versions and "
+                  + consents.size() + " consent changes"
+              : "entry " + index + " does NOT replay: recorded " + recorded + ", replayed " + replayed);
+    } catch (DataPactException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the log holds an entry this version cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static AgreementRecord agreement(OdrlCodec odrl, JsonNode e) throws IOException {
+    try {
+      var terms = odrl.fromJson(e.path("document").toString(), e.path("agreementId").asText(), e.path("version").asInt());
+      List<AgreementRecord.StatusChange> history = new ArrayList<>();
+      for (JsonNode h : e.path("history")) {
+        history.add(new AgreementRecord.StatusChange(AgreementStatus.fromWire(h.path("status").asText()),
+            Instant.parse(h.path("at").asText()), h.path("by").asText()));
+      }
+      return new AgreementRecord(terms, history);
+    } catch (DataPactException ex) {
+      throw new IOException("agreement entry does not parse: " + ex.getMessage(), ex);
+    }
+  }
+
+  private static ConsentChange consent(UserId user, JsonNode e) {
+    String expires = e.path("expiresAt").asText(null);
+    return new ConsentChange(user, PartyId.of(e.path("party").asText()), ConsentTopic.fromWire(e.path("topic").asText()),
+        "grant".equals(e.path("action").asText()), Instant.parse(e.path("at").asText()),
+        expires == null ? null : Instant.parse(expires), ConsentBasis.fromWire(e.path("basis").asText()),
+        e.path("source").asText());
+  }
+
+  private static DecisionRequest request(JsonNode e, UserId user) {
+    Set<Label> labels = new HashSet<>();
+    e.path("labels").forEach(l -> labels.add(LedgerEntries.label(l)));
+    String onBehalfOf = e.path("onBehalfOf").asText(null);
+    return new DecisionRequest(PartyId.of(e.path("principal").asText()), user, new LabelSet(labels),
+        Scope.fromWire(e.path("scope").asText()), Purpose.fromWire(e.path("purpose").asText()),
+        Instant.parse(e.path("at").asText()), onBehalfOf == null ? null : PartyId.of(onBehalfOf), e.path("recentUses").asInt());
+  }
+}

@@ -1,0 +1,144 @@
+package org.datapact.server.ledger;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.datapact.ledger.log.DurableLog;
+import org.datapact.store.ledger.LedgerRecords;
+import org.datapact.store.ledger.LedgerRecords.SubjectEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the store's index from subject pseudonym to entry index (the user's own view of the
+ * ledger) up to date, off the request path: durable entries are queued and written in batches by
+ * one thread. The index is derived data: on start it catches up from the log, so a crash loses
+ * nothing but time.
+ */
+final class SubjectIndexer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SubjectIndexer.class);
+  private static final int BATCH = 10_000;
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final LedgerRecords records;
+  private final LinkedBlockingQueue<SubjectEntry> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final Object progress = new Object();
+  private long written;
+  private long offered;
+  private volatile boolean closing;
+
+  SubjectIndexer(LedgerRecords records) {
+    this.records = records;
+    this.thread = new Thread(this::run, "ledger-subject-indexer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Indexes the entries of {@code log} the index does not cover yet. */
+  void catchUp(DurableLog log) throws IOException {
+    long from = records.lastIndexed() + 1;
+    long to = log.size();
+    List<SubjectEntry> batch = new ArrayList<>();
+    for (long i = from; i < to; i++) {
+      String s = subjectOf(log.entry(i));
+      if (s != null) {
+        batch.add(new SubjectEntry(s, i));
+      }
+      if (batch.size() >= BATCH) {
+        records.index(batch);
+        batch.clear();
+      }
+    }
+    records.index(batch);
+    if (to > from) {
+      LOG.atInfo().addKeyValue("from", from).addKeyValue("to", to).log("ledger subject index caught up");
+    }
+  }
+
+  /** @return the {@code subject} of an entry, read without building a tree, or null */
+  static String subjectOf(byte[] entry) throws IOException {
+    try (JsonParser p = JSON.createParser(entry)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        if ("subject".equals(name)) {
+          return t == JsonToken.VALUE_STRING ? p.getText() : null;
+        }
+        p.skipChildren();
+      }
+      return null;
+    }
+  }
+
+  /** Queues a durable entry about a subject. */
+  void offer(String subject, long index) {
+    synchronized (progress) {
+      offered++;
+    }
+    queue.add(new SubjectEntry(subject, index));
+  }
+
+  /** Waits until everything offered so far is in the store. */
+  void flush() throws InterruptedException {
+    synchronized (progress) {
+      long target = offered;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (written < target && !closing) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("the subject index did not catch up within 30 s");
+        }
+        TimeUnit.NANOSECONDS.timedWait(progress, left);
+      }
+    }
+  }
+
+  private void run() {
+    List<SubjectEntry> batch = new ArrayList<>(BATCH);
+    while (!closing || !queue.isEmpty()) {
+      try {
+        SubjectEntry first = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, BATCH - 1);
+        records.index(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // INVARIANT: the index is derived; rows lost here come back with the next start's catch-up
+        LOG.atWarn().addKeyValue("entries", batch.size()).setCause(e).log("ledger subject index write failed");
+      } finally {
+        synchronized (progress) {
+          written += batch.size();
+          progress.notifyAll();
+        }
+        batch.clear();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (progress) {
+      progress.notifyAll();
+    }
+  }
+}

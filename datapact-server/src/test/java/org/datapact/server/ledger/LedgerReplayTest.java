@@ -1,0 +1,78 @@
+package org.datapact.server.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.datapact.server.TestServer;
+import org.datapact.server.ledger.LedgerReplay.Outcome;
+import org.junit.jupiter.api.Test;
+
+class LedgerReplayTest {
+  private static long decide(TestServer server, String unit, String body) throws Exception {
+    var r = server.postWithToken(server.token(unit), "/api/v1/decisions", body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
+  }
+
+  private static LedgerReplay.Result replay(TestServer server, long index) throws Exception {
+    return LedgerReplay.replay(server.ledgerDir, index, server.context.mapper());
+  }
+
+  @Test
+  void pastDecisionsReplayFromTheLogBeforeAndAfterARevocation() throws Exception {
+    try (TestServer server = TestServer.demo()) {
+      String aboutAlice = "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}";
+      long allowed = decide(server, "ads", aboutAlice);
+      var alice = server.session();
+      alice.login("alice");
+      assertThat(alice.delete("/api/v1/me/consents/platform/ad_targeting").statusCode()).isEqualTo(204);
+      long denied = decide(server, "ads", aboutAlice);
+      long dataset = decide(server, "watch", """
+          {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
+           "scope":"data.use","purpose":"recommendations"}""");
+
+      LedgerReplay.Result first = replay(server, allowed);
+      assertThat(first.outcome()).as(first.message()).isEqualTo(Outcome.MATCH);
+      assertThat(first.replayed().effect()).isEqualTo("allow");
+      LedgerReplay.Result second = replay(server, denied);
+      assertThat(second.outcome()).as(second.message()).isEqualTo(Outcome.MATCH);
+      assertThat(second.replayed().effect()).isEqualTo("deny");
+      assertThat(second.consents()).isEqualTo(first.consents() + 1);
+      LedgerReplay.Result third = replay(server, dataset);
+      assertThat(third.outcome()).as(third.message()).isEqualTo(Outcome.MATCH);
+      assertThat(third.replayed().reasons()).anyMatch(r -> r.contains("not-for-watch"));
+      assertThat(third.agreements()).isEqualTo(server.context.policies().agreements().size());
+    }
+  }
+
+  @Test
+  void aDecisionTheLogDoesNotExplainIsAMismatch() throws Exception {
+    try (TestServer server = TestServer.demo()) {
+      long denied = decide(server, "ads", "{\"subject\":4,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+      ObjectNode forged = LedgerEntries.parse(server.context.mapper(), server.ledger.log().entry(denied));
+      assertThat(forged.get("effect").asText()).isEqualTo("deny");
+      forged.put("effect", "allow");
+      long index = server.ledger.record(server.context.mapper().writeValueAsBytes(forged));
+      LedgerReplay.Result r = replay(server, index);
+      assertThat(r.outcome()).isEqualTo(Outcome.MISMATCH);
+      assertThat(r.message()).contains("does NOT replay");
+    }
+  }
+
+  @Test
+  void anErasedSubjectAndANonDecisionEntryCannotBeReplayed() throws Exception {
+    try (TestServer server = TestServer.demo()) {
+      long index = decide(server, "ads", "{\"subject\":2,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+      assertThat(replay(server, 0).outcome()).isEqualTo(Outcome.NOT_A_DECISION);
+      var oscar = server.session();
+      oscar.login("oscar");
+      assertThat(oscar.post("/api/v1/users/2/erasure", "{}").statusCode()).isEqualTo(200);
+      assertThat(replay(server, index).outcome()).isEqualTo(Outcome.ERASED);
+      // bob's later decisions replay under his new identity, from the carried-over consents
+      long later = decide(server, "ads", "{\"subject\":2,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+      LedgerReplay.Result r = replay(server, later);
+      assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.MATCH);
+      assertThat(r.replayed().effect()).isEqualTo("allow");
+    }
+  }
+}
