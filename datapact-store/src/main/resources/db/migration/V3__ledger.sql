@@ -19,3 +19,4 @@ CREATE TABLE ledger_subject_entry (
     entry_index BIGINT NOT NULL,
     PRIMARY KEY (subject, entry_index)
 );
+CREATE INDEX ledger_subject_entry_index ON ledger_subject_entry (entry_index);

@@ -56,6 +56,8 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
   private final List<FileChannel> levels = new ArrayList<>();
   private final List<byte[]> frontier = new ArrayList<>();
   private final FileChannel index;
+  /** Proof reads: the level files through memory mappings. */
+  private final TreeLevels tree;
   private FileChannel segment;
   private int segmentNumber;
   private long segmentSize;
@@ -87,6 +89,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     this.capacity = capacity;
     this.queue = new ArrayBlockingQueue<>(capacity);
     Files.createDirectories(dir);
+    this.tree = new TreeLevels(dir, () -> size);
     this.index = FileChannel.open(dir.resolve("index.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
     recover();
@@ -262,6 +265,11 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     size = n;
   }
 
+  /** @return the directory of the log's files */
+  public Path directory() {
+    return dir;
+  }
+
   /** @return the number of durable, integrated entries */
   public long size() {
     return size;
@@ -277,51 +285,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
 
   @Override
   public byte[] hash(long start, long end) {
-    long n = end - start;
-    if (n <= 0 || start < 0 || end > size) {
-      throw new IllegalArgumentException("range [" + start + ", " + end + ") is not in a log of " + size);
-    }
-    if (Long.bitCount(n) == 1 && start % n == 0) {
-      int l = Long.numberOfTrailingZeros(n);
-      try {
-        return node(l, start >> l);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    long k = Long.highestOneBit(n - 1);
-    return Hashes.node(hash(start, start + k), hash(start + k, end));
-  }
-
-  /** Nodes per memory-mapped window of a level file (64 MiB). */
-  private static final long WINDOW_NODES = 1L << 21;
-
-  /** Read-only mappings of level files, per level and window; replaced when a file has grown. */
-  private final java.util.concurrent.ConcurrentHashMap<Long, java.nio.MappedByteBuffer> windows =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Reads stored node {@code j} of level {@code l} through a memory mapping of its level file, so
-   * a proof's O(log n) node reads cost memory reads, not system calls.
-   */
-  private byte[] node(int l, long j) throws IOException {
-    long window = j / WINDOW_NODES;
-    long key = ((long) l << 48) | window;
-    int at = (int) ((j % WINDOW_NODES) * 32);
-    java.nio.MappedByteBuffer map = windows.get(key);
-    if (map == null || map.limit() < at + 32) {
-      FileChannel ch = levels.get(l);
-      long from = window * WINDOW_NODES * 32;
-      long length = Math.min(WINDOW_NODES * 32, ch.size() - from);
-      if (length < at + 32) {
-        throw new IOException("level " + l + " has no node " + j);
-      }
-      map = ch.map(FileChannel.MapMode.READ_ONLY, from, length);
-      windows.put(key, map);
-    }
-    byte[] out = new byte[32];
-    map.get(at, out);
-    return out;
+    return tree.hash(start, end);
   }
 
   /** @return the inclusion proof of entry {@code i} in the tree of {@code treeSize} */
@@ -576,6 +540,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     }
     index.force(true);
     index.close();
+    tree.close();
     for (FileChannel ch : levels) {
       ch.force(true);
       ch.close();

@@ -69,11 +69,33 @@ public final class LogReader implements AutoCloseable {
 
   /** Streams entries {@code [0, end)} in order, reading the segments sequentially. */
   public void forEach(long end, EntryConsumer sink) throws IOException {
-    long i = 0;
+    forEach(0, end, sink);
+  }
+
+  /** Streams entries {@code [from, end)} in order, reading the segments sequentially. */
+  public void forEach(long from, long end, EntryConsumer sink) throws IOException {
+    if (from >= end) {
+      return;
+    }
+    long i = from;
+    int firstSegment = 0;
+    long firstOffset = 0;
+    if (from > 0) {
+      ByteBuffer pos = ByteBuffer.allocate(8);
+      while (pos.hasRemaining() && index.read(pos, from * 8 + pos.position()) >= 0) {
+        // read the 8 bytes
+      }
+      long packed = pos.flip().getLong();
+      firstSegment = (int) (packed >>> 40);
+      firstOffset = packed & ((1L << 40) - 1);
+    }
     CRC32C crc = new CRC32C();
-    for (int seg = 0; i < end && Files.exists(DurableLog.segmentFile(dir, seg)); seg++) {
+    for (int seg = firstSegment; i < end && Files.exists(DurableLog.segmentFile(dir, seg)); seg++) {
       try (InputStream raw = Files.newInputStream(DurableLog.segmentFile(dir, seg));
           DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+        if (seg == firstSegment) {
+          in.skipNBytes(firstOffset);
+        }
         while (i < end) {
           int length;
           try {

@@ -18,6 +18,14 @@ final class Sealing {
   private static final int IV = 12;
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** One cipher object per thread: looking one up costs more than the encryption of a small value. */
+  private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks AES-GCM", e); // INVARIANT: every JDK 17 has it
+    }
+  });
 
   private Sealing() {}
 
@@ -25,7 +33,7 @@ final class Sealing {
     byte[] iv = new byte[IV];
     RANDOM.nextBytes(iv);
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher c = CIPHER.get();
       c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, iv));
       c.updateAAD(aad);
       byte[] ct = c.doFinal(plaintext);
@@ -52,7 +60,7 @@ final class Sealing {
       throw new IllegalArgumentException("a sealed value is too short");
     }
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher c = CIPHER.get();
       c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, in, 0, IV));
       c.updateAAD(aad);
       return c.doFinal(in, IV, in.length - IV);

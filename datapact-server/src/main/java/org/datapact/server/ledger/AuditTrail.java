@@ -47,18 +47,13 @@ public final class AuditTrail implements AutoCloseable {
   private final SubjectIndexer indexer;
   private final ObjectMapper mapper;
 
-  /** Opens the trail over an open ledger and store and brings the subject index up to date. */
+  /** Opens the trail over an open ledger and store; the subject index catches up in the background. */
   public AuditTrail(LedgerService ledger, Database db, ObjectMapper mapper) throws DataPactException {
     this.ledger = ledger;
     this.mapper = mapper;
     this.entries = new LedgerEntries(mapper, ledger);
     this.records = new LedgerRecords(db);
-    this.indexer = new SubjectIndexer(records);
-    try {
-      indexer.catchUp(ledger.log());
-    } catch (IOException e) {
-      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot index the ledger: " + e.getMessage(), e);
-    }
+    this.indexer = new SubjectIndexer(records, ledger.log().directory(), ledger.log().size());
   }
 
   /** @return the ledger */

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.datapact.ledger.log.DurableLog;
+import java.nio.file.Path;
+import org.datapact.ledger.log.LogReader;
 import org.datapact.store.ledger.LedgerRecords;
 import org.datapact.store.ledger.LedgerRecords.SubjectEntry;
 import org.slf4j.Logger;
@@ -33,31 +34,45 @@ final class SubjectIndexer implements AutoCloseable {
   private long offered;
   private volatile boolean closing;
 
-  SubjectIndexer(LedgerRecords records) {
+  /**
+   * Starts the indexer; it first catches up with the entries of the log in {@code logDir} that the
+   * index does not cover (up to {@code size}, the log's size now), then indexes what is offered.
+   */
+  SubjectIndexer(LedgerRecords records, Path logDir, long size) {
     this.records = records;
-    this.thread = new Thread(this::run, "ledger-subject-indexer");
+    this.thread = new Thread(() -> {
+      catchUp(logDir, size);
+      run();
+    }, "ledger-subject-indexer");
     this.thread.setDaemon(true);
     this.thread.start();
   }
 
-  /** Indexes the entries of {@code log} the index does not cover yet. */
-  void catchUp(DurableLog log) throws IOException {
-    long from = records.lastIndexed() + 1;
-    long to = log.size();
-    List<SubjectEntry> batch = new ArrayList<>();
-    for (long i = from; i < to; i++) {
-      String s = subjectOf(log.entry(i));
-      if (s != null) {
-        batch.add(new SubjectEntry(s, i));
-      }
-      if (batch.size() >= BATCH) {
-        records.index(batch);
-        batch.clear();
-      }
+  private void catchUp(Path logDir, long to) {
+    // entries are offered out of order by concurrent requests: rescan a window below the highest indexed row
+    long from = Math.max(0, records.lastIndexed() + 1 - 65_536);
+    if (to <= from) {
+      return;
     }
-    records.index(batch);
-    if (to > from) {
-      LOG.atInfo().addKeyValue("from", from).addKeyValue("to", to).log("ledger subject index caught up");
+    long start = System.nanoTime();
+    List<SubjectEntry> batch = new ArrayList<>();
+    try (LogReader log = LogReader.open(logDir)) {
+      log.forEach(from, Math.min(to, log.size()), (i, entry) -> {
+        String s = subjectOf(entry);
+        if (s != null) {
+          batch.add(new SubjectEntry(s, i));
+        }
+        if (batch.size() >= BATCH) {
+          records.index(batch, true);
+          batch.clear();
+        }
+      });
+      records.index(batch, true);
+      LOG.atInfo().addKeyValue("from", from).addKeyValue("to", to)
+          .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000).log("ledger subject index caught up");
+    } catch (IOException | RuntimeException e) {
+      // INVARIANT: the index is derived; the next start tries again
+      LOG.atWarn().setCause(e).log("ledger subject index catch-up failed");
     }
   }
 
@@ -112,7 +127,7 @@ final class SubjectIndexer implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, BATCH - 1);
-        records.index(batch);
+        records.index(batch, false); // offered entries are newer than anything the catch-up saw
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -83,17 +83,25 @@ public final class LedgerRecords {
   /** A subject's entry. */
   public record SubjectEntry(String subject, long index) {}
 
-  /** Adds rows to the subject index in one transaction (rows already present are skipped). */
-  public void index(List<SubjectEntry> rows) {
+  /**
+   * Adds rows to the subject index in one transaction.
+   *
+   * @param mayExist whether some rows may be present already (a catch-up after a crash); they are
+   *     skipped then
+   */
+  public void index(List<SubjectEntry> rows, boolean mayExist) {
     if (rows.isEmpty()) {
       return;
     }
     long from = rows.stream().mapToLong(SubjectEntry::index).min().orElseThrow();
+    long to = rows.stream().mapToLong(SubjectEntry::index).max().orElseThrow();
     db.jdbi().useTransaction(h -> {
-      // a catch-up after a crash may offer rows the index already holds
-      var have = new java.util.HashSet<>(h.createQuery(
-              "SELECT subject || ':' || CAST(entry_index AS VARCHAR(20)) FROM ledger_subject_entry WHERE entry_index >= ?")
-          .bind(0, from).mapTo(String.class).list());
+      var have = new java.util.HashSet<String>();
+      if (mayExist) {
+        have.addAll(h.createQuery("SELECT subject || ':' || CAST(entry_index AS VARCHAR(20)) FROM ledger_subject_entry"
+                + " WHERE entry_index BETWEEN ? AND ?")
+            .bind(0, from).bind(1, to).mapTo(String.class).list());
+      }
       var batch = h.prepareBatch("INSERT INTO ledger_subject_entry (subject, entry_index) VALUES (?, ?)");
       boolean any = false;
       for (SubjectEntry r : rows) {
