@@ -104,6 +104,7 @@ async function mePage() {
     show(el('h1', { id: 'profile-name' }, p.displayName),
       el('p', { class: 'muted' }, 'Your data on the platform, and who may use it for what.'),
       facts([['Handle', p.handle], ['Country', p.country], ['Rules that apply', c.jurisdiction], ['Friends', p.friends], ['Inbox threads', p.threads]]),
+      el('p', {}, el('a', { href: '#/me/ledger' }, 'My record in the ledger')),
       consentTable(c),
       el('h2', {}, 'Consent history'),
       historyTable(c.history));
@@ -236,7 +237,8 @@ async function worldPage(role) {
     const max = Math.max(...w.usersByCountry.map(c => c.users));
     show(el('h1', {}, role === 'operator' ? 'Operator console' : 'Regulator view'),
       el('p', {}, el('a', { href: '#/agreements' }, 'Agreements'),
-        role === 'operator' ? [' · ', el('a', { href: '#/operator/consents' }, 'A user\'s consents')] : []),
+        role === 'operator' ? [' · ', el('a', { href: '#/operator/consents' }, 'A user\'s consents')]
+          : [' · ', el('a', { href: '#/regulator/ledger' }, 'Ledger entries')]),
       facts([['Users', w.users.toLocaleString('en')], ['Seed', w.seed ?? '—'], ['Generated', w.generatedAt ?? '—']]),
       el('h2', {}, 'Partners and internal units'),
       el('table', {}, el('tr', {}, el('th', {}, 'Id'), el('th', {}, 'Kind'), el('th', {}, 'Description')),
@@ -245,6 +247,65 @@ async function worldPage(role) {
       el('table', { id: 'by-country' }, el('tr', {}, el('th', {}, 'Country'), el('th', { class: 'num' }, 'Users'), el('th', {}, '')),
         w.usersByCountry.map(c => el('tr', {}, el('td', {}, c.country), el('td', { class: 'num' }, c.users.toLocaleString('en')),
           el('td', {}, el('span', { class: 'bar', style: `width:${Math.round(200 * c.users / max)}px` }))))));
+  } catch (e) { show(problem(e)); }
+}
+
+/** One ledger entry as a table row: what happened, to whom, by whom, with what outcome. */
+function entryRow(e, withPerson, size) {
+  const what = e.type === 'decision' ? `${e.principal} asked: ${e.scope} for ${label(e.purpose)}`
+    : e.type === 'consent' ? `${e.action} ${label(e.topic)} to ${e.party}`
+    : e.type === 'agreement' ? `agreement ${e.agreementId} v${e.version}`
+    : e.type === 'erasure' ? `a ledger identity was erased (${e.requestedBy})` : e.type;
+  const outcome = e.type === 'decision' ? e.effect : '';
+  const person = e.personal === 'erased' ? 'erased' : e.personal ? `user ${e.personal.user}${e.personal.country ? ' · ' + e.personal.country : ''}` : '—';
+  return el('tr', { class: `entry entry-${e.type}` }, el('td', { class: 'num' }, String(e.index)), el('td', {}, (e.at || '').slice(0, 19).replace('T', ' ')),
+    el('td', {}, what), withPerson ? el('td', {}, person) : [], el('td', { class: outcome === 'deny' ? 'deny' : '' }, outcome),
+    el('td', {}, el('a', { href: `/api/v1/ledger/proofs/inclusion?index=${e.index}&size=${Math.max(size, e.index + 1)}` }, 'proof')));
+}
+
+function entryTable(entries, withPerson, id, size) {
+  if (!entries.length) return el('p', { class: 'muted', id }, 'No entries.');
+  return el('table', { id }, el('tr', {}, el('th', { class: 'num' }, '#'), el('th', {}, 'When (UTC)'), el('th', {}, 'What'),
+    withPerson ? el('th', {}, 'About') : [], el('th', {}, 'Outcome'), el('th', {}, '')), entries.map(e => entryRow(e, withPerson, size)));
+}
+
+async function myLedgerPage() {
+  if (!me || me.role !== 'user') return show(...needRole('user'));
+  try {
+    const [mine, cp] = await Promise.all([api('/api/v1/me/ledger?limit=50'), api('/api/v1/ledger/checkpoint')]);
+    const erase = el('button', { id: 'erase' }, 'Erase my ledger identity…');
+    const confirm = el('button', { id: 'erase-confirm', hidden: true }, 'Yes, erase it');
+    const status = el('p', { id: 'erase-status', class: 'muted' });
+    erase.addEventListener('click', () => { confirm.hidden = false; status.textContent = 'Your earlier entries stay in the log but can no longer be read or linked to you. This cannot be undone.'; });
+    confirm.addEventListener('click', async () => {
+      confirm.disabled = true;
+      try {
+        const r = await api('/api/v1/me/erasure', { method: 'POST' });
+        await myLedgerPage();
+        document.getElementById('erase-status').textContent = r.detail;
+      } catch (e) { main.prepend(problem(e)); confirm.disabled = false; }
+    });
+    show(el('h1', {}, 'My record in the ledger'),
+      el('p', { class: 'muted' }, 'Every decision about your data and every consent change is written to a tamper-evident log before it takes effect. ',
+        'These are the entries about you; the proof link shows each one\'s inclusion in the signed log above.'),
+      facts([['Log size', cp.size.toLocaleString('en')], ['Signed root', cp.rootHash], ['Signed at', cp.timestamp]]),
+      entryTable(mine.entries, false, 'my-entries', cp.size),
+      el('h2', {}, 'Erasure'), el('p', {}, erase, ' ', confirm), status);
+  } catch (e) { show(problem(e)); }
+}
+
+async function regulatorLedgerPage() {
+  if (!me || me.role !== 'regulator') return show(...needRole('regulator'));
+  try {
+    const cp = await api('/api/v1/ledger/checkpoint');
+    const from = Math.max(0, cp.size - 50);
+    const page = await api(`/api/v1/ledger/entries?from=${from}&limit=50`);
+    show(el('h1', {}, 'Ledger'),
+      facts([['Origin', cp.origin], ['Size', cp.size.toLocaleString('en')], ['Root hash', cp.rootHash], ['Signed at', cp.timestamp]]),
+      el('p', { class: 'muted' }, 'The latest entries, personal fields opened unless erased. Verify a copy offline with ',
+        el('code', {}, 'datapact ledger verify'), ' and re-decide any decision with ', el('code', {}, 'datapact ledger replay --index N'), '.'),
+      entryTable([...page.entries].reverse(), true, 'ledger-entries', cp.size),
+      el('pre', { class: 'note', id: 'checkpoint-note' }, cp.note));
   } catch (e) { show(problem(e)); }
 }
 
@@ -261,6 +322,7 @@ const routes = {
   '': homePage, '#/': homePage, '#/login': loginPage, '#/me': mePage, '#/partner': partnerPage,
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
   '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
+  '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage,
 };
 
 async function render() {
