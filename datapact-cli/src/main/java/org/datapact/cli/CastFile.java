@@ -57,6 +57,8 @@ final class CastFile {
 
   private static List<Map<String, Object>> people(Cast cast) {
     List<Map<String, Object>> out = new java.util.ArrayList<>();
+    // each cast member's id as each partner sees it (the partner API never shows user ids)
+    org.datapact.core.party.PartnerIds partnerIds = org.datapact.core.world.DemoWorldGenerator.partnerIds(cast.seed());
     for (Cast.User u : cast.users()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("handle", u.handle());
@@ -65,6 +67,13 @@ final class CastFile {
       m.put("displayName", u.displayName());
       m.put("country", u.country());
       m.put("demonstrates", u.demonstrates());
+      Map<String, Object> ids = new LinkedHashMap<>();
+      for (Cast.Client c : cast.clients()) {
+        if (c.kind() == org.datapact.core.party.PartyKind.PARTNER) {
+          ids.put(c.party().value(), partnerIds.of(c.party(), org.datapact.core.user.UserId.of(u.userId())));
+        }
+      }
+      m.put("partnerIds", ids);
       out.add(m);
     }
     for (Cast.Staff s : cast.staff()) {

@@ -85,6 +85,30 @@ final class Launch {
   }
 
   /**
+   * @return the partner-scoped ids of {@code serve}: a random master key kept owner-only in
+   *     {@code file}, so ids stay stable across restarts
+   */
+  static org.datapact.core.party.PartnerIds partnerIds(Path file) throws DataPactException {
+    try {
+      if (!java.nio.file.Files.exists(file)) {
+        java.nio.file.Files.createDirectories(file.getParent());
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        java.nio.file.Files.writeString(file, java.util.HexFormat.of().formatHex(key) + "\n",
+            java.nio.file.StandardOpenOption.CREATE_NEW);
+        try {
+          java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+          // INVARIANT: the data directory's permissions protect it on non-POSIX file systems
+        }
+      }
+      return new org.datapact.core.party.PartnerIds(java.util.HexFormat.of().parseHex(java.nio.file.Files.readString(file).strip()));
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new DataPactException(ErrorKind.CONFIGURATION, "cannot use the partner-id key `" + file + "`: " + e.getMessage());
+    }
+  }
+
+  /**
    * @return session tokens signed with {@code session-key} (base64, at least 32 bytes) so that
    *     several nodes, or a restarted one, accept each other's sessions; a random key otherwise
    */
@@ -113,7 +137,9 @@ final class Launch {
     DataPactServer server;
     ServerContext context;
     try {
-      context = ServerContext.create(db, Clock.systemUTC(), sessionTokens(settings), ledger, demoCast);
+      context = ServerContext.create(db, Clock.systemUTC(), sessionTokens(settings), ledger, demoCast,
+          demoCast != null ? org.datapact.core.world.DemoWorldGenerator.partnerIds(demoCast.seed())
+              : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key")));
       server = DataPactServer.start(context, settings.get("host"), settings.port());
     } catch (DataPactException | RuntimeException e) {
       closeQuietly(ledger);

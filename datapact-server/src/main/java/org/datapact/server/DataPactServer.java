@@ -61,7 +61,7 @@ public final class DataPactServer implements AutoCloseable {
     List<Feature> features = List.of(
         new OpsFeature(context), new SessionFeature(context), new WorldFeature(context), new TokenFeature(context),
         new DecisionFeature(context), new PrivacyFeature(context), new GovernanceFeature(context),
-        new LedgerFeature(context));
+        new LedgerFeature(context), new org.datapact.server.partner.PartnerFeature(context));
     List<Route> routes = new ArrayList<>();
     features.forEach(f -> routes.addAll(f.routes()));
     return routes;

@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.datapact.core.DataPactException;
 import org.datapact.core.decision.DecisionPoint;
 import org.datapact.core.jurisdiction.Jurisdictions;
+import org.datapact.core.party.PartnerIds;
+import org.datapact.core.world.DemoWorldGenerator;
 import org.datapact.core.world.Cast;
 import org.datapact.server.http.Json;
 import org.datapact.server.ledger.AuditTrail;
@@ -32,12 +34,13 @@ import org.datapact.store.policy.PolicyStore;
  * @param decisions the decision point, loaded from the store
  * @param ledger the audit log every decision is written to before anything is released
  * @param audit what the server writes to the ledger and reads back (entries, subject index, erasure)
+ * @param partnerIds the partner-scoped user ids partners see instead of user ids
  * @param demoCast the cast when running {@code datapact demo}; null for {@code serve}, which
  *     disables the demo login
  */
 public record ServerContext(
     Database db, Clock clock, PrometheusMeterRegistry metrics, SessionTokens sessions, AccessTokens accessTokens,
-    ObjectMapper mapper, PolicyStore policies, DecisionPoint decisions, LedgerService ledger, AuditTrail audit, Cast demoCast) {
+    ObjectMapper mapper, PolicyStore policies, DecisionPoint decisions, LedgerService ledger, AuditTrail audit, PartnerIds partnerIds, Cast demoCast) {
 
   /** Validates the required parts. */
   public ServerContext {
@@ -51,6 +54,7 @@ public record ServerContext(
     Objects.requireNonNull(decisions, "decisions");
     Objects.requireNonNull(ledger, "ledger");
     Objects.requireNonNull(audit, "audit");
+    Objects.requireNonNull(partnerIds, "partnerIds");
   }
 
   /** @return a context with random token keys, loading the decision point from the store */
@@ -65,13 +69,24 @@ public record ServerContext(
    */
   public static ServerContext create(Database db, Clock clock, SessionTokens sessions, LedgerService ledger,
       Cast demoCast) throws DataPactException {
+    return create(db, clock, sessions, ledger, demoCast,
+        demoCast != null ? DemoWorldGenerator.partnerIds(demoCast.seed()) : PartnerIds.random());
+  }
+
+  /**
+   * @param partnerIds the partner-scoped ids: the demo's are derived from its seed (so the cast file
+   *     can list them); {@code serve} keeps a random key in its data directory
+   * @return a context as {@link #create(Database, Clock, SessionTokens, LedgerService, Cast)} with these ids
+   */
+  public static ServerContext create(Database db, Clock clock, SessionTokens sessions, LedgerService ledger,
+      Cast demoCast, PartnerIds partnerIds) throws DataPactException {
     PolicyStore policies = new PolicyStore(db);
     DecisionPoint pdp = new DecisionPoint(policies.loadSnapshot(Jurisdictions.standard()));
     ObjectMapper mapper = Json.newMapper();
     AuditTrail audit = new AuditTrail(ledger, db, mapper);
     audit.commitPending(pdp.snapshot(), policies.agreements());
     return new ServerContext(db, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), sessions,
-        AccessTokens.withRandomKey(clock), mapper, policies, pdp, ledger, audit, demoCast);
+        AccessTokens.withRandomKey(clock), mapper, policies, pdp, ledger, audit, partnerIds, demoCast);
   }
 
   /** @return the demo cast, present only in demo mode */

@@ -156,6 +156,17 @@ public final class TestServer implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** GETs with a bearer token. */
+  public HttpResponse<String> getWithToken(String token, String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** @return {@code user}'s id as {@code partner} sees it */
+  public String partnerId(String partner, long user) {
+    return context.partnerIds().of(org.datapact.core.party.PartyId.of(partner), org.datapact.core.user.UserId.of(user));
+  }
+
   public static JsonNode json(HttpResponse<String> response) throws Exception {
     return MAPPER.readTree(response.body());
   }

@@ -306,6 +306,22 @@ public final class PolicySnapshot {
     return s == null ? java.util.Optional.empty() : java.util.Optional.of(CountryCode.of(COUNTRIES[s.country]));
   }
 
+  /**
+   * @return the scopes some agreement version active at {@code at} permits {@code principal}, in
+   *     wire form, sorted — what an access token for the principal may carry
+   */
+  public java.util.SortedSet<String> scopesOf(PartyId principal, java.time.Instant at) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (AgreementRecord r : agreements) {
+      var t = r.terms();
+      boolean inWindow = !at.isBefore(t.effectiveFrom()) && (t.effectiveUntil() == null || at.isBefore(t.effectiveUntil()));
+      if (inWindow && r.activeAt(at)) {
+        t.permissions().stream().filter(p -> p.assignee().equals(principal)).forEach(p -> out.add(p.scope().wire()));
+      }
+    }
+    return java.util.Collections.unmodifiableSortedSet(out);
+  }
+
   /** @return the kind of every party the snapshot knows, the platform included */
   public Map<PartyId, PartyKind> partyKinds() {
     return partyKinds;

@@ -186,6 +186,15 @@ public final class DemoWorldGenerator {
     }
   }
 
+  /**
+   * The demo's partner-scoped ids: derived from the seed, like the demo secrets, so the cast file
+   * can list each cast member's id per partner. A server started with {@code serve} uses a random
+   * key kept in its data directory instead.
+   */
+  public static org.datapact.core.party.PartnerIds partnerIds(long seed) {
+    return new org.datapact.core.party.PartnerIds(Seeds.derive(seed, "partner-id-key"));
+  }
+
   /** Writes the users; returns each user's index into {@link #COUNTRIES} (cast users too). */
   private static byte[] users(WorldSpec spec, WorldSink sink, ProgressListener progress)
       throws DataPactException {

@@ -70,10 +70,40 @@ public final class AuditTrail implements AutoCloseable {
    * @return the entry's index
    */
   public long decision(String decisionId, DecisionRequest r, Decision d, CountryCode country) throws DataPactException {
-    byte[] e = entries.decision(decisionId, r, d, country);
+    return decision(decisionId, r, d, country, List.of(), null);
+  }
+
+  /**
+   * Records a decision with the other users whose data its answer releases, and waits until it is
+   * durable; the entry is in each released user's own view too.
+   *
+   * @return the entry's index
+   */
+  public long decision(String decisionId, DecisionRequest r, Decision d, CountryCode country, List<UserId> released,
+      String endpoint) throws DataPactException {
+    byte[] e = entries.decision(decisionId, r, d, country, released, endpoint);
     long index = ledger.record(e);
     if (r.subject() != null) {
       indexer.offer(ledger.subject(r.subject()).pseudonym(), index);
+    }
+    for (UserId u : released) {
+      indexer.offer(ledger.subject(u).pseudonym(), index);
+    }
+    return index;
+  }
+
+  /**
+   * Records a listing page (connections) and waits until it is durable; the entry is in each
+   * released user's own view.
+   *
+   * @return the entry's index
+   */
+  public long listing(String listingId, org.datapact.core.party.PartyId principal, org.datapact.core.policy.Scope scope,
+      org.datapact.core.policy.Purpose purpose, Instant at, String endpoint, List<UserId> released, int denied)
+      throws DataPactException {
+    long index = ledger.record(entries.listing(listingId, principal, scope, purpose, at, endpoint, released, denied));
+    for (UserId u : released) {
+      indexer.offer(ledger.subject(u).pseudonym(), index);
     }
     return index;
   }

@@ -21,6 +21,7 @@ import org.datapact.core.label.Label;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.party.PartyKind;
 import org.datapact.core.user.CountryCode;
+import org.datapact.core.user.UserId;
 import org.datapact.ledger.subject.SubjectKeys;
 import org.datapact.store.policy.OdrlCodec;
 
@@ -43,6 +44,8 @@ public final class LedgerEntries {
   public static final String PARTIES = "parties";
   /** A subject's key was destroyed. */
   public static final String ERASURE = "erasure";
+  /** A page of users released by a listing endpoint, each allowed by its own decision. */
+  public static final String LISTING = "listing";
 
   private final ObjectMapper mapper;
   private final LedgerService ledger;
@@ -59,6 +62,17 @@ public final class LedgerEntries {
    * @return the entry of a decision
    */
   public byte[] decision(String decisionId, DecisionRequest r, Decision d, CountryCode country) throws DataPactException {
+    return decision(decisionId, r, d, country, List.of(), null);
+  }
+
+  /**
+   * @param released the other users whose data the answer releases (friends listed, connections),
+   *     named by their ledger pseudonyms; empty when only the subject's data leaves
+   * @param endpoint the API route that released it, or null
+   * @return the entry of a decision and of what its answer released
+   */
+  public byte[] decision(String decisionId, DecisionRequest r, Decision d, CountryCode country, List<UserId> released,
+      String endpoint) throws DataPactException {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("type", DECISION);
     e.put("decisionId", decisionId);
@@ -76,6 +90,42 @@ public final class LedgerEntries {
     e.put("reasons", reasons(d));
     e.put("agreementVersion", d.agreementVersion());
     e.put("policyHash", d.policyHash());
+    if (endpoint != null) {
+      e.put("endpoint", endpoint);
+    }
+    if (!released.isEmpty()) {
+      List<String> pseudonyms = new java.util.ArrayList<>(released.size());
+      for (UserId u : released) {
+        pseudonyms.add(ledger.subject(u).pseudonym());
+      }
+      e.put("released", pseudonyms);
+    }
+    return write(e);
+  }
+
+  /**
+   * @param released the users the page releases, each allowed by the decision point for this
+   *     principal, scope and purpose
+   * @param denied how many candidates the decision point refused (left out of the page)
+   * @return the entry of a listing page
+   */
+  public byte[] listing(String listingId, PartyId principal, org.datapact.core.policy.Scope scope,
+      org.datapact.core.policy.Purpose purpose, Instant at, String endpoint, List<UserId> released, int denied)
+      throws DataPactException {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", LISTING);
+    e.put("decisionId", listingId);
+    e.put("at", at.toString());
+    e.put("principal", principal.value());
+    e.put("scope", scope.wire());
+    e.put("purpose", purpose.wire());
+    e.put("endpoint", endpoint);
+    List<String> pseudonyms = new java.util.ArrayList<>(released.size());
+    for (UserId u : released) {
+      pseudonyms.add(ledger.subject(u).pseudonym());
+    }
+    e.put("released", pseudonyms);
+    e.put("denied", denied);
     return write(e);
   }
 
@@ -138,7 +188,7 @@ public final class LedgerEntries {
       e.put("personal", null);
       return;
     }
-    SubjectKeys.Subject s = ledger.subject(org.datapact.core.user.UserId.of(userId));
+    SubjectKeys.Subject s = ledger.subject(UserId.of(userId));
     Map<String, Object> personal = new LinkedHashMap<>();
     personal.put("user", userId);
     if (country != null) {

@@ -58,8 +58,7 @@ final class SubjectIndexer implements AutoCloseable {
     List<SubjectEntry> batch = new ArrayList<>();
     try (LogReader log = LogReader.open(logDir)) {
       log.forEach(from, Math.min(to, log.size()), (i, entry) -> {
-        String s = subjectOf(entry);
-        if (s != null) {
+        for (String s : subjectsOf(entry)) {
           batch.add(new SubjectEntry(s, i));
         }
         if (batch.size() >= BATCH) {
@@ -76,21 +75,27 @@ final class SubjectIndexer implements AutoCloseable {
     }
   }
 
-  /** @return the {@code subject} of an entry, read without building a tree, or null */
-  static String subjectOf(byte[] entry) throws IOException {
+  /** @return the {@code subject} and {@code released} pseudonyms of an entry, read without building a tree */
+  static List<String> subjectsOf(byte[] entry) throws IOException {
+    List<String> out = new ArrayList<>(1);
     try (JsonParser p = JSON.createParser(entry)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
+        return out;
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken t = p.nextToken();
-        if ("subject".equals(name)) {
-          return t == JsonToken.VALUE_STRING ? p.getText() : null;
+        if ("subject".equals(name) && t == JsonToken.VALUE_STRING) {
+          out.add(p.getText());
+        } else if ("released".equals(name) && t == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.VALUE_STRING) {
+            out.add(p.getText());
+          }
+        } else {
+          p.skipChildren();
         }
-        p.skipChildren();
       }
-      return null;
+      return out;
     }
   }
 

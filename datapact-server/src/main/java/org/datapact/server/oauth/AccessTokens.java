@@ -57,13 +57,33 @@ public final class AccessTokens {
     return new AccessTokens(key, clock);
   }
 
-  /** @return a signed access token for {@code clientId} acting as {@code role} for {@code party} */
+  /** Parties whose tokens issued before an instant are revoked (an agreement was suspended or ended). */
+  private final java.util.concurrent.ConcurrentHashMap<PartyId, Instant> revokedBefore = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** @return a signed access token for {@code clientId} acting as {@code role} for {@code party}, without scopes */
   public String issue(String clientId, PartyId party, Role role) {
+    return issue(clientId, party, role, new java.util.TreeSet<>());
+  }
+
+  /**
+   * Revokes every token issued to {@code party} up to now: callers must request new tokens, whose
+   * scopes then reflect the agreements active at that time.
+   */
+  public void revokeAll(PartyId party) {
+    revokedBefore.put(party, clock.instant());
+  }
+
+  /**
+   * @param scopes the OAuth2 scopes (RFC 9068 {@code scope}, space-separated): what the party's
+   *     active agreements permit when the token is issued
+   * @return a signed access token for {@code clientId} acting as {@code role} for {@code party}
+   */
+  public String issue(String clientId, PartyId party, Role role, java.util.SortedSet<String> scopes) {
     Instant now = clock.instant();
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .issuer(ISSUER).audience(AUDIENCE).subject(clientId).jwtID(UUID.randomUUID().toString())
         .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(LIFETIME)))
-        .claim("party", party.value()).claim("role", role.wireName()).build();
+        .claim("party", party.value()).claim("role", role.wireName()).claim("scope", String.join(" ", scopes)).build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {
       jwt.sign(signer);
@@ -94,7 +114,15 @@ public final class AccessTokens {
       if (role != Role.UNIT && role != Role.PARTNER_APP) {
         throw unauthenticated("the access token carries no client role");
       }
-      return new Caller(c.getSubject(), c.getSubject(), role, null, PartyId.of(c.getStringClaim("party")));
+      PartyId party = PartyId.of(c.getStringClaim("party"));
+      Instant revoked = revokedBefore.get(party);
+      if (revoked != null && c.getIssueTime() != null && !c.getIssueTime().toInstant().isAfter(revoked)) {
+        throw unauthenticated("the access token was revoked (an agreement changed); request a new one at /oauth/token");
+      }
+      String scope = c.getStringClaim("scope");
+      java.util.Set<String> scopes = scope == null || scope.isBlank() ? java.util.Set.of()
+          : java.util.Set.of(scope.trim().split(" +"));
+      return new Caller(c.getSubject(), c.getSubject(), role, null, party, scopes);
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       throw unauthenticated("the access token is malformed");
     }

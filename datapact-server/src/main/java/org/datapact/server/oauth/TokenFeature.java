@@ -61,9 +61,12 @@ public final class TokenFeature implements Feature {
         new DataPactException(ErrorKind.UNAUTHENTICATED, "invalid client credentials"));
     Role role = party.kind() == PartyKind.UNIT ? Role.UNIT : Role.PARTNER_APP;
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("access_token", context.accessTokens().issue(client.clientId(), party.id(), role));
+    // INVARIANT: a token's scopes are what the party's agreements permit now; the decision point still decides each call
+    java.util.SortedSet<String> scopes = context.decisions().snapshot().scopesOf(party.id(), context.clock().instant());
+    body.put("access_token", context.accessTokens().issue(client.clientId(), party.id(), role, scopes));
     body.put("token_type", "Bearer");
     body.put("expires_in", AccessTokens.LIFETIME.toSeconds());
+    body.put("scope", String.join(" ", scopes));
     ctx.header("Cache-Control", "no-store");
     ctx.json(body);
   }

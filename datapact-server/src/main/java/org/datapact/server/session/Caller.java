@@ -14,13 +14,21 @@ import org.datapact.server.http.Role;
  * @param userId for {@link Role#USER}, the user's id; null otherwise
  * @param party for {@link Role#PARTNER} and {@link Role#PARTNER_APP} the partner, for {@link Role#UNIT}
  *     the unit; null otherwise
+ * @param scopes for an API client, the scopes its access token carries (OAuth2 {@code scope});
+ *     empty otherwise
  */
-public record Caller(String handle, String displayName, Role role, UserId userId, PartyId party) {
+public record Caller(String handle, String displayName, Role role, UserId userId, PartyId party, java.util.Set<String> scopes) {
+  /** A caller without token scopes (console sessions). */
+  public Caller(String handle, String displayName, Role role, UserId userId, PartyId party) {
+    this(handle, displayName, role, userId, party, java.util.Set.of());
+  }
+
   /** Validates that users carry a user id and partner staff a party. */
   public Caller {
     Objects.requireNonNull(handle, "handle");
     Objects.requireNonNull(displayName, "displayName");
     Objects.requireNonNull(role, "role");
+    scopes = java.util.Set.copyOf(Objects.requireNonNull(scopes, "scopes"));
     if ((role == Role.USER) != (userId != null)) {
       throw new IllegalArgumentException("caller `" + handle + "`: exactly users carry a user id");
     }

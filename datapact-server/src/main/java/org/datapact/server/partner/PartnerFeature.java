@@ -1,0 +1,596 @@
+package org.datapact.server.partner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.core.decision.Decision;
+import org.datapact.core.decision.DecisionRequest;
+import org.datapact.core.decision.Obligation;
+import org.datapact.core.decision.ReasonCode;
+import org.datapact.core.label.Label;
+import org.datapact.core.label.LabelSet;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.policy.DataCategory;
+import org.datapact.core.policy.Purpose;
+import org.datapact.core.policy.Scope;
+import org.datapact.core.user.User;
+import org.datapact.core.user.UserId;
+import org.datapact.server.ServerContext;
+import org.datapact.server.decisions.DecisionJson;
+import org.datapact.server.http.AccessControl;
+import org.datapact.server.http.Feature;
+import org.datapact.server.http.Json;
+import org.datapact.server.http.Problem;
+import org.datapact.server.http.Role;
+import org.datapact.server.http.Route;
+import org.datapact.server.session.Caller;
+import org.datapact.store.partner.PartnerData;
+import org.datapact.store.user.UserRepository;
+
+/**
+ * The partner API: the platform side of a data-sharing partnership. A partner app, with a
+ * client-credentials token, reads a user's profile, friends and inbox and sends recommendations
+ * through the platform's messaging, and pushes signals about users. Users appear only as
+ * partner-scoped ids. Every call declares its {@code purpose}, goes through the decision point,
+ * and its decision is durable in the ledger before any data leaves; the response names the
+ * decision and its ledger index. A denial is 403 with the reasons; a rate limit 429.
+ */
+public final class PartnerFeature implements Feature {
+  /** Page size when none is asked for. */
+  static final int DEFAULT_PAGE = 25;
+  /** Largest page. */
+  static final int MAX_PAGE = 100;
+  /** Most recipients of one recommendation. */
+  static final int MAX_RECIPIENTS = 50;
+  /** Longest recommendation text. */
+  static final int MAX_TEXT = 1_000;
+
+  private static final Pattern PARTNER_ID = Pattern.compile("u_[A-Za-z0-9_-]{22}");
+  private static final Pattern LINK = Pattern.compile("https?://[^\\s<>\"']{1,1900}");
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ServerContext context;
+  private final UserRepository users;
+  private final PartnerData data;
+  private final RateLimiter limiter = new RateLimiter();
+  private final PartnerUsage usage = new PartnerUsage();
+
+  /** @param context the server's shared parts */
+  public PartnerFeature(ServerContext context) {
+    this.context = context;
+    this.users = new UserRepository(context.db());
+    this.data = new PartnerData(context.db());
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        Route.get("/api/v1/connections", this::connections, Role.PARTNER_APP),
+        Route.get("/api/v1/users/{userId}/profile", this::profile, Role.PARTNER_APP),
+        Route.get("/api/v1/users/{userId}/friends", this::friends, Role.PARTNER_APP),
+        Route.get("/api/v1/users/{userId}/inbox/threads", this::threads, Role.PARTNER_APP),
+        Route.get("/api/v1/users/{userId}/inbox/threads/{threadId}/messages", this::messages, Role.PARTNER_APP),
+        Route.post("/api/v1/users/{userId}/messages", this::send, Role.PARTNER_APP),
+        Route.post("/api/v1/activity", this::activity, Role.PARTNER_APP),
+        Route.get("/r/{token}", this::click, Role.PUBLIC),
+        Route.get("/api/v1/partner/usage", this::usage, Role.PARTNER, Role.PARTNER_APP));
+  }
+
+  // ------------------------------------------------------------------ the common path
+
+  /** One partner call: who, for what purpose, when. */
+  private record Call(Caller caller, PartyId partner, Purpose purpose, Instant at, String endpoint) {}
+
+  private Call call(Context ctx) throws DataPactException {
+    Caller caller = AccessControl.requireCaller(ctx);
+    String p = ctx.queryParam("purpose");
+    if (p == null || p.isBlank()) {
+      throw DataPactException.invalid("query parameter `purpose` is required: what you will use the data for, e.g. "
+          + "`?purpose=recommendations`");
+    }
+    Purpose purpose;
+    try {
+      purpose = Purpose.fromWire(p);
+    } catch (IllegalArgumentException e) {
+      throw DataPactException.invalid(e.getMessage());
+    }
+    String endpoint = ctx.method().name() + " " + ctx.endpoints().matchedHttpEndpoint().path;
+    return new Call(caller, caller.party(), purpose, context.clock().instant(), endpoint);
+  }
+
+  /** @return the user behind a partner-scoped id in the path */
+  private UserId user(Call call, String id) throws DataPactException {
+    if (id == null || !PARTNER_ID.matcher(id).matches()) {
+      throw DataPactException.invalid("a user id is `u_` and 22 base64url characters, as /api/v1/connections lists them; got `"
+          + abbreviate(id) + "`");
+    }
+    UserId user = context.partnerIds().resolve(call.partner(), id)
+        .orElseThrow(() -> DataPactException.notFound("no user `" + id + "` for " + call.partner()));
+    if (users.find(user).isEmpty()) {
+      throw DataPactException.notFound("no user `" + id + "` for " + call.partner());
+    }
+    return user;
+  }
+
+  private static String abbreviate(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+
+  private String idOf(Call call, UserId user) {
+    return context.partnerIds().of(call.partner(), user);
+  }
+
+  /** A decision with the request it answers, under the token bucket of its rate limit. */
+  private record Decided(DecisionRequest request, Decision decision, long retryAfter) {}
+
+  private Decided decide(Call call, Scope scope, UserId subject, LabelSet labels) {
+    DecisionRequest r = new DecisionRequest(call.partner(), subject, labels, scope, call.purpose(), call.at(), null, 0);
+    Decision d = context.decisions().decide(r);
+    if (d.allowed()) {
+      Optional<Obligation> limit = d.obligations().stream().filter(o -> o.kind().equals("rate_limit")).findFirst();
+      if (limit.isPresent()) {
+        RateLimiter.Take take = limiter.take(call.partner(), limit.get().value(), System.nanoTime());
+        if (!take.taken()) {
+          // the bucket is empty: the decision point sees the partner at its limit and denies, and that is recorded
+          r = r.withRecentUses(RateLimiter.limitOf(limit.get().value()));
+          return new Decided(r, context.decisions().decide(r), take.retryAfterSeconds());
+        }
+      }
+    }
+    return new Decided(r, d, 0);
+  }
+
+  /**
+   * Records the decision (and the other users the answer releases) and sets the receipt headers;
+   * throws the refusal when it denies or the token lacks the scope.
+   */
+  private void audit(Context ctx, Call call, Decided x, List<UserId> released) throws DataPactException {
+    Scope scope = x.request().scope();
+    if (x.decision().allowed() && !call.caller().scopes().contains(scope.wire())) {
+      // a stale token: nothing is decided on it, nothing leaves
+      throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `" + scope.wire()
+          + "`; request a new token at /oauth/token (its scopes follow your active agreements)");
+    }
+    String decisionId = UUID.randomUUID().toString();
+    UserId subject = x.request().subject();
+    long index;
+    try {
+      // INVARIANT: audit before release — durable in the ledger before anything is answered
+      index = context.audit().decision(decisionId, x.request(), x.decision(),
+          subject == null ? null : context.decisions().snapshot().countryOf(subject).orElse(null),
+          x.decision().allowed() ? released : List.of(), call.endpoint());
+    } catch (DataPactException e) {
+      ctx.header("Retry-After", "1");
+      throw e;
+    }
+    ctx.header("X-DataPact-Decision-Id", decisionId);
+    ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
+    usage.count(call.partner(), call.endpoint(), x.decision().effect().wire());
+    if (!x.decision().allowed()) {
+      refuse(ctx, call, x, decisionId, index);
+    }
+  }
+
+  /** Thrown after a denial has been written as the response. */
+  private static final class Refused extends RuntimeException {
+    Refused() {
+      super(null, null, false, false);
+    }
+  }
+
+  private void refuse(Context ctx, Call call, Decided x, String decisionId, long index) {
+    Decision d = x.decision();
+    List<String> reasons = d.reasons().stream().map(r -> r.code().wire() + ": " + r.detail()).toList();
+    usage.deny(call.partner(), new PartnerUsage.Denial(call.at().toString(), call.endpoint(), x.request().scope().wire(),
+        call.purpose().wire(), reasons, decisionId, index));
+    boolean limited = d.hasReason(ReasonCode.RATE_LIMITED);
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("type", Problem.TYPE_PREFIX + (limited ? "rate-limited" : "denied"));
+    p.put("title", limited ? "Too many requests" : "Denied by the decision point");
+    p.put("status", limited ? 429 : 403);
+    p.put("detail", (limited ? "the agreement's rate limit is reached; retry after " + x.retryAfter() + " s"
+        : "the decision point denied `" + x.request().scope().wire() + "` for `" + call.purpose().wire() + "`")
+        + "; this decision is ledger entry " + index);
+    p.put("instance", ctx.path());
+    p.put("decision", DecisionJson.of(decisionId, d));
+    if (limited) {
+      ctx.header("Retry-After", Long.toString(x.retryAfter()));
+    }
+    try {
+      ctx.status(limited ? 429 : 403).contentType(Problem.MEDIA_TYPE).result(context.mapper().writeValueAsString(p));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e); // INVARIANT: maps of strings serialise
+    }
+    throw new Refused();
+  }
+
+  /** Runs a handler whose refusal has been written already. */
+  @FunctionalInterface
+  private interface Body {
+    void run() throws DataPactException;
+  }
+
+  private static void answer(Body body) throws DataPactException {
+    try {
+      body.run();
+    } catch (Refused written) {
+      // the problem document is the response
+    }
+  }
+
+  private static int limit(Context ctx) throws DataPactException {
+    String v = ctx.queryParam("limit");
+    if (v == null) {
+      return DEFAULT_PAGE;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n < 1 || n > MAX_PAGE) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw DataPactException.invalid("`limit` must be a whole number from 1 to " + MAX_PAGE + ", got `" + abbreviate(v) + "`");
+    }
+  }
+
+  /** @return the user id a cursor (a partner-scoped id from a previous page) stands for, or 0 */
+  private long cursor(Context ctx, Call call) throws DataPactException {
+    String c = ctx.queryParam("cursor");
+    if (c == null) {
+      return 0;
+    }
+    if (!PARTNER_ID.matcher(c).matches()) {
+      throw DataPactException.invalid("`cursor` must be the `next` value of a previous page");
+    }
+    return context.partnerIds().resolve(call.partner(), c).map(UserId::value)
+        .orElseThrow(() -> DataPactException.invalid("`cursor` must be the `next` value of a previous page"));
+  }
+
+  private static Map<String, Object> page(List<?> items, String next) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("data", items);
+    m.put("next", next);
+    return m;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  private void profile(Context ctx) throws DataPactException {
+    Call call = call(ctx);
+    UserId user = user(call, ctx.pathParam("userId"));
+    answer(() -> {
+      Decided x = decide(call, Scope.PROFILE_BASIC, user, LabelSet.EMPTY);
+      User u = users.find(user).orElseThrow(() -> DataPactException.notFound("the user no longer exists"));
+      audit(ctx, call, x, List.of());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", idOf(call, user));
+      m.put("displayName", u.displayName());
+      m.put("country", u.country().value());
+      ctx.json(m);
+    });
+  }
+
+  private void friends(Context ctx) throws DataPactException {
+    Call call = call(ctx);
+    UserId user = user(call, ctx.pathParam("userId"));
+    int limit = limit(ctx);
+    long after = cursor(ctx, call);
+    answer(() -> {
+      Decided x = decide(call, Scope.FRIENDS_LIST, user, LabelSet.EMPTY);
+      List<User> shown = new ArrayList<>();
+      String next = null;
+      if (x.decision().allowed()) {
+        // INVARIANT: a friend is listed only if the decision point allows this partner and purpose on the friend too
+        long scanned = after;
+        boolean more = true;
+        for (int round = 0; round < 8 && shown.size() < limit && more; round++) {
+          List<User> candidates = users.friends(user, scanned, limit * 2);
+          more = candidates.size() == limit * 2;
+          for (User f : candidates) {
+            scanned = f.id().value();
+            if (decide(call, Scope.FRIENDS_LIST, f.id(), LabelSet.EMPTY).decision().allowed()) {
+              shown.add(f);
+              if (shown.size() == limit) {
+                more = more || candidates.indexOf(f) < candidates.size() - 1;
+                break;
+              }
+            }
+          }
+        }
+        next = more ? idOf(call, UserId.of(scanned)) : null;
+      }
+      audit(ctx, call, x, shown.stream().map(User::id).toList());
+      List<Map<String, Object>> items = new ArrayList<>();
+      for (User f : shown) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", idOf(call, f.id()));
+        m.put("displayName", f.displayName());
+        items.add(m);
+      }
+      ctx.json(page(items, next));
+    });
+  }
+
+  /** @return the party whose app threads the minimisation obligation allows, or null for all threads */
+  private static String threadFilter(Decision d, PartyId partner) {
+    // INVARIANT: without an explicit `all_threads`, only the partner's own app threads are released
+    boolean all = d.obligations().stream().anyMatch(o -> o.kind().equals("minimise") && o.value().equals("all_threads"));
+    return all ? null : partner.value();
+  }
+
+  private void threads(Context ctx) throws DataPactException {
+    Call call = call(ctx);
+    UserId user = user(call, ctx.pathParam("userId"));
+    int limit = limit(ctx);
+    long after = longCursor(ctx);
+    answer(() -> {
+      Decided x = decide(call, Scope.INBOX_READ, user, LabelSet.EMPTY);
+      List<PartnerData.Thread> list = x.decision().allowed()
+          ? data.threads(user, threadFilter(x.decision(), call.partner()), after, limit + 1) : List.of();
+      audit(ctx, call, x, List.of());
+      boolean more = list.size() > limit;
+      List<Map<String, Object>> items = new ArrayList<>();
+      for (PartnerData.Thread t : list.subList(0, Math.min(limit, list.size()))) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", Long.toString(t.id()));
+        m.put("subject", t.subject());
+        m.put("via", t.viaParty());
+        m.put("createdAt", t.createdAt().toString());
+        items.add(m);
+      }
+      ctx.json(page(items, more ? items.get(items.size() - 1).get("id").toString() : null));
+    });
+  }
+
+  private static long longCursor(Context ctx) throws DataPactException {
+    String c = ctx.queryParam("cursor");
+    if (c == null) {
+      return 0;
+    }
+    try {
+      long v = Long.parseLong(c);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw DataPactException.invalid("`cursor` must be the `next` value of a previous page");
+    }
+  }
+
+  private void messages(Context ctx) throws DataPactException {
+    Call call = call(ctx);
+    UserId user = user(call, ctx.pathParam("userId"));
+    String tid = ctx.pathParam("threadId");
+    long threadId;
+    try {
+      threadId = Long.parseLong(tid);
+      if (threadId <= 0) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw DataPactException.invalid("a thread id is a positive number, as the threads list gives it; got `" + abbreviate(tid) + "`");
+    }
+    int limit = limit(ctx);
+    answer(() -> {
+      Decided x = decide(call, Scope.INBOX_READ, user, LabelSet.EMPTY);
+      List<PartnerData.Message> list = List.of();
+      if (x.decision().allowed()) {
+        String via = threadFilter(x.decision(), call.partner());
+        Optional<PartnerData.Thread> t = data.threadOf(user, threadId);
+        if (t.isEmpty() || (via != null && !via.equals(t.get().viaParty()))) {
+          // not this user's thread, or one the agreement does not release: indistinguishable on purpose
+          throw DataPactException.notFound("no thread `" + threadId + "` that this agreement releases for this user");
+        }
+        list = data.messages(threadId, limit);
+      }
+      Set<UserId> senders = new LinkedHashSet<>();
+      list.forEach(m -> {
+        if (m.senderId() != user.value()) {
+          senders.add(UserId.of(m.senderId()));
+        }
+      });
+      audit(ctx, call, x, List.copyOf(senders));
+      List<Map<String, Object>> items = new ArrayList<>();
+      for (PartnerData.Message m : list) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("id", Long.toString(m.id()));
+        o.put("from", idOf(call, UserId.of(m.senderId())));
+        o.put("sentAt", m.sentAt().toString());
+        o.put("body", m.body());
+        o.put("via", m.viaParty());
+        items.add(o);
+      }
+      ctx.json(page(items, null));
+    });
+  }
+
+  private void connections(Context ctx) throws DataPactException {
+    Call call = call(ctx);
+    int limit = limit(ctx);
+    long after = cursor(ctx, call);
+    List<UserId> shown = new ArrayList<>();
+    int denied = 0;
+    long scanned = after;
+    boolean more = true;
+    for (int round = 0; round < 8 && shown.size() < limit && more; round++) {
+      List<Long> candidates = data.consentingUsers(call.partner(), scanned, limit * 2);
+      more = candidates.size() == limit * 2;
+      for (int i = 0; i < candidates.size(); i++) {
+        UserId u = UserId.of(candidates.get(i));
+        scanned = u.value();
+        if (decide(call, Scope.PROFILE_BASIC, u, LabelSet.EMPTY).decision().allowed()) {
+          shown.add(u);
+          if (shown.size() == limit) {
+            more = more || i < candidates.size() - 1;
+            break;
+          }
+        } else {
+          denied++;
+        }
+      }
+    }
+    if (shown.isEmpty() && !call.caller().scopes().contains(Scope.PROFILE_BASIC.wire())) {
+      throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `profile.basic`; request a new"
+          + " token at /oauth/token (its scopes follow your active agreements)");
+    }
+    String id = UUID.randomUUID().toString();
+    long index = context.audit().listing(id, call.partner(), Scope.PROFILE_BASIC, call.purpose(), call.at(),
+        call.endpoint(), shown, denied);
+    ctx.header("X-DataPact-Decision-Id", id);
+    ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
+    usage.count(call.partner(), call.endpoint(), "allow");
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (UserId u : shown) {
+      items.add(Map.of("id", idOf(call, u)));
+    }
+    ctx.json(page(items, more ? idOf(call, UserId.of(scanned)) : null));
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /** The body of a recommendation. */
+  record SendBody(List<String> to, String text) {}
+
+  private void send(Context ctx) throws DataPactException {
+    Call call = call(ctx);
+    UserId sender = user(call, ctx.pathParam("userId"));
+    SendBody body = Json.body(ctx, context.mapper(), SendBody.class);
+    if (body.to() == null || body.to().isEmpty() || body.to().size() > MAX_RECIPIENTS) {
+      throw DataPactException.invalid("`to` lists 1 to " + MAX_RECIPIENTS + " recipients (partner-scoped ids of the sender's friends)");
+    }
+    if (body.text() == null || body.text().isBlank() || body.text().length() > MAX_TEXT) {
+      throw DataPactException.invalid("`text` is 1 to " + MAX_TEXT + " characters");
+    }
+    List<UserId> recipients = new ArrayList<>();
+    Set<Long> friends = new java.util.HashSet<>();
+    users.friends(sender, 0, Integer.MAX_VALUE).forEach(f -> friends.add(f.id().value()));
+    for (String to : new LinkedHashSet<>(body.to())) {
+      if (to == null) {
+        throw DataPactException.invalid("`to` holds partner-scoped ids, not null");
+      }
+      UserId r = user(call, to);
+      if (!friends.contains(r.value())) {
+        throw DataPactException.invalid("recipient `" + to + "` is not a friend of the sender; recommendations go to friends");
+      }
+      recipients.add(r);
+    }
+    answer(() -> {
+      Decided x = decide(call, Scope.MESSAGES_SEND, sender, LabelSet.EMPTY);
+      audit(ctx, call, x, recipients);
+      // the decision is durable: now the messages leave
+      String base = ctx.scheme() + "://" + ctx.host();
+      List<Map<String, Object>> sent = new ArrayList<>();
+      String subject = "A recommendation via " + call.partner().value();
+      long index = Long.parseLong(ctx.res().getHeader("X-DataPact-Ledger-Index"));
+      for (UserId r : recipients) {
+        List<PartnerData.Link> links = new ArrayList<>();
+        Matcher m = LINK.matcher(body.text());
+        StringBuilder text = new StringBuilder();
+        while (m.find()) {
+          String token = token();
+          links.add(new PartnerData.Link(token, m.group()));
+          m.appendReplacement(text, Matcher.quoteReplacement(base + "/r/" + token));
+        }
+        m.appendTail(text);
+        long thread = data.sendRecommendation(call.partner(), sender, r, subject, text.toString(), links, call.at(), index);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("to", idOf(call, r));
+        o.put("thread", Long.toString(thread));
+        o.put("links", links.size());
+        sent.add(o);
+      }
+      ctx.status(201).json(Map.of("sent", sent));
+    });
+  }
+
+  private static String token() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private void click(Context ctx) throws DataPactException {
+    String token = ctx.pathParam("token");
+    if (!TOKEN.matcher(token).matches()) {
+      throw DataPactException.notFound("no such link");
+    }
+    PartnerData.Click c = data.click(token, context.clock().instant())
+        .orElseThrow(() -> DataPactException.notFound("no such link"));
+    io.micrometer.core.instrument.Counter.builder("datapact.partner.clicks").tag("partner", c.partner().value())
+        .register(context.metrics()).increment();
+    ctx.header("Cache-Control", "no-store");
+    ctx.redirect(c.url(), io.javalin.http.HttpStatus.FOUND);
+  }
+
+  /** The body of an activity signal. */
+  record ActivityBody(String user, String category, JsonNode signal, Instant at) {}
+
+  private void activity(Context ctx) throws DataPactException {
+    Call call = call(ctx);
+    ActivityBody body = Json.body(ctx, context.mapper(), ActivityBody.class);
+    if (body.user() == null) {
+      throw DataPactException.invalid("`user` is required: the partner-scoped id of the user the signal is about");
+    }
+    UserId user = user(call, body.user());
+    if (body.category() == null) {
+      throw DataPactException.invalid("`category` is required, e.g. `video_viewing`");
+    }
+    DataCategory category;
+    try {
+      category = DataCategory.fromWire(body.category());
+    } catch (IllegalArgumentException e) {
+      throw DataPactException.invalid(e.getMessage());
+    }
+    if (body.signal() == null || !body.signal().isObject() || body.signal().size() == 0) {
+      throw DataPactException.invalid("`signal` is a non-empty JSON object, e.g. {\"genre\":\"documentary\"}");
+    }
+    String payload = body.signal().toString();
+    if (payload.length() > 4_000) {
+      throw DataPactException.invalid("`signal` is at most 4,000 characters of JSON");
+    }
+    String country = users.find(user).map(u -> u.country().value()).orElseThrow();
+    answer(() -> {
+      // the signal carries the partner's label: where it came from, what it is, whose law applies
+      LabelSet labels = new LabelSet(Set.of(new Label(call.partner(), category, country)));
+      Decided x = decide(call, Scope.ACTIVITY_WRITE, user, labels);
+      audit(ctx, call, x, List.of());
+      long index = Long.parseLong(ctx.res().getHeader("X-DataPact-Ledger-Index"));
+      long id = data.storeSignal(call.partner(), user, category.wire(), country, payload,
+          body.at() == null ? call.at() : body.at(), index);
+      ctx.status(201).json(Map.of("id", Long.toString(id)));
+    });
+  }
+
+  // ------------------------------------------------------------------ observed counts
+
+  private void usage(Context ctx) throws DataPactException {
+    Caller caller = AccessControl.requireCaller(ctx);
+    PartyId partner = caller.party();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("partner", partner.value());
+    m.putAll(usage.view(partner));
+    Instant since = context.clock().instant().minus(java.time.Duration.ofDays(90));
+    m.put("recommendations", data.counts(partner, since));
+    ctx.json(m);
+  }
+}
