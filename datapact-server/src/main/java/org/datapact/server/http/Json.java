@@ -15,14 +15,24 @@ import org.datapact.core.DataPactException;
 public final class Json {
   private Json() {}
 
-  /** @return a mapper that rejects unknown fields and writes ISO-8601 times */
+  /**
+   * @return a mapper that rejects unknown fields and values of the wrong shape (no string for a
+   *     list, no number for a string) and writes ISO-8601 times
+   */
   public static ObjectMapper newMapper() {
-    return new ObjectMapper()
+    ObjectMapper m = new ObjectMapper()
         .registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Collection)
+        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.String, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+    return m;
   }
 
   /**
