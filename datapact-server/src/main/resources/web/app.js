@@ -223,10 +223,25 @@ async function userConsentsPage() {
 async function partnerPage() {
   if (!me || me.role !== 'partner') return show(...needRole('partner'));
   try {
-    const p = await api('/api/v1/partner/profile');
+    const [p, u] = await Promise.all([api('/api/v1/partner/profile'), api('/api/v1/partner/usage')]);
+    const calls = Object.entries(u.calls);
     show(el('h1', {}, p.displayName), el('p', { class: 'muted' }, p.description),
       facts([['Partner id', p.party], ['OAuth2 clients', p.clientIds.join(', ')]]),
-      el('p', {}, el('a', { href: '#/agreements' }, 'Your agreements')));
+      el('p', {}, el('a', { href: '#/agreements' }, 'Your agreements, in plain language'),
+        ' · the API quick start is docs/partner-quickstart.md in the DataPact repository'),
+      el('h2', {}, 'API calls since the server started'),
+      calls.length ? el('table', { id: 'calls' }, el('tr', {}, el('th', {}, 'Endpoint'), el('th', { class: 'num' }, 'Allowed'), el('th', { class: 'num' }, 'Denied')),
+        calls.map(([ep, c]) => el('tr', {}, el('td', {}, ep), el('td', { class: 'num' }, String(c.allow || 0)), el('td', { class: 'num' }, String(c.deny || 0)))))
+        : el('p', { class: 'muted', id: 'calls' }, 'No API calls yet.'),
+      el('h2', {}, 'Latest denials'),
+      u.recentDenials.length ? el('table', { id: 'denials' }, el('tr', {}, el('th', {}, 'When (UTC)'), el('th', {}, 'Endpoint'), el('th', {}, 'Purpose'), el('th', {}, 'Why'), el('th', { class: 'num' }, 'Ledger')),
+        u.recentDenials.map(d => el('tr', {}, el('td', {}, d.at.slice(0, 19).replace('T', ' ')), el('td', {}, d.endpoint), el('td', {}, label(d.purpose)),
+          el('td', {}, d.reasons.join('; ')), el('td', { class: 'num' }, String(d.ledgerIndex)))))
+        : el('p', { class: 'muted', id: 'denials' }, 'No denials.'),
+      el('h2', {}, 'Recommendations sent and clicked'),
+      u.recommendations.length ? el('table', { id: 'recommendations' }, el('tr', {}, el('th', {}, 'Day'), el('th', { class: 'num' }, 'Sends'), el('th', { class: 'num' }, 'Recipients who clicked'), el('th', { class: 'num' }, 'Clicks')),
+        u.recommendations.map(r => el('tr', {}, el('td', {}, r.day), el('td', { class: 'num' }, String(r.sends)), el('td', { class: 'num' }, String(r.clickedRecipients)), el('td', { class: 'num' }, String(r.clicks)))))
+        : el('p', { class: 'muted', id: 'recommendations' }, 'No recommendations sent in the last 90 days.'));
   } catch (e) { show(problem(e)); }
 }
 

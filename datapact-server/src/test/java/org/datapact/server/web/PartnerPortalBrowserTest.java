@@ -1,0 +1,38 @@
+package org.datapact.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/** The partner portal: the partner's API usage and its denials with reasons, in headless Chromium. */
+class PartnerPortalBrowserTest extends BrowserTest {
+  @Test
+  void streamflixsManagerSeesItsCallsAndADenialWithItsReason() throws Exception {
+    String token = server.token("streamflix");
+    String bob = server.partnerId("streamflix", 2);
+    assertThat(server.getWithToken(token, "/api/v1/users/" + bob + "/profile?purpose=recommendations").statusCode()).isEqualTo(200);
+    var denied = server.postWithToken(token, "/api/v1/activity?purpose=recommendations",
+        "{\"user\":\"" + bob + "\",\"category\":\"video_viewing\",\"signal\":{\"genre\":\"documentary\"}}");
+    assertThat(denied.statusCode()).isEqualTo(403);
+    String index = denied.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow();
+    signIn("sam");
+    await().until(ExpectedConditions.presenceOfElementLocated(By.id("denials")));
+    assertThat(browser.findElement(By.id("calls")).getText()).contains("GET /api/v1/users/{userId}/profile")
+        .contains("POST /api/v1/activity");
+    String denials = browser.findElement(By.id("denials")).getText();
+    assertThat(denials).contains("POST /api/v1/activity").contains("special_consent_missing").contains(index);
+    screenshot("partner-portal");
+  }
+
+  @Test
+  void anotherPartnersManagerSeesNoneOfIt() throws Exception {
+    String token = server.token("streamflix");
+    server.getWithToken(token, "/api/v1/users/" + server.partnerId("streamflix", 1) + "/profile?purpose=recommendations");
+    signIn("tess");
+    await().until(ExpectedConditions.presenceOfElementLocated(By.id("calls")));
+    assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("/api/v1/users/{userId}/profile")
+        .doesNotContain("special_consent_missing");
+  }
+}
