@@ -14,8 +14,10 @@ CREATE TABLE ledger_commit (
 -- for changes that reached the store another way (the demo generator) and still await commit.
 ALTER TABLE consent_event ADD COLUMN ledger_index BIGINT;
 
+-- subject: the first 64 bits of the pseudonym (compact and cheap to compare); a reader checks the
+-- full pseudonym in the entry itself.
 CREATE TABLE ledger_subject_entry (
-    subject     CHAR(32) NOT NULL,
+    subject     BIGINT NOT NULL,
     entry_index BIGINT NOT NULL,
     PRIMARY KEY (subject, entry_index)
 );

@@ -174,8 +174,8 @@ class DemoScenarioTest {
   @Test
   void theRateLimitDenies() {
     var request = DecisionRequest.about(STREAMFLIX, ALICE, Scope.FRIENDS_LIST, Purpose.RECOMMENDATIONS, NOW);
-    assertThat(world.decide(request.withRecentUses(999)).allowed()).isTrue();
-    assertThat(world.decide(request.withRecentUses(1_000)).reasons()).extracting(Reason::code)
+    assertThat(world.decide(request.withRecentUses(19_999)).allowed()).isTrue();
+    assertThat(world.decide(request.withRecentUses(20_000)).reasons()).extracting(Reason::code)
         .containsExactly(ReasonCode.RATE_LIMITED);
   }
 

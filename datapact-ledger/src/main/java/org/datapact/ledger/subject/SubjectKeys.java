@@ -36,6 +36,9 @@ public final class SubjectKeys implements AutoCloseable {
   public static final long MAX_USER_ID = (1L << 32) - 1;
 
   private final FileChannel file;
+  /** Subjects read or created recently; bounded, cleared when full. Updated under the write lock. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, Subject> cache = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int CACHE_LIMIT = 1 << 18;
   private final SecureRandom random = new SecureRandom();
   /** Readers of slots and the table share; creating and erasing a slot excludes them, so no read sees half a slot. */
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -109,7 +112,9 @@ public final class SubjectKeys implements AutoCloseable {
       writeSlot(userId, slot);
       put(prefix(slot), userId);
       dirty = true;
-      return toSubject(userId, slot);
+      Subject created = toSubject(userId, slot);
+      remember(created);
+      return created;
     } finally {
       lock.writeLock().unlock();
     }
@@ -118,8 +123,13 @@ public final class SubjectKeys implements AutoCloseable {
   /** @return the user's subject, if the user has one (never created here) */
   public Optional<Subject> find(long userId) throws IOException {
     checkUser(userId);
+    Subject cached = cache.get(userId);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
     ByteBuffer b = ByteBuffer.allocate(SLOT);
     long at = userId * SLOT;
+    // INVARIANT: read and cached under the read lock, so an erasure (write lock) never races a stale entry into the cache
     lock.readLock().lock();
     try {
       while (b.hasRemaining()) {
@@ -127,11 +137,23 @@ public final class SubjectKeys implements AutoCloseable {
           return Optional.empty();
         }
       }
+      byte[] slot = b.array();
+      if (isEmpty(slot)) {
+        return Optional.empty();
+      }
+      Subject s = toSubject(userId, slot);
+      remember(s);
+      return Optional.of(s);
     } finally {
       lock.readLock().unlock();
     }
-    byte[] slot = b.array();
-    return isEmpty(slot) ? Optional.empty() : Optional.of(toSubject(userId, slot));
+  }
+
+  private void remember(Subject s) {
+    if (cache.size() >= CACHE_LIMIT) {
+      cache.clear();
+    }
+    cache.put(s.userId(), s);
   }
 
   /** @return the user a pseudonym (32 hex digits) belongs to, unless it was erased or never existed */
@@ -172,6 +194,7 @@ public final class SubjectKeys implements AutoCloseable {
       if (s.isEmpty()) {
         return Optional.empty();
       }
+      cache.remove(userId);
       writeSlot(userId, new byte[SLOT]);
       file.force(false);
       remove(prefix(s.get().pseudonymBytes()));

@@ -258,8 +258,17 @@ public final class AuditTrail implements AutoCloseable {
       return List.of();
     }
     List<ObjectNode> out = new ArrayList<>();
-    for (long i : records.entriesOf(s.get().pseudonym(), before, limit)) {
-      out.add(entry(i));
+    String pseudonym = s.get().pseudonym();
+    for (long i : records.entriesOf(pseudonym, before, limit)) {
+      ObjectNode e = entry(i);
+      // the index keys on 64 bits of the pseudonym: keep only entries that name this subject in full
+      boolean mine = pseudonym.equals(e.path("subject").asText(null));
+      for (var r : e.path("released")) {
+        mine |= pseudonym.equals(r.asText());
+      }
+      if (mine) {
+        out.add(e);
+      }
     }
     return out;
   }

@@ -98,6 +98,32 @@ public final class AccessTokens {
    * @throws DataPactException unauthenticated when malformed, forged, for another audience or expired
    */
   public Caller verify(String token) throws DataPactException {
+    Verified v = verified.get(token);
+    if (v == null) {
+      v = parse(token);
+      if (verified.size() >= 10_000) {
+        verified.clear();
+      }
+      verified.put(token, v);
+    }
+    // checked on every use, cached or not: expiry and revocation
+    if (!clock.instant().isBefore(v.expires())) {
+      throw unauthenticated("the access token has expired; request a new one at /oauth/token");
+    }
+    Instant revoked = revokedBefore.get(v.caller().party());
+    if (revoked != null && !v.issued().isAfter(revoked)) {
+      throw unauthenticated("the access token was revoked (an agreement changed); request a new one at /oauth/token");
+    }
+    return v.caller();
+  }
+
+  /** A token whose signature and claims were checked once; expiry and revocation are checked per use. */
+  private record Verified(Caller caller, Instant issued, Instant expires) {}
+
+  /** Tokens verified recently (bounded; cleared when full): a partner presents the same token for 15 minutes. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Verified parse(String token) throws DataPactException {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
@@ -107,22 +133,19 @@ public final class AccessTokens {
       if (!ISSUER.equals(c.getIssuer()) || c.getAudience() == null || !c.getAudience().equals(List.of(AUDIENCE))) {
         throw unauthenticated("the access token was not issued for this API");
       }
-      if (c.getExpirationTime() == null || !clock.instant().isBefore(c.getExpirationTime().toInstant())) {
-        throw unauthenticated("the access token has expired; request a new one at /oauth/token");
+      if (c.getExpirationTime() == null || c.getIssueTime() == null) {
+        throw unauthenticated("the access token has no expiry or issue time");
       }
       Role role = Role.fromWire(c.getStringClaim("role"));
       if (role != Role.UNIT && role != Role.PARTNER_APP) {
         throw unauthenticated("the access token carries no client role");
       }
       PartyId party = PartyId.of(c.getStringClaim("party"));
-      Instant revoked = revokedBefore.get(party);
-      if (revoked != null && c.getIssueTime() != null && !c.getIssueTime().toInstant().isAfter(revoked)) {
-        throw unauthenticated("the access token was revoked (an agreement changed); request a new one at /oauth/token");
-      }
       String scope = c.getStringClaim("scope");
       java.util.Set<String> scopes = scope == null || scope.isBlank() ? java.util.Set.of()
           : java.util.Set.of(scope.trim().split(" +"));
-      return new Caller(c.getSubject(), c.getSubject(), role, null, party, scopes);
+      return new Verified(new Caller(c.getSubject(), c.getSubject(), role, null, party, scopes), c.getIssueTime().toInstant(),
+          c.getExpirationTime().toInstant());
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       throw unauthenticated("the access token is malformed");
     }

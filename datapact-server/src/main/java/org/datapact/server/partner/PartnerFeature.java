@@ -39,7 +39,7 @@ import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
 import org.datapact.server.session.Caller;
 import org.datapact.store.partner.PartnerData;
-import org.datapact.store.user.UserRepository;
+import org.datapact.store.user.UserDirectory;
 
 /**
  * The partner API: the platform side of a data-sharing partnership. A partner app, with a
@@ -65,7 +65,7 @@ public final class PartnerFeature implements Feature {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ServerContext context;
-  private final UserRepository users;
+  private final UserDirectory users;
   private final PartnerData data;
   private final RateLimiter limiter = new RateLimiter();
   private final PartnerUsage usage = new PartnerUsage();
@@ -73,7 +73,7 @@ public final class PartnerFeature implements Feature {
   /** @param context the server's shared parts */
   public PartnerFeature(ServerContext context) {
     this.context = context;
-    this.users = new UserRepository(context.db());
+    this.users = new UserDirectory(context.db());
     this.data = new PartnerData(context.db());
   }
 
@@ -121,7 +121,7 @@ public final class PartnerFeature implements Feature {
     }
     UserId user = context.partnerIds().resolve(call.partner(), id)
         .orElseThrow(() -> DataPactException.notFound("no user `" + id + "` for " + call.partner()));
-    if (users.find(user).isEmpty()) {
+    if (context.decisions().snapshot().countryOf(user).isEmpty()) { // every user is a subject of the snapshot
       throw DataPactException.notFound("no user `" + id + "` for " + call.partner());
     }
     return user;
@@ -142,9 +142,17 @@ public final class PartnerFeature implements Feature {
   private record Decided(DecisionRequest request, Decision decision, long retryAfter) {}
 
   private Decided decide(Call call, Scope scope, UserId subject, LabelSet labels) {
+    return decide(call, scope, subject, labels, true);
+  }
+
+  /**
+   * @param counted whether the call counts against the agreement's rate limit: the call's own
+   *     decision does; the checks that filter a page (each friend, each connection) do not
+   */
+  private Decided decide(Call call, Scope scope, UserId subject, LabelSet labels, boolean counted) {
     DecisionRequest r = new DecisionRequest(call.partner(), subject, labels, scope, call.purpose(), call.at(), null, 0);
     Decision d = context.decisions().decide(r);
-    if (d.allowed()) {
+    if (d.allowed() && counted) {
       Optional<Obligation> limit = d.obligations().stream().filter(o -> o.kind().equals("rate_limit")).findFirst();
       if (limit.isPresent()) {
         RateLimiter.Take take = limiter.take(call.partner(), limit.get().value(), System.nanoTime());
@@ -307,7 +315,7 @@ public final class PartnerFeature implements Feature {
           more = candidates.size() == limit * 2;
           for (User f : candidates) {
             scanned = f.id().value();
-            if (decide(call, Scope.FRIENDS_LIST, f.id(), LabelSet.EMPTY).decision().allowed()) {
+            if (decide(call, Scope.FRIENDS_LIST, f.id(), LabelSet.EMPTY, false).decision().allowed()) {
               shown.add(f);
               if (shown.size() == limit) {
                 more = more || candidates.indexOf(f) < candidates.size() - 1;
@@ -438,7 +446,7 @@ public final class PartnerFeature implements Feature {
       for (int i = 0; i < candidates.size(); i++) {
         UserId u = UserId.of(candidates.get(i));
         scanned = u.value();
-        if (decide(call, Scope.PROFILE_BASIC, u, LabelSet.EMPTY).decision().allowed()) {
+        if (decide(call, Scope.PROFILE_BASIC, u, LabelSet.EMPTY, shown.isEmpty() && denied == 0).decision().allowed()) {
           shown.add(u);
           if (shown.size() == limit) {
             more = more || i < candidates.size() - 1;
@@ -482,14 +490,12 @@ public final class PartnerFeature implements Feature {
       throw DataPactException.invalid("`text` is 1 to " + MAX_TEXT + " characters");
     }
     List<UserId> recipients = new ArrayList<>();
-    Set<Long> friends = new java.util.HashSet<>();
-    users.friends(sender, 0, Integer.MAX_VALUE).forEach(f -> friends.add(f.id().value()));
     for (String to : new LinkedHashSet<>(body.to())) {
       if (to == null) {
         throw DataPactException.invalid("`to` holds partner-scoped ids, not null");
       }
       UserId r = user(call, to);
-      if (!friends.contains(r.value())) {
+      if (!users.areFriends(sender, r)) {
         throw DataPactException.invalid("recipient `" + to + "` is not a friend of the sender; recommendations go to friends");
       }
       recipients.add(r);

@@ -83,6 +83,11 @@ public final class LedgerRecords {
   /** A subject's entry. */
   public record SubjectEntry(String subject, long index) {}
 
+  /** @return the index key of a pseudonym (32 hex digits): its first 64 bits */
+  static long key(String pseudonym) {
+    return Long.parseUnsignedLong(pseudonym.substring(0, 16), 16);
+  }
+
   /**
    * Adds rows to the subject index in one transaction.
    *
@@ -98,15 +103,14 @@ public final class LedgerRecords {
     db.jdbi().useTransaction(h -> {
       var have = new java.util.HashSet<String>();
       if (mayExist) {
-        have.addAll(h.createQuery("SELECT subject || ':' || CAST(entry_index AS VARCHAR(20)) FROM ledger_subject_entry"
-                + " WHERE entry_index BETWEEN ? AND ?")
-            .bind(0, from).bind(1, to).mapTo(String.class).list());
+        h.createQuery("SELECT subject, entry_index FROM ledger_subject_entry WHERE entry_index BETWEEN ? AND ?")
+            .bind(0, from).bind(1, to).map((rs, ctx) -> rs.getLong(1) + ":" + rs.getLong(2)).forEach(have::add);
       }
       var batch = h.prepareBatch("INSERT INTO ledger_subject_entry (subject, entry_index) VALUES (?, ?)");
       boolean any = false;
       for (SubjectEntry r : rows) {
-        if (have.add(r.subject() + ":" + r.index())) {
-          batch.bind(0, r.subject()).bind(1, r.index()).add();
+        if (have.add(key(r.subject()) + ":" + r.index())) {
+          batch.bind(0, key(r.subject())).bind(1, r.index()).add();
           any = true;
         }
       }
@@ -122,17 +126,21 @@ public final class LedgerRecords {
         .mapTo(Long.class).one());
   }
 
-  /** @return the subject's entry indexes, newest first, at most {@code limit}, below {@code before} */
+  /**
+   * @return the indexes of entries that may be about the subject, newest first, at most
+   *     {@code limit}, below {@code before}; the caller checks each entry's pseudonym (the index
+   *     keys on its first 64 bits)
+   */
   public List<Long> entriesOf(String subject, long before, int limit) {
     return db.jdbi().withHandle(h -> h.createQuery(
             "SELECT entry_index FROM ledger_subject_entry WHERE subject = ? AND entry_index < ? ORDER BY entry_index DESC"
                 + " FETCH FIRST " + limit + " ROWS ONLY")
-        .bind(0, subject).bind(1, before).mapTo(Long.class).list());
+        .bind(0, key(subject)).bind(1, before).mapTo(Long.class).list());
   }
 
   /** Deletes an erased subject's rows from the index. */
   public int forget(String subject) {
     return db.jdbi().withHandle(h -> h.createUpdate("DELETE FROM ledger_subject_entry WHERE subject = ?")
-        .bind(0, subject).execute());
+        .bind(0, key(subject)).execute());
   }
 }

@@ -34,6 +34,22 @@ public final class UserRepository {
         .bind(0, handle).map(USER).findOne());
   }
 
+  /** @return the friend ids of {@code id}, ascending (empty when none) */
+  public long[] friendIds(UserId id) {
+    return db.jdbi().withHandle(h -> h.createQuery("SELECT friend_ids FROM friend_list WHERE user_id = ?").bind(0, id.value())
+        .map((rs, ctx) -> toLongs(rs.getArray(1))).findOne().orElse(new long[0]));
+  }
+
+  /** @return the users with these ids, in no particular order (missing ids are left out) */
+  public List<User> findAll(java.util.Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    // an IN list, not `= ANY(array)`: H2 answers ANY over an array parameter with a full table scan
+    return db.jdbi().withHandle(h -> h.createQuery("SELECT id, handle, display_name, country FROM app_user WHERE id IN (<ids>)")
+        .bindList("ids", List.copyOf(ids)).map(USER).list());
+  }
+
   /** @return the number of users */
   public long count() {
     return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM app_user").mapTo(Long.class).one());
@@ -56,12 +72,13 @@ public final class UserRepository {
           .map((rs, ctx) -> toLongs(rs.getArray(1))).findOne().orElse(new long[0]);
       int from = java.util.Arrays.binarySearch(all, after + 1);
       from = from >= 0 ? from : -from - 1;
-      Long[] page = java.util.stream.LongStream.of(all).skip(from).limit(limit).boxed().toArray(Long[]::new);
-      if (page.length == 0) {
+      List<Long> page = java.util.stream.LongStream.of(all).skip(from).limit(limit).boxed().toList();
+      if (page.isEmpty()) {
         return List.of();
       }
-      return h.createQuery("SELECT id, handle, display_name, country FROM app_user WHERE id = ANY(?) ORDER BY id")
-          .bindArray(0, Long.class, (Object[]) page).map(USER).list();
+      // an IN list, not `= ANY(array)`: H2 answers ANY over an array parameter with a full table scan
+      return h.createQuery("SELECT id, handle, display_name, country FROM app_user WHERE id IN (<ids>) ORDER BY id")
+          .bindList("ids", page).map(USER).list();
     });
   }
 

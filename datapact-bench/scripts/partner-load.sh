@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The partner API under load, next to its peer in the same run: `GET /friends` and `POST /messages`
+# against `datapact demo` (token check, decision point, durable ledger entry before every answer),
+# and the same JSON bodies from a plain Javalin server holding them in memory. Then DataPact at a
+# fixed rate of half its measured maximum, for latency without coordinated omission.
+# Usage: datapact-bench/scripts/partner-load.sh [seconds=20] [connections=64] [users=10000]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+secs="${1:-20}"
+conns="${2:-64}"
+users="${3:-10000}"
+port=18181
+plain=18182
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+"$root/datapact" version > /dev/null
+(cd "$root" && mvn -B -q -Dmaven.test.skip=true -pl datapact-bench -am package)
+cp="$root/datapact-bench/target/classes:$root/datapact-bench/target/lib/*"
+
+"$root/datapact" demo --users "$users" --port "$port" --data-dir "$work/data" > "$work/demo.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.5; done
+cd "$work"
+D="http://127.0.0.1:$port"
+secret=$(grep -A 3 '"clientId" : "streamflix-app"' data/demo/cast.json | sed -n 's/.*"clientSecret" : "\(.*\)".*/\1/p')
+token=$(curl -sf -u "streamflix-app:$secret" -d grant_type=client_credentials "$D/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+alice=$(grep -A 12 '"handle" : "alice"' data/demo/cast.json | sed -n 's/.*"streamflix" : "\(u_[^"]*\)".*/\1/p')
+friends_url="$D/api/v1/users/$alice/friends?purpose=recommendations&limit=25"
+curl -sf "$friends_url" -H "Authorization: Bearer $token" > friends.json
+friend=$(sed -n 's/.*"data":\[{"id":"\(u_[^"]*\)".*/\1/p' friends.json)
+body="{\"to\":[\"$friend\"],\"text\":\"Alice thinks you will like this: https://streamflix.example/title/42\"}"
+curl -sf -X POST "$D/api/v1/users/$alice/messages?purpose=recommendations" -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' -d "$body" > sent.json
+echo "friends page: $(wc -c < friends.json) bytes, $(grep -o '"id"' friends.json | wc -l) friends; sent body $(wc -c < sent.json) bytes"
+
+java -cp "$cp" org.datapact.bench.PlainJavalin "$plain" friends.json sent.json > plain.log 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$plain/friends" > /dev/null && break; sleep 0.2; done
+
+drive() { java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver "$@"; }
+auth="Authorization: Bearer $token"
+send_url="$D/api/v1/users/$alice/messages?purpose=recommendations"
+echo "warm-up (10 s each, not reported)"
+drive max "$friends_url" "$conns" 10 0 GET - "$auth" > /dev/null
+drive max "http://127.0.0.1:$plain/friends" "$conns" 10 0 GET - > /dev/null
+drive max "$send_url" "$conns" 5 0 POST "$body" "$auth" > /dev/null
+echo "measured (${secs} s each, ${conns} connections):"
+dp=$(drive max "$friends_url" "$conns" "$secs" 0 GET - "$auth"); echo "datapact GET friends   $dp"
+pl=$(drive max "http://127.0.0.1:$plain/friends" "$conns" "$secs" 0 GET -); echo "plain    GET friends   $pl"
+dps=$(drive max "$send_url" "$conns" "$secs" 0 POST "$body" "$auth"); echo "datapact POST messages $dps"
+pls=$(drive max "http://127.0.0.1:$plain/messages" "$conns" "$secs" 0 POST "$body"); echo "plain    POST messages $pls"
+max=$(echo "$dp" | sed -n 's/.*throughput=\([0-9]*\).*/\1/p')
+half=$((max / 2))
+dpr=$(drive rate "$friends_url" "$conns" "$secs" "$half" GET - "$auth"); echo "datapact GET friends at ${half}/s (half of max): $dpr"
+echo "ledger: $(ls -la data/ledger/log | awk '/entries-/ { s += $5 } END { print s }') bytes of entries"

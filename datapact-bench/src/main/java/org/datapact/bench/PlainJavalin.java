@@ -1,0 +1,29 @@
+package org.datapact.bench;
+
+import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The load benchmark's peer: a plain Javalin server (same version and Jetty as DataPact) that
+ * answers {@code GET /friends} and {@code POST /messages} with fixed JSON bodies held in memory —
+ * no token check, no decision, no ledger, no database. Usage: {@code PlainJavalin <port>
+ * <friends.json> <sent.json>}.
+ */
+public final class PlainJavalin {
+  private PlainJavalin() {}
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    byte[] friends = Files.readAllBytes(Path.of(args[1]));
+    byte[] sent = Files.readAllBytes(Path.of(args[2]));
+    Javalin app = Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.routes.get("/friends", ctx -> ctx.contentType("application/json").result(friends));
+      c.routes.post("/messages", ctx -> ctx.status(201).contentType("application/json").result(sent));
+    });
+    app.start("127.0.0.1", port);
+    System.out.println("plain javalin on " + port);
+    Thread.currentThread().join();
+  }
+}
