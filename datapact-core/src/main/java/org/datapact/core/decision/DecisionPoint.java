@@ -36,4 +36,11 @@ public final class DecisionPoint {
     current.set(next);
     return next;
   }
+
+  /** Replaces the agreement records (a status change); the next decision sees them. @return the new snapshot */
+  public synchronized PolicySnapshot applyAgreements(java.util.Collection<org.datapact.core.agreement.AgreementRecord> records) {
+    PolicySnapshot next = current.get().withAgreements(records);
+    current.set(next);
+    return next;
+  }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.datapact.core.DataPactException;
 import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.agreement.AgreementStatus;
 import org.datapact.core.agreement.AgreementVersion;
 import org.datapact.server.ServerContext;
 import org.datapact.server.http.AccessControl;
@@ -37,7 +38,8 @@ public final class GovernanceFeature implements Feature {
     return List.of(
         Route.get("/api/v1/agreements", this::list, readers),
         Route.get("/api/v1/agreements/{agreementId}/versions/{version}", this::show, readers),
-        Route.get("/api/v1/agreements/{agreementId}/versions/{version}/odrl", this::odrl, readers));
+        Route.get("/api/v1/agreements/{agreementId}/versions/{version}/odrl", this::odrl, readers),
+        Route.post("/api/v1/agreements/{agreementId}/versions/{version}/status", this::changeStatus, Role.OPERATOR));
   }
 
   private List<AgreementRecord> visible(Caller caller) {
@@ -108,5 +110,46 @@ public final class GovernanceFeature implements Feature {
 
   private void odrl(Context ctx) throws DataPactException {
     ctx.contentType("application/ld+json").result(odrl.toJson(find(ctx).terms()));
+  }
+
+  /** A status change request. */
+  record StatusBody(String status) {}
+
+  /**
+   * {@code POST …/status}: an operator suspends, reinstates or terminates an agreement version.
+   * The change is committed to the ledger, then stored, then published to the decision point;
+   * then every access token of the counterparty is revoked, so its next token carries the scopes
+   * of what is active now.
+   */
+  private void changeStatus(Context ctx) throws DataPactException {
+    AgreementRecord r = find(ctx);
+    StatusBody body = org.datapact.server.http.Json.body(ctx, context.mapper(), StatusBody.class);
+    AgreementStatus status;
+    try {
+      status = AgreementStatus.fromWire(body.status() == null ? "" : body.status());
+    } catch (IllegalArgumentException e) {
+      throw DataPactException.invalid("`status` must be `active`, `suspended` or `terminated`, got `" + body.status() + "`");
+    }
+    if (status != AgreementStatus.ACTIVE && status != AgreementStatus.SUSPENDED && status != AgreementStatus.TERMINATED) {
+      throw DataPactException.invalid("`status` must be `active`, `suspended` or `terminated`, got `" + body.status() + "`");
+    }
+    Instant now = context.clock().instant();
+    AgreementStatus current = r.statusAt(now);
+    if (current == status || current == AgreementStatus.TERMINATED || current == AgreementStatus.EXPIRED) {
+      throw new DataPactException(org.datapact.core.ErrorKind.CONFLICT,
+          "agreement " + r.terms().ref() + " is `" + current.wire() + "`; it cannot become `" + status.wire() + "`");
+    }
+    AgreementRecord.StatusChange change = new AgreementRecord.StatusChange(status, now,
+        "operator:" + AccessControl.requireCaller(ctx).handle());
+    AgreementRecord next = r.with(change);
+    synchronized (context.decisions()) {
+      context.audit().agreement(next); // INVARIANT: in the ledger before it changes any decision
+      context.policies().appendStatus(r.terms(), change);
+      java.util.List<AgreementRecord> all = new java.util.ArrayList<>(context.decisions().snapshot().agreements());
+      all.replaceAll(x -> x.terms().ref().equals(r.terms().ref()) ? next : x);
+      context.decisions().applyAgreements(all);
+    }
+    context.accessTokens().revokeAll(r.terms().counterparty());
+    ctx.json(Map.of("ref", r.terms().ref(), "statusNow", status.wire(), "tokensRevokedFor", r.terms().counterparty().value()));
   }
 }

@@ -141,6 +141,11 @@ public final class AuditTrail implements AutoCloseable {
     return appended + commitPendingConsents();
   }
 
+  /** Commits an agreement version whose status history changed; waits until it is durable. @return whether it was appended */
+  public boolean agreement(AgreementRecord r) throws DataPactException {
+    return commitIfChanged("agreement", r.terms().agreementId() + "/" + r.terms().version(), entries.agreement(r));
+  }
+
   private boolean commitIfChanged(String kind, String item, byte[] entry) throws DataPactException {
     String digest = sha256(entry);
     if (records.committedDigest(kind, item).filter(digest::equals).isPresent()) {

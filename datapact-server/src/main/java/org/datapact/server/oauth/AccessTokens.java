@@ -57,8 +57,16 @@ public final class AccessTokens {
     return new AccessTokens(key, clock);
   }
 
-  /** Parties whose tokens issued before an instant are revoked (an agreement was suspended or ended). */
-  private final java.util.concurrent.ConcurrentHashMap<PartyId, Instant> revokedBefore = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Each party's token generation: a token carries the generation it was issued in, and
+   * {@link #revokeAll} moves the party to the next, so every earlier token stops working at once.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<PartyId, java.util.concurrent.atomic.AtomicLong> generations =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private java.util.concurrent.atomic.AtomicLong generation(PartyId party) {
+    return generations.computeIfAbsent(party, p -> new java.util.concurrent.atomic.AtomicLong());
+  }
 
   /** @return a signed access token for {@code clientId} acting as {@code role} for {@code party}, without scopes */
   public String issue(String clientId, PartyId party, Role role) {
@@ -70,7 +78,7 @@ public final class AccessTokens {
    * scopes then reflect the agreements active at that time.
    */
   public void revokeAll(PartyId party) {
-    revokedBefore.put(party, clock.instant());
+    generation(party).incrementAndGet();
   }
 
   /**
@@ -83,7 +91,7 @@ public final class AccessTokens {
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .issuer(ISSUER).audience(AUDIENCE).subject(clientId).jwtID(UUID.randomUUID().toString())
         .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(LIFETIME)))
-        .claim("party", party.value()).claim("role", role.wireName()).claim("scope", String.join(" ", scopes)).build();
+        .claim("party", party.value()).claim("role", role.wireName()).claim("scope", String.join(" ", scopes)).claim("gen", generation(party).get()).build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {
       jwt.sign(signer);
@@ -110,15 +118,14 @@ public final class AccessTokens {
     if (!clock.instant().isBefore(v.expires())) {
       throw unauthenticated("the access token has expired; request a new one at /oauth/token");
     }
-    Instant revoked = revokedBefore.get(v.caller().party());
-    if (revoked != null && !v.issued().isAfter(revoked)) {
+    if (v.generation() < generation(v.caller().party()).get()) {
       throw unauthenticated("the access token was revoked (an agreement changed); request a new one at /oauth/token");
     }
     return v.caller();
   }
 
   /** A token whose signature and claims were checked once; expiry and revocation are checked per use. */
-  private record Verified(Caller caller, Instant issued, Instant expires) {}
+  private record Verified(Caller caller, long generation, Instant expires) {}
 
   /** Tokens verified recently (bounded; cleared when full): a partner presents the same token for 15 minutes. */
   private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
@@ -144,7 +151,8 @@ public final class AccessTokens {
       String scope = c.getStringClaim("scope");
       java.util.Set<String> scopes = scope == null || scope.isBlank() ? java.util.Set.of()
           : java.util.Set.of(scope.trim().split(" +"));
-      return new Verified(new Caller(c.getSubject(), c.getSubject(), role, null, party, scopes), c.getIssueTime().toInstant(),
+      Long gen = c.getLongClaim("gen");
+      return new Verified(new Caller(c.getSubject(), c.getSubject(), role, null, party, scopes), gen == null ? 0 : gen,
           c.getExpirationTime().toInstant());
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       throw unauthenticated("the access token is malformed");
