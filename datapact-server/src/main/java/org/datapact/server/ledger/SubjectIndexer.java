@@ -75,9 +75,14 @@ final class SubjectIndexer implements AutoCloseable {
     }
   }
 
-  /** @return the {@code subject} and {@code released} pseudonyms of an entry, read without building a tree */
+  /**
+   * @return the pseudonyms an entry is indexed under, read without building a tree: its
+   *     {@code subject}, and for a listing the users it released (a decision's other released
+   *     users are not indexed, as in {@link AuditTrail#decision})
+   */
   static List<String> subjectsOf(byte[] entry) throws IOException {
     List<String> out = new ArrayList<>(1);
+    boolean listing = false;
     try (JsonParser p = JSON.createParser(entry)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return out;
@@ -85,9 +90,11 @@ final class SubjectIndexer implements AutoCloseable {
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken t = p.nextToken();
-        if ("subject".equals(name) && t == JsonToken.VALUE_STRING) {
+        if ("type".equals(name) && t == JsonToken.VALUE_STRING) {
+          listing = LedgerEntries.LISTING.equals(p.getText());
+        } else if ("subject".equals(name) && t == JsonToken.VALUE_STRING) {
           out.add(p.getText());
-        } else if ("released".equals(name) && t == JsonToken.START_ARRAY) {
+        } else if (listing && "released".equals(name) && t == JsonToken.START_ARRAY) {
           while (p.nextToken() == JsonToken.VALUE_STRING) {
             out.add(p.getText());
           }

@@ -17,27 +17,39 @@ final class RateLimiter {
   /** What a take answers: whether a token was taken, and otherwise how long until one is free. */
   record Take(boolean taken, long retryAfterSeconds) {}
 
+  /**
+   * One bucket, lock-free: the state (tokens, time of the last refill) is replaced by
+   * compare-and-set, so a thread descheduled mid-update never stalls the others (on two cores a
+   * lock here formed convoys of hundreds of milliseconds under load).
+   */
   private static final class Bucket {
+    private record State(double tokens, long last) {}
+
     private final double capacity;
     private final double perNano;
-    private double tokens;
-    private long last;
+    private final java.util.concurrent.atomic.AtomicReference<State> state;
 
     Bucket(int n, Duration per, long now) {
       this.capacity = n;
       this.perNano = n / (double) per.toNanos();
-      this.tokens = n;
-      this.last = now;
+      this.state = new java.util.concurrent.atomic.AtomicReference<>(new State(n, now));
     }
 
-    synchronized Take take(long now) {
-      tokens = Math.min(capacity, tokens + (now - last) * perNano);
-      last = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return new Take(true, 0);
+    Take take(long now) {
+      while (true) {
+        State s = state.get();
+        double tokens = Math.min(capacity, s.tokens() + Math.max(0, now - s.last()) * perNano);
+        long last = Math.max(now, s.last());
+        if (tokens >= 1) {
+          if (state.compareAndSet(s, new State(tokens - 1, last))) {
+            return new Take(true, 0);
+          }
+        } else {
+          if (state.compareAndSet(s, new State(tokens, last))) {
+            return new Take(false, Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e9)));
+          }
+        }
       }
-      return new Take(false, Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e9)));
     }
   }
 
