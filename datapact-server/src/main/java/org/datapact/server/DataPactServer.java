@@ -118,20 +118,26 @@ public final class DataPactServer implements AutoCloseable {
       for (int status : new int[] {404, 405, 413}) {
         config.routes.error(status, problems::error);
       }
+      // one timer per method, route and status, looked up once (building a meter id per request
+      // showed up in load profiles)
+      java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
       config.requestLogger.http((ctx, ms) -> {
         String route = routeOf(ctx);
-        Timer.builder("http.server.requests")
-            .tag("method", ctx.method().name())
-            .tag("route", route)
-            .tag("status", Integer.toString(ctx.statusCode()))
-            .register(context.metrics())
+        String method = ctx.method().name();
+        int status = ctx.statusCode();
+        timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("http.server.requests")
+                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                .register(context.metrics()))
             .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+        if (!HTTP_LOG.isInfoEnabled()) {
+          return;
+        }
         HTTP_LOG.atInfo()
             .addKeyValue("method", ctx.method().name())
             .addKeyValue("path", ctx.path())
             .addKeyValue("route", route)
             .addKeyValue("status", ctx.statusCode())
-            .addKeyValue("ms", String.format(java.util.Locale.ROOT, "%.2f", ms))
+            .addKeyValue("ms", Math.round(ms * 100) / 100.0)
             .addKeyValue("caller", AccessControl.caller(ctx).map(c -> c.role().wireName() + ":" + c.handle()).orElse("-"))
             .log("request");
       });

@@ -28,6 +28,8 @@ public final class UserDirectory {
   private final UserRepository users;
   private final LoadingCache<Long, Optional<User>> byId;
   private final LoadingCache<Long, long[]> friends;
+  /** Each user's friends as users, ascending by id: a page is a slice of it. */
+  private final LoadingCache<Long, List<User>> friendUsers;
 
   /** @param db the open store */
   public UserDirectory(Database db) {
@@ -49,6 +51,21 @@ public final class UserDirectory {
         });
     this.friends = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(Duration.ofMinutes(10))
         .build(id -> users.friendIds(UserId.of(id)));
+    this.friendUsers = Caffeine.newBuilder().maximumWeight(MAX_ENTRIES * 8).weigher((Long k, List<User> v) -> 1 + v.size())
+        .expireAfterWrite(Duration.ofMinutes(10))
+        .build(id -> {
+          long[] ids = friends.get(id);
+          List<Long> boxed = new ArrayList<>(ids.length);
+          for (long f : ids) {
+            boxed.add(f);
+          }
+          Map<Long, Optional<User>> found = byId.getAll(boxed);
+          List<User> out = new ArrayList<>(ids.length);
+          for (long f : ids) {
+            found.get(f).ifPresent(out::add);
+          }
+          return List.copyOf(out);
+        });
   }
 
   /** @return the user */
@@ -61,19 +78,18 @@ public final class UserDirectory {
    * @return up to {@code limit} friends of {@code id}, ascending by id
    */
   public List<User> friends(UserId id, long after, int limit) {
-    long[] all = friends.get(id.value());
-    int from = Arrays.binarySearch(all, after + 1);
-    from = from >= 0 ? from : -from - 1;
-    List<Long> page = new ArrayList<>(Math.min(limit, all.length - from));
-    for (int i = from; i < all.length && page.size() < limit; i++) {
-      page.add(all[i]);
+    List<User> all = friendUsers.get(id.value());
+    int lo = 0;
+    int hi = all.size();
+    while (lo < hi) { // first friend with an id above `after`
+      int mid = (lo + hi) >>> 1;
+      if (all.get(mid).id().value() <= after) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
-    Map<Long, Optional<User>> found = byId.getAll(page);
-    List<User> out = new ArrayList<>(page.size());
-    for (long f : page) {
-      found.get(f).ifPresent(out::add);
-    }
-    return out;
+    return all.subList(lo, Math.min(all.size(), lo + limit));
   }
 
   /** @return whether {@code friend} is on {@code id}'s friend list */
