@@ -33,11 +33,19 @@ function problem(err) {
   return el('div', { class: 'problem', role: 'alert' }, err.message);
 }
 
-let renderedHash = null; // the route the current render is for
+let renderId = 0; // counts renders: a page may only show what it loaded if no render started since
 
-/** Replaces the page, unless the user has navigated on while this page was loading. */
+/**
+ * @return a function that replaces the page's content, unless another render has started since
+ *     this one (the user navigated on while this page was loading). Each page takes one first.
+ */
+function view() {
+  const id = renderId;
+  return (...nodes) => { if (id === renderId) main.replaceChildren(...nodes); };
+}
+
+/** Replaces the page now (for handlers outside a render). */
 function show(...nodes) {
-  if (renderedHash !== null && renderedHash !== location.hash) return;
   main.replaceChildren(...nodes);
 }
 
@@ -65,6 +73,7 @@ async function signOut() {
 const homeOf = { user: '#/me', partner: '#/partner', operator: '#/operator', regulator: '#/regulator' };
 
 async function loginPage() {
+  const show = view();
   let cast;
   try { cast = await api('/api/v1/demo/cast'); } catch (e) { return show(el('h1', {}, 'Sign in'), problem(e)); }
   const card = m => el('div', { class: 'card', 'data-handle': m.handle },
@@ -98,6 +107,7 @@ function facts(pairs) {
 }
 
 async function mePage() {
+  const show = view();
   if (!me || me.role !== 'user') return show(...needRole('user'));
   try {
     const [p, c] = await Promise.all([api('/api/v1/me/profile'), api('/api/v1/me/consents')]);
@@ -176,6 +186,7 @@ function timeline(agreements) {
 }
 
 async function agreementsPage() {
+  const show = view();
   if (!me || !['operator', 'regulator', 'partner'].includes(me.role)) return show(...needRole('operator, regulator or partner'));
   try {
     const list = await api('/api/v1/agreements');
@@ -187,6 +198,7 @@ async function agreementsPage() {
 }
 
 async function agreementPage(id, version) {
+  const show = view();
   if (!me || !['operator', 'regulator', 'partner'].includes(me.role)) return show(...needRole('operator, regulator or partner'));
   try {
     const v = await api(`/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}`);
@@ -204,6 +216,7 @@ async function agreementPage(id, version) {
 }
 
 async function userConsentsPage() {
+  const show = view();
   if (!me || me.role !== 'operator') return show(...needRole('operator'));
   const input = el('input', { id: 'user-id', type: 'number', min: '1', value: '1', 'aria-label': 'User id' });
   const out = el('div', { id: 'user-consents' });
@@ -221,6 +234,7 @@ async function userConsentsPage() {
 }
 
 async function partnerPage() {
+  const show = view();
   if (!me || me.role !== 'partner') return show(...needRole('partner'));
   try {
     const [p, u] = await Promise.all([api('/api/v1/partner/profile'), api('/api/v1/partner/usage')]);
@@ -246,6 +260,7 @@ async function partnerPage() {
 }
 
 async function worldPage(role) {
+  const show = view();
   if (!me || me.role !== role) return show(...needRole(role));
   try {
     const w = await api('/api/v1/world');
@@ -285,6 +300,7 @@ function entryTable(entries, withPerson, id, size) {
 }
 
 async function myLedgerPage() {
+  const show = view();
   if (!me || me.role !== 'user') return show(...needRole('user'));
   try {
     const [mine, cp] = await Promise.all([api('/api/v1/me/ledger?limit=50'), api('/api/v1/ledger/checkpoint')]);
@@ -310,6 +326,7 @@ async function myLedgerPage() {
 }
 
 async function regulatorLedgerPage() {
+  const show = view();
   if (!me || me.role !== 'regulator') return show(...needRole('regulator'));
   try {
     const cp = await api('/api/v1/ledger/checkpoint');
@@ -325,6 +342,7 @@ async function regulatorLedgerPage() {
 }
 
 function homePage() {
+  const show = view();
   show(el('h1', {}, 'DataPact'),
     el('p', {}, 'DataPact governs how the platform shares user data with partner companies and its own units. ',
       'Every release passes one decision point — signed agreement, the user\'s consent, the law of the user\'s country, ',
@@ -341,9 +359,9 @@ const routes = {
 };
 
 async function render() {
-  renderedHash = location.hash;
+  renderId++;
   const m = location.hash.match(/^#\/agreements\/([a-z0-9-]+)\/(\d+)$/);
-  const page = m ? () => agreementPage(m[1], m[2]) : routes[location.hash] || (() => show(el('h1', {}, 'Not found'), el('p', {}, 'No such page. '), el('a', { href: '#/' }, 'Home')));
+  const page = m ? () => agreementPage(m[1], m[2]) : routes[location.hash] || (() => view()(el('h1', {}, 'Not found'), el('p', {}, 'No such page. '), el('a', { href: '#/' }, 'Home')));
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === location.hash);
   await page();
 }

@@ -17,7 +17,14 @@ final class Sealing {
   private static final String PREFIX = "v1.";
   private static final int IV = 12;
   private static final int TAG_BITS = 128;
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** One generator per thread: a shared one's lock convoyed request threads under load. */
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom(); // INVARIANT: JDK 9+ has DRBG
+    }
+  });
   /** One cipher object per thread: looking one up costs more than the encryption of a small value. */
   private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
     try {
@@ -31,7 +38,7 @@ final class Sealing {
 
   static String seal(byte[] key, byte[] aad, byte[] plaintext) {
     byte[] iv = new byte[IV];
-    RANDOM.nextBytes(iv);
+    RANDOM.get().nextBytes(iv);
     try {
       Cipher c = CIPHER.get();
       c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, iv));

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.datapact.core.DataPactException;
 import org.datapact.core.decision.Decision;
 import org.datapact.core.decision.DecisionRequest;
@@ -61,7 +60,7 @@ public final class DecisionFeature implements Feature {
     }
     Counter.builder("datapact.decisions").tag("principal", caller.party().value()).tag("effect", d.effect().wire())
         .register(context.metrics()).increment();
-    String decisionId = UUID.randomUUID().toString();
+    String decisionId = org.datapact.server.http.Ids.uuid();
     // INVARIANT: audit before release — the decision is durable in the ledger before it is answered
     long index;
     try {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.datapact.core.DataPactException;
@@ -177,7 +176,7 @@ public final class PartnerFeature implements Feature {
       throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `" + scope.wire()
           + "`; request a new token at /oauth/token (its scopes follow your active agreements)");
     }
-    String decisionId = UUID.randomUUID().toString();
+    String decisionId = org.datapact.server.http.Ids.uuid();
     UserId subject = x.request().subject();
     long index;
     try {
@@ -461,7 +460,7 @@ public final class PartnerFeature implements Feature {
       throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `profile.basic`; request a new"
           + " token at /oauth/token (its scopes follow your active agreements)");
     }
-    String id = UUID.randomUUID().toString();
+    String id = org.datapact.server.http.Ids.uuid();
     long index = context.audit().listing(id, call.partner(), Scope.PROFILE_BASIC, call.purpose(), call.at(),
         call.endpoint(), shown, denied);
     ctx.header("X-DataPact-Decision-Id", id);
