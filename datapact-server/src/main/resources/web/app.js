@@ -211,8 +211,27 @@ async function agreementPage(id, version) {
       el('table', {}, el('tr', {}, el('th', {}, 'Status'), el('th', {}, 'Since'), el('th', {}, 'By')),
         v.history.map(h => el('tr', {}, el('td', {}, h.status), el('td', {}, h.at.slice(0, 10)), el('td', {}, h.by)))),
       el('p', {}, el('a', { href: `/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/odrl` }, 'ODRL JSON-LD'),
-        ' · ', el('a', { href: '#/agreements' }, 'All agreements')));
+        ' · ', el('a', { href: '#/agreements' }, 'All agreements')),
+      ...(me.role === 'operator' ? statusControls(id, version, v.statusNow) : []));
   } catch (e) { show(problem(e)); }
+}
+
+/** Operators suspend or reinstate a version: the change is in the ledger first, and the partner's tokens are revoked. */
+function statusControls(id, version, now) {
+  const next = now === 'active' ? 'suspended' : now === 'suspended' ? 'active' : null;
+  if (!next) return [];
+  const button = el('button', { id: 'change-status' }, next === 'suspended' ? 'Suspend this version' : 'Reinstate this version');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api(`/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/status`,
+        { method: 'POST', body: JSON.stringify({ status: next }) });
+      await render();
+    } catch (e) { main.prepend(problem(e)); button.disabled = false; }
+  });
+  return [el('h2', {}, 'Status'),
+    el('p', { class: 'muted' }, 'A change is committed to the ledger before it affects any decision, and revokes every access token of the counterparty.'),
+    el('p', {}, button)];
 }
 
 async function userConsentsPage() {

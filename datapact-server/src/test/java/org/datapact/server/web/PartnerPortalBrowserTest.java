@@ -35,4 +35,22 @@ class PartnerPortalBrowserTest extends BrowserTest {
     assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("/api/v1/users/{userId}/profile")
         .doesNotContain("special_consent_missing");
   }
+
+  @Test
+  void anOperatorSuspendsAndReinstatesAnAgreementVersionFromItsPage() throws Exception {
+    signIn("oscar");
+    browser.get(server.uri("/#/agreements/tunely-messaging/1").toString());
+    await().until(ExpectedConditions.elementToBeClickable(By.id("change-status"))).click();
+    await().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "operator:oscar"));
+    assertThat(browser.findElement(By.tagName("main")).getText()).contains("suspended");
+    assertThat(server.context.decisions().snapshot().scopesOf(org.datapact.core.party.PartyId.of("tunely"),
+        java.time.Instant.now())).isEmpty();
+    await().ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(ExpectedConditions.textToBe(By.id("change-status"), "Reinstate this version"));
+    browser.findElement(By.id("change-status")).click();
+    await().ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(ExpectedConditions.textToBe(By.id("change-status"), "Suspend this version"));
+    assertThat(server.context.decisions().snapshot().scopesOf(org.datapact.core.party.PartyId.of("tunely"),
+        java.time.Instant.now())).isNotEmpty();
+  }
 }
