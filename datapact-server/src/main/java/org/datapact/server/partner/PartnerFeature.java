@@ -433,6 +433,10 @@ public final class PartnerFeature implements Feature {
 
   private void connections(Context ctx) throws DataPactException {
     Call call = call(ctx);
+    if (!call.caller().scopes().contains(Scope.PROFILE_BASIC.wire())) {
+      throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `profile.basic`; request a new"
+          + " token at /oauth/token (its scopes follow your active agreements)");
+    }
     int limit = limit(ctx);
     long after = cursor(ctx, call);
     List<UserId> shown = new ArrayList<>();
@@ -455,10 +459,6 @@ public final class PartnerFeature implements Feature {
           denied++;
         }
       }
-    }
-    if (shown.isEmpty() && !call.caller().scopes().contains(Scope.PROFILE_BASIC.wire())) {
-      throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `profile.basic`; request a new"
-          + " token at /oauth/token (its scopes follow your active agreements)");
     }
     String id = org.datapact.server.http.Ids.uuid();
     long index = context.audit().listing(id, call.partner(), Scope.PROFILE_BASIC, call.purpose(), call.at(),

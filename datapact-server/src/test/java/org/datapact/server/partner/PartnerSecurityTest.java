@@ -112,6 +112,9 @@ class PartnerSecurityTest extends DemoServerTest {
     var r = send("GET", scopeless, path, null);
     assertProblem(r, 403, "forbidden");
     assertThat(TestServer.json(r).get("detail").asText()).contains("lacks the scope `profile.basic`");
+    var listing = send("GET", scopeless, "/api/v1/connections?purpose=recommendations", null);
+    assertProblem(listing, 403, "forbidden");
+    assertThat(listing.body()).doesNotContain("u_");
     // a unit's token is not a partner's, and a partner's token cannot ask the decision point
     assertProblem(send("GET", server.token("ads"), path, null), 403, "forbidden");
     assertProblem(send("POST", streamflix, "/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}"),
