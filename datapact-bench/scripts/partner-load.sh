@@ -42,10 +42,13 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$plain/friends" > /dev/null
 drive() { java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver "$@"; }
 auth="Authorization: Bearer $token"
 send_url="$D/api/v1/users/$alice/messages?purpose=recommendations"
-echo "warm-up (10 s each, not reported)"
-drive max "$friends_url" "$conns" 10 0 GET - "$auth" > /dev/null
-drive max "http://127.0.0.1:$plain/friends" "$conns" 10 0 GET - > /dev/null
-drive max "$send_url" "$conns" 5 0 POST "$body" "$auth" > /dev/null
+# The JIT keeps compiling for most of a minute under this load (perf showed the C1/C2 compiler
+# threads at a quarter of the CPU 20 s in): warm each server and endpoint up for a minute.
+echo "warm-up (60 s for GET friends, 30 s for each other, not reported)"
+drive max "$friends_url" "$conns" 60 0 GET - "$auth" > /dev/null
+drive max "$send_url" "$conns" 30 0 POST "$body" "$auth" > /dev/null
+drive max "http://127.0.0.1:$plain/friends" "$conns" 30 0 GET - > /dev/null
+drive max "http://127.0.0.1:$plain/messages" "$conns" 30 0 POST "$body" > /dev/null
 echo "measured (${secs} s each, ${conns} connections):"
 dp=$(drive max "$friends_url" "$conns" "$secs" 0 GET - "$auth"); echo "datapact GET friends   $dp"
 pl=$(drive max "http://127.0.0.1:$plain/friends" "$conns" "$secs" 0 GET -); echo "plain    GET friends   $pl"

@@ -64,8 +64,25 @@ public final class PartnerIds {
     });
   }
 
+  /** Ids computed recently, per partner (bounded; cleared when full): a friend list names the same users often. */
+  private final ConcurrentHashMap<PartyId, ConcurrentHashMap<Long, String>> issued = new ConcurrentHashMap<>();
+  private static final int ISSUED_LIMIT = 1 << 17;
+
   /** @return {@code user}'s id as {@code partner} sees it */
   public String of(PartyId partner, UserId user) {
+    ConcurrentHashMap<Long, String> known = issued.computeIfAbsent(partner, p -> new ConcurrentHashMap<>());
+    String id = known.get(user.value());
+    if (id == null) {
+      id = encrypt(partner, user);
+      if (known.size() >= ISSUED_LIMIT) {
+        known.clear();
+      }
+      known.put(user.value(), id);
+    }
+    return id;
+  }
+
+  private String encrypt(PartyId partner, UserId user) {
     try {
       Cipher c = encrypt.get();
       c.init(Cipher.ENCRYPT_MODE, key(partner));

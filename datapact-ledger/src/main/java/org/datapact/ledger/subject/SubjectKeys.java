@@ -70,10 +70,16 @@ public final class SubjectKeys implements AutoCloseable {
   }
 
   /** A user's ledger identity: the pseudonym entries carry and the key their personal fields are sealed with. */
-  public record Subject(long userId, byte[] pseudonymBytes, byte[] key) {
+  public record Subject(long userId, byte[] pseudonymBytes, byte[] key, String pseudonym) {
+    /** A subject; the hex form of the pseudonym is computed once (entries name subjects often). */
+    public Subject(long userId, byte[] pseudonymBytes, byte[] key) {
+      this(userId, pseudonymBytes, key, HexFormat.of().formatHex(pseudonymBytes));
+    }
+
     /** @return the pseudonym as 32 hex digits */
+    @Override
     public String pseudonym() {
-      return HexFormat.of().formatHex(pseudonymBytes);
+      return pseudonym;
     }
 
     /** @return {@code plaintext} encrypted and authenticated under this subject's key, bound to the pseudonym */
