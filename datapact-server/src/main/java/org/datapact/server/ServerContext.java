@@ -84,7 +84,7 @@ public record ServerContext(
     DecisionPoint pdp = new DecisionPoint(policies.loadSnapshot(Jurisdictions.standard()));
     ObjectMapper mapper = Json.newMapper();
     AuditTrail audit = new AuditTrail(ledger, db, mapper);
-    audit.commitPending(pdp.snapshot(), policies.agreements());
+    audit.commitPending(pdp.snapshot(), pdp.snapshot().agreements());
     return new ServerContext(db, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), sessions,
         AccessTokens.withRandomKey(clock), mapper, policies, pdp, ledger, audit, partnerIds, demoCast);
   }

@@ -44,6 +44,7 @@ public final class AuditTrail implements AutoCloseable {
   private final LedgerService ledger;
   private final LedgerEntries entries;
   private final LedgerRecords records;
+  private final org.datapact.store.policy.PolicyStore policies;
   private final SubjectIndexer indexer;
   private final ObjectMapper mapper;
 
@@ -53,6 +54,7 @@ public final class AuditTrail implements AutoCloseable {
     this.mapper = mapper;
     this.entries = new LedgerEntries(mapper, ledger);
     this.records = new LedgerRecords(db);
+    this.policies = new org.datapact.store.policy.PolicyStore(db);
     this.indexer = new SubjectIndexer(records, ledger.log().directory(), ledger.log().size());
   }
 
@@ -117,7 +119,7 @@ public final class AuditTrail implements AutoCloseable {
   public long consent(ConsentChange c) throws DataPactException {
     long index = ledger.record(entries.consent(c));
     indexer.offer(ledger.subject(c.user()).pseudonym(), index);
-    records.appendCommittedConsent(c, index);
+    policies.appendConsent(c, index);
     return index;
   }
 

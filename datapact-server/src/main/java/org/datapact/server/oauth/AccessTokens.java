@@ -68,11 +68,6 @@ public final class AccessTokens {
     return generations.computeIfAbsent(party, p -> new java.util.concurrent.atomic.AtomicLong());
   }
 
-  /** @return a signed access token for {@code clientId} acting as {@code role} for {@code party}, without scopes */
-  public String issue(String clientId, PartyId party, Role role) {
-    return issue(clientId, party, role, new java.util.TreeSet<>());
-  }
-
   /**
    * Revokes every token issued to {@code party} up to now: callers must request new tokens, whose
    * scopes then reflect the agreements active at that time.

@@ -3,13 +3,9 @@ package org.datapact.store.ledger;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.datapact.core.consent.ConsentBasis;
 import org.datapact.core.consent.ConsentChange;
-import org.datapact.core.consent.ConsentTopic;
-import org.datapact.core.party.PartyId;
-import org.datapact.core.user.UserId;
 import org.datapact.store.Database;
-import org.datapact.store.SqlTime;
+import org.datapact.store.policy.PolicyStore;
 
 /**
  * The store's side of the ledger: which agreement versions, party lists and consent changes have
@@ -58,26 +54,13 @@ public final class LedgerRecords {
             "SELECT id, user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event"
                 + " WHERE id > ? AND ledger_index IS NULL ORDER BY id")
         .bind(0, watermark).setFetchSize(10_000)
-        .map((rs, ctx) -> new StoredConsent(rs.getLong("id"), new ConsentChange(UserId.of(rs.getLong("user_id")),
-            PartyId.of(rs.getString("party_id")), ConsentTopic.fromWire(rs.getString("topic")), rs.getBoolean("granted"),
-            SqlTime.instant(rs.getObject("changed_at")), SqlTime.instant(rs.getObject("expires_at")),
-            ConsentBasis.fromWire(rs.getString("basis")), rs.getString("source"))))
+        .map((rs, ctx) -> new StoredConsent(rs.getLong("id"), PolicyStore.consent(rs)))
         .forEach(sink));
   }
 
   /** Moves the consent watermark: every change up to row {@code id} is in the ledger (the last as {@code index}). */
   public void consentsCommittedThrough(long id, long index) {
     markCommitted("consent", CONSENT_WATERMARK, Long.toString(id), index);
-  }
-
-  /** Appends a consent change recorded in the ledger as entry {@code index}. */
-  public void appendCommittedConsent(ConsentChange c, long index) {
-    db.jdbi().useHandle(h -> h.createUpdate(
-            "INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis, source, ledger_index)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(0, c.user().value()).bind(1, c.party().value()).bind(2, c.topic().wire()).bind(3, c.granted())
-        .bind(4, SqlTime.utc(c.at())).bind(5, SqlTime.utc(c.expiresAt())).bind(6, c.basis().wire()).bind(7, c.source())
-        .bind(8, index).execute());
   }
 
   /** A subject's entry. */

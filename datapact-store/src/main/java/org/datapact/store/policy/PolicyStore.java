@@ -98,20 +98,31 @@ public final class PolicyStore {
     return out;
   }
 
-  /** Appends consent changes, in order, in one transaction. */
+  /** Appends consent changes that are not (yet) in the ledger, in order, in one transaction. */
   public void appendConsents(List<ConsentChange> changes) {
+    append(changes, null);
+  }
+
+  /** Appends a consent change that the ledger recorded as entry {@code ledgerIndex}. */
+  public void appendConsent(ConsentChange change, long ledgerIndex) {
+    append(List.of(change), ledgerIndex);
+  }
+
+  private void append(List<ConsentChange> changes, Long ledgerIndex) {
     db.jdbi().useTransaction(h -> {
-      var batch = h.prepareBatch("INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis, source)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      var batch = h.prepareBatch("INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis,"
+          + " source, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (ConsentChange c : changes) {
         batch.bind(0, c.user().value()).bind(1, c.party().value()).bind(2, c.topic().wire()).bind(3, c.granted())
-            .bind(4, SqlTime.utc(c.at())).bind(5, SqlTime.utc(c.expiresAt())).bind(6, c.basis().wire()).bind(7, c.source()).add();
+            .bind(4, SqlTime.utc(c.at())).bind(5, SqlTime.utc(c.expiresAt())).bind(6, c.basis().wire()).bind(7, c.source())
+            .bind(8, ledgerIndex).add();
       }
       batch.execute();
     });
   }
 
-  private static ConsentChange consent(java.sql.ResultSet rs) throws java.sql.SQLException {
+  /** @return the consent change of a {@code consent_event} row (columns by name) */
+  public static ConsentChange consent(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new ConsentChange(UserId.of(rs.getLong("user_id")), PartyId.of(rs.getString("party_id")),
         ConsentTopic.fromWire(rs.getString("topic")), rs.getBoolean("granted"), SqlTime.instant(rs.getObject("changed_at")),
         SqlTime.instant(rs.getObject("expires_at")), ConsentBasis.fromWire(rs.getString("basis")), rs.getString("source"));
