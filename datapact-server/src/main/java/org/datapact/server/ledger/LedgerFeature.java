@@ -117,19 +117,9 @@ public final class LedgerFeature implements Feature {
   }
 
   private void eraseUser(Context ctx) throws DataPactException {
-    String v = ctx.pathParam("userId");
-    long id;
-    try {
-      id = Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw DataPactException.invalid("user id `" + v + "` must be a number");
-    }
-    if (id <= 0) {
-      throw DataPactException.invalid("user id must be positive, got `" + id + "`");
-    }
-    UserId user = UserId.of(id);
+    UserId user = org.datapact.server.http.PathParams.userId(ctx, "userId");
     if (new org.datapact.store.user.UserRepository(context.db()).find(user).isEmpty()) {
-      throw DataPactException.notFound("no user `" + id + "`");
+      throw DataPactException.notFound("no user `" + user.value() + "`");
     }
     erase(ctx, user, "operator:" + AccessControl.requireCaller(ctx).handle());
   }

@@ -59,16 +59,7 @@ public final class PrivacyFeature implements Feature {
   }
 
   private void ofUser(Context ctx) throws DataPactException {
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("userId"));
-    } catch (NumberFormatException e) {
-      throw DataPactException.invalid("user id `" + ctx.pathParam("userId") + "` must be a number");
-    }
-    if (id <= 0) {
-      throw DataPactException.invalid("user id must be positive, got `" + id + "`");
-    }
-    ctx.json(view(UserId.of(id)));
+    ctx.json(view(org.datapact.server.http.PathParams.userId(ctx, "userId")));
   }
 
   private Map<String, Object> view(UserId userId) throws DataPactException {

@@ -67,19 +67,13 @@ public final class UserRepository {
    * @return friends of {@code id}, ascending by id
    */
   public List<User> friends(UserId id, long after, int limit) {
-    return db.jdbi().withHandle(h -> {
-      long[] all = h.createQuery("SELECT friend_ids FROM friend_list WHERE user_id = ?").bind(0, id.value())
-          .map((rs, ctx) -> toLongs(rs.getArray(1))).findOne().orElse(new long[0]);
-      int from = java.util.Arrays.binarySearch(all, after + 1);
-      from = from >= 0 ? from : -from - 1;
-      List<Long> page = java.util.stream.LongStream.of(all).skip(from).limit(limit).boxed().toList();
-      if (page.isEmpty()) {
-        return List.of();
-      }
-      // an IN list, not `= ANY(array)`: H2 answers ANY over an array parameter with a full table scan
-      return h.createQuery("SELECT id, handle, display_name, country FROM app_user WHERE id IN (<ids>) ORDER BY id")
-          .bindList("ids", page).map(USER).list();
-    });
+    long[] all = friendIds(id);
+    int from = java.util.Arrays.binarySearch(all, after + 1);
+    from = from >= 0 ? from : -from - 1;
+    List<Long> page = java.util.stream.LongStream.of(all).skip(from).limit(limit).boxed().toList();
+    List<User> out = new java.util.ArrayList<>(findAll(page));
+    out.sort(java.util.Comparator.comparingLong(u -> u.id().value()));
+    return out;
   }
 
   static long[] toLongs(java.sql.Array array) throws java.sql.SQLException {
