@@ -166,10 +166,13 @@ public final class PartnerFeature implements Feature {
   }
 
   /**
-   * Records the decision (and the other users the answer releases) and sets the receipt headers;
-   * throws the refusal when it denies or the token lacks the scope.
+   * Records the decision (and the other users the answer releases) and sets the receipt headers.
+   *
+   * @return the entry's ledger index when the data may be released; -1 when not, the refusal having
+   *     been written as the response
+   * @throws DataPactException forbidden when the token lacks the scope (nothing is recorded then)
    */
-  private void audit(Context ctx, Call call, Decided x, List<UserId> released) throws DataPactException {
+  private long audit(Context ctx, Call call, Decided x, List<UserId> released) throws DataPactException {
     Scope scope = x.request().scope();
     if (x.decision().allowed() && !call.caller().scopes().contains(scope.wire())) {
       // a stale token: nothing is decided on it, nothing leaves
@@ -193,14 +196,9 @@ public final class PartnerFeature implements Feature {
     usage.count(call.partner(), call.endpoint(), x.decision().effect().wire());
     if (!x.decision().allowed()) {
       refuse(ctx, call, x, decisionId, index);
+      return -1;
     }
-  }
-
-  /** Thrown after a denial has been written as the response. */
-  private static final class Refused extends RuntimeException {
-    Refused() {
-      super(null, null, false, false);
-    }
+    return index;
   }
 
   private void refuse(Context ctx, Call call, Decided x, String decisionId, long index) {
@@ -225,21 +223,6 @@ public final class PartnerFeature implements Feature {
       ctx.status(limited ? 429 : 403).contentType(Problem.MEDIA_TYPE).result(context.mapper().writeValueAsString(p));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e); // INVARIANT: maps of strings serialise
-    }
-    throw new Refused();
-  }
-
-  /** Runs a handler whose refusal has been written already. */
-  @FunctionalInterface
-  private interface Body {
-    void run() throws DataPactException;
-  }
-
-  private static void answer(Body body) throws DataPactException {
-    try {
-      body.run();
-    } catch (Refused written) {
-      // the problem document is the response
     }
   }
 
@@ -284,16 +267,16 @@ public final class PartnerFeature implements Feature {
   private void profile(Context ctx) throws DataPactException {
     Call call = call(ctx);
     UserId user = user(call, ctx.pathParam("userId"));
-    answer(() -> {
-      Decided x = decide(call, Scope.PROFILE_BASIC, user, LabelSet.EMPTY);
-      User u = users.find(user).orElseThrow(() -> DataPactException.notFound("the user no longer exists"));
-      audit(ctx, call, x, List.of());
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", idOf(call, user));
-      m.put("displayName", u.displayName());
-      m.put("country", u.country().value());
-      ctx.json(m);
-    });
+    Decided x = decide(call, Scope.PROFILE_BASIC, user, LabelSet.EMPTY);
+    User u = users.find(user).orElseThrow(() -> DataPactException.notFound("the user no longer exists"));
+    if (audit(ctx, call, x, List.of()) < 0) {
+      return; // the refusal is the response
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", idOf(call, user));
+    m.put("displayName", u.displayName());
+    m.put("country", u.country().value());
+    ctx.json(m);
   }
 
   private void friends(Context ctx) throws DataPactException {
@@ -301,40 +284,40 @@ public final class PartnerFeature implements Feature {
     UserId user = user(call, ctx.pathParam("userId"));
     int limit = limit(ctx);
     long after = cursor(ctx, call);
-    answer(() -> {
-      Decided x = decide(call, Scope.FRIENDS_LIST, user, LabelSet.EMPTY);
-      List<User> shown = new ArrayList<>();
-      String next = null;
-      if (x.decision().allowed()) {
-        // INVARIANT: a friend is listed only if the decision point allows this partner and purpose on the friend too
-        long scanned = after;
-        boolean more = true;
-        for (int round = 0; round < 8 && shown.size() < limit && more; round++) {
-          List<User> candidates = users.friends(user, scanned, limit * 2);
-          more = candidates.size() == limit * 2;
-          for (User f : candidates) {
-            scanned = f.id().value();
-            if (decide(call, Scope.FRIENDS_LIST, f.id(), LabelSet.EMPTY, false).decision().allowed()) {
-              shown.add(f);
-              if (shown.size() == limit) {
-                more = more || candidates.indexOf(f) < candidates.size() - 1;
-                break;
-              }
+    Decided x = decide(call, Scope.FRIENDS_LIST, user, LabelSet.EMPTY);
+    List<User> shown = new ArrayList<>();
+    String next = null;
+    if (x.decision().allowed()) {
+      // INVARIANT: a friend is listed only if the decision point allows this partner and purpose on the friend too
+      long scanned = after;
+      boolean more = true;
+      for (int round = 0; round < 8 && shown.size() < limit && more; round++) {
+        List<User> candidates = users.friends(user, scanned, limit * 2);
+        more = candidates.size() == limit * 2;
+        for (User f : candidates) {
+          scanned = f.id().value();
+          if (decide(call, Scope.FRIENDS_LIST, f.id(), LabelSet.EMPTY, false).decision().allowed()) {
+            shown.add(f);
+            if (shown.size() == limit) {
+              more = more || candidates.indexOf(f) < candidates.size() - 1;
+              break;
             }
           }
         }
-        next = more ? idOf(call, UserId.of(scanned)) : null;
       }
-      audit(ctx, call, x, shown.stream().map(User::id).toList());
-      List<Map<String, Object>> items = new ArrayList<>();
-      for (User f : shown) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", idOf(call, f.id()));
-        m.put("displayName", f.displayName());
-        items.add(m);
-      }
-      ctx.json(page(items, next));
-    });
+      next = more ? idOf(call, UserId.of(scanned)) : null;
+    }
+    if (audit(ctx, call, x, shown.stream().map(User::id).toList()) < 0) {
+      return; // the refusal is the response
+    }
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (User f : shown) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", idOf(call, f.id()));
+      m.put("displayName", f.displayName());
+      items.add(m);
+    }
+    ctx.json(page(items, next));
   }
 
   /** @return the party whose app threads the minimisation obligation allows, or null for all threads */
@@ -349,23 +332,23 @@ public final class PartnerFeature implements Feature {
     UserId user = user(call, ctx.pathParam("userId"));
     int limit = limit(ctx);
     long after = longCursor(ctx);
-    answer(() -> {
-      Decided x = decide(call, Scope.INBOX_READ, user, LabelSet.EMPTY);
-      List<PartnerData.Thread> list = x.decision().allowed()
-          ? data.threads(user, threadFilter(x.decision(), call.partner()), after, limit + 1) : List.of();
-      audit(ctx, call, x, List.of());
-      boolean more = list.size() > limit;
-      List<Map<String, Object>> items = new ArrayList<>();
-      for (PartnerData.Thread t : list.subList(0, Math.min(limit, list.size()))) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", Long.toString(t.id()));
-        m.put("subject", t.subject());
-        m.put("via", t.viaParty());
-        m.put("createdAt", t.createdAt().toString());
-        items.add(m);
-      }
-      ctx.json(page(items, more ? items.get(items.size() - 1).get("id").toString() : null));
-    });
+    Decided x = decide(call, Scope.INBOX_READ, user, LabelSet.EMPTY);
+    List<PartnerData.Thread> list = x.decision().allowed()
+        ? data.threads(user, threadFilter(x.decision(), call.partner()), after, limit + 1) : List.of();
+    if (audit(ctx, call, x, List.of()) < 0) {
+      return; // the refusal is the response
+    }
+    boolean more = list.size() > limit;
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (PartnerData.Thread t : list.subList(0, Math.min(limit, list.size()))) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", Long.toString(t.id()));
+      m.put("subject", t.subject());
+      m.put("via", t.viaParty());
+      m.put("createdAt", t.createdAt().toString());
+      items.add(m);
+    }
+    ctx.json(page(items, more ? items.get(items.size() - 1).get("id").toString() : null));
   }
 
   private static long longCursor(Context ctx) throws DataPactException {
@@ -398,37 +381,37 @@ public final class PartnerFeature implements Feature {
       throw DataPactException.invalid("a thread id is a positive number, as the threads list gives it; got `" + abbreviate(tid) + "`");
     }
     int limit = limit(ctx);
-    answer(() -> {
-      Decided x = decide(call, Scope.INBOX_READ, user, LabelSet.EMPTY);
-      List<PartnerData.Message> list = List.of();
-      if (x.decision().allowed()) {
-        String via = threadFilter(x.decision(), call.partner());
-        Optional<PartnerData.Thread> t = data.threadOf(user, threadId);
-        if (t.isEmpty() || (via != null && !via.equals(t.get().viaParty()))) {
-          // not this user's thread, or one the agreement does not release: indistinguishable on purpose
-          throw DataPactException.notFound("no thread `" + threadId + "` that this agreement releases for this user");
-        }
-        list = data.messages(threadId, limit);
+    Decided x = decide(call, Scope.INBOX_READ, user, LabelSet.EMPTY);
+    List<PartnerData.Message> list = List.of();
+    if (x.decision().allowed()) {
+      String via = threadFilter(x.decision(), call.partner());
+      Optional<PartnerData.Thread> t = data.threadOf(user, threadId);
+      if (t.isEmpty() || (via != null && !via.equals(t.get().viaParty()))) {
+        // not this user's thread, or one the agreement does not release: indistinguishable on purpose
+        throw DataPactException.notFound("no thread `" + threadId + "` that this agreement releases for this user");
       }
-      Set<UserId> senders = new LinkedHashSet<>();
-      list.forEach(m -> {
-        if (m.senderId() != user.value()) {
-          senders.add(UserId.of(m.senderId()));
-        }
-      });
-      audit(ctx, call, x, List.copyOf(senders));
-      List<Map<String, Object>> items = new ArrayList<>();
-      for (PartnerData.Message m : list) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("id", Long.toString(m.id()));
-        o.put("from", idOf(call, UserId.of(m.senderId())));
-        o.put("sentAt", m.sentAt().toString());
-        o.put("body", m.body());
-        o.put("via", m.viaParty());
-        items.add(o);
+      list = data.messages(threadId, limit);
+    }
+    Set<UserId> senders = new LinkedHashSet<>();
+    list.forEach(m -> {
+      if (m.senderId() != user.value()) {
+        senders.add(UserId.of(m.senderId()));
       }
-      ctx.json(page(items, null));
     });
+    if (audit(ctx, call, x, List.copyOf(senders)) < 0) {
+      return; // the refusal is the response
+    }
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (PartnerData.Message m : list) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("id", Long.toString(m.id()));
+      o.put("from", idOf(call, UserId.of(m.senderId())));
+      o.put("sentAt", m.sentAt().toString());
+      o.put("body", m.body());
+      o.put("via", m.viaParty());
+      items.add(o);
+    }
+    ctx.json(page(items, null));
   }
 
   private void connections(Context ctx) throws DataPactException {
@@ -499,33 +482,33 @@ public final class PartnerFeature implements Feature {
       }
       recipients.add(r);
     }
-    answer(() -> {
-      Decided x = decide(call, Scope.MESSAGES_SEND, sender, LabelSet.EMPTY);
-      audit(ctx, call, x, recipients);
-      // the decision is durable: now the messages leave
-      String base = ctx.scheme() + "://" + ctx.host();
-      List<Map<String, Object>> sent = new ArrayList<>();
-      String subject = "A recommendation via " + call.partner().value();
-      long index = Long.parseLong(ctx.res().getHeader("X-DataPact-Ledger-Index"));
-      for (UserId r : recipients) {
-        List<PartnerData.Link> links = new ArrayList<>();
-        Matcher m = LINK.matcher(body.text());
-        StringBuilder text = new StringBuilder();
-        while (m.find()) {
-          String token = token();
-          links.add(new PartnerData.Link(token, m.group()));
-          m.appendReplacement(text, Matcher.quoteReplacement(base + "/r/" + token));
-        }
-        m.appendTail(text);
-        long thread = data.sendRecommendation(call.partner(), sender, r, subject, text.toString(), links, call.at(), index);
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("to", idOf(call, r));
-        o.put("thread", Long.toString(thread));
-        o.put("links", links.size());
-        sent.add(o);
+    Decided x = decide(call, Scope.MESSAGES_SEND, sender, LabelSet.EMPTY);
+    long index = audit(ctx, call, x, recipients);
+    if (index < 0) {
+      return; // the refusal is the response
+    }
+    // the decision is durable: now the messages leave
+    String base = ctx.scheme() + "://" + ctx.host();
+    List<Map<String, Object>> sent = new ArrayList<>();
+    String subject = "A recommendation via " + call.partner().value();
+    for (UserId r : recipients) {
+      List<PartnerData.Link> links = new ArrayList<>();
+      Matcher m = LINK.matcher(body.text());
+      StringBuilder text = new StringBuilder();
+      while (m.find()) {
+        String token = token();
+        links.add(new PartnerData.Link(token, m.group()));
+        m.appendReplacement(text, Matcher.quoteReplacement(base + "/r/" + token));
       }
-      ctx.status(201).json(Map.of("sent", sent));
-    });
+      m.appendTail(text);
+      long thread = data.sendRecommendation(call.partner(), sender, r, subject, text.toString(), links, call.at(), index);
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("to", idOf(call, r));
+      o.put("thread", Long.toString(thread));
+      o.put("links", links.size());
+      sent.add(o);
+    }
+    ctx.status(201).json(Map.of("sent", sent));
   }
 
   private static String token() {
@@ -574,16 +557,16 @@ public final class PartnerFeature implements Feature {
       throw DataPactException.invalid("`signal` is at most 4,000 characters of JSON");
     }
     String country = users.find(user).map(u -> u.country().value()).orElseThrow();
-    answer(() -> {
-      // the signal carries the partner's label: where it came from, what it is, whose law applies
-      LabelSet labels = new LabelSet(Set.of(new Label(call.partner(), category, country)));
-      Decided x = decide(call, Scope.ACTIVITY_WRITE, user, labels);
-      audit(ctx, call, x, List.of());
-      long index = Long.parseLong(ctx.res().getHeader("X-DataPact-Ledger-Index"));
-      long id = data.storeSignal(call.partner(), user, category.wire(), country, payload,
-          body.at() == null ? call.at() : body.at(), index);
-      ctx.status(201).json(Map.of("id", Long.toString(id)));
-    });
+    // the signal carries the partner's label: where it came from, what it is, whose law applies
+    LabelSet labels = new LabelSet(Set.of(new Label(call.partner(), category, country)));
+    Decided x = decide(call, Scope.ACTIVITY_WRITE, user, labels);
+    long index = audit(ctx, call, x, List.of());
+    if (index < 0) {
+      return; // the refusal is the response
+    }
+    long id = data.storeSignal(call.partner(), user, category.wire(), country, payload,
+        body.at() == null ? call.at() : body.at(), index);
+    ctx.status(201).json(Map.of("id", Long.toString(id)));
   }
 
   // ------------------------------------------------------------------ observed counts
