@@ -95,6 +95,27 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   /**
+   * Records a decision like {@link #decision(String, DecisionRequest, Decision, CountryCode, List,
+   * String)} without blocking the caller.
+   *
+   * @return a future completing with the entry's index once it is durable, on a thread that may
+   *     write the response; exceptionally with a {@link DataPactException} when it cannot be made
+   *     durable
+   * @throws DataPactException when the entry cannot be built (the subject's key store fails)
+   */
+  public CompletableFuture<Long> decisionAsync(String decisionId, DecisionRequest r, Decision d,
+      CountryCode country, List<UserId> released, String endpoint) throws DataPactException {
+    byte[] e = entries.decision(decisionId, r, d, country, released, endpoint);
+    String subject = r.subject() == null ? null : ledger.subject(r.subject()).pseudonym();
+    return ledger.recordAsync(e).thenApply(index -> {
+      if (subject != null) {
+        indexer.offer(subject, index);
+      }
+      return index;
+    });
+  }
+
+  /**
    * Records a listing page (connections) and waits until it is durable; the entry is in each
    * released user's own view.
    *
@@ -120,6 +141,7 @@ public final class AuditTrail implements AutoCloseable {
     long index = ledger.record(entries.consent(c));
     indexer.offer(ledger.subject(c.user()).pseudonym(), index);
     policies.appendConsent(c, index);
+    indexNow(); // a user sees their own consent change in their ledger view at once
     return index;
   }
 
@@ -239,6 +261,7 @@ public final class AuditTrail implements AutoCloseable {
       long index = ledger.record(entries.consent(c));
       indexer.offer(ledger.subject(user).pseudonym(), index);
     }
+    indexNow(); // the user's view shows the re-committed consents as soon as the erasure answers
     return erased;
   }
 
@@ -278,6 +301,17 @@ public final class AuditTrail implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Waits for the subject index after a user's own action; the index being derived, a failure only logs. */
+  private void indexNow() {
+    try {
+      indexer.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IllegalStateException e) {
+      LOG.atWarn().setCause(e).log("the ledger subject index is behind");
+    }
   }
 
   /** Waits until every entry recorded so far is in the subject index (tests and tools). */

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.nio.file.Path;
 import org.datapact.ledger.log.LogReader;
 import org.datapact.store.ledger.LedgerRecords;
@@ -20,18 +22,25 @@ import org.slf4j.LoggerFactory;
  * ledger) up to date, off the request path: durable entries are queued and written in batches by
  * one thread. The index is derived data: on start it catches up from the log, so a crash loses
  * nothing but time.
+ *
+ * <p>The writer wakes every {@link #PERIOD_MS} ms rather than for each entry: a wake-up per entry
+ * (a blocking queue's signal) cost a context switch per partner request, and context switches are
+ * the dearest thing on the request path of a virtual machine (docs/benchmarks.md). A user's own
+ * view therefore lags the ledger by up to that period; {@link #flush} hurries it.
  */
 final class SubjectIndexer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SubjectIndexer.class);
   private static final int BATCH = 10_000;
+  /** How long the writer sleeps when it finds nothing queued. */
+  static final long PERIOD_MS = 50;
   private static final JsonFactory JSON = new JsonFactory();
 
   private final LedgerRecords records;
-  private final LinkedBlockingQueue<SubjectEntry> queue = new LinkedBlockingQueue<>();
+  private final ConcurrentLinkedQueue<SubjectEntry> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicLong offered = new AtomicLong();
   private final Thread thread;
   private final Object progress = new Object();
   private long written;
-  private long offered;
   private volatile boolean closing;
 
   /**
@@ -108,16 +117,15 @@ final class SubjectIndexer implements AutoCloseable {
 
   /** Queues a durable entry about a subject. */
   void offer(String subject, long index) {
-    synchronized (progress) {
-      offered++;
-    }
-    queue.add(new SubjectEntry(subject, index));
+    offered.incrementAndGet();
+    queue.add(new SubjectEntry(subject, index)); // no signal: the writer comes by within PERIOD_MS
   }
 
   /** Waits until everything offered so far is in the store. */
   void flush() throws InterruptedException {
+    LockSupport.unpark(thread);
     synchronized (progress) {
-      long target = offered;
+      long target = offered.get();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (written < target && !closing) {
         long left = deadline - System.nanoTime();
@@ -131,27 +139,27 @@ final class SubjectIndexer implements AutoCloseable {
 
   private void run() {
     List<SubjectEntry> batch = new ArrayList<>(BATCH);
-    while (!closing || !queue.isEmpty()) {
+    while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
       try {
-        SubjectEntry first = queue.poll(50, TimeUnit.MILLISECONDS);
-        if (first == null) {
+        for (SubjectEntry e; batch.size() < BATCH && (e = queue.poll()) != null; ) {
+          batch.add(e);
+        }
+        if (batch.isEmpty()) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PERIOD_MS)); // flush() and close() unpark
           continue;
         }
-        batch.add(first);
-        queue.drainTo(batch, BATCH - 1);
         records.index(batch, false); // offered entries are newer than anything the catch-up saw
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       } catch (RuntimeException e) {
         // INVARIANT: the index is derived; rows lost here come back with the next start's catch-up
         LOG.atWarn().addKeyValue("entries", batch.size()).setCause(e).log("ledger subject index write failed");
       } finally {
-        synchronized (progress) {
-          written += batch.size();
-          progress.notifyAll();
+        if (!batch.isEmpty()) {
+          synchronized (progress) {
+            written += batch.size();
+            progress.notifyAll();
+          }
+          batch.clear();
         }
-        batch.clear();
       }
     }
   }
@@ -159,6 +167,7 @@ final class SubjectIndexer implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    LockSupport.unpark(thread);
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {

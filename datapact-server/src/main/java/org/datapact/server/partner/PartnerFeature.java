@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.datapact.core.DataPactException;
@@ -26,6 +28,7 @@ import org.datapact.core.party.PartyId;
 import org.datapact.core.policy.DataCategory;
 import org.datapact.core.policy.Purpose;
 import org.datapact.core.policy.Scope;
+import org.datapact.core.user.CountryCode;
 import org.datapact.core.user.User;
 import org.datapact.core.user.UserId;
 import org.datapact.server.ServerContext;
@@ -166,31 +169,88 @@ public final class PartnerFeature implements Feature {
   }
 
   /**
-   * Records the decision (and the other users the answer releases) and sets the receipt headers.
+   * Records the decision (and the other users the answer releases) and sets the receipt headers,
+   * holding the request thread until the entry is durable (for calls that write after it).
    *
    * @return the entry's ledger index when the data may be released; -1 when not, the refusal having
    *     been written as the response
    * @throws DataPactException forbidden when the token lacks the scope (nothing is recorded then)
    */
   private long audit(Context ctx, Call call, Decided x, List<UserId> released) throws DataPactException {
-    Scope scope = x.request().scope();
-    if (x.decision().allowed() && !call.caller().scopes().contains(scope.wire())) {
-      // a stale token: nothing is decided on it, nothing leaves
-      throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `" + scope.wire()
-          + "`; request a new token at /oauth/token (its scopes follow your active agreements)");
-    }
+    requireScope(call, x);
     String decisionId = org.datapact.server.http.Ids.uuid();
-    UserId subject = x.request().subject();
     long index;
     try {
       // INVARIANT: audit before release — durable in the ledger before anything is answered
-      index = context.audit().decision(decisionId, x.request(), x.decision(),
-          subject == null ? null : context.decisions().snapshot().countryOf(subject).orElse(null),
-          x.decision().allowed() ? released : List.of(), call.endpoint());
+      index = context.audit().decision(decisionId, x.request(), x.decision(), countryOf(x), releasedBy(x, released),
+          call.endpoint());
     } catch (DataPactException e) {
       ctx.header("Retry-After", "1");
       throw e;
     }
+    return receipt(ctx, call, x, decisionId, index);
+  }
+
+  /** What an allowed read answers once its decision is durable. */
+  @FunctionalInterface
+  private interface Answer {
+    void write() throws DataPactException;
+  }
+
+  /**
+   * Records the decision like {@link #audit} without holding the request thread: the response is
+   * written once the entry is durable, by the ledger's responder, as {@code answer} or as the
+   * refusal. A blocked request thread cost two context switches per call (docs/benchmarks.md).
+   *
+   * @throws DataPactException forbidden when the token lacks the scope (nothing is recorded then)
+   */
+  private void auditThen(Context ctx, Call call, Decided x, List<UserId> released, Answer answer) throws DataPactException {
+    requireScope(call, x);
+    String decisionId = org.datapact.server.http.Ids.uuid();
+    // INVARIANT: audit before release — the answer is written only after the entry is durable
+    CompletableFuture<Long> durable = context.audit().decisionAsync(decisionId, x.request(), x.decision(), countryOf(x),
+        releasedBy(x, released), call.endpoint());
+    ctx.future(() -> durable.handle((index, e) -> {
+      if (e != null) {
+        ctx.header("Retry-After", "1");
+        throw new CompletionException(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+      }
+      if (receipt(ctx, call, x, decisionId, index) >= 0) {
+        try {
+          answer.write();
+        } catch (DataPactException ex) {
+          throw new CompletionException(ex);
+        }
+      }
+      return null;
+    }));
+  }
+
+  /** A stale token, one whose scopes no longer include what was decided: nothing is decided on it, nothing leaves. */
+  private static void requireScope(Call call, Decided x) throws DataPactException {
+    Scope scope = x.request().scope();
+    if (x.decision().allowed() && !call.caller().scopes().contains(scope.wire())) {
+      throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `" + scope.wire()
+          + "`; request a new token at /oauth/token (its scopes follow your active agreements)");
+    }
+  }
+
+  private CountryCode countryOf(Decided x) {
+    UserId subject = x.request().subject();
+    return subject == null ? null : context.decisions().snapshot().countryOf(subject).orElse(null);
+  }
+
+  private static List<UserId> releasedBy(Decided x, List<UserId> released) {
+    return x.decision().allowed() ? released : List.of();
+  }
+
+  /**
+   * Sets the receipt headers of a durable decision and counts the call; writes the refusal when it
+   * denies.
+   *
+   * @return the ledger index when the data may be released; -1 after writing the refusal
+   */
+  private long receipt(Context ctx, Call call, Decided x, String decisionId, long index) {
     ctx.header("X-DataPact-Decision-Id", decisionId);
     ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
     usage.count(call.partner(), call.endpoint(), x.decision().effect().wire());
@@ -269,14 +329,13 @@ public final class PartnerFeature implements Feature {
     UserId user = user(call, ctx.pathParam("userId"));
     Decided x = decide(call, Scope.PROFILE_BASIC, user, LabelSet.EMPTY);
     User u = users.find(user).orElseThrow(() -> DataPactException.notFound("the user no longer exists"));
-    if (audit(ctx, call, x, List.of()) < 0) {
-      return; // the refusal is the response
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", idOf(call, user));
-    m.put("displayName", u.displayName());
-    m.put("country", u.country().value());
-    ctx.json(m);
+    auditThen(ctx, call, x, List.of(), () -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", idOf(call, user));
+      m.put("displayName", u.displayName());
+      m.put("country", u.country().value());
+      ctx.json(m);
+    });
   }
 
   private void friends(Context ctx) throws DataPactException {
@@ -307,17 +366,17 @@ public final class PartnerFeature implements Feature {
       }
       next = more ? idOf(call, UserId.of(scanned)) : null;
     }
-    if (audit(ctx, call, x, shown.stream().map(User::id).toList()) < 0) {
-      return; // the refusal is the response
-    }
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (User f : shown) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", idOf(call, f.id()));
-      m.put("displayName", f.displayName());
-      items.add(m);
-    }
-    ctx.json(page(items, next));
+    String nextPage = next;
+    auditThen(ctx, call, x, shown.stream().map(User::id).toList(), () -> {
+      List<Map<String, Object>> items = new ArrayList<>();
+      for (User f : shown) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", idOf(call, f.id()));
+        m.put("displayName", f.displayName());
+        items.add(m);
+      }
+      ctx.json(page(items, nextPage));
+    });
   }
 
   /** @return the party whose app threads the minimisation obligation allows, or null for all threads */
@@ -335,20 +394,19 @@ public final class PartnerFeature implements Feature {
     Decided x = decide(call, Scope.INBOX_READ, user, LabelSet.EMPTY);
     List<PartnerData.Thread> list = x.decision().allowed()
         ? data.threads(user, threadFilter(x.decision(), call.partner()), after, limit + 1) : List.of();
-    if (audit(ctx, call, x, List.of()) < 0) {
-      return; // the refusal is the response
-    }
-    boolean more = list.size() > limit;
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (PartnerData.Thread t : list.subList(0, Math.min(limit, list.size()))) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", Long.toString(t.id()));
-      m.put("subject", t.subject());
-      m.put("via", t.viaParty());
-      m.put("createdAt", t.createdAt().toString());
-      items.add(m);
-    }
-    ctx.json(page(items, more ? items.get(items.size() - 1).get("id").toString() : null));
+    auditThen(ctx, call, x, List.of(), () -> {
+      boolean more = list.size() > limit;
+      List<Map<String, Object>> items = new ArrayList<>();
+      for (PartnerData.Thread t : list.subList(0, Math.min(limit, list.size()))) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", Long.toString(t.id()));
+        m.put("subject", t.subject());
+        m.put("via", t.viaParty());
+        m.put("createdAt", t.createdAt().toString());
+        items.add(m);
+      }
+      ctx.json(page(items, more ? items.get(items.size() - 1).get("id").toString() : null));
+    });
   }
 
   private static long longCursor(Context ctx) throws DataPactException {
@@ -398,20 +456,20 @@ public final class PartnerFeature implements Feature {
         senders.add(UserId.of(m.senderId()));
       }
     });
-    if (audit(ctx, call, x, List.copyOf(senders)) < 0) {
-      return; // the refusal is the response
-    }
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (PartnerData.Message m : list) {
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("id", Long.toString(m.id()));
-      o.put("from", idOf(call, UserId.of(m.senderId())));
-      o.put("sentAt", m.sentAt().toString());
-      o.put("body", m.body());
-      o.put("via", m.viaParty());
-      items.add(o);
-    }
-    ctx.json(page(items, null));
+    List<PartnerData.Message> released = list;
+    auditThen(ctx, call, x, List.copyOf(senders), () -> {
+      List<Map<String, Object>> items = new ArrayList<>();
+      for (PartnerData.Message m : released) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("id", Long.toString(m.id()));
+        o.put("from", idOf(call, UserId.of(m.senderId())));
+        o.put("sentAt", m.sentAt().toString());
+        o.put("body", m.body());
+        o.put("via", m.viaParty());
+        items.add(o);
+      }
+      ctx.json(page(items, null));
+    });
   }
 
   private void connections(Context ctx) throws DataPactException {

@@ -74,4 +74,36 @@ class PartnerAuditTest {
       assertThat(r.headers().firstValue("X-DataPact-Ledger-Index")).hasValue(Long.toString(before));
     }
   }
+
+  @Test
+  void aLedgerThatStaysStalledAnswers503WithNoDataAndNoReceipt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean armed = new AtomicBoolean();
+    try (TestServer server = TestServer.demoWithLedger(dir -> {
+      try {
+        return LedgerService.open(dir, Clock.systemUTC(), Duration.ZERO, Duration.ofMillis(300), entries -> {
+          if (armed.get()) {
+            release.await(); // stalls past the durability timeout
+          }
+        });
+      } catch (DataPactException e) {
+        throw new IllegalStateException(e);
+      }
+    })) {
+      String token = server.token("streamflix");
+      armed.set(true);
+      try {
+        for (String path : new String[] {"/friends?purpose=recommendations", "/profile?purpose=recommendations"}) {
+          var r = server.getWithToken(token, "/api/v1/users/" + server.partnerId("streamflix", 1) + path);
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+          assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+          assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+          assertThat(r.headers().firstValue("X-DataPact-Ledger-Index")).isEmpty();
+          assertThat(r.body()).contains("nothing was released").doesNotContain("displayName");
+        }
+      } finally {
+        release.countDown();
+      }
+    }
+  }
 }
