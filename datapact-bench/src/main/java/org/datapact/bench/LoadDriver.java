@@ -13,7 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 
 /**
  * A small HTTP/1.1 load driver over keep-alive sockets, light enough to share two cores with the
@@ -116,11 +118,13 @@ public final class LoadDriver {
     long start = System.nanoTime() + 200_000_000L;
     long end = start + (long) (seconds * 1e9);
     ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
-    List<long[]> latencies = new ArrayList<>();
+    // one histogram per connection, merged at the end: recording allocates nothing, so the driver's
+    // own garbage collector cannot stall it and show up as the server's latency
+    List<Histogram> latencies = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     long[] counts = new long[connections];
     for (int i = 0; i < connections; i++) {
-      long[] lat = new long[(int) Math.min(50_000_000L / connections, (long) (seconds * 200_000) + 1000)];
+      Histogram lat = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
       latencies.add(lat);
       final int id = i;
       Thread th = new Thread(() -> {
@@ -152,9 +156,7 @@ public final class LoadDriver {
             int status = readResponse(in);
             long done = System.nanoTime();
             statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
-            if (n < lat.length) {
-              lat[n] = done - due;
-            }
+            lat.recordValue(Math.min(done - due, lat.getHighestTrackableValue()));
             n++;
             if (mode.equals("rate")) {
               due += (long) interval;
@@ -172,30 +174,18 @@ public final class LoadDriver {
       th.join();
     }
     long total = 0;
-    int kept = 0;
+    Histogram all = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
     for (int i = 0; i < connections; i++) {
       total += counts[i];
-      kept += (int) Math.min(counts[i], latencies.get(i).length);
+      all.add(latencies.get(i));
     }
-    long[] all = new long[kept];
-    int k = 0;
-    for (int i = 0; i < connections; i++) {
-      int m = (int) Math.min(counts[i], latencies.get(i).length);
-      System.arraycopy(latencies.get(i), 0, all, k, m);
-      k += m;
-    }
-    Arrays.sort(all);
     StringBuilder st = new StringBuilder();
     new java.util.TreeMap<>(statuses).forEach((s, c) -> st.append(' ').append(s).append('=').append(c.sum()));
     System.out.printf(Locale.ROOT, "%s %s requests=%d throughput=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms statuses:%s%n",
         mode, method, total, total / seconds, pct(all, 0.50), pct(all, 0.90), pct(all, 0.99), pct(all, 1.0), st);
   }
 
-  private static double pct(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-    return sorted[Math.max(0, i)] / 1e6;
+  private static double pct(Histogram h, double q) {
+    return h.getTotalCount() == 0 ? Double.NaN : (q >= 1.0 ? h.getMaxValue() : h.getValueAtPercentile(q * 100)) / 1e6;
   }
 }

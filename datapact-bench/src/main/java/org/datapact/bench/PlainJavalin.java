@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * The load benchmark's peer: a plain Javalin server (same version and Jetty as DataPact) that
  * answers {@code GET /friends} and {@code POST /messages} with fixed JSON bodies held in memory —
- * no token check, no decision, no ledger, no database. Usage: {@code PlainJavalin <port>
+ * no token check, no decision, no ledger, no database; configured as DataPact's server is (the
+ * result copy buffer). Usage: {@code PlainJavalin <port>
  * <friends.json> <sent.json>}.
  */
 public final class PlainJavalin {
@@ -19,6 +20,7 @@ public final class PlainJavalin {
     byte[] sent = Files.readAllBytes(Path.of(args[2]));
     Javalin app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
+      c.http.responseBufferSize = 4_096; // as DataPactServer: the same Javalin configuration on both sides
       c.routes.get("/friends", ctx -> ctx.contentType("application/json").result(friends));
       c.routes.post("/messages", ctx -> ctx.status(201).contentType("application/json").result(sent));
     });

@@ -45,6 +45,8 @@ public final class DataPactServer implements AutoCloseable {
 
   /** Largest request body accepted, in bytes. */
   public static final long MAX_REQUEST_BYTES = 64 * 1024;
+  /** The chunk in which Javalin copies a result into the response (not Jetty's output buffer). */
+  public static final int RESPONSE_COPY_BYTES = 4_096;
   /** How long a stop waits for in-flight requests. */
   public static final long STOP_TIMEOUT_MS = 10_000;
 
@@ -98,6 +100,10 @@ public final class DataPactServer implements AutoCloseable {
       config.startup.showOldJavalinVersionWarning = false;
       config.jsonMapper(new JavalinJackson(context.mapper(), false));
       config.http.maxRequestSize = MAX_REQUEST_BYTES;
+      // Javalin copies each result into Jetty's (pooled, 32 KiB) output buffer through a fresh array
+      // of this size; by default 32 KiB too, which was a third of all the bytes a partner call
+      // allocated (async-profiler, docs/benchmarks.md). Our JSON answers are a few KiB.
+      config.http.responseBufferSize = RESPONSE_COPY_BYTES;
       config.http.prefer405over404 = true;
       config.router.ignoreTrailingSlashes = true;
       // INVARIANT: stop() lets in-flight requests finish, up to the stop timeout (GracefulShutdownTest)
