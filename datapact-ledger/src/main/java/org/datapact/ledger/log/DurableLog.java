@@ -52,8 +52,10 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
    * The shortest time between the starts of two group commits while appends arrive concurrently.
    * Each sync costs the whole machine a fixed amount of CPU (the device kick and the file system's
    * journal, a fifth of a millisecond here, docs/benchmarks.md), so under load the sequencer waits
-   * for more entries rather than syncing small batches back to back. A lone appender (a batch of
-   * one) never waits.
+   * for more entries rather than syncing small batches back to back: until as many are queued as
+   * the previous batch held, or this interval has passed since the previous sync began. A lone
+   * appender (a batch of one) never waits, and N appenders that each wait for their entry are
+   * synced as soon as all N have appended again.
    */
   static final long MIN_SYNC_INTERVAL_NANOS = 1_000_000;
 
@@ -72,6 +74,8 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
   private volatile long size;
   private volatile boolean closing;
   private volatile Throwable failure;
+  /** While the sequencer lingers: the queue length at which an appender wakes it; 0 otherwise. */
+  private volatile int wakeAt;
 
   private record Pending(byte[] entry, CompletableFuture<Long> done) {}
 
@@ -141,6 +145,11 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     if (!queue.offer(new Pending(entry.clone(), done))) {
       throw new LedgerBusyException(capacity);
     }
+    int w = wakeAt;
+    if (w > 0 && queue.size() >= w) {
+      wakeAt = 0;
+      LockSupport.unpark(sequencer); // the lingering batch is as large as the last one
+    }
     return done;
   }
 
@@ -159,10 +168,14 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
         }
         batch.add(first);
         if (lastBatch > 1) {
-          // concurrent appenders: let more entries join this commit, up to the minimum interval
-          for (long left; (left = lastSync + MIN_SYNC_INTERVAL_NANOS - System.nanoTime()) > 0 && !closing; ) {
+          // concurrent appenders: let as many entries join this commit as joined the last, up to
+          // the minimum interval; the appender that completes that number wakes us
+          wakeAt = lastBatch - 1;
+          for (long left; queue.size() < lastBatch - 1 && (left = lastSync + MIN_SYNC_INTERVAL_NANOS - System.nanoTime()) > 0
+              && !closing; ) {
             LockSupport.parkNanos(left);
           }
+          wakeAt = 0;
         }
         lastSync = System.nanoTime();
         queue.drainTo(batch, MAX_BATCH - 1);
