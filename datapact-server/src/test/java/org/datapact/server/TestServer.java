@@ -60,10 +60,20 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(true);
   }
 
-  /** @return a server in demo mode over a ledger made by {@code ledgerFactory} from its directory */
-  public static TestServer demoWithLedger(
-      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService> ledgerFactory) throws Exception {
-    return new TestServer(true, ledgerFactory);
+  /**
+   * @return a server in demo mode whose ledger gives up on an entry after {@code durableTimeout}
+   *     and runs {@code beforeSync} before every group commit (tests stall it there)
+   */
+  public static TestServer demoWithLedger(java.time.Duration durableTimeout,
+      org.datapact.ledger.log.DurableLog.BeforeSync beforeSync) throws Exception {
+    return new TestServer(true, dir -> {
+      try {
+        return org.datapact.server.ledger.LedgerService.open(dir, Clock.systemUTC(), java.time.Duration.ZERO, durableTimeout,
+            beforeSync);
+      } catch (org.datapact.core.DataPactException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   /** @return a server started as {@code serve} would: no demo login */

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -147,12 +146,12 @@ public final class LedgerService implements AutoCloseable {
     try {
       return log.append(entry).get(durableTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (LedgerBusyException e) {
-      throw new DataPactException(ErrorKind.UNAVAILABLE, "the ledger is busy; retry in a second", e);
+      throw busy(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DataPactException(ErrorKind.UNAVAILABLE, "interrupted while writing the ledger", e);
     } catch (ExecutionException | TimeoutException | IllegalStateException e) {
-      throw new DataPactException(ErrorKind.UNAVAILABLE, "the ledger could not make the entry durable; nothing was released", e);
+      throw unwritten(e);
     }
   }
 
@@ -169,20 +168,24 @@ public final class LedgerService implements AutoCloseable {
     try {
       durable = log.append(entry);
     } catch (LedgerBusyException e) {
-      return CompletableFuture.failedFuture(new DataPactException(ErrorKind.UNAVAILABLE, "the ledger is busy; retry in a second", e));
+      return CompletableFuture.failedFuture(busy(e));
     } catch (IllegalStateException e) {
       return CompletableFuture.failedFuture(unwritten(e));
     }
     CompletableFuture<Long> out = new CompletableFuture<>();
     waiting.add(new Waiting(System.nanoTime() + durableTimeout.toNanos(), out));
-    durable.whenCompleteAsync((index, e) -> {
+    durable.whenCompleteAsync((index, e) -> { // the log completes `durable` itself: `e` is its own failure
       if (e == null) {
         out.complete(index);
       } else {
-        out.completeExceptionally(unwritten(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e));
+        out.completeExceptionally(unwritten(e));
       }
     }, responders);
     return out;
+  }
+
+  private static DataPactException busy(LedgerBusyException e) {
+    return new DataPactException(ErrorKind.UNAVAILABLE, "the ledger is busy; retry in a second", e);
   }
 
   private static DataPactException unwritten(Throwable e) {

@@ -226,12 +226,18 @@ public final class PartnerFeature implements Feature {
     }));
   }
 
-  /** A stale token, one whose scopes no longer include what was decided: nothing is decided on it, nothing leaves. */
-  private static void requireScope(Call call, Decided x) throws DataPactException {
-    Scope scope = x.request().scope();
-    if (x.decision().allowed() && !call.caller().scopes().contains(scope.wire())) {
+  /** A stale token, one whose scopes no longer include what is released: nothing leaves on it. */
+  private static void requireScope(Call call, Scope scope) throws DataPactException {
+    if (!call.caller().scopes().contains(scope.wire())) {
       throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `" + scope.wire()
           + "`; request a new token at /oauth/token (its scopes follow your active agreements)");
+    }
+  }
+
+  /** Checks the token before anything is recorded for an allowed decision (a denial needs no scope). */
+  private static void requireScope(Call call, Decided x) throws DataPactException {
+    if (x.decision().allowed()) {
+      requireScope(call, x.request().scope());
     }
   }
 
@@ -251,14 +257,19 @@ public final class PartnerFeature implements Feature {
    * @return the ledger index when the data may be released; -1 after writing the refusal
    */
   private long receipt(Context ctx, Call call, Decided x, String decisionId, long index) {
-    ctx.header("X-DataPact-Decision-Id", decisionId);
-    ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
-    usage.count(call.partner(), call.endpoint(), x.decision().effect().wire());
+    receiptHeaders(ctx, call, decisionId, index, x.decision().effect().wire());
     if (!x.decision().allowed()) {
       refuse(ctx, call, x, decisionId, index);
       return -1;
     }
     return index;
+  }
+
+  /** The headers a partner keeps as its receipt of a durable entry, and the call counted by effect. */
+  private void receiptHeaders(Context ctx, Call call, String entryId, long index, String effect) {
+    ctx.header("X-DataPact-Decision-Id", entryId);
+    ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
+    usage.count(call.partner(), call.endpoint(), effect);
   }
 
   private void refuse(Context ctx, Call call, Decided x, String decisionId, long index) {
@@ -291,14 +302,20 @@ public final class PartnerFeature implements Feature {
     if (v == null) {
       return DEFAULT_PAGE;
     }
-    try {
-      int n = Integer.parseInt(v);
-      if (n < 1 || n > MAX_PAGE) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
+    long n = wholeNumber(v, 1, MAX_PAGE);
+    if (n < 0) {
       throw DataPactException.invalid("`limit` must be a whole number from 1 to " + MAX_PAGE + ", got `" + abbreviate(v) + "`");
+    }
+    return (int) n;
+  }
+
+  /** @return {@code v} as a whole number from {@code min} (at least 0) to {@code max}, or -1 when it is not one */
+  private static long wholeNumber(String v, long min, long max) {
+    try {
+      long n = Long.parseLong(v);
+      return n >= min && n <= max ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -414,28 +431,19 @@ public final class PartnerFeature implements Feature {
     if (c == null) {
       return 0;
     }
-    try {
-      long v = Long.parseLong(c);
-      if (v < 0) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
+    long v = wholeNumber(c, 0, Long.MAX_VALUE);
+    if (v < 0) {
       throw DataPactException.invalid("`cursor` must be the `next` value of a previous page");
     }
+    return v;
   }
 
   private void messages(Context ctx) throws DataPactException {
     Call call = call(ctx);
     UserId user = user(call, ctx.pathParam("userId"));
     String tid = ctx.pathParam("threadId");
-    long threadId;
-    try {
-      threadId = Long.parseLong(tid);
-      if (threadId <= 0) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
+    long threadId = wholeNumber(tid, 1, Long.MAX_VALUE);
+    if (threadId < 0) {
       throw DataPactException.invalid("a thread id is a positive number, as the threads list gives it; got `" + abbreviate(tid) + "`");
     }
     int limit = limit(ctx);
@@ -474,10 +482,7 @@ public final class PartnerFeature implements Feature {
 
   private void connections(Context ctx) throws DataPactException {
     Call call = call(ctx);
-    if (!call.caller().scopes().contains(Scope.PROFILE_BASIC.wire())) {
-      throw new DataPactException(ErrorKind.FORBIDDEN, "your access token lacks the scope `profile.basic`; request a new"
-          + " token at /oauth/token (its scopes follow your active agreements)");
-    }
+    requireScope(call, Scope.PROFILE_BASIC);
     int limit = limit(ctx);
     long after = cursor(ctx, call);
     List<UserId> shown = new ArrayList<>();
@@ -504,9 +509,7 @@ public final class PartnerFeature implements Feature {
     String id = org.datapact.server.http.Ids.uuid();
     long index = context.audit().listing(id, call.partner(), Scope.PROFILE_BASIC, call.purpose(), call.at(),
         call.endpoint(), shown, denied);
-    ctx.header("X-DataPact-Decision-Id", id);
-    ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
-    usage.count(call.partner(), call.endpoint(), "allow");
+    receiptHeaders(ctx, call, id, index, "allow");
     List<Map<String, Object>> items = new ArrayList<>();
     for (UserId u : shown) {
       items.add(Map.of("id", idOf(call, u)));

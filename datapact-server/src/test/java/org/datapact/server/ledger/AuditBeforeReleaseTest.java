@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.datapact.core.DataPactException;
 import org.datapact.server.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +28,12 @@ class AuditBeforeReleaseTest {
     CountDownLatch syncing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean();
-    try (TestServer server = TestServer.demoWithLedger(dir -> open(dir, Duration.ofSeconds(30), entries -> {
+    try (TestServer server = TestServer.demoWithLedger(Duration.ofSeconds(30), entries -> {
       if (armed.get()) {
         syncing.countDown();
         release.await(); // the sync stalls until the test lets it go
       }
-    }))) {
+    })) {
       String token = server.token("ads");
       long before = server.ledger.log().size(); // the start's commits of agreements and consents
       armed.set(true);
@@ -55,11 +53,11 @@ class AuditBeforeReleaseTest {
   void aLedgerThatNeverSyncsGivesA503AndNoDecision() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean();
-    try (TestServer server = TestServer.demoWithLedger(dir -> open(dir, Duration.ofMillis(300), entries -> {
+    try (TestServer server = TestServer.demoWithLedger(Duration.ofMillis(300), entries -> {
       if (armed.get()) {
         never.await();
       }
-    }))) {
+    })) {
       String token = server.token("ads");
       armed.set(true);
       HttpResponse<String> r = decideAsync(server, token).get(10, TimeUnit.SECONDS);
@@ -68,14 +66,6 @@ class AuditBeforeReleaseTest {
       assertThat(TestServer.json(r).get("type").asText()).isEqualTo("urn:datapact:problem:unavailable");
       assertThat(r.body()).doesNotContain("\"effect\"");
       never.countDown();
-    }
-  }
-
-  private static LedgerService open(java.nio.file.Path dir, Duration timeout, org.datapact.ledger.log.DurableLog.BeforeSync hook) {
-    try {
-      return LedgerService.open(dir, Clock.systemUTC(), Duration.ZERO, timeout, hook);
-    } catch (DataPactException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

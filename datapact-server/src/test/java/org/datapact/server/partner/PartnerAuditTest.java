@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.datapact.core.DataPactException;
 import org.datapact.server.TestServer;
 import org.datapact.server.ledger.LedgerEntries;
-import org.datapact.server.ledger.LedgerService;
 import org.junit.jupiter.api.Test;
 
 /** Revocation takes effect on the next partner call, and no partner data leaves before its entry is durable. */
@@ -46,16 +43,10 @@ class PartnerAuditTest {
     CountDownLatch syncing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean();
-    try (TestServer server = TestServer.demoWithLedger(dir -> {
-      try {
-        return LedgerService.open(dir, Clock.systemUTC(), Duration.ZERO, Duration.ofSeconds(30), entries -> {
-          if (armed.get()) {
-            syncing.countDown();
-            release.await();
-          }
-        });
-      } catch (DataPactException e) {
-        throw new IllegalStateException(e);
+    try (TestServer server = TestServer.demoWithLedger(Duration.ofSeconds(30), entries -> {
+      if (armed.get()) {
+        syncing.countDown();
+        release.await();
       }
     })) {
       String token = server.token("streamflix");
@@ -79,15 +70,9 @@ class PartnerAuditTest {
   void aLedgerThatStaysStalledAnswers503WithNoDataAndNoReceipt() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean();
-    try (TestServer server = TestServer.demoWithLedger(dir -> {
-      try {
-        return LedgerService.open(dir, Clock.systemUTC(), Duration.ZERO, Duration.ofMillis(300), entries -> {
-          if (armed.get()) {
-            release.await(); // stalls past the durability timeout
-          }
-        });
-      } catch (DataPactException e) {
-        throw new IllegalStateException(e);
+    try (TestServer server = TestServer.demoWithLedger(Duration.ofMillis(300), entries -> {
+      if (armed.get()) {
+        release.await(); // stalls past the durability timeout
       }
     })) {
       String token = server.token("streamflix");
