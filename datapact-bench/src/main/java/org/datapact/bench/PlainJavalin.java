@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * The load benchmark's peer: a plain Javalin server (same version and Jetty as DataPact) that
  * answers {@code GET /friends} and {@code POST /messages} with fixed JSON bodies held in memory —
  * no token check, no decision, no ledger, no database; configured as DataPact's server is (the
- * result copy buffer). Usage: {@code PlainJavalin <port>
+ * result copy buffer, no header cache). Usage: {@code PlainJavalin <port>
  * <friends.json> <sent.json>}.
  */
 public final class PlainJavalin {
@@ -20,7 +20,9 @@ public final class PlainJavalin {
     byte[] sent = Files.readAllBytes(Path.of(args[2]));
     Javalin app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
-      c.http.responseBufferSize = 4_096; // as DataPactServer: the same Javalin configuration on both sides
+      // as DataPactServer: the same Javalin and Jetty configuration on both sides
+      c.http.responseBufferSize = 4_096; // DataPactServer.RESPONSE_COPY_BYTES
+      c.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0)); // DataPactServer.HEADER_CACHE_BYTES
       c.routes.get("/friends", ctx -> ctx.contentType("application/json").result(friends));
       c.routes.post("/messages", ctx -> ctx.status(201).contentType("application/json").result(sent));
     });

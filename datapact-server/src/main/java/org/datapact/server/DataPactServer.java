@@ -47,6 +47,8 @@ public final class DataPactServer implements AutoCloseable {
   public static final long MAX_REQUEST_BYTES = 64 * 1024;
   /** The chunk in which Javalin copies a result into the response (not Jetty's output buffer). */
   public static final int RESPONSE_COPY_BYTES = 4_096;
+  /** Jetty's per-connection cache of repeated header lines: off (see where it is set). */
+  public static final int HEADER_CACHE_BYTES = 0;
   /** How long a stop waits for in-flight requests. */
   public static final long STOP_TIMEOUT_MS = 10_000;
 
@@ -104,6 +106,10 @@ public final class DataPactServer implements AutoCloseable {
       // of this size; by default 32 KiB too, which was a third of all the bytes a partner call
       // allocated (async-profiler, docs/benchmarks.md). Our JSON answers are a few KiB.
       config.http.responseBufferSize = RESPONSE_COPY_BYTES;
+      // Jetty caches each connection's repeated header lines in a trie it walks byte by byte; a
+      // partner's bearer token (~350 bytes) made that walk 6 % of a partner call's CPU, more than
+      // building the header as a string (async-profiler, docs/benchmarks.md).
+      config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(HEADER_CACHE_BYTES));
       config.http.prefer405over404 = true;
       config.router.ignoreTrailingSlashes = true;
       // INVARIANT: stop() lets in-flight requests finish, up to the stop timeout (GracefulShutdownTest)
