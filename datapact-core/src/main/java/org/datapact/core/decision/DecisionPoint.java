@@ -25,6 +25,11 @@ public final class DecisionPoint {
     return current.get().decide(request);
   }
 
+  /** @return whether {@link #decide} would allow the request, without building its reasons */
+  public boolean allows(DecisionRequest request) {
+    return current.get().allows(request);
+  }
+
   /** @return the current snapshot */
   public PolicySnapshot snapshot() {
     return current.get();

@@ -340,14 +340,31 @@ public final class PolicySnapshot {
    */
   public Decision decide(DecisionRequest r) {
     try {
-      return evaluate(r);
+      return evaluate(r, true);
     } catch (RuntimeException e) {
       return deny(List.of(new Reason(ReasonCode.EVALUATION_ERROR, "default",
           "the request could not be evaluated (" + e.getClass().getSimpleName() + "); denied")));
     }
   }
 
-  private Decision evaluate(DecisionRequest r) {
+  /**
+   * Whether {@link #decide} would allow the request, without building the reasons: for filtering a
+   * list (a page of friends checks each one), where a denial is not recorded on its own. Always
+   * equal to {@code decide(r).allowed()} (a property test holds it to that).
+   */
+  public boolean allows(DecisionRequest r) {
+    try {
+      return evaluate(r, false).allowed();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * @param explain whether to give every reason of a denial; when false, the first failed
+   *     condition answers {@link #QUIET_DENIAL}, which never leaves this class
+   */
+  private Decision evaluate(DecisionRequest r, boolean explain) {
     final long tMillis = r.at().toEpochMilli();
     final long tSec = r.at().getEpochSecond();
     List<Reason> denials = null;
@@ -356,6 +373,9 @@ public final class PolicySnapshot {
     if (r.subject() != null) {
       subject = subjects.get(r.subject().value());
       if (subject == null) {
+        if (!explain) {
+          return QUIET_DENIAL;
+        }
         return deny(List.of(new Reason(ReasonCode.UNKNOWN_SUBJECT, "default", "user `" + r.subject() + "` is not known")));
       }
     }
@@ -377,26 +397,44 @@ public final class PolicySnapshot {
       }
     }
     if (!anyActive) {
+      if (!explain) {
+        return QUIET_DENIAL;
+      }
       denials = add(denials, new Reason(ReasonCode.NO_ACTIVE_AGREEMENT, "default",
           "`" + r.principal() + "` has no agreement in force at the request's time"));
     } else if (permission == null) {
+      if (!explain) {
+        return QUIET_DENIAL;
+      }
       denials = add(denials, new Reason(ReasonCode.NO_PERMISSION, "default",
           "no agreement in force lets `" + r.principal() + "` use `" + r.scope().wire() + "` for `" + r.purpose().wire() + "`"));
     } else {
       if (permission.error != null) {
+        if (!explain) {
+          return QUIET_DENIAL;
+        }
         denials = add(denials, new Reason(ReasonCode.EVALUATION_ERROR, permission.rule, permission.error));
       }
       if (!permission.inWindow(tMillis)) {
+        if (!explain) {
+          return QUIET_DENIAL;
+        }
         denials = add(denials, new Reason(ReasonCode.OUTSIDE_VALIDITY_WINDOW, permission.rule,
             "the permission is not valid at the request's time"));
       }
       // (4) jurisdiction constraints
       if (subject != null && !permission.allowedCountry[subject.country]) {
+        if (!explain) {
+          return QUIET_DENIAL;
+        }
         denials = add(denials, new Reason(ReasonCode.JURISDICTION_EXCLUDED, permission.rule,
             "the permission does not cover users in `" + COUNTRIES[subject.country] + "`"));
       }
       for (Label l : r.labels().labels()) {
         if (!permission.allowsRuleSet(l.jurisdiction())) {
+          if (!explain) {
+            return QUIET_DENIAL;
+          }
           denials = add(denials, new Reason(ReasonCode.JURISDICTION_EXCLUDED, permission.rule,
               "the permission does not cover data of `" + l.jurisdiction() + "` subjects"));
           break;
@@ -404,6 +442,9 @@ public final class PolicySnapshot {
       }
       // (5) rate limit
       if (permission.rateLimit != null && r.recentUses() >= permission.rateLimit.requests()) {
+        if (!explain) {
+          return QUIET_DENIAL;
+        }
         denials = add(denials, new Reason(ReasonCode.RATE_LIMITED, permission.rule,
             "rate limit of " + permission.rateLimit.requests() + " per " + permission.rateLimit.per() + " reached"));
       }
@@ -417,15 +458,24 @@ public final class PolicySnapshot {
       long purposeKey = party == null ? -1 : (long) party * TOPICS + r.purpose().ordinal();
       int entry = find(subject.consents, purposeKey);
       if (entry < 0) {
+        if (!explain) {
+          return QUIET_DENIAL;
+        }
         denials = add(denials, new Reason(ReasonCode.NO_CONSENT, "consent",
             "the user has not consented to `" + consentParty + "` for `" + r.purpose().wire() + "`"));
       } else {
         long head = subject.consents[entry];
         long granted = head & ((1L << 39) - 1);
         if (granted > tSec || subject.consents[entry + 1] <= tSec) {
+          if (!explain) {
+            return QUIET_DENIAL;
+          }
           denials = add(denials, new Reason(granted > tSec ? ReasonCode.NO_CONSENT : ReasonCode.CONSENT_EXPIRED, "consent",
               "the user's consent to `" + consentParty + "` for `" + r.purpose().wire() + "` is not valid at the request's time"));
         } else if (rules.explicitConsentRequired() && (head & (1L << 39)) == 0) {
+          if (!explain) {
+            return QUIET_DENIAL;
+          }
           denials = add(denials, new Reason(ReasonCode.CONSENT_NOT_EXPLICIT, rules.id(),
               "`" + rules.id() + "` requires explicit consent for `" + r.purpose().wire() + "`; it was given with the terms"));
         }
@@ -438,6 +488,9 @@ public final class PolicySnapshot {
             long granted = e < 0 ? 0 : subject.consents[e] & ((1L << 39) - 1);
             long until = e < 0 ? 0 : Math.min(subject.consents[e + 1], granted + sc.getValue().maxValidity().getSeconds());
             if (e < 0 || granted > tSec || until <= tSec) {
+              if (!explain) {
+                return QUIET_DENIAL;
+              }
               denials = add(denials, new Reason(ReasonCode.SPECIAL_CONSENT_MISSING, rules.id(),
                   "`" + rules.id() + "` requires a `" + sc.getValue().topic().wire() + "` consent to `" + consentParty
                       + "` for `" + sc.getKey().wire() + "` data, valid at most " + sc.getValue().maxValidity().toDays()
@@ -457,6 +510,9 @@ public final class PolicySnapshot {
         List<Prohibition> prohibitions = v.record.terms().prohibitions();
         for (int i = 0; i < prohibitions.size(); i++) {
           if (matches(prohibitions.get(i), r)) {
+            if (!explain) {
+              return QUIET_DENIAL;
+            }
             denials = add(denials, v.prohibitionReasons.get(i));
           }
         }
@@ -519,6 +575,10 @@ public final class PolicySnapshot {
     l.add(r);
     return l;
   }
+
+  /** What {@link #allows} sees of a denial: no reasons, never returned from {@link #decide}. */
+  private static final Decision QUIET_DENIAL = new Decision(Effect.DENY,
+      List.of(new Reason(ReasonCode.EVALUATION_ERROR, "default", "denied; reasons are given by decide()")), List.of(), "", null);
 
   private Decision deny(List<Reason> reasons) {
     return new Decision(Effect.DENY, reasons, List.of(), policyHash, null);

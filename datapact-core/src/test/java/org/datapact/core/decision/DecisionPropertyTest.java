@@ -283,6 +283,23 @@ class DecisionPropertyTest {
   }
 
   @Test
+  void allowsAnswersWhatDecideAllows() {
+    int[] seen = new int[2];
+    forAll("allows = decide().allowed()", (w, rng) -> {
+      PolicySnapshot s = w.snapshot();
+      for (int i = 0; i < REQUESTS; i++) {
+        DecisionRequest r = request(rng, w);
+        boolean allowed = s.decide(r).allowed();
+        assertThat(s.allows(r)).as("%s", r).isEqualTo(allowed);
+        seen[allowed ? 1 : 0]++;
+      }
+    });
+    // the generated requests reach both answers, so the equality says something about each
+    assertThat(seen[0]).as("denied requests generated").isPositive();
+    assertThat(seen[1]).as("allowed requests generated").isPositive();
+  }
+
+  @Test
   void decisionsAreDeterministicForASnapshot() {
     forAll("determinism", (w, rng) -> {
       PolicySnapshot a = w.snapshot();

@@ -12,6 +12,7 @@ import org.datapact.core.policy.DataCategory;
 import org.datapact.core.policy.Purpose;
 import org.datapact.core.policy.Scope;
 import org.datapact.core.user.UserId;
+import org.datapact.core.world.DemoPolicy;
 import org.datapact.core.world.DemoSnapshots;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,7 +176,7 @@ class DemoScenarioTest {
   void theRateLimitDenies() {
     var request = DecisionRequest.about(STREAMFLIX, ALICE, Scope.FRIENDS_LIST, Purpose.RECOMMENDATIONS, NOW);
     assertThat(world.decide(request.withRecentUses(19_999)).allowed()).isTrue();
-    assertThat(world.decide(request.withRecentUses(20_000)).reasons()).extracting(Reason::code)
+    assertThat(world.decide(request.withRecentUses(DemoPolicy.EXTENDED_API_QUOTA)).reasons()).extracting(Reason::code)
         .containsExactly(ReasonCode.RATE_LIMITED);
   }
 

@@ -36,6 +36,10 @@ import org.datapact.store.policy.OdrlCodec;
 public final class LedgerEntries {
   /** Entry types. */
   public static final String DECISION = "decision";
+  /** A decision entry's size without released users, rounded up (a friends page's is ~750 bytes). */
+  private static final int ENTRY_BYTES = 896;
+  /** What each released user adds to an entry: a quoted 32-hex pseudonym and a comma. */
+  private static final int PSEUDONYM_BYTES = 35;
   /** A consent grant or revocation. */
   public static final String CONSENT = "consent";
   /** An agreement version with its status history. */
@@ -74,7 +78,7 @@ public final class LedgerEntries {
   public byte[] decision(String decisionId, DecisionRequest r, Decision d, CountryCode country, List<UserId> released,
       String endpoint) throws DataPactException {
     // written with a streaming generator: the hottest entry on the partner API's path
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512 + 36 * released.size());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(ENTRY_BYTES + PSEUDONYM_BYTES * released.size());
     try (com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("type", DECISION);
