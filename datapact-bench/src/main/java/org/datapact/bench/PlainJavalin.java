@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * The load benchmark's peer: a plain Javalin server (same version and Jetty as DataPact) that
  * answers {@code GET /friends} and {@code POST /messages} with fixed JSON bodies held in memory —
  * no token check, no decision, no ledger, no database; configured as DataPact's server is (the
- * result copy buffer, no header cache). Usage: {@code PlainJavalin <port>
+ * result copy buffer, no header cache, no reserved threads). Usage: {@code PlainJavalin <port>
  * <friends.json> <sent.json>}.
  */
 public final class PlainJavalin {
@@ -23,6 +23,9 @@ public final class PlainJavalin {
       // as DataPactServer: the same Javalin and Jetty configuration on both sides
       c.http.responseBufferSize = 4_096; // DataPactServer.RESPONSE_COPY_BYTES
       c.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0)); // DataPactServer.HEADER_CACHE_BYTES
+      org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(250, 8, 60_000);
+      pool.setReservedThreads(0); // DataPactServer.threadPool()
+      c.jetty.threadPool = pool;
       c.routes.get("/friends", ctx -> ctx.contentType("application/json").result(friends));
       c.routes.post("/messages", ctx -> ctx.status(201).contentType("application/json").result(sent));
     });

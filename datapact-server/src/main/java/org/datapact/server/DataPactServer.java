@@ -47,6 +47,10 @@ public final class DataPactServer implements AutoCloseable {
   public static final long MAX_REQUEST_BYTES = 64 * 1024;
   /** The chunk in which Javalin copies a result into the response (not Jetty's output buffer). */
   public static final int RESPONSE_COPY_BYTES = 4_096;
+  /** The request thread pool's bounds and idle timeout: Javalin's defaults. */
+  private static final int MAX_THREADS = 250;
+  private static final int MIN_THREADS = 8;
+  private static final int IDLE_THREAD_MS = 60_000;
   /** Jetty's per-connection cache of repeated header lines: off (see where it is set). */
   public static final int HEADER_CACHE_BYTES = 0;
   /** How long a stop waits for in-flight requests. */
@@ -111,6 +115,7 @@ public final class DataPactServer implements AutoCloseable {
       // building the header as a string (async-profiler, docs/benchmarks.md).
       config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(HEADER_CACHE_BYTES));
       config.http.prefer405over404 = true;
+      config.jetty.threadPool = threadPool();
       config.router.ignoreTrailingSlashes = true;
       // INVARIANT: stop() lets in-flight requests finish, up to the stop timeout (GracefulShutdownTest)
       config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
@@ -167,6 +172,21 @@ public final class DataPactServer implements AutoCloseable {
     }
     LOG.atInfo().addKeyValue("url", "http://" + host + ":" + app.port() + "/").log("listening");
     return new DataPactServer(app, host);
+  }
+
+  /**
+   * Javalin's own pool (8 to 250 threads, a minute's idle timeout) without reserved threads. A
+   * reserved thread is woken to take over the selector whenever one runs a task; on this
+   * project's two-core VM each wake is a costly context switch, and without them the partner API
+   * answered 21,000-23,000 audited reads a second against 18,700-19,600 (alternating runs,
+   * docs/benchmarks.md). The plain peer of the load benchmark runs the same pool.
+   */
+  private static org.eclipse.jetty.util.thread.QueuedThreadPool threadPool() {
+    org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(
+        MAX_THREADS, MIN_THREADS, IDLE_THREAD_MS);
+    pool.setReservedThreads(0);
+    pool.setName("JettyServerThreadPool");
+    return pool;
   }
 
   /** @return the matched route's path template, or {@code other} for static files and unmatched paths */
