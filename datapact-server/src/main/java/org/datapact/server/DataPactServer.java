@@ -66,10 +66,12 @@ public final class DataPactServer implements AutoCloseable {
 
   /** @return every route the server serves, in registration order */
   public static List<Route> routes(ServerContext context) {
+    // The partner API first: Javalin tries a request's path against each route's pattern in the
+    // order they were added, and partner calls are the busy path. No two routes match one path.
     List<Feature> features = List.of(
-        new OpsFeature(context), new SessionFeature(context), new WorldFeature(context), new TokenFeature(context),
-        new DecisionFeature(context), new PrivacyFeature(context), new GovernanceFeature(context),
-        new LedgerFeature(context), new org.datapact.server.partner.PartnerFeature(context));
+        new org.datapact.server.partner.PartnerFeature(context), new OpsFeature(context), new SessionFeature(context),
+        new WorldFeature(context), new TokenFeature(context), new DecisionFeature(context), new PrivacyFeature(context),
+        new GovernanceFeature(context), new LedgerFeature(context));
     List<Route> routes = new ArrayList<>();
     features.forEach(f -> routes.addAll(f.routes()));
     return routes;
