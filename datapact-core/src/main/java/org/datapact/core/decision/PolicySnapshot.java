@@ -361,27 +361,22 @@ public final class PolicySnapshot {
   }
 
   /**
-   * @param explain whether to give every reason of a denial; when false, the first failed
-   *     condition answers {@link #QUIET_DENIAL}, which never leaves this class
+   * @param explain whether to give every reason of a denial; when false, no reason text is built
+   *     and a denial answers {@link #QUIET_DENIAL}, which never leaves this class
    */
   private Decision evaluate(DecisionRequest r, boolean explain) {
     final long tMillis = r.at().toEpochMilli();
     final long tSec = r.at().getEpochSecond();
     List<Reason> denials = null;
 
-    Subject subject = null;
-    if (r.subject() != null) {
-      subject = subjects.get(r.subject().value());
-      if (subject == null) {
-        if (!explain) {
-          return QUIET_DENIAL;
-        }
-        return deny(List.of(new Reason(ReasonCode.UNKNOWN_SUBJECT, "default", "user `" + r.subject() + "` is not known")));
-      }
+    final Subject subject = r.subject() == null ? null : subjects.get(r.subject().value());
+    if (r.subject() != null && subject == null) {
+      return explain ? deny(List.of(new Reason(ReasonCode.UNKNOWN_SUBJECT, "default", "user `" + r.subject() + "` is not known")))
+          : QUIET_DENIAL;
     }
 
     // (1) an active agreement version permitting principal × scope × purpose
-    CompiledPermission permission = null;
+    CompiledPermission found = null;
     boolean anyActive = false;
     List<CompiledVersion> versions = versionsByPrincipal.get(r.principal());
     if (versions != null) {
@@ -390,62 +385,42 @@ public final class PolicySnapshot {
           anyActive = true;
           CompiledPermission p = v.permission(r.principal(), r.scope(), r.purpose());
           if (p != null) {
-            permission = p;
+            found = p;
             break;
           }
         }
       }
     }
+    final CompiledPermission permission = found;
     if (!anyActive) {
-      if (!explain) {
-        return QUIET_DENIAL;
-      }
-      denials = add(denials, new Reason(ReasonCode.NO_ACTIVE_AGREEMENT, "default",
+      denials = add(denials, explain, () -> new Reason(ReasonCode.NO_ACTIVE_AGREEMENT, "default",
           "`" + r.principal() + "` has no agreement in force at the request's time"));
     } else if (permission == null) {
-      if (!explain) {
-        return QUIET_DENIAL;
-      }
-      denials = add(denials, new Reason(ReasonCode.NO_PERMISSION, "default",
+      denials = add(denials, explain, () -> new Reason(ReasonCode.NO_PERMISSION, "default",
           "no agreement in force lets `" + r.principal() + "` use `" + r.scope().wire() + "` for `" + r.purpose().wire() + "`"));
     } else {
       if (permission.error != null) {
-        if (!explain) {
-          return QUIET_DENIAL;
-        }
-        denials = add(denials, new Reason(ReasonCode.EVALUATION_ERROR, permission.rule, permission.error));
+        denials = add(denials, explain, () -> new Reason(ReasonCode.EVALUATION_ERROR, permission.rule, permission.error));
       }
       if (!permission.inWindow(tMillis)) {
-        if (!explain) {
-          return QUIET_DENIAL;
-        }
-        denials = add(denials, new Reason(ReasonCode.OUTSIDE_VALIDITY_WINDOW, permission.rule,
+        denials = add(denials, explain, () -> new Reason(ReasonCode.OUTSIDE_VALIDITY_WINDOW, permission.rule,
             "the permission is not valid at the request's time"));
       }
       // (4) jurisdiction constraints
       if (subject != null && !permission.allowedCountry[subject.country]) {
-        if (!explain) {
-          return QUIET_DENIAL;
-        }
-        denials = add(denials, new Reason(ReasonCode.JURISDICTION_EXCLUDED, permission.rule,
+        denials = add(denials, explain, () -> new Reason(ReasonCode.JURISDICTION_EXCLUDED, permission.rule,
             "the permission does not cover users in `" + COUNTRIES[subject.country] + "`"));
       }
       for (Label l : r.labels().labels()) {
         if (!permission.allowsRuleSet(l.jurisdiction())) {
-          if (!explain) {
-            return QUIET_DENIAL;
-          }
-          denials = add(denials, new Reason(ReasonCode.JURISDICTION_EXCLUDED, permission.rule,
+          denials = add(denials, explain, () -> new Reason(ReasonCode.JURISDICTION_EXCLUDED, permission.rule,
               "the permission does not cover data of `" + l.jurisdiction() + "` subjects"));
           break;
         }
       }
       // (5) rate limit
       if (permission.rateLimit != null && r.recentUses() >= permission.rateLimit.requests()) {
-        if (!explain) {
-          return QUIET_DENIAL;
-        }
-        denials = add(denials, new Reason(ReasonCode.RATE_LIMITED, permission.rule,
+        denials = add(denials, explain, () -> new Reason(ReasonCode.RATE_LIMITED, permission.rule,
             "rate limit of " + permission.rateLimit.requests() + " per " + permission.rateLimit.per() + " reached"));
       }
     }
@@ -458,25 +433,16 @@ public final class PolicySnapshot {
       long purposeKey = party == null ? -1 : (long) party * TOPICS + r.purpose().ordinal();
       int entry = find(subject.consents, purposeKey);
       if (entry < 0) {
-        if (!explain) {
-          return QUIET_DENIAL;
-        }
-        denials = add(denials, new Reason(ReasonCode.NO_CONSENT, "consent",
+        denials = add(denials, explain, () -> new Reason(ReasonCode.NO_CONSENT, "consent",
             "the user has not consented to `" + consentParty + "` for `" + r.purpose().wire() + "`"));
       } else {
         long head = subject.consents[entry];
         long granted = head & ((1L << 39) - 1);
         if (granted > tSec || subject.consents[entry + 1] <= tSec) {
-          if (!explain) {
-            return QUIET_DENIAL;
-          }
-          denials = add(denials, new Reason(granted > tSec ? ReasonCode.NO_CONSENT : ReasonCode.CONSENT_EXPIRED, "consent",
+          denials = add(denials, explain, () -> new Reason(granted > tSec ? ReasonCode.NO_CONSENT : ReasonCode.CONSENT_EXPIRED, "consent",
               "the user's consent to `" + consentParty + "` for `" + r.purpose().wire() + "` is not valid at the request's time"));
         } else if (rules.explicitConsentRequired() && (head & (1L << 39)) == 0) {
-          if (!explain) {
-            return QUIET_DENIAL;
-          }
-          denials = add(denials, new Reason(ReasonCode.CONSENT_NOT_EXPLICIT, rules.id(),
+          denials = add(denials, explain, () -> new Reason(ReasonCode.CONSENT_NOT_EXPLICIT, rules.id(),
               "`" + rules.id() + "` requires explicit consent for `" + r.purpose().wire() + "`; it was given with the terms"));
         }
       }
@@ -488,10 +454,7 @@ public final class PolicySnapshot {
             long granted = e < 0 ? 0 : subject.consents[e] & ((1L << 39) - 1);
             long until = e < 0 ? 0 : Math.min(subject.consents[e + 1], granted + sc.getValue().maxValidity().getSeconds());
             if (e < 0 || granted > tSec || until <= tSec) {
-              if (!explain) {
-                return QUIET_DENIAL;
-              }
-              denials = add(denials, new Reason(ReasonCode.SPECIAL_CONSENT_MISSING, rules.id(),
+              denials = add(denials, explain, () -> new Reason(ReasonCode.SPECIAL_CONSENT_MISSING, rules.id(),
                   "`" + rules.id() + "` requires a `" + sc.getValue().topic().wire() + "` consent to `" + consentParty
                       + "` for `" + sc.getKey().wire() + "` data, valid at most " + sc.getValue().maxValidity().toDays()
                       + " days; none is valid at the request's time"));
@@ -510,9 +473,6 @@ public final class PolicySnapshot {
         List<Prohibition> prohibitions = v.record.terms().prohibitions();
         for (int i = 0; i < prohibitions.size(); i++) {
           if (matches(prohibitions.get(i), r)) {
-            if (!explain) {
-              return QUIET_DENIAL;
-            }
             denials = add(denials, v.prohibitionReasons.get(i));
           }
         }
@@ -520,7 +480,7 @@ public final class PolicySnapshot {
     }
 
     if (denials != null) {
-      return deny(denials);
+      return explain ? deny(denials) : QUIET_DENIAL;
     }
     // INVARIANT: we reach here only with a permission and no failed condition
     return new Decision(Effect.ALLOW, permission.allowReasons, permission.obligations, policyHash, permission.versionRef);
@@ -576,9 +536,14 @@ public final class PolicySnapshot {
     return l;
   }
 
-  /** What {@link #allows} sees of a denial: no reasons, never returned from {@link #decide}. */
-  private static final Decision QUIET_DENIAL = new Decision(Effect.DENY,
-      List.of(new Reason(ReasonCode.EVALUATION_ERROR, "default", "denied; reasons are given by decide()")), List.of(), "", null);
+  /** Adds a reason built only when {@code explain}: for {@link #allows} a denial needs no text. */
+  private static List<Reason> add(List<Reason> list, boolean explain, java.util.function.Supplier<Reason> reason) {
+    return add(list, explain ? reason.get() : QUIET_REASON);
+  }
+
+  /** What {@link #allows} sees of a denial: no reason text, never returned from {@link #decide}. */
+  private static final Reason QUIET_REASON = new Reason(ReasonCode.EVALUATION_ERROR, "default", "denied; decide() gives the reasons");
+  private static final Decision QUIET_DENIAL = new Decision(Effect.DENY, List.of(QUIET_REASON), List.of(), "", null);
 
   private Decision deny(List<Reason> reasons) {
     return new Decision(Effect.DENY, reasons, List.of(), policyHash, null);

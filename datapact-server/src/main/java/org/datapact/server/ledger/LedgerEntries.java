@@ -36,10 +36,6 @@ import org.datapact.store.policy.OdrlCodec;
 public final class LedgerEntries {
   /** Entry types. */
   public static final String DECISION = "decision";
-  /** A decision entry's size without released users, rounded up (a friends page's is ~750 bytes). */
-  private static final int ENTRY_BYTES = 896;
-  /** What each released user adds to an entry: a quoted 32-hex pseudonym and a comma. */
-  private static final int PSEUDONYM_BYTES = 35;
   /** A consent grant or revocation. */
   public static final String CONSENT = "consent";
   /** An agreement version with its status history. */
@@ -50,6 +46,11 @@ public final class LedgerEntries {
   public static final String ERASURE = "erasure";
   /** A page of users released by a listing endpoint, each allowed by its own decision. */
   public static final String LISTING = "listing";
+
+  /** A decision entry's size without released users, rounded up (a friends page's is ~750 bytes). */
+  private static final int ENTRY_BYTES = 896;
+  /** What each released user adds to an entry: a quoted 32-hex pseudonym and a comma. */
+  private static final int PSEUDONYM_BYTES = 35;
 
   private final ObjectMapper mapper;
   private final LedgerService ledger;

@@ -144,18 +144,14 @@ public final class PartnerFeature implements Feature {
   /** A decision with the request it answers, under the token bucket of its rate limit. */
   private record Decided(DecisionRequest request, Decision decision, long retryAfter) {}
 
-  private Decided decide(Call call, Scope scope, UserId subject, LabelSet labels) {
-    return decide(call, scope, subject, labels, true);
-  }
-
   /**
-   * @param counted whether the call counts against the agreement's rate limit: the call's own
-   *     decision does; the checks that filter a page (each friend, each connection) do not
+   * The call's own decision, which counts against the agreement's rate limit; the checks that
+   * filter a page (each friend, each connection) go through {@link #allows} and do not.
    */
-  private Decided decide(Call call, Scope scope, UserId subject, LabelSet labels, boolean counted) {
+  private Decided decide(Call call, Scope scope, UserId subject, LabelSet labels) {
     DecisionRequest r = new DecisionRequest(call.partner(), subject, labels, scope, call.purpose(), call.at(), null, 0);
     Decision d = context.decisions().decide(r);
-    if (d.allowed() && counted) {
+    if (d.allowed()) {
       Optional<Obligation> limit = d.obligations().stream().filter(o -> o.kind().equals("rate_limit")).findFirst();
       if (limit.isPresent()) {
         RateLimiter.Take take = limiter.take(call.partner(), limit.get().value(), System.nanoTime());
@@ -515,7 +511,9 @@ public final class PartnerFeature implements Feature {
       for (int i = 0; i < candidates.size(); i++) {
         UserId u = UserId.of(candidates.get(i));
         scanned = u.value();
-        if (decide(call, Scope.PROFILE_BASIC, u, LabelSet.EMPTY, shown.isEmpty() && denied == 0).decision().allowed()) {
+        boolean first = shown.isEmpty() && denied == 0; // the page's first check counts against the rate limit
+        if (first ? decide(call, Scope.PROFILE_BASIC, u, LabelSet.EMPTY).decision().allowed()
+            : allows(call, Scope.PROFILE_BASIC, u)) {
           shown.add(u);
           if (shown.size() == limit) {
             more = more || i < candidates.size() - 1;
