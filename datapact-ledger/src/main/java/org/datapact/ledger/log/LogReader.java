@@ -104,7 +104,7 @@ public final class LogReader implements AutoCloseable {
             break;
           }
           int expected = in.readInt();
-          if (length < 0 || length > DurableLog.MAX_ENTRY_BYTES) {
+          if (length <= 0 || length > DurableLog.MAX_ENTRY_BYTES) {
             throw new IOException("entry " + i + " has an impossible length " + length);
           }
           byte[] e = in.readNBytes(length);

@@ -131,10 +131,109 @@ class DurableLogTest {
     }
   }
 
+  /** Bytes the records of {@code entries} take in a segment. */
+  private static long recordBytes(List<byte[]> entries) {
+    return entries.stream().mapToLong(e -> DurableLog.recordSize(e.length)).sum();
+  }
+
   @Test
-  void refusesOversizedEntriesAndAppendsAfterClose() throws Exception {
+  void theSegmentIsZeroFilledAheadOfItsRecordsAndCutBackOnClose() throws Exception {
+    Path segment = DurableLog.segmentFile(dir, 0);
+    List<byte[]> written = new ArrayList<>();
+    try (DurableLog log = DurableLog.open(dir, 100)) {
+      for (int i = 0; i < 20; i++) {
+        written.add(entry("e" + i));
+        log.append(written.get(i)).get();
+      }
+      long records = recordBytes(written);
+      assertThat(Files.size(segment)).isGreaterThan(records).isGreaterThanOrEqualTo(DurableLog.PREALLOCATE_BYTES);
+      byte[] bytes = Files.readAllBytes(segment);
+      for (int i = (int) records; i < bytes.length; i++) {
+        assertThat(bytes[i]).as("byte %d", i).isZero();
+      }
+    }
+    assertThat(Files.size(segment)).isEqualTo(recordBytes(written));
+  }
+
+  @Test
+  void aCrashWithZerosAfterTheRecordsKeepsEveryEntry() throws Exception {
+    Path crashed = dir.resolve("crashed");
+    byte[] root;
+    try (DurableLog log = DurableLog.open(dir.resolve("live"), 100)) {
+      for (int i = 0; i < 50; i++) {
+        log.append(entry("e" + i)).get();
+      }
+      root = log.root(50);
+      // the files as a crash leaves them: the segment still zero-filled ahead of its records
+      copyDirectory(dir.resolve("live"), crashed);
+    }
+    assertThat(Files.size(DurableLog.segmentFile(crashed, 0))).isGreaterThan(DurableLog.PREALLOCATE_BYTES);
+    try (DurableLog log = DurableLog.open(crashed, 100)) {
+      assertThat(log.size()).isEqualTo(50);
+      assertThat(log.root(50)).isEqualTo(root);
+      assertThat(log.append(entry("e50")).get()).isEqualTo(50);
+      assertThat(log.entry(50)).isEqualTo(entry("e50"));
+      assertThat(log.root(51)).isEqualTo(reference(log).root(51));
+    }
+    try (LogReader r = LogReader.open(crashed)) {
+      assertThat(r.size()).isEqualTo(51);
+    }
+  }
+
+  @Test
+  void rolledSegmentsEndAtTheirLastRecordAndReopenWithEveryEntry() throws Exception {
+    List<byte[]> written = new ArrayList<>();
+    byte[] root;
+    Path crashed = dir.resolve("crashed");
+    try (DurableLog log = DurableLog.open(dir.resolve("live"), 100, 4096)) {
+      for (int i = 0; i < 300; i++) {
+        written.add(entry("entry " + i + " " + "x".repeat(20 + i % 40)));
+        log.append(written.get(i)).get();
+      }
+      root = log.root(300);
+      copyDirectory(dir.resolve("live"), crashed);
+    }
+    int segments = 0;
+    long bytes = 0;
+    for (; Files.exists(DurableLog.segmentFile(crashed, segments)); segments++) {
+      bytes += Files.size(DurableLog.segmentFile(crashed, segments));
+    }
+    assertThat(segments).isGreaterThan(3);
+    for (int n = 0; n < segments - 1; n++) {
+      assertThat(Files.size(DurableLog.segmentFile(crashed, n))).as("segment %d", n).isLessThanOrEqualTo(4096);
+    }
+    // only the last segment has zeros, and at most up to the roll size
+    assertThat(bytes).isGreaterThan(recordBytes(written)).isLessThanOrEqualTo(recordBytes(written) + 4096);
+    try (DurableLog log = DurableLog.open(crashed, 100, 4096)) {
+      assertThat(log.size()).isEqualTo(300);
+      assertThat(log.root(300)).isEqualTo(root);
+      for (int i = 0; i < 300; i += 37) {
+        assertThat(log.entry(i)).isEqualTo(written.get(i));
+      }
+    }
+    try (LogReader r = LogReader.open(crashed)) {
+      List<byte[]> read = new ArrayList<>();
+      r.forEach(r.size(), (i, e) -> read.add(e));
+      assertThat(read).containsExactlyElementsOf(written);
+    }
+  }
+
+  private static void copyDirectory(Path from, Path to) throws Exception {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, to.resolve(f.getFileName()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void refusesEmptyAndOversizedEntriesAndAppendsAfterClose() throws Exception {
     DurableLog log = DurableLog.open(dir, 100);
-    assertThatThrownBy(() -> log.append(new byte[DurableLog.MAX_ENTRY_BYTES + 1])).hasMessageContaining("at most");
+    assertThatThrownBy(() -> log.append(new byte[0])).hasMessageContaining("from 1 to");
+    assertThatThrownBy(() -> log.append(new byte[DurableLog.MAX_ENTRY_BYTES + 1])).hasMessageContaining("from 1 to");
     log.close();
     assertThatThrownBy(() -> log.append(entry("late"))).hasMessageContaining("closed");
   }

@@ -21,7 +21,7 @@ class LogReaderTest {
       for (int i = 0; i < n; i++) {
         log.append(("entry number " + i + "x".repeat(i % 17)).getBytes(StandardCharsets.UTF_8));
       }
-      log.append(new byte[0]).get();
+      log.append(new byte[] {0}).get();
     }
   }
 
