@@ -58,7 +58,8 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
    * for more entries rather than syncing small batches back to back: until as many are queued as
    * the previous batch held, or this interval has passed since the previous sync began. A lone
    * appender (a batch of one) never waits, and N appenders that each wait for their entry are
-   * synced as soon as all N have appended again.
+   * synced as soon as all N have appended again. 2 ms: with 1 ms, syncs took a tenth of the
+   * server's CPU under the partner load, and 4 ms was no faster (docs/benchmarks.md).
    */
   static final long MIN_SYNC_INTERVAL_NANOS = 2_000_000;
   /**
@@ -277,13 +278,11 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
       segment.close();
       segmentNumber++;
     }
-    openSegment(true);
+    openSegment();
   }
 
-  private void openSegment(boolean create) throws IOException {
-    segment = create
-        ? FileChannel.open(segmentPath(segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE)
-        : FileChannel.open(segmentPath(segmentNumber), StandardOpenOption.WRITE);
+  private void openSegment() throws IOException {
+    segment = FileChannel.open(segmentPath(segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     segmentSize = segment.size();
     segmentAllocated = segmentSize;
   }
@@ -578,7 +577,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
       ch.force(true);
     }
     if (Files.exists(segmentPath(segmentNumber))) {
-      openSegment(false);
+      openSegment();
     }
   }
 

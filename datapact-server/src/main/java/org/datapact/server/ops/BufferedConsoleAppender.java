@@ -40,23 +40,7 @@ public final class BufferedConsoleAppender extends OutputStreamAppender<ILogging
       addError("flushMillis must be at least 1, got " + flushMillis);
       return;
     }
-    java.io.PrintStream out = System.out;
-    setOutputStream(new BufferedOutputStream(new OutputStream() {
-      @Override
-      public void write(int b) {
-        out.write(b);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void flush() {
-        out.flush();
-      }
-    }, BUFFER_BYTES));
+    setOutputStream(new BufferedOutputStream(System.out, BUFFER_BYTES));
     setImmediateFlush(false);
     super.start();
     if (!isStarted()) {
