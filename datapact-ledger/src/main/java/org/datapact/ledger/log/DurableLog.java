@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import org.datapact.ledger.merkle.Hashes;
 import org.datapact.ledger.merkle.Proofs;
@@ -96,7 +97,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
   /** While the sequencer lingers: the queue length at which an appender wakes it; 0 otherwise. */
   private volatile int wakeAt;
 
-  private record Pending(byte[] entry, CompletableFuture<Long> done) {}
+  private record Pending(byte[] entry, LongConsumer onDurable, CompletableFuture<Long> done) {}
 
   /**
    * Runs on the sequencer thread just before each group commit's sync, with the batch's size.
@@ -160,6 +161,21 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
    * @throws IllegalStateException if the log is closed or failed
    */
   public CompletableFuture<Long> append(byte[] entry) {
+    return append(entry, null);
+  }
+
+  /**
+   * Queues an entry, with an action to run once it is durable. The actions of all entries run on
+   * the sequencer thread in index order, each before its entry's future completes: a derived index
+   * fed from them sees entries in the order of the log, whichever thread appended them. An action
+   * must be quick and must not block or throw (it holds up the next group commit).
+   *
+   * @param onDurable given the entry's index; null for none
+   * @return a future completing with the entry's index once it is durable (and in the tree)
+   * @throws LedgerBusyException if the queue is full
+   * @throws IllegalStateException if the log is closed or failed
+   */
+  public CompletableFuture<Long> append(byte[] entry, LongConsumer onDurable) {
     if (entry.length > MAX_ENTRY_BYTES || entry.length == 0) {
       throw new IllegalArgumentException("a ledger entry has from 1 to " + MAX_ENTRY_BYTES + " bytes, got " + entry.length);
     }
@@ -167,7 +183,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
       throw new IllegalStateException("the ledger is " + (failure != null ? "failed: " + failure.getMessage() : "closed"));
     }
     CompletableFuture<Long> done = new CompletableFuture<>();
-    if (!queue.offer(new Pending(entry.clone(), done))) {
+    if (!queue.offer(new Pending(entry.clone(), onDurable, done))) {
       throw new LedgerBusyException(capacity);
     }
     int w = wakeAt;
@@ -208,7 +224,17 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
         write(batch);
         lastBatch = batch.size();
         for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).done().complete(firstIndex + i);
+          Pending p = batch.get(i);
+          if (p.onDurable() != null) {
+            try {
+              p.onDurable().accept(firstIndex + i);
+            } catch (RuntimeException e) {
+              // INVARIANT: an action feeds derived data; its failure must not fail the log
+              System.getLogger(DurableLog.class.getName()).log(System.Logger.Level.WARNING,
+                  "an action after entry " + (firstIndex + i) + " failed", e);
+            }
+          }
+          p.done().complete(firstIndex + i);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

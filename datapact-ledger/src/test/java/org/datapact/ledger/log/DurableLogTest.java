@@ -33,6 +33,41 @@ class DurableLogTest {
   }
 
   @Test
+  void runsDurableActionsInIndexOrderBeforeEachFutureCompletes() throws Exception {
+    try (DurableLog log = DurableLog.open(dir, 10_000)) {
+      List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Boolean> doneBefore = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Thread> threads = new ArrayList<>();
+      List<CompletableFuture<Long>> acks = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < 8; t++) {
+        int id = t;
+        threads.add(new Thread(() -> {
+          for (int i = 0; i < 250; i++) {
+            CompletableFuture<Long>[] mine = new CompletableFuture[1];
+            mine[0] = log.append(entry("t" + id + "-" + i), index -> {
+              seen.add(index);
+              doneBefore.add(mine[0] != null && mine[0].isDone());
+            });
+            acks.add(mine[0]);
+          }
+        }));
+      }
+      threads.forEach(Thread::start);
+      for (Thread t : threads) {
+        t.join();
+      }
+      for (CompletableFuture<Long> a : acks) {
+        a.get();
+      }
+      assertThat(seen).hasSize(2000).isSorted().doesNotHaveDuplicates(); // the log's order, whoever appended
+      assertThat(doneBefore).containsOnly(false);
+      // an action that throws fails neither its entry nor the log
+      assertThat(log.append(entry("x"), index -> { throw new IllegalStateException("boom"); }).get()).isEqualTo(2000);
+      assertThat(log.append(entry("y")).get()).isEqualTo(2001);
+    }
+  }
+
+  @Test
   void concurrentAppendsAreAcknowledgedOnceDurableAndEveryProofVerifies() throws Exception {
     try (DurableLog log = DurableLog.open(dir, 10_000)) {
       List<CompletableFuture<Long>> acks = new ArrayList<>();

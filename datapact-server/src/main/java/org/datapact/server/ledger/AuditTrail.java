@@ -23,6 +23,7 @@ import org.datapact.core.decision.PolicySnapshot;
 import org.datapact.core.user.CountryCode;
 import org.datapact.core.user.UserId;
 import org.datapact.ledger.log.LedgerBusyException;
+import org.datapact.ledger.subject.SubjectIndex;
 import org.datapact.ledger.subject.SubjectKeys;
 import org.datapact.store.Database;
 import org.datapact.store.ledger.LedgerRecords;
@@ -45,6 +46,7 @@ public final class AuditTrail implements AutoCloseable {
   private final LedgerEntries entries;
   private final LedgerRecords records;
   private final org.datapact.store.policy.PolicyStore policies;
+  private final SubjectIndex index;
   private final SubjectIndexer indexer;
   private final ObjectMapper mapper;
 
@@ -55,7 +57,21 @@ public final class AuditTrail implements AutoCloseable {
     this.entries = new LedgerEntries(mapper, ledger);
     this.records = new LedgerRecords(db);
     this.policies = new org.datapact.store.policy.PolicyStore(db);
-    this.indexer = new SubjectIndexer(records, ledger.log().directory(), ledger.log().size());
+    try {
+      this.index = SubjectIndex.open(LedgerService.subjectIndexFile(ledger.directory()));
+    } catch (IOException e) {
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot open the ledger's subject index: " + e.getMessage(), e);
+    }
+    this.indexer = new SubjectIndexer(index, ledger.log().directory(), ledger.log().size());
+  }
+
+  /**
+   * @return the action that indexes an entry under the subject once it is durable; it runs on the
+   *     log's sequencer, in the order of the log, which the subject index relies on
+   */
+  private java.util.function.LongConsumer indexUnder(SubjectKeys.Subject subject) {
+    long key = SubjectIndex.key(subject.pseudonymBytes());
+    return entry -> indexer.offer(key, entry);
   }
 
   /** @return the ledger */
@@ -84,10 +100,7 @@ public final class AuditTrail implements AutoCloseable {
   public long decision(String decisionId, DecisionRequest r, Decision d, CountryCode country, List<UserId> released,
       String endpoint) throws DataPactException {
     byte[] e = entries.decision(decisionId, r, d, country, released, endpoint);
-    long index = ledger.record(e);
-    if (r.subject() != null) {
-      indexer.offer(ledger.subject(r.subject()).pseudonym(), index);
-    }
+    long index = ledger.record(e, r.subject() == null ? null : indexUnder(ledger.subject(r.subject())));
     // The users a decision releases besides its subject (a page of friends) are named in the entry,
     // for the regulator, but not indexed for their own view: one index row per friend made the
     // index writer the largest consumer of CPU under load, with second-long stalls (benchmarks.md).
@@ -106,13 +119,7 @@ public final class AuditTrail implements AutoCloseable {
   public CompletableFuture<Long> decisionAsync(String decisionId, DecisionRequest r, Decision d,
       CountryCode country, List<UserId> released, String endpoint) throws DataPactException {
     byte[] e = entries.decision(decisionId, r, d, country, released, endpoint);
-    String subject = r.subject() == null ? null : ledger.subject(r.subject()).pseudonym();
-    return ledger.recordAsync(e).thenApply(index -> {
-      if (subject != null) {
-        indexer.offer(subject, index);
-      }
-      return index;
-    });
+    return ledger.recordAsync(e, r.subject() == null ? null : indexUnder(ledger.subject(r.subject())));
   }
 
   /**
@@ -124,11 +131,15 @@ public final class AuditTrail implements AutoCloseable {
   public long listing(String listingId, org.datapact.core.party.PartyId principal, org.datapact.core.policy.Scope scope,
       org.datapact.core.policy.Purpose purpose, Instant at, String endpoint, List<UserId> released, int denied)
       throws DataPactException {
-    long index = ledger.record(entries.listing(listingId, principal, scope, purpose, at, endpoint, released, denied));
-    for (UserId u : released) {
-      indexer.offer(ledger.subject(u).pseudonym(), index);
+    long[] keys = new long[released.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = SubjectIndex.key(ledger.subject(released.get(i)).pseudonymBytes());
     }
-    return index;
+    return ledger.record(entries.listing(listingId, principal, scope, purpose, at, endpoint, released, denied), entry -> {
+      for (long k : keys) {
+        indexer.offer(k, entry);
+      }
+    });
   }
 
   /**
@@ -138,8 +149,7 @@ public final class AuditTrail implements AutoCloseable {
    * @return the entry's index
    */
   public long consent(ConsentChange c) throws DataPactException {
-    long index = ledger.record(entries.consent(c));
-    indexer.offer(ledger.subject(c.user()).pseudonym(), index);
+    long index = ledger.record(entries.consent(c), indexUnder(ledger.subject(c.user())));
     policies.appendConsent(c, index);
     indexNow(); // a user sees their own consent change in their ledger view at once
     return index;
@@ -179,7 +189,7 @@ public final class AuditTrail implements AutoCloseable {
     return true;
   }
 
-  private record InFlight(CompletableFuture<Long> index, String subject, long rowId) {}
+  private record InFlight(CompletableFuture<Long> index, long rowId) {}
 
   private long commitPendingConsents() throws DataPactException {
     ArrayDeque<InFlight> window = new ArrayDeque<>();
@@ -191,10 +201,10 @@ public final class AuditTrail implements AutoCloseable {
       }
       try {
         byte[] e = entries.consent(sc.change());
-        String subject = ledger.subject(sc.change().user()).pseudonym();
+        java.util.function.LongConsumer onDurable = indexUnder(ledger.subject(sc.change().user()));
         while (true) {
           try {
-            window.add(new InFlight(ledger.log().append(e), subject, sc.id()));
+            window.add(new InFlight(ledger.log().append(e, onDurable), sc.id()));
             break;
           } catch (LedgerBusyException busy) {
             settle(window.poll(), done);
@@ -227,7 +237,6 @@ public final class AuditTrail implements AutoCloseable {
   private void settle(InFlight f, long[] done) throws DataPactException {
     try {
       long index = f.index().get();
-      indexer.offer(f.subject(), index);
       done[0]++;
       done[1] = f.rowId();
       done[2] = index;
@@ -255,11 +264,17 @@ public final class AuditTrail implements AutoCloseable {
     } catch (IOException e) {
       throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot erase the ledger key: " + e.getMessage(), e);
     }
-    erased.ifPresent(records::forget);
+    if (erased.isPresent()) {
+      indexNow(); // nothing of theirs still queued to land after the tombstones
+      try {
+        index.forget(SubjectIndex.key(erased.get()));
+      } catch (IOException e) {
+        throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot erase the ledger's subject index: " + e.getMessage(), e);
+      }
+    }
     ledger.record(entries.erasure(at, requestedBy));
     for (ConsentChange c : current) {
-      long index = ledger.record(entries.consent(c));
-      indexer.offer(ledger.subject(user).pseudonym(), index);
+      ledger.record(entries.consent(c), indexUnder(ledger.subject(user)));
     }
     indexNow(); // the user's view shows the re-committed consents as soon as the erasure answers
     return erased;
@@ -289,7 +304,13 @@ public final class AuditTrail implements AutoCloseable {
     }
     List<ObjectNode> out = new ArrayList<>();
     String pseudonym = s.get().pseudonym();
-    for (long i : records.entriesOf(pseudonym, before, limit)) {
+    List<Long> indexes;
+    try {
+      indexes = index.entries(SubjectIndex.key(pseudonym), before, limit);
+    } catch (IOException e) {
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot read the ledger's subject index: " + e.getMessage(), e);
+    }
+    for (long i : indexes) {
       ObjectNode e = entry(i);
       // the index keys on 64 bits of the pseudonym: keep only entries that name this subject in full
       boolean mine = pseudonym.equals(e.path("subject").asText(null));
@@ -327,9 +348,14 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
-  /** Stops the indexer (the ledger is closed by its owner). */
+  /** Stops the indexer and closes the subject index (the ledger is closed by its owner). */
   @Override
   public void close() {
     indexer.close();
+    try {
+      index.close();
+    } catch (IOException e) {
+      LOG.atWarn().setCause(e).log("the ledger subject index did not close cleanly; the next start rescans it");
+    }
   }
 }

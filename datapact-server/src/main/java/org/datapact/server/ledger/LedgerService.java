@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.core.user.UserId;
@@ -113,6 +114,11 @@ public final class LedgerService implements AutoCloseable {
     }
   }
 
+  /** @return the subject index file of the ledger in {@code dir} (derived from the log) */
+  public static Path subjectIndexFile(Path dir) {
+    return dir.resolve("index").resolve("subjects.idx");
+  }
+
   /** @return the key store file of the ledger in {@code dir} */
   public static Path subjectKeysFile(Path dir) {
     return dir.resolve("keys").resolve("subjects.bin");
@@ -143,8 +149,19 @@ public final class LedgerService implements AutoCloseable {
    *     nothing may be released then
    */
   public long record(byte[] entry) throws DataPactException {
+    return record(entry, null);
+  }
+
+  /**
+   * Appends an entry and waits until it is durable; {@code onDurable} runs first, on the log's
+   * sequencer, in the order of the log (see {@link DurableLog#append(byte[], LongConsumer)}).
+   *
+   * @return the entry's index
+   * @throws DataPactException as {@link #record(byte[])}
+   */
+  public long record(byte[] entry, LongConsumer onDurable) throws DataPactException {
     try {
-      return log.append(entry).get(durableTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return log.append(entry, onDurable).get(durableTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (LedgerBusyException e) {
       throw busy(e);
     } catch (InterruptedException e) {
@@ -164,9 +181,18 @@ public final class LedgerService implements AutoCloseable {
    *     released then
    */
   public CompletableFuture<Long> recordAsync(byte[] entry) {
+    return recordAsync(entry, null);
+  }
+
+  /**
+   * Appends an entry without blocking the caller, like {@link #recordAsync(byte[])};
+   * {@code onDurable} runs on the log's sequencer, in the order of the log, before the future
+   * completes.
+   */
+  public CompletableFuture<Long> recordAsync(byte[] entry, LongConsumer onDurable) {
     CompletableFuture<Long> durable;
     try {
-      durable = log.append(entry);
+      durable = log.append(entry, onDurable);
     } catch (LedgerBusyException e) {
       return CompletableFuture.failedFuture(busy(e));
     } catch (IllegalStateException e) {
@@ -206,6 +232,11 @@ public final class LedgerService implements AutoCloseable {
             "not durable within " + durableTimeout.toMillis() + " ms"))));
       }
     }
+  }
+
+  /** @return the ledger's directory (the log, keys and derived index beneath it) */
+  public Path directory() {
+    return log.directory().getParent();
   }
 
   /** @return the log */

@@ -12,16 +12,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.nio.file.Path;
 import org.datapact.ledger.log.LogReader;
-import org.datapact.store.ledger.LedgerRecords;
-import org.datapact.store.ledger.LedgerRecords.SubjectEntry;
+import org.datapact.ledger.subject.SubjectIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the store's index from subject pseudonym to entry index (the user's own view of the
- * ledger) up to date, off the request path: durable entries are queued and written in batches by
- * one thread. The index is derived data: on start it catches up from the log, so a crash loses
- * nothing but time.
+ * Keeps the ledger's subject index (pseudonym → entries: the user's own view of the ledger) up to
+ * date, off the request path. Entries about subjects are offered by the log's sequencer, in the
+ * order of the log ({@link LedgerService#record(byte[], java.util.function.LongConsumer)}), and
+ * written to the {@link SubjectIndex} in batches by one thread. The index is derived data: on
+ * start it catches up from the log, so a crash loses nothing but time.
  *
  * <p>The writer wakes every {@link #PERIOD_MS} ms rather than for each entry: a wake-up per entry
  * (a blocking queue's signal) cost a context switch per partner request, and context switches are
@@ -35,22 +35,35 @@ final class SubjectIndexer implements AutoCloseable {
   static final long PERIOD_MS = 50;
   private static final JsonFactory JSON = new JsonFactory();
 
-  private final LedgerRecords records;
-  private final ConcurrentLinkedQueue<SubjectEntry> queue = new ConcurrentLinkedQueue<>();
+  private record Offer(long key, long index) {}
+
+  private final SubjectIndex index;
+  private final ConcurrentLinkedQueue<Offer> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong offered = new AtomicLong();
   private final Thread thread;
   private final Object progress = new Object();
   private long written;
   private volatile boolean closing;
+  /**
+   * Set when a write or the catch-up failed: the indexer then writes nothing more, so the index
+   * never holds a later entry after a gap, and the next start catches up from its last record.
+   */
+  private boolean stopped;
+  /** Whether the catch-up from the log has finished (guarded by {@code progress}). */
+  private boolean caughtUp;
 
   /**
    * Starts the indexer; it first catches up with the entries of the log in {@code logDir} that the
    * index does not cover (up to {@code size}, the log's size now), then indexes what is offered.
    */
-  SubjectIndexer(LedgerRecords records, Path logDir, long size) {
-    this.records = records;
+  SubjectIndexer(SubjectIndex index, Path logDir, long size) {
+    this.index = index;
     this.thread = new Thread(() -> {
       catchUp(logDir, size);
+      synchronized (progress) {
+        caughtUp = true;
+        progress.notifyAll();
+      }
       run();
     }, "ledger-subject-indexer");
     this.thread.setDaemon(true);
@@ -58,29 +71,32 @@ final class SubjectIndexer implements AutoCloseable {
   }
 
   private void catchUp(Path logDir, long to) {
-    // entries are offered out of order by concurrent requests: rescan a window below the highest indexed row
-    long from = Math.max(0, records.lastIndexed() + 1 - 65_536);
+    long from = index.indexedThrough();
     if (to <= from) {
       return;
     }
     long start = System.nanoTime();
-    List<SubjectEntry> batch = new ArrayList<>();
+    long[] keys = new long[BATCH];
+    long[] entries = new long[BATCH];
+    int[] n = {0};
     try (LogReader log = LogReader.open(logDir)) {
       log.forEach(from, Math.min(to, log.size()), (i, entry) -> {
         for (String s : subjectsOf(entry)) {
-          batch.add(new SubjectEntry(s, i));
-        }
-        if (batch.size() >= BATCH) {
-          records.index(batch, true);
-          batch.clear();
+          if (n[0] == BATCH) {
+            index.append(keys, entries, n[0]);
+            n[0] = 0;
+          }
+          keys[n[0]] = SubjectIndex.key(s);
+          entries[n[0]++] = i;
         }
       });
-      records.index(batch, true);
+      index.append(keys, entries, n[0]);
       LOG.atInfo().addKeyValue("from", from).addKeyValue("to", to)
           .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000).log("ledger subject index caught up");
     } catch (IOException | RuntimeException e) {
-      // INVARIANT: the index is derived; the next start tries again
-      LOG.atWarn().setCause(e).log("ledger subject index catch-up failed");
+      // INVARIANT: the index is derived; the next start tries again from its last record
+      stopped = true;
+      LOG.atWarn().setCause(e).log("ledger subject index catch-up failed; the index stops until the next start");
     }
   }
 
@@ -115,19 +131,22 @@ final class SubjectIndexer implements AutoCloseable {
     }
   }
 
-  /** Queues a durable entry about a subject. */
-  void offer(String subject, long index) {
+  /**
+   * Queues a durable entry about a subject. Called on the log's sequencer, in the order of the log:
+   * must not block.
+   */
+  void offer(long key, long entry) {
     offered.incrementAndGet();
-    queue.add(new SubjectEntry(subject, index)); // no signal: the writer comes by within PERIOD_MS
+    queue.add(new Offer(key, entry)); // no signal: the writer comes by within PERIOD_MS
   }
 
-  /** Waits until everything offered so far is in the store. */
+  /** Waits until the catch-up and everything offered so far are in the index. */
   void flush() throws InterruptedException {
     LockSupport.unpark(thread);
     synchronized (progress) {
       long target = offered.get();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (written < target && !closing) {
+      while ((!caughtUp || written < target) && !closing) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IllegalStateException("the subject index did not catch up within 30 s");
@@ -138,27 +157,32 @@ final class SubjectIndexer implements AutoCloseable {
   }
 
   private void run() {
-    List<SubjectEntry> batch = new ArrayList<>(BATCH);
+    long[] keys = new long[BATCH];
+    long[] entries = new long[BATCH];
     while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
+      int n = 0;
+      for (Offer o; n < BATCH && (o = queue.poll()) != null; n++) {
+        keys[n] = o.key();
+        entries[n] = o.index();
+      }
+      if (n == 0) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PERIOD_MS)); // flush() and close() unpark
+        continue;
+      }
       try {
-        for (SubjectEntry e; batch.size() < BATCH && (e = queue.poll()) != null; ) {
-          batch.add(e);
+        if (!stopped) {
+          index.append(keys, entries, n);
         }
-        if (batch.isEmpty()) {
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PERIOD_MS)); // flush() and close() unpark
-          continue;
-        }
-        records.index(batch, false); // offered entries are newer than anything the catch-up saw
-      } catch (RuntimeException e) {
-        // INVARIANT: the index is derived; rows lost here come back with the next start's catch-up
-        LOG.atWarn().addKeyValue("entries", batch.size()).setCause(e).log("ledger subject index write failed");
+      } catch (IOException | RuntimeException e) {
+        // INVARIANT: the index is derived; what is not written here comes back with the next
+        // start's catch-up, which begins after the index's last record
+        stopped = true;
+        LOG.atWarn().addKeyValue("entries", n).setCause(e)
+            .log("ledger subject index write failed; the index stops until the next start");
       } finally {
-        if (!batch.isEmpty()) {
-          synchronized (progress) {
-            written += batch.size();
-            progress.notifyAll();
-          }
-          batch.clear();
+        synchronized (progress) {
+          written += n;
+          progress.notifyAll();
         }
       }
     }
