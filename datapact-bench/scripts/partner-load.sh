@@ -43,18 +43,17 @@ drive() { java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver "$@"; }
 auth="Authorization: Bearer $token"
 send_url="$D/api/v1/users/$alice/messages?purpose=recommendations"
 # The JIT keeps compiling for most of a minute under this load (perf showed the C1/C2 compiler
-# threads at a quarter of the CPU 20 s in): each server and endpoint is warmed up (60 s for the
-# first, 30 s for the rest, not reported) right before it is measured, as JMH does.
-echo "measured (${secs} s each, ${conns} connections, each after its own warm-up):"
-drive max "$friends_url" "$conns" 60 0 GET - "$auth" > /dev/null
-dp=$(drive max "$friends_url" "$conns" "$secs" 0 GET - "$auth"); echo "datapact GET friends   $dp"
-drive max "http://127.0.0.1:$plain/friends" "$conns" 30 0 GET - > /dev/null
-pl=$(drive max "http://127.0.0.1:$plain/friends" "$conns" "$secs" 0 GET -); echo "plain    GET friends   $pl"
-drive max "$send_url" "$conns" 30 0 POST "$body" "$auth" > /dev/null
-dps=$(drive max "$send_url" "$conns" "$secs" 0 POST "$body" "$auth"); echo "datapact POST messages $dps"
-drive max "http://127.0.0.1:$plain/messages" "$conns" 30 0 POST "$body" > /dev/null
-pls=$(drive max "http://127.0.0.1:$plain/messages" "$conns" "$secs" 0 POST "$body"); echo "plain    POST messages $pls"
-max=$(echo "$dp" | sed -n 's/.*throughput=\([0-9]*\).*/\1/p')
+# threads at a quarter of the CPU 20 s in): each server is warmed up (60 s for GET, then 30 s for
+# POST, not reported) before it is measured, as JMH does. The two servers are then measured in
+# alternating slices by one warm driver JVM (LoadDriver pair: 4 slices each, a quarter of the time
+# each), so that a drift in the machine's speed over the minutes of a run (the peer alone measured
+# between 47,000 and 58,000 /s from one run to the next) falls on both sides of the ratio alike.
+echo "measured (${secs} s each in 4 alternating slices, ${conns} connections, after warm-up; A = DataPact, B = plain Javalin):"
+get=$(java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 60 \
+  "GET|$friends_url|-|$auth" "GET|http://127.0.0.1:$plain/friends|-"); echo "$get"
+java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 30 \
+  "POST|$send_url|$body|$auth" "POST|http://127.0.0.1:$plain/messages|$body"
+max=$(echo "$get" | sed -n 's/^A GET [^ ]*: \([0-9]*\)\/s.*/\1/p')
 half=$((max / 2))
 # latency at fixed rates (no coordinated omission): half of the measured maximum, and half of
 # the 10,000/s target

@@ -29,7 +29,8 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * <p>Usage: {@code LoadDriver <max|rate> <url> <connections> <seconds> <rate> <method> <body|-> [header...]}.
- * Prints one line: mode, requests, throughput, latency percentiles, status counts.
+ * Prints one line: mode, requests, throughput, latency percentiles, status counts. And {@code
+ * LoadDriver pair ...} measures two servers side by side ({@link #pair}).
  */
 public final class LoadDriver {
   private LoadDriver() {}
@@ -105,16 +106,69 @@ public final class LoadDriver {
     return status;
   }
 
+  /** What one run measured. */
+  record Result(long requests, double seconds, Histogram latency, java.util.SortedMap<Integer, Long> statuses) {
+    double throughput() {
+      return requests / seconds;
+    }
+
+    String line(String mode, String method) {
+      StringBuilder st = new StringBuilder();
+      statuses.forEach((s, c) -> st.append(' ').append(s).append('=').append(c));
+      return String.format(Locale.ROOT, "%s %s requests=%d throughput=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms statuses:%s",
+          mode, method, requests, throughput(), pct(latency, 0.50), pct(latency, 0.90), pct(latency, 0.99),
+          pct(latency, 1.0), st);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("pair")) {
+      pair(args);
+      return;
+    }
     String mode = args[0];
-    String url = args[1];
-    int connections = Integer.parseInt(args[2]);
-    double seconds = Double.parseDouble(args[3]);
-    double rate = Double.parseDouble(args[4]);
     String method = args[5];
-    String body = args[6].equals("-") ? null : args[6];
-    List<String> headers = List.of(args).subList(7, args.length);
-    Target t = target(url, method, body, headers);
+    Target t = target(args[1], method, args[6].equals("-") ? null : args[6], List.of(args).subList(7, args.length));
+    Result r = run(mode, t, Integer.parseInt(args[2]), Double.parseDouble(args[3]), Double.parseDouble(args[4]));
+    System.out.println(r.line(mode, method));
+  }
+
+  /**
+   * {@code pair <connections> <seconds> <slices> <warm-up seconds> <A> <B>}, each side written
+   * {@code METHOD|URL|BODY or -|HEADER|...}: both sides at full load (closed loop), first each
+   * warmed up, then measured in alternating slices from this one JVM, so that a drift in the
+   * machine's speed falls on both sides alike, and the driver's own warm-up on neither. Prints a
+   * line per slice, one per side over all its slices, and their ratio.
+   */
+  private static void pair(String[] args) throws Exception {
+    int connections = Integer.parseInt(args[1]);
+    double seconds = Double.parseDouble(args[2]);
+    int slices = Integer.parseInt(args[3]);
+    double warmup = Double.parseDouble(args[4]);
+    String[] a = args[5].split("\\|");
+    String[] b = args[6].split("\\|");
+    Target ta = target(a[1], a[0], a[2].equals("-") ? null : a[2], List.of(a).subList(3, a.length));
+    Target tb = target(b[1], b[0], b[2].equals("-") ? null : b[2], List.of(b).subList(3, b.length));
+    run("max", ta, connections, warmup, 0);
+    run("max", tb, connections, warmup, 0);
+    long ra = 0;
+    long rb = 0;
+    StringBuilder pairs = new StringBuilder();
+    for (int i = 1; i <= slices; i++) {
+      Result x = run("max", ta, connections, seconds / slices, 0);
+      Result y = run("max", tb, connections, seconds / slices, 0);
+      System.out.println("  slice " + i + " A: " + x.line("max", a[0]));
+      System.out.println("  slice " + i + " B: " + y.line("max", b[0]));
+      ra += x.requests();
+      rb += y.requests();
+      pairs.append(String.format(Locale.ROOT, " %.1f%%", 100.0 * x.requests() / y.requests()));
+    }
+    System.out.printf(Locale.ROOT, "A %s %s: %.0f/s over %d slices%n", a[0], a[1], ra / seconds, slices);
+    System.out.printf(Locale.ROOT, "B %s %s: %.0f/s over %d slices%n", b[0], b[1], rb / seconds, slices);
+    System.out.printf(Locale.ROOT, "ratio A/B: %.1f%% (per pair of slices:%s)%n", 100.0 * ra / rb, pairs);
+  }
+
+  static Result run(String mode, Target t, int connections, double seconds, double rate) throws InterruptedException {
     long start = System.nanoTime() + 200_000_000L;
     long end = start + (long) (seconds * 1e9);
     ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
@@ -179,10 +233,9 @@ public final class LoadDriver {
       total += counts[i];
       all.add(latencies.get(i));
     }
-    StringBuilder st = new StringBuilder();
-    new java.util.TreeMap<>(statuses).forEach((s, c) -> st.append(' ').append(s).append('=').append(c.sum()));
-    System.out.printf(Locale.ROOT, "%s %s requests=%d throughput=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms statuses:%s%n",
-        mode, method, total, total / seconds, pct(all, 0.50), pct(all, 0.90), pct(all, 0.99), pct(all, 1.0), st);
+    java.util.SortedMap<Integer, Long> st = new java.util.TreeMap<>();
+    statuses.forEach((s, c) -> st.put(s, c.sum()));
+    return new Result(total, seconds, all, st);
   }
 
   private static double pct(Histogram h, double q) {
