@@ -497,7 +497,13 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     return (int) c.getValue() == crc ? body.array() : null;
   }
 
-  private static int readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+  /**
+   * Reads from {@code pos} until {@code b} is full or the file ends (positioned reads: safe beside
+   * other readers and the writer of the same channel).
+   *
+   * @return the bytes read
+   */
+  public static int readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
     int total = 0;
     while (b.hasRemaining()) {
       int r = ch.read(b, pos + total);

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.datapact.ledger.log.DurableLog;
 
 /**
  * The index from a subject to the log entries about them, newest first: a user's own view of the
@@ -100,7 +101,7 @@ public final class SubjectIndex implements AutoCloseable {
     scan:
     while (records < inFile) {
       b.clear();
-      int n = readFully(b, pos);
+      int n = DurableLog.readFully(file, b, pos);
       b.flip();
       for (int i = 0; i + RECORD <= n; i += RECORD) {
         long key = b.getLong();
@@ -150,23 +151,11 @@ public final class SubjectIndex implements AutoCloseable {
     return covered;
   }
 
-  private int readFully(ByteBuffer b, long pos) throws IOException {
-    int n = 0;
-    while (b.hasRemaining()) {
-      int r = file.read(b, pos + n);
-      if (r < 0) {
-        break;
-      }
-      n += r;
-    }
-    return n;
-  }
-
   private record Row(long key, long entry, long prev) {}
 
   private Row read(long record) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(RECORD);
-    if (readFully(b, record * RECORD) < RECORD) {
+    if (DurableLog.readFully(file, b, record * RECORD) < RECORD) {
       throw new IOException("subject index record " + record + " is past the end of the file");
     }
     return new Row(b.getLong(0), b.getLong(8), b.getLong(16));
@@ -192,10 +181,9 @@ public final class SubjectIndex implements AutoCloseable {
       last = entries[i];
     }
     ByteBuffer b = ByteBuffer.allocate(n * RECORD);
-    // what each appended record replaced as its subject's head, to put back if the write fails
-    long[] undoKey = new long[n];
-    long[] undoRecord = new long[n];
-    long[] undoEntry = new long[n];
+    // each record holds its subject's previous head; the entry of that head is kept here, so a
+    // failed write can put every head back as it was
+    long[] replacedEntry = new long[n];
     int added = 0;
     try {
       for (int i = 0; i < n; i++) {
@@ -205,9 +193,7 @@ public final class SubjectIndex implements AutoCloseable {
           continue; // this subject already has this entry (entries never go backwards, so it is the head)
         }
         b.putLong(keys[i]).putLong(entries[i]).putLong(head);
-        undoKey[added] = keys[i];
-        undoRecord[added] = head;
-        undoEntry[added] = headEntry;
+        replacedEntry[added] = headEntry;
         heads.put(keys[i], records + added, entries[i]);
         added++;
       }
@@ -217,10 +203,12 @@ public final class SubjectIndex implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       for (int j = added - 1; j >= 0; j--) {
-        if (undoRecord[j] == NONE) {
-          heads.remove(undoKey[j]);
+        long key = b.getLong(j * RECORD);
+        long previous = b.getLong(j * RECORD + 16);
+        if (previous == NONE) {
+          heads.remove(key);
         } else {
-          heads.put(undoKey[j], undoRecord[j], undoEntry[j]);
+          heads.put(key, previous, replacedEntry[j]);
         }
       }
       file.truncate(records * RECORD); // whatever part of the batch reached the file

@@ -88,14 +88,20 @@ class SubjectIndexTest {
     }
   }
 
-  @Test
-  void rebuildsItsHeadsByScanningAfterACrash() throws Exception {
+  /** @return a copy of an index file taken while it was open, as a crash leaves it: no heads file */
+  private Path crashedAfter(long[] keys, long... entries) throws Exception {
     Path file = dir.resolve("subjects.idx");
     Path crashed = dir.resolve("crashed.idx");
     try (SubjectIndex index = SubjectIndex.open(file)) {
-      append(index, new long[] {ALICE, BOB, ALICE, CAROL}, 1, 2, 3, 3);
-      Files.copy(file, crashed); // the file as a crash would leave it: no heads file
+      append(index, keys, entries);
+      Files.copy(file, crashed);
     }
+    return crashed;
+  }
+
+  @Test
+  void rebuildsItsHeadsByScanningAfterACrash() throws Exception {
+    Path crashed = crashedAfter(new long[] {ALICE, BOB, ALICE, CAROL}, 1, 2, 3, 3);
     try (SubjectIndex index = SubjectIndex.open(crashed)) {
       assertThat(index.entries(ALICE, Long.MAX_VALUE, 10)).containsExactly(3L, 1L);
       assertThat(index.entries(CAROL, Long.MAX_VALUE, 10)).containsExactly(3L);
@@ -105,12 +111,7 @@ class SubjectIndexTest {
 
   @Test
   void cutsATornTailAndSaysWhereToReindexFrom() throws Exception {
-    Path file = dir.resolve("subjects.idx");
-    Path crashed = dir.resolve("crashed.idx");
-    try (SubjectIndex index = SubjectIndex.open(file)) {
-      append(index, new long[] {ALICE, BOB, ALICE}, 1, 2, 3);
-      Files.copy(file, crashed);
-    }
+    Path crashed = crashedAfter(new long[] {ALICE, BOB, ALICE}, 1, 2, 3);
     try (FileChannel ch = FileChannel.open(crashed, StandardOpenOption.WRITE)) {
       // a record whose chain pointer is not Bob's head (written out of order), then half a record
       ByteBuffer b = ByteBuffer.allocate(SubjectIndex.RECORD + 10);
