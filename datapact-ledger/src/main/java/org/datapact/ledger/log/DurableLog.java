@@ -365,7 +365,9 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     for (int l = 0; l < out.size(); l++) {
       ByteBuffer b = out.get(l).flip();
       FileChannel ch = levels.get(l);
-      long pos = ch.size();
+      // level l holds one node per complete subtree of 2^l leaves: its length follows from the
+      // size, with no fstat per level per batch (a third of a system call per partner call)
+      long pos = (size >> l) * 32;
       while (b.hasRemaining()) {
         pos += ch.write(b, pos);
       }
