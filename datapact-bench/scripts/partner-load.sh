@@ -56,7 +56,8 @@ java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 30
 max=$(echo "$get" | sed -n 's/^A GET [^ ]*: \([0-9]*\)\/s.*/\1/p')
 half=$((max / 2))
 # latency at fixed rates (no coordinated omission): half of the measured maximum, and half of
-# the 10,000/s target
+# the 10,000/s target; each driver JVM first runs its load 5 s uncounted (its own JIT
+# warm-up had counted as up to 900 ms of server latency)
 drive max "$friends_url" "$conns" 30 0 GET - "$auth" > /dev/null
 dpr=$(drive rate "$friends_url" "$conns" "$secs" "$half" GET - "$auth"); echo "datapact GET friends at ${half}/s (half of max): $dpr"
 dpt=$(drive rate "$friends_url" "$conns" "$secs" 5000 GET - "$auth"); echo "datapact GET friends at 5000/s (half of 10,000/s): $dpt"
