@@ -2,14 +2,12 @@ package org.datapact.ledger.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
+import org.datapact.ledger.crash.KilledChild;
 import org.datapact.ledger.merkle.Hashes;
 import org.datapact.ledger.merkle.MemoryTree;
 import org.junit.jupiter.api.Test;
@@ -32,27 +30,13 @@ class CrashTest {
   @Timeout(600)
   void everyAcknowledgedEntrySurvivesSigkill() throws Exception {
     SplittableRandom rng = new SplittableRandom(SEED);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Map<Long, String> acknowledged = new HashMap<>();
     long totalAcks = 0;
     for (int round = 0; round < ROUNDS; round++) {
-      Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-          dir.toString(), Integer.toString(round), "8").redirectErrorStream(true).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-      String ready = out.readLine();
-      assertThat(ready).as("seed %d round %d", SEED, round).startsWith("ready ");
-      long killAfterAcks = 1 + rng.nextInt(3_000);
-      long acks = 0;
-      for (String line; (line = out.readLine()) != null; ) {
-        if (line.startsWith("ack ")) {
-          int space = line.indexOf(' ', 4);
-          acknowledged.put(Long.parseLong(line.substring(4, space)), line.substring(space + 1));
-          if (++acks == killAfterAcks) {
-            child.toHandle().destroyForcibly(); // SIGKILL: no shutdown hook, no close, no flush
-          }
-        }
-      }
-      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long acks = KilledChild.run(CrashChild.class, 1 + rng.nextInt(3_000), ack -> {
+        int space = ack.indexOf(' ');
+        acknowledged.put(Long.parseLong(ack.substring(0, space)), ack.substring(space + 1));
+      }, String.format("seed %d round %d", SEED, round), dir.toString(), Integer.toString(round), "8");
       totalAcks += acks;
       try (DurableLog log = DurableLog.open(dir, 16)) {
         for (Map.Entry<Long, String> a : acknowledged.entrySet()) {

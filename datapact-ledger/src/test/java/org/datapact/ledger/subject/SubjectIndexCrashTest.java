@@ -2,9 +2,6 @@ package org.datapact.ledger.subject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
+import org.datapact.ledger.crash.KilledChild;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,32 +32,17 @@ class SubjectIndexCrashTest {
   @Timeout(300)
   void everyAppendedRecordSurvivesSigkill() throws Exception {
     SplittableRandom rng = new SplittableRandom(SEED);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path file = dir.resolve("subjects.idx");
     Map<Long, List<Long>> model = new HashMap<>(); // oldest first
     for (int round = 0; round < ROUNDS; round++) {
-      Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          SubjectIndexCrashChild.class.getName(), file.toString(), Long.toString(SEED + round), Integer.toString(SUBJECTS))
-          .redirectErrorStream(true).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-      String ready = out.readLine();
-      assertThat(ready).as("seed %d round %d", SEED, round).startsWith("ready ");
-      long killAfter = 1 + rng.nextInt(20_000);
-      long acks = 0;
-      for (String line; (line = out.readLine()) != null; ) {
-        if (line.startsWith("ack ")) {
-          String[] p = line.split(" ");
-          List<Long> mine = model.computeIfAbsent(Long.parseLong(p[1]), k -> new ArrayList<>());
-          long entry = Long.parseLong(p[2]);
-          if (mine.isEmpty() || mine.get(mine.size() - 1) != entry) {
-            mine.add(entry);
-          }
-          if (++acks == killAfter) {
-            child.toHandle().destroyForcibly(); // SIGKILL: no close, so no heads file
-          }
+      KilledChild.run(SubjectIndexCrashChild.class, 1 + rng.nextInt(20_000), ack -> {
+        String[] p = ack.split(" ");
+        List<Long> mine = model.computeIfAbsent(Long.parseLong(p[0]), k -> new ArrayList<>());
+        long entry = Long.parseLong(p[1]);
+        if (mine.isEmpty() || mine.get(mine.size() - 1) != entry) {
+          mine.add(entry);
         }
-      }
-      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      }, String.format("seed %d round %d", SEED, round), file.toString(), Long.toString(SEED + round), Integer.toString(SUBJECTS));
       assertThat(dir.resolve("subjects.idx.heads")).doesNotExist();
       // the child may have died between appending a batch and printing all of it: records of that
       // batch are in the file without an ack (their entries are at or after the last one acked)
