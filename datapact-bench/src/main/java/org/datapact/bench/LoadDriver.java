@@ -36,6 +36,11 @@ public final class LoadDriver {
 
   private record Target(String host, int port, byte[] request) {}
 
+  /** A target as the command line writes it: {@code -} for no body. */
+  private static Target fromArgs(String method, String url, String body, List<String> headers) {
+    return target(url, method, body.equals("-") ? null : body, headers);
+  }
+
   static Target target(String url, String method, String body, List<String> headers) {
     URI u = URI.create(url);
     StringBuilder r = new StringBuilder();
@@ -189,7 +194,7 @@ public final class LoadDriver {
     }
     String mode = args[0];
     String method = args[5];
-    Target t = target(args[1], method, args[6].equals("-") ? null : args[6], List.of(args).subList(7, args.length));
+    Target t = fromArgs(method, args[1], args[6], List.of(args).subList(7, args.length));
     int connections = Integer.parseInt(args[2]);
     double rate = Double.parseDouble(args[4]);
     if (WARMUP_SECONDS > 0) {
@@ -222,8 +227,8 @@ public final class LoadDriver {
     double warmup = Double.parseDouble(args[4]);
     String[] a = args[5].split("\\|");
     String[] b = args[6].split("\\|");
-    Target ta = target(a[1], a[0], a[2].equals("-") ? null : a[2], List.of(a).subList(3, a.length));
-    Target tb = target(b[1], b[0], b[2].equals("-") ? null : b[2], List.of(b).subList(3, b.length));
+    Target ta = fromArgs(a[0], a[1], a[2], List.of(a).subList(3, a.length));
+    Target tb = fromArgs(b[0], b[1], b[2], List.of(b).subList(3, b.length));
     run("max", ta, connections, warmup, 0);
     run("max", tb, connections, warmup, 0);
     long ra = 0;
@@ -300,6 +305,7 @@ public final class LoadDriver {
     boolean closed;
     SocketChannel channel;
     SelectionKey key;
+    /** The request, written again from its start for each send. */
     ByteBuffer out;
     final ResponseParser parser = new ResponseParser();
 
@@ -339,6 +345,7 @@ public final class LoadDriver {
             c.channel = SocketChannel.open(new InetSocketAddress(t.host(), t.port()));
             c.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.channel.configureBlocking(false);
+            c.out = ByteBuffer.wrap(t.request());
             c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
           } catch (IOException e) {
             fail(c);
@@ -407,7 +414,7 @@ public final class LoadDriver {
     private void send(Conn c, long now) {
       c.sentAt = now;
       c.inFlight = true;
-      c.out = ByteBuffer.wrap(t.request());
+      c.out.clear(); // the whole request again
       flush(c);
     }
 
