@@ -4,7 +4,6 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -13,10 +12,11 @@ import java.net.BindException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.server.http.AccessControl;
+import org.datapact.server.http.CoreRoutes;
+import org.datapact.server.http.RequestLog;
 import org.datapact.server.http.Feature;
 import org.datapact.server.http.ProblemMapper;
 import org.datapact.server.http.Route;
@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataPactServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataPactServer.class);
-  private static final Logger HTTP_LOG = LoggerFactory.getLogger("org.datapact.http");
 
   /** Largest request body accepted, in bytes. */
   public static final long MAX_REQUEST_BYTES = 64 * 1024;
@@ -104,6 +103,15 @@ public final class DataPactServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(context.metrics());
     List<Route> routes = routes(context);
     extra.forEach(f -> routes.addAll(f.routes()));
+    RequestLog requests = new RequestLog(context.metrics());
+    List<Route> core = routes.stream().filter(r -> r.core() != null).toList();
+    for (Route c : core) {
+      if (routes.stream().anyMatch(r -> r.core() == null && r.path().equals(c.path()))) {
+        // CoreRoutes answers every method on a core route's path (405 for the others)
+        throw new IllegalStateException("`" + c.path() + "` is both a core route and a Javalin route");
+      }
+    }
+    CoreRoutes coreRoutes = new CoreRoutes(core, access, problems, requests);
 
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -131,7 +139,15 @@ public final class DataPactServer implements AutoCloseable {
       });
       config.routes.before(DataPactServer::drainOversizedBody);
       config.routes.beforeMatched(access::check);
+      // the core routes ahead of Javalin's servlet: Javalin puts its servlet context inside the
+      // innermost wrapper of the server's handler, here CoreRoutes. A stop waits for their
+      // in-flight requests as for any other: the connector's graceful shutdown waits for every
+      // open connection (GracefulShutdownTest).
+      config.jetty.modifyServer(server -> ((org.eclipse.jetty.server.Handler.Wrapper) server.getHandler()).setHandler(coreRoutes));
       for (Route r : routes) {
+        if (r.core() != null) {
+          continue;
+        }
         config.routes.addHttpHandler(r.method(), r.path(), r.handler(), r.roles().toArray(new io.javalin.security.RouteRole[0]));
       }
       config.routes.exception(DataPactException.class, problems::domain);
@@ -140,29 +156,8 @@ public final class DataPactServer implements AutoCloseable {
       for (int status : new int[] {404, 405, 413}) {
         config.routes.error(status, problems::error);
       }
-      // one timer per method, route and status, looked up once (building a meter id per request
-      // showed up in load profiles)
-      java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
-      config.requestLogger.http((ctx, ms) -> {
-        String route = routeOf(ctx);
-        String method = ctx.method().name();
-        int status = ctx.statusCode();
-        timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("http.server.requests")
-                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                .register(context.metrics()))
-            .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
-        if (!HTTP_LOG.isInfoEnabled()) {
-          return;
-        }
-        HTTP_LOG.atInfo()
-            .addKeyValue("method", ctx.method().name())
-            .addKeyValue("path", ctx.path())
-            .addKeyValue("route", route)
-            .addKeyValue("status", ctx.statusCode())
-            .addKeyValue("ms", Math.round(ms * 100) / 100.0)
-            .addKeyValue("caller", AccessControl.caller(ctx).map(c -> c.role().wireName() + ":" + c.handle()).orElse("-"))
-            .log("request");
-      });
+      config.requestLogger.http((ctx, ms) -> requests.record(ctx.method().name(), ctx.path(), routeOf(ctx), ctx.statusCode(), ms,
+          AccessControl.caller(ctx).map(c -> c.role().wireName() + ":" + c.handle()).orElse("-")));
     });
     try {
       app.start(host, port);

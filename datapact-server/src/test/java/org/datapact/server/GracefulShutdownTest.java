@@ -24,15 +24,38 @@ class GracefulShutdownTest {
   void stopLetsAnInFlightRequestFinish() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
+    assertStopWaits(Route.get("/slow", ctx -> {
+      entered.countDown();
+      release.await(10, TimeUnit.SECONDS);
+      ctx.result("done");
+    }, Role.PUBLIC), entered, release);
+  }
+
+  /** A core route answers from another thread, as the partner reads do once their entry is durable. */
+  @Test
+  void stopLetsAnInFlightCoreRequestFinish() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    assertStopWaits(Route.coreGet("/slow", x -> {
+      entered.countDown();
+      Thread later = new Thread(() -> {
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        x.respond(200, "text/plain", "done".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      });
+      later.start();
+    }, Role.PUBLIC), entered, release);
+  }
+
+  private void assertStopWaits(Route slow, CountDownLatch entered, CountDownLatch release) throws Exception {
     try (Database db = Database.open(new StoreConfig("jdbc:h2:mem:g" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1", null, null, null))) {
       var ledger = org.datapact.server.ledger.LedgerService.open(ledgerDir, Clock.systemUTC(), java.time.Duration.ZERO);
       DataPactServer server = DataPactServer.start(ServerContext.create(db, Clock.systemUTC(), ledger, null), "127.0.0.1", 0,
-          List.of(() -> List.of(Route.get("/slow", ctx -> {
-            entered.countDown();
-            release.await(10, TimeUnit.SECONDS);
-            ctx.result("done");
-          }, Role.PUBLIC))));
+          List.of(() -> List.of(slow)));
       java.net.URI base = server.baseUri();
       CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient().sendAsync(
           HttpRequest.newBuilder(base.resolve("/slow")).build(), HttpResponse.BodyHandlers.ofString());

@@ -18,6 +18,8 @@ public final class AccessControl {
   /** The session cookie's name. */
   public static final String SESSION_COOKIE = "dp_session";
   private static final String CALLER_ATTRIBUTE = "datapact.caller";
+  /** The {@code WWW-Authenticate} challenge sent with a refused bearer token. */
+  public static final String CHALLENGE = "Bearer realm=\"datapact\"";
 
   private final SessionTokens sessions;
   private final org.datapact.server.oauth.AccessTokens accessTokens;
@@ -37,34 +39,51 @@ public final class AccessControl {
     if (roles.isEmpty()) {
       return; // static files and unmatched paths: nothing to protect here
     }
-    String authorization = ctx.header("Authorization");
-    String token = ctx.cookie(SESSION_COOKIE);
+    Caller caller = check(roles, ctx.header("Authorization"), ctx.cookie(SESSION_COOKIE), ctx.path(),
+        () -> ctx.header("WWW-Authenticate", CHALLENGE));
+    if (caller != null) {
+      ctx.attribute(CALLER_ATTRIBUTE, caller);
+    }
+  }
+
+  /**
+   * Establishes the caller of a route from its credentials and compares its role with the route's,
+   * for either path a request can take (Javalin's or {@link CoreRoutes}).
+   *
+   * @param roles who may call the route; never empty
+   * @param authorization the {@code Authorization} header, or null
+   * @param sessionCookie the session cookie's value, or null
+   * @param path the request path, for the messages
+   * @param challenge sets {@code WWW-Authenticate: }{@link #CHALLENGE} before a bad token is refused
+   * @return the verified caller; null only on a public route called without credentials
+   * @throws DataPactException unauthenticated without a valid credential, forbidden for another role
+   */
+  public Caller check(Set<?> roles, String authorization, String sessionCookie, String path, Runnable challenge)
+      throws DataPactException {
     Caller caller = null;
     try {
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
         caller = accessTokens.verify(authorization.substring(7).trim());
-      } else if (token != null && !token.isEmpty()) {
-        caller = sessions.verify(token);
+      } else if (sessionCookie != null && !sessionCookie.isEmpty()) {
+        caller = sessions.verify(sessionCookie);
       }
     } catch (DataPactException e) {
       if (!roles.contains(Role.PUBLIC)) {
-        ctx.header("WWW-Authenticate", "Bearer realm=\"datapact\"");
+        challenge.run();
         throw e;
       }
     }
-    if (caller != null) {
-      ctx.attribute(CALLER_ATTRIBUTE, caller);
-    }
     if (roles.contains(Role.PUBLIC)) {
-      return;
+      return caller;
     }
     if (caller == null) {
-      throw new DataPactException(ErrorKind.UNAUTHENTICATED, "sign in to use `" + ctx.path() + "`");
+      throw new DataPactException(ErrorKind.UNAUTHENTICATED, "sign in to use `" + path + "`");
     }
     if (!roles.contains(caller.role())) {
       throw new DataPactException(ErrorKind.FORBIDDEN,
-          "the " + caller.role().wireName() + " role may not use `" + ctx.path() + "`");
+          "the " + caller.role().wireName() + " role may not use `" + path + "`");
     }
+    return caller;
   }
 
   /** @return the verified caller of this request, if any */

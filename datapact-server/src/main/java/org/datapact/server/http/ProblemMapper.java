@@ -38,10 +38,15 @@ public final class ProblemMapper {
 
   /** Maps a domain failure. */
   public void domain(DataPactException e, Context ctx) {
+    write(ctx, of(e, ctx.path()));
+  }
+
+  /** @return the problem document of a domain failure of the request to {@code path} */
+  public static Problem of(DataPactException e, String path) {
     int status = e.kind().httpStatus();
     String[] known = STATUS.get(status);
-    write(ctx, new Problem(Problem.TYPE_PREFIX + e.kind().slug(), known != null ? known[1] : e.kind().slug(),
-        status, e.getMessage(), ctx.path()));
+    return new Problem(Problem.TYPE_PREFIX + e.kind().slug(), known != null ? known[1] : e.kind().slug(),
+        status, e.getMessage(), path);
   }
 
   /** Maps Javalin's own HTTP failures (unmatched routes, oversized bodies, ...). */
@@ -67,24 +72,43 @@ public final class ProblemMapper {
 
   /** Writes a problem for {@code status} with {@code detail}. */
   public void status(Context ctx, int status, String detail) {
+    write(ctx, of(status, detail, ctx.path()));
+  }
+
+  /** @return the problem document of a bare HTTP {@code status} of the request to {@code path} */
+  public static Problem of(int status, String detail, String path) {
     String[] known = STATUS.getOrDefault(status, new String[] {"http-" + status, "HTTP " + status});
-    write(ctx, new Problem(Problem.TYPE_PREFIX + known[0], known[1], status, detail, ctx.path()));
+    return new Problem(Problem.TYPE_PREFIX + known[0], known[1], status, detail, path);
   }
 
   /** Maps anything unexpected to a 500 with an incident id; the trace goes to the log only. */
   public void unexpected(Exception e, Context ctx) {
-    String incident = UUID.randomUUID().toString();
-    LOG.atError().setCause(e).addKeyValue("incident", incident).addKeyValue("path", ctx.path())
-        .log("unexpected failure");
-    write(ctx, new Problem(Problem.TYPE_PREFIX + "internal", "Internal error", 500,
-        "the server failed unexpectedly; report incident `" + incident + "`", ctx.path()));
+    write(ctx, unexpected(e, ctx.path()));
   }
 
-  private void write(Context ctx, Problem p) {
+  /**
+   * Logs an unexpected failure of the request to {@code path} with its trace and a new incident id.
+   *
+   * @return the 500 problem naming the incident
+   */
+  public static Problem unexpected(Throwable e, String path) {
+    String incident = UUID.randomUUID().toString();
+    LOG.atError().setCause(e).addKeyValue("incident", incident).addKeyValue("path", path)
+        .log("unexpected failure");
+    return new Problem(Problem.TYPE_PREFIX + "internal", "Internal error", 500,
+        "the server failed unexpectedly; report incident `" + incident + "`", path);
+  }
+
+  /** @return {@code p} as the bytes of its JSON document */
+  public byte[] bytes(Problem p) {
     try {
-      ctx.status(p.status()).contentType(Problem.MEDIA_TYPE).result(mapper.writeValueAsString(p));
+      return mapper.writeValueAsBytes(p);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise a problem document", e); // INVARIANT: records serialise
     }
+  }
+
+  private void write(Context ctx, Problem p) {
+    ctx.status(p.status()).contentType(Problem.MEDIA_TYPE).result(bytes(p));
   }
 }

@@ -35,6 +35,8 @@ import org.datapact.core.user.UserId;
 import org.datapact.server.ServerContext;
 import org.datapact.server.decisions.DecisionJson;
 import org.datapact.server.http.AccessControl;
+import org.datapact.server.http.CoreExchange;
+import org.datapact.server.http.Exchange;
 import org.datapact.server.http.Feature;
 import org.datapact.server.http.Json;
 import org.datapact.server.http.Problem;
@@ -83,11 +85,12 @@ public final class PartnerFeature implements Feature {
   @Override
   public List<Route> routes() {
     return List.of(
-        Route.get("/api/v1/connections", this::connections, Role.PARTNER_APP),
-        Route.get("/api/v1/users/{userId}/profile", this::profile, Role.PARTNER_APP),
-        Route.get("/api/v1/users/{userId}/friends", this::friends, Role.PARTNER_APP),
-        Route.get("/api/v1/users/{userId}/inbox/threads", this::threads, Role.PARTNER_APP),
-        Route.get("/api/v1/users/{userId}/inbox/threads/{threadId}/messages", this::messages, Role.PARTNER_APP),
+        Route.get("/api/v1/connections", ctx -> connections(Exchange.of(ctx)), Role.PARTNER_APP),
+        // the reads answered once their entry is durable: on Jetty's core API (CoreRoutes)
+        Route.coreGet("/api/v1/users/{userId}/profile", this::profile, Role.PARTNER_APP),
+        Route.coreGet("/api/v1/users/{userId}/friends", this::friends, Role.PARTNER_APP),
+        Route.coreGet("/api/v1/users/{userId}/inbox/threads", this::threads, Role.PARTNER_APP),
+        Route.coreGet("/api/v1/users/{userId}/inbox/threads/{threadId}/messages", this::messages, Role.PARTNER_APP),
         Route.post("/api/v1/users/{userId}/messages", this::send, Role.PARTNER_APP),
         Route.post("/api/v1/activity", this::activity, Role.PARTNER_APP),
         Route.get("/r/{token}", this::click, Role.PUBLIC),
@@ -99,9 +102,10 @@ public final class PartnerFeature implements Feature {
   /** One partner call: who, for what purpose, when. */
   private record Call(Caller caller, PartyId partner, Purpose purpose, Instant at, String endpoint) {}
 
-  private Call call(Context ctx) throws DataPactException {
-    Caller caller = AccessControl.requireCaller(ctx);
-    String p = ctx.queryParam("purpose");
+  private Call call(Exchange x) throws DataPactException {
+    Caller caller = x.caller().orElseThrow(() ->
+        new DataPactException(ErrorKind.UNAUTHENTICATED, "sign in to use `" + x.path() + "`"));
+    String p = x.queryParam("purpose");
     if (p == null || p.isBlank()) {
       throw DataPactException.invalid("query parameter `purpose` is required: what you will use the data for, e.g. "
           + "`?purpose=recommendations`");
@@ -112,7 +116,7 @@ public final class PartnerFeature implements Feature {
     } catch (IllegalArgumentException e) {
       throw DataPactException.invalid(e.getMessage());
     }
-    String endpoint = ctx.method().name() + " " + ctx.endpoints().matchedHttpEndpoint().path;
+    String endpoint = x.method() + " " + x.route();
     return new Call(caller, caller.party(), purpose, context.clock().instant(), endpoint);
   }
 
@@ -183,7 +187,7 @@ public final class PartnerFeature implements Feature {
    *     been written as the response
    * @throws DataPactException forbidden when the token lacks the scope (nothing is recorded then)
    */
-  private long audit(Context ctx, Call call, Decided x, List<UserId> released) throws DataPactException {
+  private long audit(Exchange ctx, Call call, Decided x, List<UserId> released) throws DataPactException {
     requireScope(call, x);
     String decisionId = org.datapact.server.http.Ids.uuid();
     long index;
@@ -211,26 +215,26 @@ public final class PartnerFeature implements Feature {
    *
    * @throws DataPactException forbidden when the token lacks the scope (nothing is recorded then)
    */
-  private void auditThen(Context ctx, Call call, Decided x, List<UserId> released, Answer answer) throws DataPactException {
+  private void auditThen(CoreExchange ctx, Call call, Decided x, List<UserId> released, Answer answer) throws DataPactException {
     requireScope(call, x);
     String decisionId = org.datapact.server.http.Ids.uuid();
     // INVARIANT: audit before release — the answer is written only after the entry is durable
     CompletableFuture<Long> durable = context.audit().decisionAsync(decisionId, x.request(), x.decision(), countryOf(x),
         releasedBy(x, released), call.endpoint());
-    ctx.future(() -> durable.handle((index, e) -> {
+    durable.whenComplete((index, e) -> {
       if (e != null) {
         ctx.header("Retry-After", "1");
-        throw new CompletionException(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+        ctx.fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+        return;
       }
-      if (receipt(ctx, call, x, decisionId, index) >= 0) {
-        try {
+      try {
+        if (receipt(ctx, call, x, decisionId, index) >= 0) {
           answer.write();
-        } catch (DataPactException ex) {
-          throw new CompletionException(ex);
         }
+      } catch (Exception ex) {
+        ctx.fail(ex);
       }
-      return null;
-    }));
+    });
   }
 
   /** A stale token, one whose scopes no longer include what is released: nothing leaves on it. */
@@ -263,7 +267,7 @@ public final class PartnerFeature implements Feature {
    *
    * @return the ledger index when the data may be released; -1 after writing the refusal
    */
-  private long receipt(Context ctx, Call call, Decided x, String decisionId, long index) {
+  private long receipt(Exchange ctx, Call call, Decided x, String decisionId, long index) {
     receiptHeaders(ctx, call, decisionId, index, x.decision().effect().wire());
     if (!x.decision().allowed()) {
       refuse(ctx, call, x, decisionId, index);
@@ -273,13 +277,13 @@ public final class PartnerFeature implements Feature {
   }
 
   /** The headers a partner keeps as its receipt of a durable entry, and the call counted by effect. */
-  private void receiptHeaders(Context ctx, Call call, String entryId, long index, String effect) {
+  private void receiptHeaders(Exchange ctx, Call call, String entryId, long index, String effect) {
     ctx.header("X-DataPact-Decision-Id", entryId);
     ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
     usage.count(call.partner(), call.endpoint(), effect);
   }
 
-  private void refuse(Context ctx, Call call, Decided x, String decisionId, long index) {
+  private void refuse(Exchange ctx, Call call, Decided x, String decisionId, long index) {
     Decision d = x.decision();
     List<String> reasons = d.reasons().stream().map(r -> r.code().wire() + ": " + r.detail()).toList();
     usage.deny(call.partner(), new PartnerUsage.Denial(call.at().toString(), call.endpoint(), x.request().scope().wire(),
@@ -298,13 +302,13 @@ public final class PartnerFeature implements Feature {
       ctx.header("Retry-After", Long.toString(x.retryAfter()));
     }
     try {
-      ctx.status(limited ? 429 : 403).contentType(Problem.MEDIA_TYPE).result(context.mapper().writeValueAsString(p));
+      ctx.respond(limited ? 429 : 403, Problem.MEDIA_TYPE, context.mapper().writeValueAsBytes(p));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e); // INVARIANT: maps of strings serialise
     }
   }
 
-  private static int limit(Context ctx) throws DataPactException {
+  private static int limit(Exchange ctx) throws DataPactException {
     String v = ctx.queryParam("limit");
     if (v == null) {
       return DEFAULT_PAGE;
@@ -327,7 +331,7 @@ public final class PartnerFeature implements Feature {
   }
 
   /** @return the user id a cursor (a partner-scoped id from a previous page) stands for, or 0 */
-  private long cursor(Context ctx, Call call) throws DataPactException {
+  private long cursor(Exchange ctx, Call call) throws DataPactException {
     String c = ctx.queryParam("cursor");
     if (c == null) {
       return 0;
@@ -350,9 +354,13 @@ public final class PartnerFeature implements Feature {
    * through a string or a map first cost a partner call a fifth of its allocation
    * (docs/benchmarks.md).
    */
-  private void json(Context ctx, Object answer) {
+  private void json(Exchange ctx, Object answer) {
+    json(ctx, 200, answer);
+  }
+
+  private void json(Exchange ctx, int status, Object answer) {
     try {
-      ctx.contentType(ContentType.APPLICATION_JSON).result(context.mapper().writeValueAsBytes(answer));
+      ctx.respond(status, ContentType.APPLICATION_JSON.getMimeType(), context.mapper().writeValueAsBytes(answer));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e); // INVARIANT: records of strings and lists serialise
     }
@@ -360,7 +368,7 @@ public final class PartnerFeature implements Feature {
 
   // ------------------------------------------------------------------ reads
 
-  private void profile(Context ctx) throws DataPactException {
+  private void profile(CoreExchange ctx) throws DataPactException {
     Call call = call(ctx);
     UserId user = user(call, ctx.pathParam("userId"));
     Decided x = decide(call, Scope.PROFILE_BASIC, user, LabelSet.EMPTY);
@@ -370,11 +378,11 @@ public final class PartnerFeature implements Feature {
       m.put("id", idOf(call, user));
       m.put("displayName", u.displayName());
       m.put("country", u.country().value());
-      ctx.json(m);
+      json(ctx, m);
     });
   }
 
-  private void friends(Context ctx) throws DataPactException {
+  private void friends(CoreExchange ctx) throws DataPactException {
     Call call = call(ctx);
     UserId user = user(call, ctx.pathParam("userId"));
     int limit = limit(ctx);
@@ -419,7 +427,7 @@ public final class PartnerFeature implements Feature {
     return all ? null : partner.value();
   }
 
-  private void threads(Context ctx) throws DataPactException {
+  private void threads(CoreExchange ctx) throws DataPactException {
     Call call = call(ctx);
     UserId user = user(call, ctx.pathParam("userId"));
     int limit = limit(ctx);
@@ -442,7 +450,7 @@ public final class PartnerFeature implements Feature {
     });
   }
 
-  private static long longCursor(Context ctx) throws DataPactException {
+  private static long longCursor(Exchange ctx) throws DataPactException {
     String c = ctx.queryParam("cursor");
     if (c == null) {
       return 0;
@@ -454,7 +462,7 @@ public final class PartnerFeature implements Feature {
     return v;
   }
 
-  private void messages(Context ctx) throws DataPactException {
+  private void messages(CoreExchange ctx) throws DataPactException {
     Call call = call(ctx);
     UserId user = user(call, ctx.pathParam("userId"));
     String tid = ctx.pathParam("threadId");
@@ -496,7 +504,7 @@ public final class PartnerFeature implements Feature {
     });
   }
 
-  private void connections(Context ctx) throws DataPactException {
+  private void connections(Exchange ctx) throws DataPactException {
     Call call = call(ctx);
     requireScope(call, Scope.PROFILE_BASIC);
     int limit = limit(ctx);
@@ -541,7 +549,8 @@ public final class PartnerFeature implements Feature {
   record SendBody(List<String> to, String text) {}
 
   private void send(Context ctx) throws DataPactException {
-    Call call = call(ctx);
+    Exchange x = Exchange.of(ctx);
+    Call call = call(x);
     UserId sender = user(call, ctx.pathParam("userId"));
     SendBody body = Json.body(ctx, context.mapper(), SendBody.class);
     if (body.to() == null || body.to().isEmpty() || body.to().size() > MAX_RECIPIENTS) {
@@ -561,8 +570,8 @@ public final class PartnerFeature implements Feature {
       }
       recipients.add(r);
     }
-    Decided x = decide(call, Scope.MESSAGES_SEND, sender, LabelSet.EMPTY);
-    long index = audit(ctx, call, x, recipients);
+    Decided d = decide(call, Scope.MESSAGES_SEND, sender, LabelSet.EMPTY);
+    long index = audit(x, call, d, recipients);
     if (index < 0) {
       return; // the refusal is the response
     }
@@ -613,7 +622,8 @@ public final class PartnerFeature implements Feature {
   record ActivityBody(String user, String category, JsonNode signal, Instant at) {}
 
   private void activity(Context ctx) throws DataPactException {
-    Call call = call(ctx);
+    Exchange ex = Exchange.of(ctx);
+    Call call = call(ex);
     ActivityBody body = Json.body(ctx, context.mapper(), ActivityBody.class);
     if (body.user() == null) {
       throw DataPactException.invalid("`user` is required: the partner-scoped id of the user the signal is about");
@@ -639,7 +649,7 @@ public final class PartnerFeature implements Feature {
     // the signal carries the partner's label: where it came from, what it is, whose law applies
     LabelSet labels = new LabelSet(Set.of(new Label(call.partner(), category, country)));
     Decided x = decide(call, Scope.ACTIVITY_WRITE, user, labels);
-    long index = audit(ctx, call, x, List.of());
+    long index = audit(ex, call, x, List.of());
     if (index < 0) {
       return; // the refusal is the response
     }

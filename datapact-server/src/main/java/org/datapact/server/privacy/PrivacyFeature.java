@@ -49,7 +49,7 @@ public final class PrivacyFeature implements Feature {
   public List<Route> routes() {
     return List.of(
         Route.get("/api/v1/me/consents", this::mine, Role.USER),
-        new Route(io.javalin.http.HandlerType.PUT, "/api/v1/me/consents/{party}/{purpose}", java.util.Set.of(Role.USER), this::grant),
+        new Route(io.javalin.http.HandlerType.PUT, "/api/v1/me/consents/{party}/{purpose}", java.util.Set.of(Role.USER), this::grant, null),
         Route.delete("/api/v1/me/consents/{party}/{purpose}", this::revoke, Role.USER),
         Route.get("/api/v1/users/{userId}/consents", this::ofUser, Role.OPERATOR));
   }

@@ -1,0 +1,108 @@
+package org.datapact.server.http;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.datapact.core.DataPactException;
+import org.datapact.server.session.Caller;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * A request served by {@link CoreRoutes} on Jetty's core API, and its one answer: {@link #respond}
+ * or {@link #fail}, from whichever thread, exactly once (a later one is ignored). The answer is
+ * written without blocking and recorded in the {@link RequestLog} like Javalin's.
+ */
+public final class CoreExchange implements Exchange {
+  private final Request request;
+  private final Response response;
+  private final Callback callback;
+  private final Route route;
+  private final String path;
+  private final Map<String, String> params;
+  private final Fields query;
+  private final ProblemMapper problems;
+  private final RequestLog log;
+  private final long started;
+  private final AtomicBoolean answered = new AtomicBoolean();
+  private volatile Caller caller;
+
+  CoreExchange(Request request, Response response, Callback callback, Route route, String path, Map<String, String> params,
+      Fields query, ProblemMapper problems, RequestLog log, long started) {
+    this.request = request;
+    this.response = response;
+    this.callback = callback;
+    this.route = route;
+    this.path = path;
+    this.params = params;
+    this.query = query;
+    this.problems = problems;
+    this.log = log;
+    this.started = started;
+  }
+
+  void caller(Caller c) {
+    this.caller = c;
+  }
+
+  @Override
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String method() {
+    return request.getMethod();
+  }
+
+  @Override
+  public String route() {
+    return route.path();
+  }
+
+  @Override
+  public String pathParam(String name) {
+    return params.get(name);
+  }
+
+  @Override
+  public String queryParam(String name) {
+    return query == null ? null : query.getValue(name);
+  }
+
+  @Override
+  public Optional<Caller> caller() {
+    return Optional.ofNullable(caller);
+  }
+
+  @Override
+  public void header(String name, String value) {
+    response.getHeaders().put(name, value);
+  }
+
+  @Override
+  public void respond(int status, String contentType, byte[] body) {
+    if (!answered.compareAndSet(false, true)) {
+      return;
+    }
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.write(true, ByteBuffer.wrap(body), callback);
+    Caller c = caller;
+    log.record(request.getMethod(), path, route.path(), status, (System.nanoTime() - started) / 1e6,
+        c == null ? "-" : c.role().wireName() + ":" + c.handle());
+  }
+
+  /**
+   * Answers a failure as a problem document: a domain failure with its status, anything else as a
+   * 500 naming an incident whose trace is only in the log.
+   */
+  public void fail(Throwable t) {
+    Problem p = t instanceof DataPactException e ? ProblemMapper.of(e, path) : ProblemMapper.unexpected(t, path);
+    respond(p.status(), Problem.MEDIA_TYPE, problems.bytes(p));
+  }
+}

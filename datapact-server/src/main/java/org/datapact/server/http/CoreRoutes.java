@@ -1,0 +1,148 @@
+package org.datapact.server.http;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.datapact.core.DataPactException;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.URIUtil;
+
+/**
+ * Serves the routes declared with a {@link CoreHandler} on Jetty's core API, ahead of Javalin's
+ * servlet, and passes every other request on to it. These are the partner API's reads, answered
+ * asynchronously once their ledger entry is durable: on the servlet path each call cost 10–20 µs
+ * of the server's CPU more (the servlet's async state machine, Javalin's context and its future,
+ * and almost twice the thread switches), and the partner load reached a third of its plain peer's
+ * rate instead of two fifths (docs/benchmarks.md).
+ *
+ * <p>A body sent with a GET to these routes is not read (Jetty discards it, or closes the
+ * connection when it cannot).
+ *
+ * <p>It keeps what Javalin gives the other routes: the same access check ({@link AccessControl}),
+ * problem documents ({@link ProblemMapper}), request log and timers ({@link RequestLog}), path
+ * parameters matched on the raw path and then decoded, a trailing slash ignored, and 405 for
+ * another method on a route's path.
+ */
+public final class CoreRoutes extends Handler.Wrapper {
+  private final List<Compiled> routes = new ArrayList<>();
+  private final AccessControl access;
+  private final ProblemMapper problems;
+  private final RequestLog log;
+
+  private record Compiled(Route route, String[] segments) {}
+
+  /** @param routes the core routes (those with {@link Route#core()}) */
+  public CoreRoutes(List<Route> routes, AccessControl access, ProblemMapper problems, RequestLog log) {
+    for (Route r : routes) {
+      if (r.core() == null) {
+        throw new IllegalArgumentException("route " + r.method() + " `" + r.path() + "` is not a core route");
+      }
+      this.routes.add(new Compiled(r, r.path().substring(1).split("/")));
+    }
+    this.access = access;
+    this.problems = problems;
+    this.log = log;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    long started = System.nanoTime();
+    String raw = request.getHttpURI().getPath();
+    Compiled match = null;
+    Map<String, String> params = null;
+    for (Compiled c : routes) {
+      params = match(c.segments(), raw);
+      if (params != null) {
+        match = c;
+        break;
+      }
+    }
+    if (match == null) {
+      return super.handle(request, response, callback);
+    }
+    Route route = match.route();
+    String path = raw; // as Javalin's ctx.path(): the problem's `instance` and the log show the path as sent
+    Fields query = null;
+    DataPactException early = null;
+    try {
+      query = Request.extractQueryParameters(request);
+    } catch (RuntimeException e) {
+      early = DataPactException.invalid("the query string is not valid URL encoding");
+    }
+    CoreExchange x = new CoreExchange(request, response, callback, route, path, params, query, problems, log, started);
+    if (!route.method().name().equals(request.getMethod())) {
+      Problem p = ProblemMapper.of(405, "method " + request.getMethod() + " is not allowed on `" + path + "`", path);
+      x.respond(405, Problem.MEDIA_TYPE, problems.bytes(p));
+      return true;
+    }
+    try {
+      String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+      boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+      x.caller(access.check(route.roles(), authorization, bearer ? null : sessionCookie(request), path,
+          () -> response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, AccessControl.CHALLENGE)));
+      if (early != null) {
+        throw early;
+      }
+      route.core().handle(x);
+    } catch (Throwable t) {
+      x.fail(t);
+    }
+    return true;
+  }
+
+  /** @return the decoded parameters when {@code raw} matches the template's segments, else null */
+  static Map<String, String> match(String[] segments, String raw) {
+    if (raw == null || raw.isEmpty() || raw.charAt(0) != '/') {
+      return null;
+    }
+    int end = raw.length() > 1 && raw.charAt(raw.length() - 1) == '/' ? raw.length() - 1 : raw.length();
+    int at = 1;
+    Map<String, String> params = null;
+    for (int i = 0; i < segments.length; i++) {
+      if (at > end) {
+        return null;
+      }
+      int slash = raw.indexOf('/', at);
+      int stop = slash < 0 || slash > end ? end : slash;
+      String s = segments[i];
+      if (s.startsWith("{")) {
+        if (stop == at) {
+          return null; // an empty parameter
+        }
+        if (params == null) {
+          params = new HashMap<>(4);
+        }
+        String v = raw.substring(at, stop);
+        params.put(s.substring(1, s.length() - 1), v.indexOf('%') < 0 ? v : decode(v));
+      } else if (stop - at != s.length() || !raw.startsWith(s, at)) {
+        return null;
+      }
+      at = stop + 1;
+    }
+    return at > end ? (params == null ? Map.of() : params) : null;
+  }
+
+  private static String decode(String v) {
+    try {
+      return URIUtil.decodePath(v);
+    } catch (RuntimeException e) {
+      return v; // not valid percent-encoding: the handler refuses it as it is
+    }
+  }
+
+  private static String sessionCookie(Request request) {
+    for (HttpCookie c : Request.getCookies(request)) {
+      if (AccessControl.SESSION_COOKIE.equals(c.getName())) {
+        return c.getValue();
+      }
+    }
+    return null;
+  }
+}
