@@ -73,7 +73,8 @@ public final class PolicySnapshot {
   private final RuleSet[] ruleSetByCountry;
   private final Map<PartyId, PartyKind> partyKinds;
   private final Map<PartyId, Integer> partyIndex;
-  private final Map<PartyId, List<CompiledVersion>> versionsByPrincipal;
+  /** Every party as a principal: its agreement versions with their permission tables, and whose consent counts. */
+  private final Map<PartyId, Principal> principals;
   private final List<CompiledVersion> versionsWithProhibitions;
   private final List<AgreementRecord> agreements;
   private final PagedTable<Subject> subjects;
@@ -95,14 +96,14 @@ public final class PolicySnapshot {
   }
 
   private PolicySnapshot(Jurisdictions jurisdictions, RuleSet[] ruleSetByCountry, Map<PartyId, PartyKind> partyKinds,
-      Map<PartyId, Integer> partyIndex, Map<PartyId, List<CompiledVersion>> versionsByPrincipal,
+      Map<PartyId, Integer> partyIndex, Map<PartyId, Principal> principals,
       List<CompiledVersion> versionsWithProhibitions, List<AgreementRecord> agreements, PagedTable<Subject> subjects,
       byte[] agreementsDigest, byte[] consentDigest, long consentChanges) {
     this.jurisdictions = jurisdictions;
     this.ruleSetByCountry = ruleSetByCountry;
     this.partyKinds = partyKinds;
     this.partyIndex = partyIndex;
-    this.versionsByPrincipal = versionsByPrincipal;
+    this.principals = principals;
     this.versionsWithProhibitions = versionsWithProhibitions;
     this.agreements = agreements;
     this.subjects = subjects;
@@ -220,8 +221,12 @@ public final class PolicySnapshot {
         withProhibitions.add(v);
       }
     }
-    byPrincipal.replaceAll((k, v) -> List.copyOf(v));
-    return new PolicySnapshot(jurisdictions, ruleByCountry, parties, partyIndex, Map.copyOf(byPrincipal),
+    Map<PartyId, Principal> principals = new HashMap<>();
+    for (PartyId party : parties.keySet()) {
+      principals.put(party, Principal.of(party, byPrincipal.getOrDefault(party, List.of()), parties, partyIndex));
+    }
+    byPrincipal.forEach((party, versions) -> principals.computeIfAbsent(party, k -> Principal.of(k, versions, parties, partyIndex)));
+    return new PolicySnapshot(jurisdictions, ruleByCountry, parties, partyIndex, Map.copyOf(principals),
         List.copyOf(withProhibitions), List.copyOf(sortedRecords), subjects, sha.digest(), consentDigest, consentChanges);
   }
 
@@ -241,7 +246,7 @@ public final class PolicySnapshot {
     MessageDigest sha = sha256();
     sha.update(consentDigest);
     sha.update(change.canonical().getBytes(StandardCharsets.UTF_8));
-    return new PolicySnapshot(jurisdictions, ruleSetByCountry, partyKinds, partyIndex, versionsByPrincipal,
+    return new PolicySnapshot(jurisdictions, ruleSetByCountry, partyKinds, partyIndex, principals,
         versionsWithProhibitions, agreements, subjects.with(change.user().value(), updated), agreementsDigest,
         sha.digest(), consentChanges + 1);
   }
@@ -376,18 +381,19 @@ public final class PolicySnapshot {
     }
 
     // (1) an active agreement version permitting principal × scope × purpose
+    Principal who = principals.get(r.principal());
+    if (who == null) { // a party the snapshot does not know: no agreement names it
+      who = Principal.of(r.principal(), List.of(), partyKinds, partyIndex);
+    }
     CompiledPermission found = null;
     boolean anyActive = false;
-    List<CompiledVersion> versions = versionsByPrincipal.get(r.principal());
-    if (versions != null) {
-      for (CompiledVersion v : versions) {
-        if (v.activeAt(tMillis)) {
-          anyActive = true;
-          CompiledPermission p = v.permission(r.principal(), r.scope(), r.purpose());
-          if (p != null) {
-            found = p;
-            break;
-          }
+    for (int i = 0; i < who.versions.length; i++) {
+      if (who.versions[i].activeAt(tMillis)) {
+        anyActive = true;
+        CompiledPermission p = who.tables[i] == null ? null : who.tables[i][r.scope().ordinal()][r.purpose().ordinal()];
+        if (p != null) {
+          found = p;
+          break;
         }
       }
     }
@@ -428,9 +434,9 @@ public final class PolicySnapshot {
     // (2) consent, and any special consent the jurisdiction demands
     if (subject != null) {
       RuleSet rules = ruleSetByCountry[subject.country];
-      PartyId consentParty = partyKinds.get(r.principal()) == PartyKind.UNIT ? PLATFORM : r.principal();
-      Integer party = partyIndex.get(consentParty);
-      long purposeKey = party == null ? -1 : (long) party * TOPICS + r.purpose().ordinal();
+      PartyId consentParty = who.consentParty;
+      int party = who.consentIndex;
+      long purposeKey = party < 0 ? -1 : (long) party * TOPICS + r.purpose().ordinal();
       int entry = find(subject.consents, purposeKey);
       if (entry < 0) {
         denials = add(denials, explain, () -> new Reason(ReasonCode.NO_CONSENT, "consent",
@@ -449,7 +455,7 @@ public final class PolicySnapshot {
       if (!rules.specialConsents().isEmpty()) {
         for (Map.Entry<DataCategory, RuleSet.SpecialConsent> sc : rules.specialConsents().entrySet()) {
           if (r.scope().category() == sc.getKey() || r.labels().hasCategory(sc.getKey())) {
-            long key = party == null ? -1 : (long) party * TOPICS + VIDEO_TOPIC;
+            long key = party < 0 ? -1 : (long) party * TOPICS + VIDEO_TOPIC;
             int e = find(subject.consents, key);
             long granted = e < 0 ? 0 : subject.consents[e] & ((1L << 39) - 1);
             long until = e < 0 ? 0 : Math.min(subject.consents[e + 1], granted + sc.getValue().maxValidity().getSeconds());
@@ -559,6 +565,41 @@ public final class PolicySnapshot {
 
   // ---------------------------------------------------------------- compiled agreements
 
+  /**
+   * A party as the principal of requests, resolved once per snapshot rather than per request (a
+   * page of friends evaluates 26 requests of one principal, and the map lookups this replaces were
+   * the decision point's largest cost in the partner load's profile).
+   */
+  static final class Principal {
+    /** The versions naming the party, newest first within each agreement. */
+    final CompiledVersion[] versions;
+    /** {@code tables[i]}: the permissions {@code versions[i]} gives the party, by scope and purpose. */
+    final CompiledPermission[][][] tables;
+    /** Whose consent a request of this party needs: the platform's for an internal unit, its own otherwise. */
+    final PartyId consentParty;
+    /** {@link #consentParty}'s index in the consent keys, or -1 when no consent can name it. */
+    final int consentIndex;
+
+    private Principal(CompiledVersion[] versions, CompiledPermission[][][] tables, PartyId consentParty, int consentIndex) {
+      this.versions = versions;
+      this.tables = tables;
+      this.consentParty = consentParty;
+      this.consentIndex = consentIndex;
+    }
+
+    static Principal of(PartyId party, List<CompiledVersion> versions, Map<PartyId, PartyKind> kinds,
+        Map<PartyId, Integer> partyIndex) {
+      CompiledVersion[] vs = versions.toArray(new CompiledVersion[0]);
+      CompiledPermission[][][] tables = new CompiledPermission[vs.length][][];
+      for (int i = 0; i < vs.length; i++) {
+        tables[i] = vs[i].byAssignee.get(party);
+      }
+      PartyId consentParty = kinds.get(party) == PartyKind.UNIT ? PLATFORM : party;
+      Integer index = partyIndex.get(consentParty);
+      return new Principal(vs, tables, consentParty, index == null ? -1 : index);
+    }
+  }
+
   /** One agreement version compiled for fast lookup. */
   static final class CompiledVersion {
     final AgreementRecord record;
@@ -631,10 +672,6 @@ public final class PolicySnapshot {
       return false;
     }
 
-    CompiledPermission permission(PartyId principal, Scope scope, Purpose purpose) {
-      CompiledPermission[][] table = byAssignee.get(principal);
-      return table == null ? null : table[scope.ordinal()][purpose.ordinal()];
-    }
   }
 
   /** One permission compiled: jurisdictions expanded per country, reasons and obligations preallocated. */
