@@ -157,7 +157,7 @@ public final class DataPactServer implements AutoCloseable {
         config.routes.error(status, problems::error);
       }
       config.requestLogger.http((ctx, ms) -> requests.record(ctx.method().name(), ctx.path(), routeOf(ctx), ctx.statusCode(), ms,
-          AccessControl.caller(ctx).map(c -> c.role().wireName() + ":" + c.handle()).orElse("-")));
+          AccessControl.caller(ctx).orElse(null)));
     });
     try {
       app.start(host, port);

@@ -19,23 +19,23 @@ import org.junit.jupiter.api.Test;
 
 class GracefulShutdownTest {
   @org.junit.jupiter.api.io.TempDir java.nio.file.Path ledgerDir;
+  /** The slow route has begun (JUnit makes a new instance, and so new latches, per test). */
+  private final CountDownLatch entered = new CountDownLatch(1);
+  /** Lets the slow route answer. */
+  private final CountDownLatch release = new CountDownLatch(1);
 
   @Test
   void stopLetsAnInFlightRequestFinish() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     assertStopWaits(Route.get("/slow", ctx -> {
       entered.countDown();
       release.await(10, TimeUnit.SECONDS);
       ctx.result("done");
-    }, Role.PUBLIC), entered, release);
+    }, Role.PUBLIC));
   }
 
   /** A core route answers from another thread, as the partner reads do once their entry is durable. */
   @Test
   void stopLetsAnInFlightCoreRequestFinish() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     assertStopWaits(Route.coreGet("/slow", x -> {
       entered.countDown();
       Thread later = new Thread(() -> {
@@ -47,10 +47,10 @@ class GracefulShutdownTest {
         x.respond(200, "text/plain", "done".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       });
       later.start();
-    }, Role.PUBLIC), entered, release);
+    }, Role.PUBLIC));
   }
 
-  private void assertStopWaits(Route slow, CountDownLatch entered, CountDownLatch release) throws Exception {
+  private void assertStopWaits(Route slow) throws Exception {
     try (Database db = Database.open(new StoreConfig("jdbc:h2:mem:g" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1", null, null, null))) {
       var ledger = org.datapact.server.ledger.LedgerService.open(ledgerDir, Clock.systemUTC(), java.time.Duration.ZERO);

@@ -222,10 +222,11 @@ public final class PolicySnapshot {
       }
     }
     Map<PartyId, Principal> principals = new HashMap<>();
-    for (PartyId party : parties.keySet()) {
+    Set<PartyId> named = new java.util.HashSet<>(parties.keySet()); // every party, and any assignee the parties lack
+    named.addAll(byPrincipal.keySet());
+    for (PartyId party : named) {
       principals.put(party, Principal.of(party, byPrincipal.getOrDefault(party, List.of()), parties, partyIndex));
     }
-    byPrincipal.forEach((party, versions) -> principals.computeIfAbsent(party, k -> Principal.of(k, versions, parties, partyIndex)));
     return new PolicySnapshot(jurisdictions, ruleByCountry, parties, partyIndex, Map.copyOf(principals),
         List.copyOf(withProhibitions), List.copyOf(sortedRecords), subjects, sha.digest(), consentDigest, consentChanges);
   }
@@ -671,7 +672,6 @@ public final class PolicySnapshot {
       }
       return false;
     }
-
   }
 
   /** One permission compiled: jurisdictions expanded per country, reasons and obligations preallocated. */

@@ -39,7 +39,7 @@ public final class AccessControl {
     if (roles.isEmpty()) {
       return; // static files and unmatched paths: nothing to protect here
     }
-    Caller caller = check(roles, ctx.header("Authorization"), ctx.cookie(SESSION_COOKIE), ctx.path(),
+    Caller caller = check(roles, ctx.header("Authorization"), () -> ctx.cookie(SESSION_COOKIE), ctx.path(),
         () -> ctx.header("WWW-Authenticate", CHALLENGE));
     if (caller != null) {
       ctx.attribute(CALLER_ATTRIBUTE, caller);
@@ -52,20 +52,23 @@ public final class AccessControl {
    *
    * @param roles who may call the route; never empty
    * @param authorization the {@code Authorization} header, or null
-   * @param sessionCookie the session cookie's value, or null
+   * @param sessionCookie reads the session cookie's value (or null), only when no bearer token is sent
    * @param path the request path, for the messages
    * @param challenge sets {@code WWW-Authenticate: }{@link #CHALLENGE} before a bad token is refused
    * @return the verified caller; null only on a public route called without credentials
    * @throws DataPactException unauthenticated without a valid credential, forbidden for another role
    */
-  public Caller check(Set<?> roles, String authorization, String sessionCookie, String path, Runnable challenge)
-      throws DataPactException {
+  public Caller check(Set<?> roles, String authorization, java.util.function.Supplier<String> sessionCookie, String path,
+      Runnable challenge) throws DataPactException {
     Caller caller = null;
     try {
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
         caller = accessTokens.verify(authorization.substring(7).trim());
-      } else if (sessionCookie != null && !sessionCookie.isEmpty()) {
-        caller = sessions.verify(sessionCookie);
+      } else {
+        String cookie = sessionCookie.get();
+        if (cookie != null && !cookie.isEmpty()) {
+          caller = sessions.verify(cookie);
+        }
       }
     } catch (DataPactException e) {
       if (!roles.contains(Role.PUBLIC)) {

@@ -92,9 +92,7 @@ public final class CoreExchange implements Exchange {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.write(true, ByteBuffer.wrap(body), callback);
-    Caller c = caller;
-    log.record(request.getMethod(), path, route.path(), status, (System.nanoTime() - started) / 1e6,
-        c == null ? "-" : c.role().wireName() + ":" + c.handle());
+    log.record(request.getMethod(), path, route.path(), status, (System.nanoTime() - started) / 1e6, caller);
   }
 
   /**

@@ -83,10 +83,8 @@ public final class CoreRoutes extends Handler.Wrapper {
       return true;
     }
     try {
-      String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-      boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
-      x.caller(access.check(route.roles(), authorization, bearer ? null : sessionCookie(request), path,
-          () -> response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, AccessControl.CHALLENGE)));
+      x.caller(access.check(route.roles(), request.getHeaders().get(HttpHeader.AUTHORIZATION), () -> sessionCookie(request),
+          path, () -> response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, AccessControl.CHALLENGE)));
       if (early != null) {
         throw early;
       }

@@ -10,7 +10,7 @@ import org.datapact.server.session.Caller;
  * reads). Only what handlers shared between the two need.
  */
 public interface Exchange {
-  /** @return the request path, decoded */
+  /** @return the request path as sent (not decoded), as problem documents and the log show it */
   String path();
 
   /** @return the HTTP method, e.g. {@code GET} */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.datapact.server.session.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +30,9 @@ public final class RequestLog {
    *
    * @param route the matched route's path template, or {@code other}
    * @param ms how long it took, in milliseconds
-   * @param caller {@code role:handle} of the verified caller, or {@code -}
+   * @param caller the verified caller, or null; logged as {@code role:handle}, or {@code -}
    */
-  public void record(String method, String path, String route, int status, double ms, String caller) {
+  public void record(String method, String path, String route, int status, double ms, Caller caller) {
     timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("http.server.requests")
             .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
             .register(metrics))
@@ -45,7 +46,7 @@ public final class RequestLog {
         .addKeyValue("route", route)
         .addKeyValue("status", status)
         .addKeyValue("ms", Math.round(ms * 100) / 100.0)
-        .addKeyValue("caller", caller)
+        .addKeyValue("caller", caller == null ? "-" : caller.role().wireName() + ":" + caller.handle())
         .log("request");
   }
 }
