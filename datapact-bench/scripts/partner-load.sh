@@ -49,10 +49,12 @@ send_url="$D/api/v1/users/$alice/messages?purpose=recommendations"
 # each), so that a drift in the machine's speed over the minutes of a run (the peer alone measured
 # between 47,000 and 58,000 /s from one run to the next) falls on both sides of the ratio alike.
 echo "measured (${secs} s each in 4 alternating slices, ${conns} connections, after warm-up; A = DataPact, B = plain Javalin):"
+# Both get the same requests, bearer token included: parsing the token's header cost the peer 8-13 us
+# of CPU per call, a sixth of its work, which it would otherwise be spared (docs/benchmarks.md).
 get=$(java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 60 \
-  "GET|$friends_url|-|$auth" "GET|http://127.0.0.1:$plain/friends|-"); echo "$get"
+  "GET|$friends_url|-|$auth" "GET|http://127.0.0.1:$plain/friends|-|$auth"); echo "$get"
 java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 30 \
-  "POST|$send_url|$body|$auth" "POST|http://127.0.0.1:$plain/messages|$body"
+  "POST|$send_url|$body|$auth" "POST|http://127.0.0.1:$plain/messages|$body|$auth"
 max=$(echo "$get" | sed -n 's/^A GET [^ ]*: \([0-9]*\)\/s.*/\1/p')
 half=$((max / 2))
 # latency at fixed rates (no coordinated omission): half of the measured maximum, and half of

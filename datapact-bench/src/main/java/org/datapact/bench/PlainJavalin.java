@@ -8,8 +8,11 @@ import java.nio.file.Path;
  * The load benchmark's peer: a plain Javalin server (same version and Jetty as DataPact) that
  * answers {@code GET /friends} and {@code POST /messages} with fixed JSON bodies held in memory —
  * no token check, no decision, no ledger, no database; configured as DataPact's server is (the
- * result copy buffer, no header cache, no reserved threads). Usage: {@code PlainJavalin <port>
- * <friends.json> <sent.json>}.
+ * result copy buffer, no header cache, no reserved threads). The load script sends it the same
+ * requests as DataPact, bearer token included, and it answers with the same headers (a receipt's
+ * decision id and ledger index, fixed here), so that both sides parse and write the same bytes:
+ * the 423-byte token alone cost this server 8–13 µs of CPU per call (docs/benchmarks.md). Usage:
+ * {@code PlainJavalin <port> <friends.json> <sent.json>}.
  */
 public final class PlainJavalin {
   private PlainJavalin() {}
@@ -26,11 +29,19 @@ public final class PlainJavalin {
       org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(250, 8, 60_000);
       pool.setReservedThreads(0); // DataPactServer.threadPool()
       c.jetty.threadPool = pool;
-      c.routes.get("/friends", ctx -> ctx.contentType("application/json").result(friends));
-      c.routes.post("/messages", ctx -> ctx.status(201).contentType("application/json").result(sent));
+      c.routes.get("/friends", ctx -> receipt(ctx).contentType("application/json").result(friends));
+      c.routes.post("/messages", ctx -> receipt(ctx).status(201).contentType("application/json").result(sent));
     });
     app.start("127.0.0.1", port);
     System.out.println("plain javalin on " + port);
     Thread.currentThread().join();
   }
+
+  /** The receipt headers DataPact sends with an audited answer, with fixed values of the same length. */
+  private static io.javalin.http.Context receipt(io.javalin.http.Context ctx) {
+    return ctx.header("X-DataPact-Decision-Id", DECISION_ID).header("X-DataPact-Ledger-Index", LEDGER_INDEX);
+  }
+
+  private static final String DECISION_ID = "00000000-0000-4000-8000-000000000000";
+  private static final String LEDGER_INDEX = "1000000";
 }
