@@ -2,7 +2,8 @@
 # The partner API under load, next to its peer in the same run: `GET /friends` and `POST /messages`
 # against `datapact demo` (token check, decision point, durable ledger entry before every answer),
 # and the same JSON bodies from a plain Javalin server holding them in memory. Then DataPact at a
-# fixed rate of half its measured maximum and at 5,000/s, for latency without coordinated omission.
+# fixed rate of half its measured maximum and at 5,000/s, for latency without coordinated omission,
+# and the disk's own write + fdatasync latency at the ledger's cadence (SyncProbe), the floor of that tail.
 # Usage: datapact-bench/scripts/partner-load.sh [seconds=20] [connections=64] [users=10000]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -63,4 +64,8 @@ half=$((max / 2))
 drive max "$friends_url" "$conns" 30 0 GET - "$auth" > /dev/null
 dpr=$(drive rate "$friends_url" "$conns" "$secs" "$half" GET - "$auth"); echo "datapact GET friends at ${half}/s (half of max): $dpr"
 dpt=$(drive rate "$friends_url" "$conns" "$secs" 5000 GET - "$auth"); echo "datapact GET friends at 5000/s (half of 10,000/s): $dpt"
+# the disk's own floor for that tail, in the same minutes and on the same disk: a write and fdatasync
+# as the ledger's group commit makes them at 5,000 entries/s (about 500 syncs/s of ten 1.45 KB entries);
+# no answer that waits for its durable entry has a shorter tail than the sync that carries it
+java -cp "$cp" org.datapact.bench.SyncProbe "$work" "$secs" 14500 500
 echo "ledger: $(ls -la data/ledger/log | awk '/entries-/ { s += $5 } END { print s }') bytes of entries"
