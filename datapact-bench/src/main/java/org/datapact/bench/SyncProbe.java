@@ -33,10 +33,19 @@ public final class SyncProbe {
       System.exit(2);
     }
     Path dir = Path.of(args[0]);
-    double seconds = Double.parseDouble(args[1]);
-    int bytes = Integer.parseInt(args[2]);
-    int rate = Integer.parseInt(args[3]);
-    if (seconds <= 0 || bytes <= 0 || bytes > FILE_BYTES || rate <= 0) {
+    double seconds;
+    int bytes;
+    int rate;
+    try {
+      seconds = Double.parseDouble(args[1]);
+      bytes = Integer.parseInt(args[2]);
+      rate = Integer.parseInt(args[3]);
+    } catch (NumberFormatException e) {
+      System.err.println("seconds, bytes and rate are numbers: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (!(seconds > 0) || bytes <= 0 || bytes > FILE_BYTES || rate <= 0) {
       System.err.println("seconds and rate must be positive, bytes from 1 to " + FILE_BYTES);
       System.exit(2);
     }
