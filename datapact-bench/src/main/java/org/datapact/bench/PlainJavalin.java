@@ -15,6 +15,11 @@ import java.nio.file.Path;
  * {@code PlainJavalin <port> <friends.json> <sent.json>}.
  */
 public final class PlainJavalin {
+  /** A decision id as DataPact writes one (a UUID). */
+  private static final String DECISION_ID = "00000000-0000-4000-8000-000000000000";
+  /** A ledger index of the size a benchmark run reaches (about a million entries). */
+  private static final String LEDGER_INDEX = "1000000";
+
   private PlainJavalin() {}
 
   public static void main(String[] args) throws Exception {
@@ -37,11 +42,8 @@ public final class PlainJavalin {
     Thread.currentThread().join();
   }
 
-  /** The receipt headers DataPact sends with an audited answer, with fixed values of the same length. */
+  /** The receipt headers DataPact sends with an audited answer, with fixed values of about the same length. */
   private static io.javalin.http.Context receipt(io.javalin.http.Context ctx) {
     return ctx.header("X-DataPact-Decision-Id", DECISION_ID).header("X-DataPact-Ledger-Index", LEDGER_INDEX);
   }
-
-  private static final String DECISION_ID = "00000000-0000-4000-8000-000000000000";
-  private static final String LEDGER_INDEX = "1000000";
 }
