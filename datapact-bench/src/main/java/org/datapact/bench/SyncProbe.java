@@ -29,27 +29,28 @@ public final class SyncProbe {
 
   public static void main(String[] args) throws IOException {
     if (args.length != 4) {
-      System.err.println("usage: SyncProbe <dir> <seconds> <bytes per sync> <syncs per second>");
-      System.exit(2);
+      refuse("usage: SyncProbe <dir> <seconds> <bytes per sync> <syncs per second>");
     }
-    Path dir = Path.of(args[0]);
-    double seconds;
-    int bytes;
-    int rate;
+    double seconds = 0;
+    int bytes = 0;
+    int rate = 0;
     try {
       seconds = Double.parseDouble(args[1]);
       bytes = Integer.parseInt(args[2]);
       rate = Integer.parseInt(args[3]);
     } catch (NumberFormatException e) {
-      System.err.println("seconds, bytes and rate are numbers: " + e.getMessage());
-      System.exit(2);
-      return;
+      refuse("seconds, bytes and rate are numbers: " + e.getMessage());
     }
     if (!(seconds > 0) || bytes <= 0 || bytes > FILE_BYTES || rate <= 0) {
-      System.err.println("seconds and rate must be positive, bytes from 1 to " + FILE_BYTES);
-      System.exit(2);
+      refuse("seconds and rate must be positive, bytes from 1 to " + FILE_BYTES);
     }
-    System.out.println(run(dir, seconds, bytes, rate));
+    System.out.println(run(Path.of(args[0]), seconds, bytes, rate)); // the report, as LoadDriver's
+  }
+
+  /** One line on standard error and exit code 2, as for any usage error of the bench tools. */
+  private static void refuse(String message) {
+    System.err.println(message);
+    System.exit(2);
   }
 
   /** @return the report line of one probe */
