@@ -9,6 +9,7 @@ function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'onclick') e.addEventListener('click', v);
+    else if (k === 'style') e.style.cssText = v; // CSSOM: allowed by the CSP, which refuses style attributes
     else e.setAttribute(k, v);
   }
   for (const c of children.flat()) e.append(c instanceof Node ? c : document.createTextNode(String(c)));

@@ -131,7 +131,7 @@ final class CasbinPeer {
       boolean videoData = r.scope().category() == DataCategory.VIDEO_VIEWING;
       for (Label l : r.labels().labels()) {
         sources.add(l.source().value());
-        jurisdictions.add(l.jurisdiction());
+        jurisdictions.add(l.jurisdiction().value());
         videoData |= l.category() == DataCategory.VIDEO_VIEWING;
       }
       Attrs a = new Attrs(r.subject() != null, country, ruleSet, consentParty, valid, video, videoData, sources, jurisdictions,

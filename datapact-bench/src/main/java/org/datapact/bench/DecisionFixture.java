@@ -112,7 +112,7 @@ final class DecisionFixture {
         } else {
           PartyId source = rng.nextBoolean() ? streamflix : PolicySnapshot.PLATFORM;
           String jurisdiction = new String[] {"US", "EU", "DEFAULT"}[rng.nextInt(3)];
-          out[i] = new DecisionRequest(unit, null, LabelSet.of(new Label(source, DataCategory.VIDEO_VIEWING, jurisdiction)),
+          out[i] = new DecisionRequest(unit, null, LabelSet.of(new Label(source, DataCategory.VIDEO_VIEWING, org.datapact.core.jurisdiction.RuleSetId.of(jurisdiction))),
               Scope.DATA_USE, purpose, NOW, rng.nextBoolean() ? streamflix : tunely, 0);
         }
       } else {

@@ -38,6 +38,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "World seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--allow-remote",
+      description = {"Listen on a non-loopback --host although the demo signs anyone in without a password",
+          "(every cast member, operators and the regulator included). Off by default: the demo binds loopback only."})
+  boolean allowRemote;
+
   @Option(names = "--generate-only", description = "Generate the world and the cast file, then exit without serving.")
   boolean generateOnly;
 
@@ -57,7 +62,17 @@ final class DemoCommand implements Callable<Integer> {
       throw new DataPactException(ErrorKind.CONFIGURATION, e.getMessage());
     }
     int port = settings.port();
+    settings.publicUrl(); // validated before anything is opened
     Path dataDir = Launch.dataDir(settings);
+    String host = settings.get("host");
+    if (!generateOnly && !Settings.isLoopback(host)) {
+      if (!allowRemote) {
+        throw new DataPactException(ErrorKind.CONFIGURATION, "the demo signs anyone in without a password, so it listens on "
+            + "loopback only; --host `" + host + "` is not loopback (pass --allow-remote to expose it anyway)");
+      }
+      err.println("datapact: WARNING: --allow-remote: the demo's password-less sign-in (operators and the regulator included) "
+          + "is reachable on " + host + ":" + port + " by anyone who can reach this machine");
+    }
     if (!generateOnly) {
       Launch.checkPortFree(settings.get("host"), port);
     }

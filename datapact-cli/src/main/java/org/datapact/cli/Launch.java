@@ -140,7 +140,13 @@ final class Launch {
       context = ServerContext.create(db, Clock.systemUTC(), sessionTokens(settings), ledger, demoCast,
           demoCast != null ? org.datapact.core.world.DemoWorldGenerator.partnerIds(demoCast.seed())
               : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key")));
-      server = DataPactServer.start(context, settings.get("host"), settings.port());
+      String host = settings.get("host");
+      java.util.Set<String> hosts = new java.util.HashSet<>();
+      if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+        hosts.add(host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host); // the bound address itself
+      }
+      server = DataPactServer.start(context, host, settings.port(),
+          org.datapact.server.http.EdgePolicy.of(settings.publicUrl(), hosts));
     } catch (DataPactException | RuntimeException e) {
       closeQuietly(ledger);
       throw e;

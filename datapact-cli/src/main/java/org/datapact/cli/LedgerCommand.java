@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.ledger.checkpoint.Notes;
+import org.datapact.ledger.log.DurableLog;
 import org.datapact.ledger.verify.LedgerVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +35,9 @@ final class LedgerCommand implements Runnable {
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The ledger directory.")
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "data/ledger",
+        description = {"The ledger directory, holding log/ (default: ${DEFAULT-VALUE}), as for `ledger replay`;",
+            "its log/ directory itself is accepted too."})
     Path dir;
 
     @Option(names = "--public-key", required = true, paramLabel = "FILE",
@@ -49,6 +52,13 @@ final class LedgerCommand implements Runnable {
       if (!Files.isDirectory(dir)) {
         throw new DataPactException(ErrorKind.CONFIGURATION, "ledger directory `" + dir + "` does not exist");
       }
+      // INVARIANT: a directory without a log fails; it never verifies as an empty ledger
+      Path logDir = Files.isDirectory(dir.resolve("log")) ? dir.resolve("log") : dir;
+      if (!Files.isRegularFile(DurableLog.segmentFile(logDir, 0))) {
+        throw new DataPactException(ErrorKind.CONFIGURATION, "`" + dir + "` holds no ledger: neither `"
+            + DurableLog.segmentFile(dir.resolve("log"), 0) + "` nor `" + DurableLog.segmentFile(dir, 0)
+            + "` exists; pass the ledger directory (e.g. data/ledger) as for `ledger replay`");
+      }
       Notes.VerifierKey key;
       try {
         key = Notes.parseVerifierKey(Files.readString(publicKey));
@@ -59,21 +69,20 @@ final class LedgerCommand implements Runnable {
       }
       LedgerVerifier.Result r;
       try {
-        r = LedgerVerifier.verify(dir, key.name(), key.rawPublicKey());
+        r = LedgerVerifier.verify(logDir, key.name(), key.rawPublicKey());
       } catch (IOException e) {
         throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot read the ledger in `" + dir + "`: " + e.getMessage());
       }
       if (json) {
-        spec.commandLine().getOut().printf("{\"ok\":%s,\"entries\":%d,\"checkpoints\":%d,\"firstBadIndex\":%d,\"message\":%s}%n",
-            r.ok(), r.entries(), r.checkpoints(), r.firstBadIndex(), quote(r.message()));
+        try {
+          spec.commandLine().getOut().println(org.datapact.server.http.Json.newMapper().writeValueAsString(r));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new IllegalStateException(e); // INVARIANT: a record of numbers and a string serialises
+        }
       } else {
         spec.commandLine().getOut().println(r.message());
       }
       return r.ok() ? ExitCodes.OK : ExitCodes.VERIFICATION_FAILED;
-    }
-
-    private static String quote(String s) {
-      return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
   }
 

@@ -62,7 +62,39 @@ public final class Main implements Runnable {
       err.flush();
       return ExitCodes.INTERNAL;
     });
+    String unknown = unknownCommand(cl, args);
+    if (unknown != null) {
+      err.println("datapact: error: " + unknown);
+      err.flush();
+      return ExitCodes.USAGE;
+    }
     return cl.execute(args);
+  }
+
+  /**
+   * @return the usage error of a command name that names no command, or null: checked before
+   *     picocli runs, which would otherwise let {@code --help} after an unknown name print the
+   *     root help and exit 0
+   */
+  static String unknownCommand(CommandLine root, String[] args) {
+    CommandLine at = root;
+    String path = "datapact";
+    for (String a : args) {
+      if (a.startsWith("-")) {
+        return null;
+      }
+      CommandLine sub = at.getSubcommands().get(a);
+      if (sub == null) {
+        if (at.getSubcommands().isEmpty() || !at.getCommandSpec().positionalParameters().isEmpty()) {
+          return null; // a command's own argument
+        }
+        return "unknown command `" + a + "` for `" + path + "`; choose one of "
+            + String.join(", ", new java.util.TreeSet<>(at.getSubcommands().keySet())) + " (see `" + path + " --help`)";
+      }
+      at = sub;
+      path = path + " " + a;
+    }
+    return null;
   }
 
   /** Gives every command the environment, so tests can pass their own. */

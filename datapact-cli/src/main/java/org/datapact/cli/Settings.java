@@ -29,7 +29,7 @@ final class Settings {
 
   /** Every key a user may set, for validation of the file. */
   static final Set<String> KEYS = Set.of(
-      "data-dir", "db-url", "db-user", "db-password", "host", "port", "session-key");
+      "data-dir", "db-url", "db-user", "db-password", "host", "port", "session-key", "public-url");
 
   record Value(String value, String source) {}
 
@@ -80,6 +80,34 @@ final class Settings {
   String get(String key) {
     Value v = values.get(key);
     return v == null ? null : v.value();
+  }
+
+  /** @return the public URL, validated, or null when unset */
+  java.net.URI publicUrl() throws DataPactException {
+    String u = get("public-url");
+    if (u == null || u.isBlank()) {
+      return null;
+    }
+    try {
+      java.net.URI uri = new java.net.URI(u);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+          || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) || uri.getQuery() != null) {
+        throw new java.net.URISyntaxException(u, "not an http(s) URL of a host");
+      }
+      return uri;
+    } catch (java.net.URISyntaxException e) {
+      throw new DataPactException(ErrorKind.CONFIGURATION, "public-url `" + u + "` (" + values.get("public-url").source()
+          + ") must be an http or https URL with a host and no path, e.g. `https://datapact.example.com`");
+    }
+  }
+
+  /** @return whether {@code host} is a loopback address or name */
+  static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   /** @return the port, validated */

@@ -26,6 +26,12 @@ final class StoreOptions {
   @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (default: 127.0.0.1).")
   String host;
 
+  @Option(names = "--public-url", paramLabel = "URL",
+      description = {"The URL people and partners reach DataPact at, e.g. https://datapact.example.com (env",
+          "DATAPACT_PUBLIC_URL): links in recommendations point there, its host is the one requests may name",
+          "besides loopback, and an https URL makes the session cookie Secure."})
+  String publicUrl;
+
   @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "HTTP port (default: 8080; 0 picks a free one).")
   String port;
 
@@ -39,6 +45,7 @@ final class StoreOptions {
     m.put("db-user", dbUser);
     m.put("host", host);
     m.put("port", port);
+    m.put("public-url", publicUrl);
     return m;
   }
 }

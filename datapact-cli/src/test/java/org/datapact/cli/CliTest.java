@@ -144,4 +144,36 @@ class CliTest {
       return new WorldStore(db).digest();
     }
   }
+
+  @Test
+  void anUnknownCommandIsAUsageErrorWhateverFlagsFollowIt() {
+    for (String[] args : new String[][] {{"frobnicate", "--help"}, {"frobnicate"}, {"ledger", "frobnicate", "--help"},
+        {"frobnicate", "--version"}}) {
+      Cli r = Cli.run(args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains("unknown command `frobnicate`");
+      assertThat(r.out()).doesNotContain("Usage:");
+    }
+    assertThat(Cli.run("ledger", "verify", "--help").exitCode()).isZero();
+  }
+
+  @Test
+  void theDemoRefusesANonLoopbackHostWithoutAllowRemote() {
+    Cli r = Cli.run("demo", "--data-dir", tmp.toString(), "--host", "0.0.0.0", "--port", "0", "--users", "100");
+    assertOneLineError(r, ExitCodes.CONFIGURATION, "the demo signs anyone in without a password, so it listens on loopback only");
+  }
+
+  @Test
+  void serveRefusesAStoreThatHoldsTheDemoWorld() {
+    Cli gen = Cli.run("demo", "--generate-only", "--data-dir", tmp.toString(), "--users", "100");
+    assertThat(gen.exitCode()).as(gen.err()).isZero();
+    Cli r = Cli.run("serve", "--data-dir", tmp.toString(), "--port", "0");
+    assertOneLineError(r, ExitCodes.CONFIGURATION, "this store holds the demo world (seed 42)");
+  }
+
+  @Test
+  void aPublicUrlMustBeAnHttpUrlOfAHost() {
+    Cli r = Cli.run("serve", "--data-dir", tmp.toString(), "--public-url", "javascript:alert(1)");
+    assertOneLineError(r, ExitCodes.CONFIGURATION, "public-url `javascript:alert(1)` (flag --public-url) must be an http or https URL");
+  }
 }

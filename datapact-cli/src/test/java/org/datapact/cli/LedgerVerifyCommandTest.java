@@ -58,4 +58,36 @@ class LedgerVerifyCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCodes.CONFIGURATION);
     assertThat(r.err()).contains("datapact: error: public key").contains("name+keyid+base64key");
   }
+
+  @Test
+  void anEmptyDirectoryFailsInsteadOfVerifyingNothing() throws Exception {
+    ledgerWithKey(Notes.generateKeyPair());
+    Path empty = Files.createDirectory(tmp.resolve("empty"));
+    Cli r = Cli.run("ledger", "verify", "--dir", empty.toString(), "--public-key", tmp.resolve("node-1.vkey").toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isNotZero();
+    assertThat(r.out()).doesNotContain("ledger ok");
+    assertThat(r.err()).contains("holds no ledger").contains("entries-000000.log");
+  }
+
+  @Test
+  void takesTheLedgerRootAsReplayDoes() throws Exception {
+    Path log = ledgerWithKey(Notes.generateKeyPair());
+    Path root = Files.createDirectory(tmp.resolve("root"));
+    Files.move(log, root.resolve("log"));
+    Cli r = Cli.run("ledger", "verify", "--dir", root.toString(), "--public-key", tmp.resolve("node-1.vkey").toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).startsWith("ledger ok: 20 entries");
+  }
+
+  @Test
+  void theJsonOutputIsValidJsonWhateverTheMessageHolds() throws Exception {
+    ledgerWithKey(Notes.generateKeyPair());
+    Path weird = Files.createDirectory(tmp.resolve("a\tb\u0001c"));
+    Files.createFile(DurableLog.segmentFile(weird, 0)); // an empty log: the message names the directory
+    Cli r = Cli.run("ledger", "verify", "--json", "--dir", weird.toString(), "--public-key", tmp.resolve("node-1.vkey").toString());
+    var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+    assertThat(node.get("ok").asBoolean()).isFalse();
+    assertThat(node.get("message").asText()).contains("holds no entries").contains(weird.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+  }
 }

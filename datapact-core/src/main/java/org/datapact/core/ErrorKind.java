@@ -18,6 +18,8 @@ public enum ErrorKind {
   CONFLICT("conflict", 409),
   /** The request body is larger than this endpoint accepts. */
   PAYLOAD_TOO_LARGE("payload-too-large", 413),
+  /** The request body is not of a media type this endpoint reads (e.g. not {@code application/json}). */
+  UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415),
   /** The caller has sent too many requests. */
   RATE_LIMITED("rate-limited", 429),
   /** A component DataPact needs (database, disk, port) is not usable. */

@@ -16,6 +16,8 @@ import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.server.http.AccessControl;
 import org.datapact.server.http.CoreRoutes;
+import org.datapact.server.http.EdgeGuard;
+import org.datapact.server.http.EdgePolicy;
 import org.datapact.server.http.RequestLog;
 import org.datapact.server.http.Feature;
 import org.datapact.server.http.ProblemMapper;
@@ -67,10 +69,20 @@ public final class DataPactServer implements AutoCloseable {
 
   /** @return every route the server serves, in registration order */
   public static List<Route> routes(ServerContext context) {
+    return routes(context, EdgePolicy.loopback(), () -> URI.create("http://127.0.0.1/"));
+  }
+
+  /**
+   * @param edge the hosts served and the public URL
+   * @param base the URL links are made for (the public URL, or the bound address once known)
+   * @return every route the server serves, in registration order
+   */
+  static List<Route> routes(ServerContext context, EdgePolicy edge, java.util.function.Supplier<URI> base) {
     // The partner API first: Javalin tries a request's path against each route's pattern in the
     // order they were added, and partner calls are the busy path. No two routes match one path.
     List<Feature> features = List.of(
-        new org.datapact.server.partner.PartnerFeature(context), new OpsFeature(context), new SessionFeature(context),
+        new org.datapact.server.partner.PartnerFeature(context, base), new OpsFeature(context),
+        new SessionFeature(context, edge.secureCookies()),
         new WorldFeature(context), new TokenFeature(context), new DecisionFeature(context), new PrivacyFeature(context),
         new GovernanceFeature(context), new LedgerFeature(context));
     List<Route> routes = new ArrayList<>();
@@ -86,7 +98,16 @@ public final class DataPactServer implements AutoCloseable {
    * @throws DataPactException unavailable, naming the port, when it is already in use
    */
   public static DataPactServer start(ServerContext context, String host, int port) throws DataPactException {
-    return start(context, host, port, List.of());
+    return start(context, host, port, EdgePolicy.loopback(), List.of());
+  }
+
+  /**
+   * Starts the server with an edge policy: the host names it answers for and its public URL.
+   *
+   * @throws DataPactException unavailable, naming the port, when it is already in use
+   */
+  public static DataPactServer start(ServerContext context, String host, int port, EdgePolicy edge) throws DataPactException {
+    return start(context, host, port, edge, List.of());
   }
 
   /**
@@ -95,13 +116,25 @@ public final class DataPactServer implements AutoCloseable {
    */
   public static DataPactServer start(ServerContext context, String host, int port, List<Feature> extra)
       throws DataPactException {
+    return start(context, host, port, EdgePolicy.loopback(), extra);
+  }
+
+  private static DataPactServer start(ServerContext context, String host, int port, EdgePolicy edge, List<Feature> extra)
+      throws DataPactException {
+    java.util.concurrent.atomic.AtomicReference<URI> base = new java.util.concurrent.atomic.AtomicReference<>(edge.publicUrl());
     AccessControl access = new AccessControl(context.sessions(), context.accessTokens());
-    ProblemMapper problems = new ProblemMapper(context.mapper());
+    ProblemMapper problems = new ProblemMapper(context.mapper(), new org.datapact.server.http.StoreHealth(() -> {
+      try {
+        return context.db().jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }));
     new JvmMemoryMetrics().bindTo(context.metrics());
     new JvmGcMetrics().bindTo(context.metrics());
     new JvmThreadMetrics().bindTo(context.metrics());
     new ProcessorMetrics().bindTo(context.metrics());
-    List<Route> routes = routes(context);
+    List<Route> routes = routes(context, edge, base::get);
     extra.forEach(f -> routes.addAll(f.routes()));
     RequestLog requests = new RequestLog(context.metrics());
     List<Route> core = routes.stream().filter(r -> r.core() != null).toList();
@@ -112,6 +145,8 @@ public final class DataPactServer implements AutoCloseable {
       }
     }
     CoreRoutes coreRoutes = new CoreRoutes(core, access, problems, requests);
+    EdgeGuard guard = new EdgeGuard(edge, problems);
+    guard.setHandler(coreRoutes);
 
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -143,7 +178,8 @@ public final class DataPactServer implements AutoCloseable {
       // innermost wrapper of the server's handler, here CoreRoutes. A stop waits for their
       // in-flight requests as for any other: the connector's graceful shutdown waits for every
       // open connection (GracefulShutdownTest).
-      config.jetty.modifyServer(server -> ((org.eclipse.jetty.server.Handler.Wrapper) server.getHandler()).setHandler(coreRoutes));
+      // The edge guard first of all (hosts, method overrides, cross-site state changes, security headers).
+      config.jetty.modifyServer(server -> ((org.eclipse.jetty.server.Handler.Wrapper) server.getHandler()).setHandler(guard));
       for (Route r : routes) {
         if (r.core() != null) {
           continue;
@@ -171,7 +207,9 @@ public final class DataPactServer implements AutoCloseable {
           + ": " + org.datapact.store.Database.rootMessage(e), e);
     }
     LOG.atInfo().addKeyValue("url", "http://" + host + ":" + app.port() + "/").log("listening");
-    return new DataPactServer(app, host);
+    DataPactServer server = new DataPactServer(app, host);
+    base.compareAndSet(null, server.baseUri());
+    return server;
   }
 
   /**

@@ -80,6 +80,7 @@ public record ServerContext(
    */
   public static ServerContext create(Database db, Clock clock, SessionTokens sessions, LedgerService ledger,
       Cast demoCast, PartnerIds partnerIds) throws DataPactException {
+    sessions.useRevocations(new org.datapact.store.session.SessionRevocations(db, clock.instant()));
     PolicyStore policies = new PolicyStore(db);
     DecisionPoint pdp = new DecisionPoint(policies.loadSnapshot(Jurisdictions.standard()));
     ObjectMapper mapper = Json.newMapper();

@@ -48,4 +48,19 @@ class OpenApiTest {
       }
     }
   }
+
+  @Test
+  void theServedDocumentPassesAnOutsideOpenApiValidatorWithUniqueOperationIds() throws Exception {
+    try (TestServer server = TestServer.demo()) {
+      String body = server.session().get("/openapi.json").body();
+      var options = new io.swagger.v3.parser.core.models.ParseOptions();
+      options.setResolve(true);
+      var result = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(body, null, options);
+      assertThat(result.getMessages()).as("swagger-parser's findings").isEmpty();
+      assertThat(result.getOpenAPI()).isNotNull();
+      java.util.List<String> ids = new java.util.ArrayList<>();
+      result.getOpenAPI().getPaths().values().forEach(item -> item.readOperations().forEach(op -> ids.add(op.getOperationId())));
+      assertThat(ids).doesNotContainNull().doesNotHaveDuplicates();
+    }
+  }
 }

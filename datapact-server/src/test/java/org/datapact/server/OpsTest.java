@@ -7,9 +7,24 @@ import org.junit.jupiter.api.Test;
 class OpsTest extends DemoServerTest {
   @Test
   void healthIsUpWhenTheDatabaseAnswers() throws Exception {
-    var r = server.session().get("/health");
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).isEqualTo("{\"status\":\"UP\"}");
+    for (String path : new String[] {"/health", "/health/ready"}) {
+      var r = server.session().get(path);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("{\"status\":\"UP\",\"checks\":{\"store\":\"UP\",\"ledger\":\"UP\",\"subjectIndex\":\"UP\"}}");
+    }
+    assertThat(server.session().get("/health/live").body()).isEqualTo("{\"status\":\"UP\"}");
+  }
+
+  @Test
+  void readinessIsDownWhenTheLedgerRefusesWrites() throws Exception {
+    try (TestServer other = TestServer.demo()) {
+      other.ledger.log().close(); // the log refuses every append from now on
+      var r = other.session().get("/health/ready");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(TestServer.json(r).get("checks").get("ledger").asText()).isNotEqualTo("UP");
+      assertThat(r.headers().firstValue("Retry-After")).isPresent();
+      assertThat(other.session().get("/health/live").statusCode()).isEqualTo(200);
+    }
   }
 
   @Test
@@ -18,7 +33,8 @@ class OpsTest extends DemoServerTest {
       other.db.close();
       var r = other.session().get("/health");
       assertThat(r.statusCode()).isEqualTo(503);
-      assertThat(r.body()).isEqualTo("{\"status\":\"DOWN\"}");
+      assertThat(TestServer.json(r).get("status").asText()).isEqualTo("DOWN");
+      assertThat(TestServer.json(r).get("checks").get("store").asText()).isEqualTo("DOWN");
     }
   }
 

@@ -52,7 +52,7 @@ class ProblemsTest extends DemoServerTest {
   void oversizedBodyIsRejected() throws Exception {
     String big = "{\"handle\":\"" + "a".repeat(200_000) + "\"}";
     var r = server.session().send(HttpRequest.newBuilder(server.uri("/api/v1/session/demo"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build());
+        .header("Content-Type", "application/json").header("Origin", server.origin()).POST(HttpRequest.BodyPublishers.ofString(big)).build());
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
   }
@@ -66,7 +66,7 @@ class ProblemsTest extends DemoServerTest {
   void oversizedBodyAfterExpectContinueGets413EveryTime() throws Exception {
     String big = "{\"handle\":\"" + "a".repeat(200_000) + "\"}";
     var r = server.session().send(HttpRequest.newBuilder(server.uri("/api/v1/session/demo")).expectContinue(true)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build());
+        .header("Content-Type", "application/json").header("Origin", server.origin()).POST(HttpRequest.BodyPublishers.ofString(big)).build());
     assertProblem(r, 413, "payload-too-large", "at most 65536");
   }
 

@@ -45,14 +45,25 @@ public final class TestServer implements AutoCloseable {
 
   private TestServer(boolean demo,
       java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService> ledgerFactory) throws Exception {
-    db = Database.open(new StoreConfig("jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "")
+    this(demo, ledgerFactory, new StoreConfig("jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1", null, null, null));
+  }
+
+  private TestServer(boolean demo,
+      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService> ledgerFactory, StoreConfig store)
+      throws Exception {
+    db = Database.open(store);
     cast = new WorldStore(db).ensure(new DemoWorldGenerator(new SecretHasher(10_000)), new WorldSpec(42, 300),
         ProgressListener.NONE, Clock.systemUTC()).cast();
     ledgerDir = java.nio.file.Files.createTempDirectory("datapact-ledger");
     ledger = ledgerFactory.apply(ledgerDir);
     context = ServerContext.create(db, Clock.systemUTC(), ledger, demo ? cast : null);
     server = DataPactServer.start(context, "127.0.0.1", 0);
+  }
+
+  /** @return a server in demo mode over {@code store} (e.g. a PostgreSQL schema) */
+  public static TestServer demoOn(StoreConfig store) throws Exception {
+    return new TestServer(true, LedgerService_DEFAULT, store);
   }
 
   /** @return a server in demo mode */
@@ -81,6 +92,12 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(false);
   }
 
+  /** @return the server's origin, as a browser on its pages sends it */
+  public String origin() {
+    URI b = server.baseUri();
+    return b.getScheme() + "://" + b.getHost() + ":" + b.getPort();
+  }
+
   public URI uri(String path) {
     return server.baseUri().resolve(path);
   }
@@ -105,7 +122,7 @@ public final class TestServer implements AutoCloseable {
     db.close();
   }
 
-  /** One cookie-keeping client. */
+  /** One cookie-keeping client that, like a browser on the site's own pages, sends a same-origin {@code Origin}. */
   public final class Session {
     private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 
@@ -114,16 +131,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String json) throws Exception {
-      return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+      return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").header("Origin", origin())
           .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     public HttpResponse<String> put(String path) throws Exception {
-      return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.noBody()).build());
+      return send(HttpRequest.newBuilder(uri(path)).header("Origin", origin()).PUT(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     public HttpResponse<String> delete(String path) throws Exception {
-      return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
+      return send(HttpRequest.newBuilder(uri(path)).header("Origin", origin()).DELETE().build());
     }
 
     public HttpResponse<String> send(HttpRequest request) throws Exception {

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param minimisation how much data it releases
  * @param minCohort for aggregate-only use, the smallest cohort allowed (0 when not aggregate-only)
  * @param rateLimit requests per window, or null for none
+ * @param linkDomains for {@code messages.send}: the domains (and their subdomains) that links in a
+ *     sent message may point to; a link anywhere else is refused. Empty: no links at all
  */
 public record Constraints(
     Set<String> jurisdictionsIncluded,
@@ -24,16 +26,23 @@ public record Constraints(
     Instant notAfter,
     Minimisation minimisation,
     int minCohort,
-    RateLimit rateLimit) {
+    RateLimit rateLimit,
+    Set<String> linkDomains) {
 
-  /** No constraints at all. */
-  public static final Constraints NONE = new Constraints(Set.of(), Set.of(), null, null, Minimisation.NONE, 0, null);
+  /** No constraints at all (and no link may be sent). */
+  public static final Constraints NONE = new Constraints(Set.of(), Set.of(), null, null, Minimisation.NONE, 0, null, Set.of());
 
   /** Validates and copies. */
   public Constraints {
     jurisdictionsIncluded = Set.copyOf(jurisdictionsIncluded);
     jurisdictionsExcluded = Set.copyOf(jurisdictionsExcluded);
     Objects.requireNonNull(minimisation, "minimisation");
+    linkDomains = Set.copyOf(linkDomains);
+    for (String d : linkDomains) {
+      if (!d.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")) {
+        throw new IllegalArgumentException("link domain `" + d + "` must be a lowercase DNS name such as `streamflix.example`");
+      }
+    }
     if (notBefore != null && notAfter != null && !notAfter.isAfter(notBefore)) {
       throw new IllegalArgumentException("validity window ends `" + notAfter + "` before it starts `" + notBefore + "`");
     }
@@ -70,21 +79,41 @@ public record Constraints(
 
   /** @return these constraints with another jurisdiction inclusion/exclusion */
   public Constraints withJurisdictions(Set<String> included, Set<String> excluded) {
-    return new Constraints(included, excluded, notBefore, notAfter, minimisation, minCohort, rateLimit);
+    return new Constraints(included, excluded, notBefore, notAfter, minimisation, minCohort, rateLimit, linkDomains);
   }
 
   /** @return these constraints with another minimisation */
   public Constraints withMinimisation(Minimisation m, int cohort) {
-    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, notBefore, notAfter, m, cohort, rateLimit);
+    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, notBefore, notAfter, m, cohort, rateLimit, linkDomains);
   }
 
   /** @return these constraints with a rate limit */
   public Constraints withRateLimit(RateLimit limit) {
-    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, notBefore, notAfter, minimisation, minCohort, limit);
+    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, notBefore, notAfter, minimisation, minCohort, limit, linkDomains);
   }
 
   /** @return these constraints with a validity window */
   public Constraints withWindow(Instant from, Instant until) {
-    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, from, until, minimisation, minCohort, rateLimit);
+    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, from, until, minimisation, minCohort, rateLimit, linkDomains);
+  }
+
+  /** @return these constraints with the domains links may point to */
+  public Constraints withLinkDomains(Set<String> domains) {
+    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, notBefore, notAfter, minimisation, minCohort, rateLimit,
+        domains);
+  }
+
+  /** @return whether a link to {@code host} may be sent: the host is a named domain or under one */
+  public boolean allowsLinkTo(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    for (String d : linkDomains) {
+      if (h.equals(d) || h.endsWith("." + d)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -28,8 +28,11 @@ final class Canonical {
           .append(" in=").append(sorted(c.jurisdictionsIncluded())).append(" out=").append(sorted(c.jurisdictionsExcluded()))
           .append(" window=").append(c.notBefore()).append('/').append(c.notAfter())
           .append(" min=").append(c.minimisation().wire()).append('/').append(c.minCohort())
-          .append(" rate=").append(c.rateLimit() == null ? "-" : c.rateLimit().requests() + "/" + c.rateLimit().per())
-          .append('\n');
+          .append(" rate=").append(c.rateLimit() == null ? "-" : c.rateLimit().requests() + "/" + c.rateLimit().per());
+      if (!c.linkDomains().isEmpty()) { // only when set, so that the hashes of versions without it are unchanged
+        sb.append(" links=").append(sorted(c.linkDomains()));
+      }
+      sb.append('\n');
     }
     for (Prohibition p : v.prohibitions()) {
       sb.append(" prohibition ").append(p.id())

@@ -313,6 +313,15 @@ public final class PolicySnapshot {
   }
 
   /**
+   * @return the rule set of the subject's country (what labels of their data carry), if the
+   *     snapshot knows the subject
+   */
+  public java.util.Optional<org.datapact.core.jurisdiction.RuleSetId> ruleSetOf(UserId user) {
+    Subject s = subjects.get(user.value());
+    return s == null ? java.util.Optional.empty() : java.util.Optional.of(ruleSetByCountry[s.country].ruleSetId());
+  }
+
+  /**
    * @return the scopes some agreement version active at {@code at} permits {@code principal}, in
    *     wire form, sorted — what an access token for the principal may carry
    */
@@ -419,7 +428,7 @@ public final class PolicySnapshot {
             "the permission does not cover users in `" + COUNTRIES[subject.country] + "`"));
       }
       for (Label l : r.labels().labels()) {
-        if (!permission.allowsRuleSet(l.jurisdiction())) {
+        if (!permission.allowsRuleSet(l.jurisdiction().value())) {
           denials = add(denials, explain, () -> new Reason(ReasonCode.JURISDICTION_EXCLUDED, permission.rule,
               "the permission does not cover data of `" + l.jurisdiction() + "` subjects"));
           break;
@@ -725,6 +734,10 @@ public final class PolicySnapshot {
       }
       if (c.rateLimit() != null) {
         obs.add(new Obligation("rate_limit", c.rateLimit().requests() + "/" + c.rateLimit().per()));
+      }
+      if (p.scope() == org.datapact.core.policy.Scope.MESSAGES_SEND) {
+        // INVARIANT: a send always says where its links may point; empty means nowhere
+        obs.add(new Obligation("link_domains", String.join(",", new java.util.TreeSet<>(c.linkDomains()))));
       }
       this.obligations = List.copyOf(obs);
     }

@@ -28,6 +28,11 @@ public enum ReasonCode {
   JURISDICTION_EXCLUDED,
   /** The rate limit is exhausted. */
   RATE_LIMITED,
+  /**
+   * A recipient of a message may not receive it: not a friend of the sender, or the decision point
+   * does not allow the partner on them (their consent). Which of the two is never said.
+   */
+  RECIPIENT_REFUSED,
   /** A term could not be evaluated; the decision point denies rather than guess. */
   EVALUATION_ERROR;
 

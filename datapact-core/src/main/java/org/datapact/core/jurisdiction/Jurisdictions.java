@@ -84,6 +84,11 @@ public final class Jurisdictions {
     return Optional.ofNullable(byId.get(id));
   }
 
+  /** @return the rule set with this id */
+  public Optional<RuleSet> byId(RuleSetId id) {
+    return byId(id.value());
+  }
+
   /** @return every rule set */
   public List<RuleSet> all() {
     return ruleSets;

@@ -38,6 +38,11 @@ public record RuleSet(
     }
   }
 
+  /** @return the typed id */
+  public RuleSetId ruleSetId() {
+    return RuleSetId.of(id);
+  }
+
   /**
    * A consent a data category needs beyond the purpose consent.
    *

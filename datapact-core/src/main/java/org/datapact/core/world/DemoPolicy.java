@@ -102,7 +102,7 @@ public final class DemoPolicy {
         allow("profile", STREAMFLIX, Scope.PROFILE_BASIC, socialAndRecs, limited),
         allow("friends", STREAMFLIX, Scope.FRIENDS_LIST, socialAndRecs, limited),
         allow("inbox", STREAMFLIX, Scope.INBOX_READ, recs, appThreads.withRateLimit(new Constraints.RateLimit(EXTENDED_API_QUOTA, Duration.ofSeconds(1)))),
-        allow("send", STREAMFLIX, Scope.MESSAGES_SEND, recs, limited),
+        allow("send", STREAMFLIX, Scope.MESSAGES_SEND, recs, limited.withLinkDomains(Set.of("streamflix.example"))),
         allow("activity", STREAMFLIX, Scope.ACTIVITY_WRITE, recs, limited));
     List<Permission> adExchange = new ArrayList<>(extended);
     adExchange.add(allow("activity-ads", STREAMFLIX, Scope.ACTIVITY_WRITE, Set.of(Purpose.AD_TARGETING), limited));
@@ -134,7 +134,7 @@ public final class DemoPolicy {
         new AgreementRecord(new AgreementVersion("tunely-messaging", 1, TUNELY, "Music recommendations through messaging",
             t("2013-06-01"), null,
             List.of(allow("friends", TUNELY, Scope.FRIENDS_LIST, recs, limited),
-                allow("send", TUNELY, Scope.MESSAGES_SEND, recs, limited),
+                allow("send", TUNELY, Scope.MESSAGES_SEND, recs, limited.withLinkDomains(Set.of("tunely.example"))),
                 allow("activity", TUNELY, Scope.ACTIVITY_WRITE, recs, limited)),
             List.of(), List.of(Duty.report("report-sends", TUNELY, "recommendation_sends", "month", 10, 5))),
             lifecycle("2013-05-01", "2013-06-01", null, null)),

@@ -42,7 +42,7 @@ import org.datapact.core.user.UserId;
  */
 public final class DemoWorldGenerator {
   /** Bumped whenever the same seed would generate a different world. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /** Friendships each new user makes in the preferential-attachment graph. */
   public static final int EDGES_PER_USER = 5;

@@ -166,7 +166,7 @@ class DecisionPropertyTest {
     Purpose purpose = pick(rng, List.of(Purpose.values()));
     Instant at = time(rng);
     LabelSet labels = rng.nextDouble() < 0.5 ? LabelSet.EMPTY
-        : LabelSet.of(new Label(pick(rng, PARTNERS), pick(rng, List.of(DataCategory.values())), pick(rng, List.of("US", "EU", "DEFAULT"))));
+        : LabelSet.of(new Label(pick(rng, PARTNERS), pick(rng, List.of(DataCategory.values())), org.datapact.core.jurisdiction.RuleSetId.of(pick(rng, List.of("US", "EU", "DEFAULT")))));
     UserId subject = labels.isEmpty() || rng.nextBoolean() ? UserId.of(1 + rng.nextInt(20)) : null;
     PartyId onBehalf = rng.nextDouble() < 0.3 ? pick(rng, PARTNERS) : null;
     return new DecisionRequest(principal, subject, labels, scope, purpose, at, onBehalf, rng.nextInt(12));

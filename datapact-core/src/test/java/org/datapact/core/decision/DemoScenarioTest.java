@@ -33,8 +33,8 @@ class DemoScenarioTest {
   static final Instant Y2016 = Instant.parse("2016-06-01T00:00:00Z");
   static final Instant Y2018 = Instant.parse("2018-06-01T00:00:00Z");
   static final Instant NOW = Instant.parse("2026-11-29T00:00:00Z");
-  static final LabelSet STREAMFLIX_VIDEO = LabelSet.of(new Label(STREAMFLIX, DataCategory.VIDEO_VIEWING, "US"));
-  static final LabelSet PLATFORM_SOCIAL = LabelSet.of(new Label(PolicySnapshot.PLATFORM, DataCategory.SOCIAL_GRAPH, "EU"));
+  static final LabelSet STREAMFLIX_VIDEO = LabelSet.of(new Label(STREAMFLIX, DataCategory.VIDEO_VIEWING, org.datapact.core.jurisdiction.RuleSetId.of("US")));
+  static final LabelSet PLATFORM_SOCIAL = LabelSet.of(new Label(PolicySnapshot.PLATFORM, DataCategory.SOCIAL_GRAPH, org.datapact.core.jurisdiction.RuleSetId.of("EU")));
 
   static PolicySnapshot world;
 

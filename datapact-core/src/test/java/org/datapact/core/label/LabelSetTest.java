@@ -8,8 +8,8 @@ import org.datapact.core.policy.DataCategory;
 import org.junit.jupiter.api.Test;
 
 class LabelSetTest {
-  static final Label STREAMFLIX_US = new Label(PartyId.of("streamflix"), DataCategory.VIDEO_VIEWING, "US");
-  static final Label PLATFORM_EU = new Label(PartyId.of("platform"), DataCategory.SOCIAL_GRAPH, "EU");
+  static final Label STREAMFLIX_US = new Label(PartyId.of("streamflix"), DataCategory.VIDEO_VIEWING, org.datapact.core.jurisdiction.RuleSetId.of("US"));
+  static final Label PLATFORM_EU = new Label(PartyId.of("platform"), DataCategory.SOCIAL_GRAPH, org.datapact.core.jurisdiction.RuleSetId.of("EU"));
 
   @Test
   void aDerivedDatasetCarriesTheUnionOfItsInputsLabels() {

@@ -1,7 +1,6 @@
 package org.datapact.ledger.checkpoint;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,7 +12,9 @@ import org.datapact.ledger.log.DurableLog;
 /**
  * Signs the log's tree head at a fixed cadence (default one second) and on demand, writing each
  * signed note to the log's checkpoint file. A tick signs only when the log has grown since the
- * last checkpoint, so an idle log does not fill its file with identical heads.
+ * last checkpoint, so an idle log does not fill its file with identical heads. A failed tick
+ * (an I/O error) is counted and retried with exponential back-off (from one cadence to
+ * {@link #MAX_BACKOFF}); it never stops the ticker.
  *
  * <p>Thread-safe.
  */
@@ -26,8 +27,16 @@ public final class Checkpointer implements AutoCloseable {
   private final SigningKeys keys;
   private final Clock clock;
   private final ScheduledExecutorService timer;
+  /** The longest wait between retries after failures. */
+  public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
   private volatile String latest;
   private long latestSize = -1;
+  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+  private volatile int consecutiveFailures;
+  private volatile long retryAtMillis;
+  private volatile String lastError;
+  private final long cadenceMillis;
 
   /**
    * @param log the log to checkpoint
@@ -41,6 +50,7 @@ public final class Checkpointer implements AutoCloseable {
     this.origin = origin;
     this.keys = keys;
     this.clock = clock;
+    this.cadenceMillis = Math.max(1, cadence.toMillis());
     if (cadence.isZero()) {
       this.timer = null;
     } else {
@@ -81,12 +91,38 @@ public final class Checkpointer implements AutoCloseable {
     return l != null ? l : checkpointNow();
   }
 
-  private void tickQuietly() {
+  /** @return whether a signed note was ever produced and is served without signing */
+  public boolean onDemand() {
+    return timer == null;
+  }
+
+  /** @return how many ticks have failed since start */
+  public long failures() {
+    return failures.get();
+  }
+
+  /** @return the last failure's message while ticks are failing; empty once one succeeds */
+  public Optional<String> failing() {
+    return consecutiveFailures == 0 ? Optional.empty() : Optional.ofNullable(lastError);
+  }
+
+  /** Runs on the timer: never throws, so the timer never stops; failures back off and are counted. */
+  void tickQuietly() {
+    long now = System.currentTimeMillis();
+    if (now < retryAtMillis) {
+      return;
+    }
     try {
       tick();
-    } catch (IOException e) {
-      // INVARIANT: a failed tick is retried on the next one; nothing is acknowledged by a checkpoint
-      throw new UncheckedIOException(e);
+      consecutiveFailures = 0;
+      retryAtMillis = 0;
+    } catch (IOException | RuntimeException e) {
+      // INVARIANT: a failed tick acknowledges nothing; it is retried after a back-off, and counted
+      failures.incrementAndGet();
+      lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+      int n = Math.min(consecutiveFailures + 1, 20);
+      consecutiveFailures = n;
+      retryAtMillis = now + Math.min(MAX_BACKOFF.toMillis(), cadenceMillis << Math.min(n - 1, 15));
     }
   }
 

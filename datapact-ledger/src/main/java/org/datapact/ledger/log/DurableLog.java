@@ -94,6 +94,8 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
   private volatile long size;
   private volatile boolean closing;
   private volatile Throwable failure;
+  /** Whether {@link #close()} ran (guarded by this). */
+  private boolean closed;
   /** While the sequencer lingers: the queue length at which an appender wakes it; 0 otherwise. */
   private volatile int wakeAt;
 
@@ -162,6 +164,15 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
    */
   public CompletableFuture<Long> append(byte[] entry) {
     return append(entry, null);
+  }
+
+  /** @return why the log refuses appends (a failed write or sync, or it is closed), or empty while it accepts them */
+  public java.util.Optional<String> refusal() {
+    Throwable f = failure;
+    if (f != null) {
+      return java.util.Optional.of("failed: " + f.getMessage());
+    }
+    return closing ? java.util.Optional.of("closed") : java.util.Optional.empty();
   }
 
   /**
@@ -643,9 +654,13 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     }
   }
 
-  /** Drains the queue, syncs the derived files and closes. */
+  /** Drains the queue, syncs the derived files and closes; a second call does nothing. */
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     closing = true;
     try {
       sequencer.join(TimeUnit.SECONDS.toMillis(30));

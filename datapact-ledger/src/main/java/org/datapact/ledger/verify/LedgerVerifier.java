@@ -46,6 +46,10 @@ public final class LedgerVerifier {
 
   /** Verifies {@code dir} against the named Ed25519 key. */
   public static Result verify(Path dir, String keyName, byte[] publicKey) throws IOException {
+    // INVARIANT: nothing to check is a failure, never "ok: 0 entries"
+    if (!Files.isRegularFile(DurableLog.segmentFile(dir, 0))) {
+      return fail(0, 0, -1, "no ledger in `" + dir + "`: `" + DurableLog.segmentFile(dir, 0).getFileName() + "` is missing");
+    }
     // 1. the entries, in order, with where each record starts
     MemoryTree tree = new MemoryTree();
     List<Long> offsets = new ArrayList<>();
@@ -113,6 +117,10 @@ public final class LedgerVerifier {
     }
     if (badDerived >= 0) {
       return fail(n, checkpoints.size(), badDerived, "the stored index or tree levels disagree with the entries");
+    }
+    if (n == 0) {
+      // INVARIANT: nothing to check is a failure, never "ok: 0 entries"
+      return fail(0, checkpoints.size(), -1, "the log in `" + dir + "` holds no entries");
     }
     String head = previous == null ? "no checkpoint yet"
         : "latest checkpoint size " + previous.size() + " root " + Base64.getEncoder().encodeToString(previous.rootHash());

@@ -35,4 +35,49 @@ class CheckpointerTest {
     assertThat(r.ok()).as(r.message()).isTrue();
     assertThat(r.checkpoints()).isEqualTo(3);
   }
+
+  @Test
+  void aFailingTickIsCountedAndRetriedAndTheTickerKeepsGoing() throws Exception {
+    SigningKeys keys = SigningKeys.loadOrCreate(dir.resolve("keys"), "node-1");
+    Path logDir = dir.resolve("log");
+    try (DurableLog log = DurableLog.open(logDir, 100);
+        Checkpointer cp = new Checkpointer(log, "datapact.test/ledger", keys, Clock.systemUTC(), Duration.ZERO)) {
+      log.append(new byte[] {1}).get();
+      // the checkpoint file cannot be opened: a directory stands in its place
+      java.nio.file.Files.createDirectory(logDir.resolve(DurableLog.CHECKPOINTS));
+      cp.tickQuietly();
+      assertThat(cp.failures()).isEqualTo(1);
+      assertThat(cp.failing()).hasValueSatisfying(m -> assertThat(m).contains("checkpoints.log"));
+      Thread.sleep(20);
+      cp.tickQuietly();
+      assertThat(cp.failures()).isEqualTo(2);
+      java.nio.file.Files.delete(logDir.resolve(DurableLog.CHECKPOINTS));
+      Thread.sleep(50);
+      cp.tickQuietly(); // the disk is back: the next retry signs
+      assertThat(cp.failing()).isEmpty();
+      assertThat(Notes.verify(cp.latest(), "node-1", keys.rawPublicKey()).size()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theTickerNeverStopsOnAFailure() throws Exception {
+    SigningKeys keys = SigningKeys.loadOrCreate(dir.resolve("keys"), "node-1");
+    Path logDir = dir.resolve("log");
+    try (DurableLog log = DurableLog.open(logDir, 100);
+        Checkpointer cp = new Checkpointer(log, "datapact.test/ledger", keys, Clock.systemUTC(), Duration.ofMillis(20))) {
+      log.append(new byte[] {1}).get();
+      java.nio.file.Files.createDirectory(logDir.resolve(DurableLog.CHECKPOINTS));
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (cp.failures() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(cp.failures()).isGreaterThanOrEqualTo(2);
+      java.nio.file.Files.delete(logDir.resolve(DurableLog.CHECKPOINTS));
+      log.append(new byte[] {2}).get();
+      while (cp.failing().isPresent() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(cp.failing()).as("the ticker signs again once the disk is back").isEmpty();
+    }
+  }
 }

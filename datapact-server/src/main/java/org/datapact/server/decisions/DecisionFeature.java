@@ -9,6 +9,8 @@ import java.util.Set;
 import org.datapact.core.DataPactException;
 import org.datapact.core.decision.Decision;
 import org.datapact.core.decision.DecisionRequest;
+import org.datapact.core.jurisdiction.Jurisdictions;
+import org.datapact.core.jurisdiction.RuleSetId;
 import org.datapact.core.label.Label;
 import org.datapact.core.label.LabelSet;
 import org.datapact.core.party.PartyId;
@@ -44,14 +46,28 @@ public final class DecisionFeature implements Feature {
   /** The request body. */
   record DecisionBody(Long subject, List<LabelBody> labels, String scope, String purpose, String onBehalfOf, Instant at) {}
 
+  /** The body of a what-if question: a principal and a past time, besides what a unit sends. */
+  record WhatIfBody(String principal, Long subject, List<LabelBody> labels, String scope, String purpose, String onBehalfOf,
+      Instant at) {}
+
+  /** The route of the what-if question, as its ledger entries name it. */
+  static final String WHAT_IF = "/api/v1/decisions/what-if";
+
   @Override
   public List<Route> routes() {
-    return List.of(Route.post("/api/v1/decisions", this::decide, Role.UNIT));
+    return List.of(
+        Route.post("/api/v1/decisions", this::decide, Role.UNIT),
+        Route.post(WHAT_IF, this::whatIf, Role.OPERATOR, Role.REGULATOR));
   }
 
   private void decide(Context ctx) throws DataPactException {
     Caller caller = AccessControl.requireCaller(ctx);
     DecisionBody body = Json.body(ctx, context.mapper(), DecisionBody.class);
+    if (body.at() != null) {
+      // INVARIANT: an authorizing decision is made at DataPact's clock, never at a time the caller names
+      throw DataPactException.invalid("`at` is not accepted: DataPact decides at its own clock; an operator or the "
+          + "regulator may ask what would have been decided at a past time with POST " + WHAT_IF);
+    }
     DecisionRequest request = parse(caller.party(), body, context.clock().instant());
     long second = request.at().getEpochSecond();
     Decision d = context.decisions().decide(request.withRecentUses(usage.current(caller.party(), second)));
@@ -75,6 +91,68 @@ public final class DecisionFeature implements Feature {
     ctx.json(DecisionJson.of(decisionId, d));
   }
 
+  /**
+   * What the decision point would have decided for a principal at a past time: recorded in the
+   * ledger as a what-if (so a regulator's question is itself on the record) and answered with
+   * {@code whatIf: true}. It authorizes nothing: no data leaves on it, and it counts against no
+   * rate limit.
+   */
+  private void whatIf(Context ctx) throws DataPactException {
+    Caller caller = AccessControl.requireCaller(ctx);
+    WhatIfBody b = Json.body(ctx, context.mapper(), WhatIfBody.class);
+    if (b.principal() == null || b.principal().isBlank()) {
+      throw DataPactException.invalid("`principal` is required: the partner or unit the question is about");
+    }
+    if (b.at() == null) {
+      throw DataPactException.invalid("`at` is required: the time to decide at, e.g. `2012-06-01T00:00:00Z`");
+    }
+    Instant now = context.clock().instant();
+    if (b.at().isAfter(now)) {
+      throw DataPactException.invalid("`at` must not be in the future, got `" + b.at() + "`");
+    }
+    PartyId principal;
+    try {
+      principal = PartyId.of(b.principal());
+    } catch (IllegalArgumentException e) {
+      throw DataPactException.invalid(e.getMessage());
+    }
+    DecisionRequest request = parse(principal,
+        new DecisionBody(b.subject(), b.labels(), b.scope(), b.purpose(), b.onBehalfOf(), null), b.at());
+    Decision d = context.decisions().decide(request);
+    String decisionId = org.datapact.server.http.Ids.uuid();
+    long index;
+    try {
+      index = context.audit().whatIf(decisionId, request, d,
+          request.subject() == null ? null : context.decisions().snapshot().countryOf(request.subject()).orElse(null),
+          caller.role().wireName() + ":" + caller.handle());
+    } catch (DataPactException e) {
+      ctx.header("Retry-After", "1");
+      throw e;
+    }
+    ctx.header("X-DataPact-Decision-Id", decisionId);
+    ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
+    java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>(DecisionJson.of(decisionId, d));
+    answer.put("whatIf", true);
+    answer.put("at", request.at().toString());
+    answer.put("principal", principal.value());
+    ctx.json(answer);
+  }
+
+  /**
+   * @return the rule set a label names
+   * @throws IllegalArgumentException naming the known rule sets when it is none of them (a country
+   *     code such as `DE` is not a rule set: its users' data is labelled `EU`)
+   */
+  private static RuleSetId ruleSet(String id) {
+    Jurisdictions known = Jurisdictions.standard();
+    if (!id.matches("[A-Z][A-Z0-9_]{1,15}") || known.byId(id).isEmpty()) {
+      throw new IllegalArgumentException("unknown rule set `" + id + "` in a label's `jurisdiction`; known: "
+          + known.all().stream().map(r -> r.id()).sorted().collect(java.util.stream.Collectors.joining(", "))
+          + " (a label names the rule set of its subject's country, e.g. `EU` for `DE`)");
+    }
+    return RuleSetId.of(id);
+  }
+
   static DecisionRequest parse(PartyId principal, DecisionBody b, Instant now) throws DataPactException {
     if (b.scope() == null) {
       throw DataPactException.invalid("`scope` is required, e.g. `data.use`");
@@ -91,7 +169,7 @@ public final class DecisionFeature implements Feature {
           if (l == null || l.source() == null || l.category() == null || l.jurisdiction() == null) {
             throw DataPactException.invalid("every label needs `source`, `category` and `jurisdiction`");
           }
-          labels.add(new Label(PartyId.of(l.source()), DataCategory.fromWire(l.category()), l.jurisdiction()));
+          labels.add(new Label(PartyId.of(l.source()), DataCategory.fromWire(l.category()), ruleSet(l.jurisdiction())));
         }
       }
       if (b.subject() == null && labels.isEmpty()) {
@@ -101,7 +179,7 @@ public final class DecisionFeature implements Feature {
         throw DataPactException.invalid("`subject` must be a positive user id, got `" + b.subject() + "`");
       }
       return new DecisionRequest(principal, b.subject() == null ? null : UserId.of(b.subject()), new LabelSet(labels),
-          scope, purpose, b.at() == null ? now : b.at(), b.onBehalfOf() == null ? null : PartyId.of(b.onBehalfOf()), 0);
+          scope, purpose, now, b.onBehalfOf() == null ? null : PartyId.of(b.onBehalfOf()), 0);
     } catch (IllegalArgumentException e) {
       throw DataPactException.invalid(e.getMessage());
     }

@@ -100,7 +100,10 @@ public final class CoreExchange implements Exchange {
    * 500 naming an incident whose trace is only in the log.
    */
   public void fail(Throwable t) {
-    Problem p = t instanceof DataPactException e ? ProblemMapper.of(e, path) : ProblemMapper.unexpected(t, path);
+    Problem p = t instanceof DataPactException e ? ProblemMapper.of(e, path) : problems.failure(t, path);
+    if (p.status() == 503 && !(t instanceof DataPactException)) {
+      header("Retry-After", Integer.toString(StoreHealth.RETRY_AFTER_SECONDS));
+    }
     respond(p.status(), Problem.MEDIA_TYPE, problems.bytes(p));
   }
 }

@@ -42,8 +42,26 @@ public final class Json {
    *     empty, not JSON, has an unknown field or a value of the wrong type
    */
   public static <T> T body(Context ctx, ObjectMapper mapper, Class<T> type) throws DataPactException {
-    String body = ctx.body();
-    if (body.isBlank()) {
+    return parse(ctx.body(), ctx.contentType(), mapper, type);
+  }
+
+  /**
+   * Reads a request body sent with {@code contentType} as {@code type}: what {@link #body} does for
+   * a request, as a function of its text (fuzzed by {@code DecisionBodyFuzzTest}).
+   *
+   * @throws DataPactException unsupported-media-type unless it is JSON; invalid-input naming the
+   *     field and the problem when the body is empty, not JSON, has an unknown field or a value of
+   *     the wrong type
+   */
+  public static <T> T parse(String body, String contentType, ObjectMapper mapper, Class<T> type) throws DataPactException {
+    String media = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    if (!media.equals("application/json")) {
+      // INVARIANT: a JSON body is read only when sent as JSON: a cross-site form (text/plain, form-encoded)
+      // cannot pass for one
+      throw new DataPactException(org.datapact.core.ErrorKind.UNSUPPORTED_MEDIA_TYPE, "send the body as `application/json`, got `"
+          + (contentType == null ? "no Content-Type" : contentType) + "`");
+    }
+    if (body == null || body.isBlank()) {
       throw DataPactException.invalid("the request needs a JSON body");
     }
     try {
@@ -60,13 +78,16 @@ public final class Json {
           .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
           .collect(Collectors.joining("."));
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
-      String what = cause != null ? cause.getMessage() : e.getOriginalMessage().lines().findFirst().orElse("invalid value");
+      String original = e.getOriginalMessage();
+      String what = cause != null && cause.getMessage() != null ? cause.getMessage()
+          : original == null ? "invalid value" : original.lines().findFirst().orElse("invalid value");
       throw DataPactException.invalid(where.isEmpty() ? "invalid request body: " + what
           : "invalid value for `" + where + "`: " + what);
     } catch (JsonProcessingException e) {
+      String original = e.getOriginalMessage();
       throw DataPactException.invalid("the request body is not valid JSON: "
-          + e.getOriginalMessage().lines().findFirst().orElse("parse error")
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+          + (original == null ? "parse error" : original.lines().findFirst().orElse("parse error"))
+          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
     }
   }
 }

@@ -30,10 +30,31 @@ public final class ProblemMapper {
       503, new String[] {"unavailable", "Service unavailable"});
 
   private final ObjectMapper mapper;
+  private final StoreHealth store;
 
-  /** @param mapper writes the problem documents */
-  public ProblemMapper(ObjectMapper mapper) {
+  /** @param mapper writes the problem documents; @param store tells store outages from bugs */
+  public ProblemMapper(ObjectMapper mapper, StoreHealth store) {
     this.mapper = mapper;
+    this.store = store;
+  }
+
+  /** @param mapper writes the problem documents (no store: every unexpected failure is a 500) */
+  public ProblemMapper(ObjectMapper mapper) {
+    this(mapper, new StoreHealth(() -> true));
+  }
+
+  /**
+   * @return the problem of an unexpected failure: a 503 {@code store-unavailable} when the store
+   *     cannot be reached (logged once per outage), else a 500 naming an incident
+   */
+  public Problem failure(Throwable t, String path) {
+    if (StoreHealth.isOutage(t)) {
+      store.down(t);
+      return new Problem(Problem.TYPE_PREFIX + "store-unavailable", "Store unavailable", 503,
+          "the database cannot be reached; retry after "
+              + StoreHealth.RETRY_AFTER_SECONDS + " s", path);
+    }
+    return unexpected(t, path);
   }
 
   /** Maps a domain failure. */
@@ -83,7 +104,11 @@ public final class ProblemMapper {
 
   /** Maps anything unexpected to a 500 with an incident id; the trace goes to the log only. */
   public void unexpected(Exception e, Context ctx) {
-    write(ctx, unexpected(e, ctx.path()));
+    Problem p = failure(e, ctx.path());
+    if (p.status() == 503) {
+      ctx.header("Retry-After", Integer.toString(StoreHealth.RETRY_AFTER_SECONDS));
+    }
+    write(ctx, p);
   }
 
   /**

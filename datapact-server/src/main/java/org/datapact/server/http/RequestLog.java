@@ -32,7 +32,10 @@ public final class RequestLog {
    * @param ms how long it took, in milliseconds
    * @param caller the verified caller, or null; logged as {@code role:handle}, or {@code -}
    */
-  public void record(String method, String path, String route, int status, double ms, Caller caller) {
+  public void record(String requestMethod, String path, String route, int status, double ms, Caller caller) {
+    // INVARIANT: every tag comes from a fixed set (a route template, a standard method, a status), so no
+    // request can add a time series of its own
+    String method = standardMethod(requestMethod);
     timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("http.server.requests")
             .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
             .register(metrics))
@@ -48,5 +51,13 @@ public final class RequestLog {
         .addKeyValue("ms", Math.round(ms * 100) / 100.0)
         .addKeyValue("caller", caller == null ? "-" : caller.role().wireName() + ":" + caller.handle())
         .log("request");
+  }
+
+  /** The standard methods a timer may be tagged with; any other is {@code OTHER}. */
+  private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+      "OPTIONS", "TRACE", "CONNECT");
+
+  private static String standardMethod(String m) {
+    return m != null && METHODS.contains(m) ? m : "OTHER";
   }
 }

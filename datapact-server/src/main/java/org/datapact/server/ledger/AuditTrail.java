@@ -74,6 +74,12 @@ public final class AuditTrail implements AutoCloseable {
     return entry -> indexer.offer(key, entry);
   }
 
+  /** @return why a user's own view misses entries now (the subject index stopped), or empty */
+  public java.util.Optional<String> indexFailing() {
+    return indexer.stopped() ? java.util.Optional.of("the subject index stopped after a failure (see the log); it catches up at the"
+        + " next start") : java.util.Optional.empty();
+  }
+
   /** @return the ledger */
   public LedgerService ledger() {
     return ledger;
@@ -105,6 +111,20 @@ public final class AuditTrail implements AutoCloseable {
     // for the regulator, but not indexed for their own view: one index row per friend made the
     // index writer the largest consumer of CPU under load, with second-long stalls (benchmarks.md).
     return index;
+  }
+
+  /**
+   * Records a what-if question (what would have been decided at a past time) and waits until it is
+   * durable. The entry is a decision entry marked {@code whatIf} with who asked; it authorizes
+   * nothing.
+   *
+   * @param askedBy the operator or regulator who asked, as {@code role:handle}
+   * @return the entry's index
+   */
+  public long whatIf(String decisionId, DecisionRequest r, Decision d, CountryCode country, String askedBy)
+      throws DataPactException {
+    byte[] e = entries.decision(decisionId, r, d, country, List.of(), "POST /api/v1/decisions/what-if", askedBy);
+    return ledger.record(e, r.subject() == null ? null : indexUnder(ledger.subject(r.subject())));
   }
 
   /**

@@ -78,6 +78,16 @@ public final class LedgerEntries {
    */
   public byte[] decision(String decisionId, DecisionRequest r, Decision d, CountryCode country, List<UserId> released,
       String endpoint) throws DataPactException {
+    return decision(decisionId, r, d, country, released, endpoint, null);
+  }
+
+  /**
+   * @param whatIfAskedBy for a what-if question (a decision at a past time that authorizes
+   *     nothing), who asked it as {@code role:handle}; null for an authorizing decision
+   * @return the entry of a decision, marked {@code whatIf} when it is one
+   */
+  public byte[] decision(String decisionId, DecisionRequest r, Decision d, CountryCode country, List<UserId> released,
+      String endpoint, String whatIfAskedBy) throws DataPactException {
     // written with a streaming generator: the hottest entry on the partner API's path
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(ENTRY_BYTES + PSEUDONYM_BYTES * released.size());
     try (com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(out)) {
@@ -97,12 +107,12 @@ public final class LedgerEntries {
       g.writeArrayFieldStart("labels");
       List<Label> labels = new java.util.ArrayList<>(r.labels().labels());
       labels.sort(java.util.Comparator.comparing((Label l) -> l.source().value()).thenComparing(l -> l.category().wire())
-          .thenComparing(Label::jurisdiction));
+          .thenComparing(l -> l.jurisdiction().value()));
       for (Label l : labels) {
         g.writeStartObject();
         g.writeStringField("source", l.source().value());
         g.writeStringField("category", l.category().wire());
-        g.writeStringField("jurisdiction", l.jurisdiction());
+        g.writeStringField("jurisdiction", l.jurisdiction().value());
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -120,6 +130,10 @@ public final class LedgerEntries {
       g.writeStringField("policyHash", d.policyHash());
       if (endpoint != null) {
         g.writeStringField("endpoint", endpoint);
+      }
+      if (whatIfAskedBy != null) {
+        g.writeBooleanField("whatIf", true);
+        g.writeStringField("askedBy", whatIfAskedBy);
       }
       if (!released.isEmpty()) {
         g.writeArrayFieldStart("released");
@@ -305,6 +319,6 @@ public final class LedgerEntries {
   /** @return the label of a parsed label object */
   static Label label(JsonNode l) {
     return new Label(PartyId.of(l.path("source").asText()),
-        org.datapact.core.policy.DataCategory.fromWire(l.path("category").asText()), l.path("jurisdiction").asText());
+        org.datapact.core.policy.DataCategory.fromWire(l.path("category").asText()), org.datapact.core.jurisdiction.RuleSetId.of(l.path("jurisdiction").asText()));
   }
 }

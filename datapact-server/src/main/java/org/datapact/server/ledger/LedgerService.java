@@ -254,10 +254,32 @@ public final class LedgerService implements AutoCloseable {
     return origin;
   }
 
-  /** @return a signed checkpoint covering every entry durable now */
+  /**
+   * @return the latest checkpoint the ticker signed (it signs each second while the log grows); a
+   *     request never makes it sign or sync another, except on a ledger opened without a cadence
+   *     (tests), where checkpoints are on demand
+   */
   public String checkpoint() throws IOException {
-    checkpointer.tick();
+    if (checkpointer.onDemand()) {
+      checkpointer.tick();
+    }
     return checkpointer.latest();
+  }
+
+  /** @return how many checkpoint ticks have failed since start */
+  public long checkpointFailures() {
+    return checkpointer.failures();
+  }
+
+  /**
+   * @return why the ledger cannot take entries or sign checkpoints now, or empty when it can
+   */
+  public java.util.Optional<String> unwritable() {
+    var f = log.refusal();
+    if (f.isPresent()) {
+      return java.util.Optional.of("the log refuses appends: " + f.get());
+    }
+    return checkpointer.failing().map(m -> "checkpoints are failing: " + m);
   }
 
   @Override

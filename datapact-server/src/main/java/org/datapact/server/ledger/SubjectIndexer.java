@@ -48,7 +48,7 @@ final class SubjectIndexer implements AutoCloseable {
    * Set when a write or the catch-up failed: the indexer then writes nothing more, so the index
    * never holds a later entry after a gap, and the next start catches up from its last record.
    */
-  private boolean stopped;
+  private volatile boolean stopped;
   /** Whether the catch-up from the log has finished (guarded by {@code progress}). */
   private boolean caughtUp;
 
@@ -200,5 +200,10 @@ final class SubjectIndexer implements AutoCloseable {
     synchronized (progress) {
       progress.notifyAll();
     }
+  }
+
+  /** @return whether the indexer stopped after a failure (a user's history then misses entries until restart) */
+  boolean stopped() {
+    return stopped;
   }
 }

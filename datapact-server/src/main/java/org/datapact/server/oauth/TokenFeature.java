@@ -13,6 +13,7 @@ import org.datapact.core.party.ClientCredential;
 import org.datapact.core.party.Party;
 import org.datapact.core.party.PartyKind;
 import org.datapact.core.security.Secret;
+import org.datapact.core.security.SecretHash;
 import org.datapact.core.security.SecretHasher;
 import org.datapact.server.ServerContext;
 import org.datapact.server.http.Feature;
@@ -23,12 +24,14 @@ import org.datapact.store.party.PartyRepository;
 /**
  * {@code POST /oauth/token}: the OAuth2 client-credentials grant (RFC 6749 §4.4). The client
  * authenticates with HTTP Basic (§2.3.1) or with {@code client_id}/{@code client_secret} form
- * fields; the secret is checked against its PBKDF2 hash. Errors follow RFC 6749 §5.2 inside an
- * RFC 9457 problem document ({@code error} is added for OAuth clients).
+ * fields; the secret is checked against its PBKDF2 hash, with the work bounded by
+ * {@link TokenThrottle} and the same work for an unknown id. Errors follow RFC 6749 §5.2
+ * ({@code error}, {@code error_description}) inside an RFC 9457 problem document.
  */
 public final class TokenFeature implements Feature {
   private final ServerContext context;
   private final PartyRepository parties;
+  private final TokenThrottle throttle = new TokenThrottle();
 
   /** @param context the server's shared parts */
   public TokenFeature(ServerContext context) {
@@ -41,7 +44,35 @@ public final class TokenFeature implements Feature {
     return List.of(Route.post("/oauth/token", this::token, Role.PUBLIC));
   }
 
-  private void token(Context ctx) throws DataPactException {
+  /**
+   * Answers a token request; any refusal is written here as an OAuth 2.0 error (RFC 6749 §5.2:
+   * {@code error}, {@code error_description}) that is also an RFC 9457 problem document, as
+   * {@code application/json} so that stock OAuth clients read it.
+   */
+  private void token(Context ctx) {
+    try {
+      issue(ctx);
+    } catch (DataPactException e) {
+      String error = switch (e.kind()) {
+        case UNAUTHENTICATED -> "invalid_client";
+        case RATE_LIMITED -> "slow_down";
+        case UNAVAILABLE -> "temporarily_unavailable";
+        default -> e.getMessage().startsWith("`grant_type`") ? "unsupported_grant_type" : "invalid_request";
+      };
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("error", error);
+      body.put("error_description", e.getMessage());
+      body.put("type", org.datapact.server.http.Problem.TYPE_PREFIX + e.kind().slug());
+      body.put("title", e.kind().slug());
+      body.put("status", e.kind().httpStatus());
+      body.put("detail", e.getMessage());
+      body.put("instance", ctx.path());
+      ctx.header("Cache-Control", "no-store");
+      ctx.status(e.kind().httpStatus()).json(body);
+    }
+  }
+
+  private void issue(Context ctx) throws DataPactException {
     String contentType = Optional.ofNullable(ctx.contentType()).orElse("");
     if (!contentType.startsWith("application/x-www-form-urlencoded")) {
       throw DataPactException.invalid("send the token request form-encoded (application/x-www-form-urlencoded), per RFC 6749 §4.4");
@@ -51,9 +82,37 @@ public final class TokenFeature implements Feature {
       throw DataPactException.invalid("`grant_type` must be `client_credentials`, got `" + grant + "`");
     }
     String[] creds = credentials(ctx);
+    String address = ctx.ip();
+    long wait = throttle.retryAfter(creds[0], address);
+    if (wait > 0) {
+      ctx.header("Retry-After", Long.toString(wait));
+      throw new DataPactException(ErrorKind.RATE_LIMITED, "too many failed attempts for this client or from this address; retry after "
+          + wait + " s");
+    }
     ClientCredential client = parties.client(creds[0]).orElse(null);
-    // INVARIANT: an unknown client and a wrong secret give the same answer
-    if (client == null || !SecretHasher.verify(Secret.of(creds[1]), client.secretHash())) {
+    boolean ok;
+    try {
+      if (!throttle.acquireKdf()) {
+        ctx.header("Retry-After", "1");
+        throw new DataPactException(ErrorKind.UNAVAILABLE, "the token endpoint is busy; retry in a second");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "the token endpoint is stopping");
+    }
+    try {
+      // INVARIANT: an unknown client and a wrong secret give the same answer after the same work
+      SecretHash stored = client != null ? client.secretHash() : dummyLike();
+      boolean matches = SecretHasher.verify(Secret.of(creds[1]), stored);
+      ok = client != null && matches;
+      if (client != null) {
+        lastIterations = iterationsOf(client.secretHash());
+      }
+    } finally {
+      throttle.release();
+    }
+    if (!ok) {
+      throttle.failed(creds[0], address);
       ctx.header("WWW-Authenticate", "Basic realm=\"datapact\"");
       throw new DataPactException(ErrorKind.UNAUTHENTICATED, "invalid client credentials");
     }
@@ -69,6 +128,22 @@ public final class TokenFeature implements Feature {
     body.put("scope", String.join(" ", scopes));
     ctx.header("Cache-Control", "no-store");
     ctx.json(body);
+  }
+
+  /** The iteration count of the last stored hash seen, so an unknown id costs what a known one does. */
+  private volatile int lastIterations = SecretHasher.DEFAULT_ITERATIONS;
+  private final java.util.concurrent.ConcurrentHashMap<Integer, SecretHash> dummies = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private SecretHash dummyLike() {
+    return dummies.computeIfAbsent(lastIterations, n -> new SecretHasher(n).hash(Secret.of(java.util.UUID.randomUUID().toString())));
+  }
+
+  private static int iterationsOf(SecretHash h) {
+    try {
+      return Math.max(10_000, Integer.parseInt(h.encoded().split("\\$")[1]));
+    } catch (RuntimeException e) {
+      return SecretHasher.DEFAULT_ITERATIONS;
+    }
   }
 
   private static String[] credentials(Context ctx) throws DataPactException {

@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
+import org.datapact.core.agreement.Constraints;
 import org.datapact.core.decision.Decision;
 import org.datapact.core.decision.DecisionRequest;
 import org.datapact.core.decision.Obligation;
@@ -65,7 +66,8 @@ public final class PartnerFeature implements Feature {
   static final int MAX_TEXT = 1_000;
 
   private static final Pattern PARTNER_ID = Pattern.compile("u_[A-Za-z0-9_-]{22}");
-  private static final Pattern LINK = Pattern.compile("https?://[^\\s<>\"']{1,1900}");
+  /** A link in a recommendation's text, whatever the case of its scheme ({@code HTTPS://} too). */
+  private static final Pattern LINK = Pattern.compile("(?i)https?://[^\\s<>\"']{1,1900}");
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -74,10 +76,16 @@ public final class PartnerFeature implements Feature {
   private final PartnerData data;
   private final RateLimiter limiter = new RateLimiter();
   private final PartnerUsage usage = new PartnerUsage();
+  private final java.util.function.Supplier<java.net.URI> base;
 
-  /** @param context the server's shared parts */
-  public PartnerFeature(ServerContext context) {
+  /**
+   * @param context the server's shared parts
+   * @param base the server's public URL, which the click shim's links point at (configured, never
+   *     taken from a request's {@code Host})
+   */
+  public PartnerFeature(ServerContext context, java.util.function.Supplier<java.net.URI> base) {
     this.context = context;
+    this.base = base;
     this.users = new UserDirectory(context.db());
     this.data = new PartnerData(context.db());
   }
@@ -513,24 +521,48 @@ public final class PartnerFeature implements Feature {
     int denied = 0;
     long scanned = after;
     boolean more = true;
+    long retryAfter = 0;
+    Decided limited = null;
+    // INVARIANT: every user released on a page takes a token from the partner's bucket; when it runs
+    // dry the page ends there, and a page that could release nobody is a recorded rate-limit denial
+    pages:
     for (int round = 0; round < 8 && shown.size() < limit && more; round++) {
       List<Long> candidates = data.consentingUsers(call.partner(), scanned, limit * 2);
       more = candidates.size() == limit * 2;
       for (int i = 0; i < candidates.size(); i++) {
         UserId u = UserId.of(candidates.get(i));
-        scanned = u.value();
-        boolean first = shown.isEmpty() && denied == 0; // the page's first check counts against the rate limit
-        if (first ? decide(call, Scope.PROFILE_BASIC, u, LabelSet.EMPTY).decision().allowed()
-            : allows(call, Scope.PROFILE_BASIC, u)) {
-          shown.add(u);
-          if (shown.size() == limit) {
-            more = more || i < candidates.size() - 1;
-            break;
-          }
-        } else {
+        DecisionRequest r = new DecisionRequest(call.partner(), u, LabelSet.EMPTY, Scope.PROFILE_BASIC, call.purpose(),
+            call.at(), null, 0);
+        Decision d = context.decisions().decide(r);
+        if (!d.allowed()) {
+          scanned = u.value();
           denied++;
+          continue;
+        }
+        Optional<Obligation> rate = d.obligations().stream().filter(o -> o.kind().equals("rate_limit")).findFirst();
+        if (rate.isPresent()) {
+          RateLimiter.Take take = limiter.take(call.partner(), rate.get().value(), System.nanoTime());
+          if (!take.taken()) {
+            retryAfter = take.retryAfterSeconds();
+            if (shown.isEmpty()) {
+              DecisionRequest at = r.withRecentUses(RateLimiter.limitOf(rate.get().value()));
+              limited = new Decided(at, context.decisions().decide(at), retryAfter);
+            }
+            more = true; // the page ends here; the next one starts after the last user released
+            break pages;
+          }
+        }
+        scanned = u.value();
+        shown.add(u);
+        if (shown.size() == limit) {
+          more = more || i < candidates.size() - 1;
+          break;
         }
       }
+    }
+    if (limited != null) {
+      audit(ctx, call, limited, List.of()); // writes the 429 refusal, ledgered
+      return;
     }
     String id = org.datapact.server.http.Ids.uuid();
     long index = context.audit().listing(id, call.partner(), Scope.PROFILE_BASIC, call.purpose(), call.at(),
@@ -540,7 +572,7 @@ public final class PartnerFeature implements Feature {
     for (UserId u : shown) {
       items.add(Map.of("id", idOf(call, u)));
     }
-    json(ctx, new Page<>(items, more ? idOf(call, UserId.of(scanned)) : null));
+    json(ctx, new Page<>(items, more && scanned > after ? idOf(call, UserId.of(scanned)) : null));
   }
 
   // ------------------------------------------------------------------ writes
@@ -564,29 +596,46 @@ public final class PartnerFeature implements Feature {
       if (to == null) {
         throw DataPactException.invalid("`to` holds partner-scoped ids, not null");
       }
-      UserId r = user(call, to);
-      if (!users.areFriends(sender, r)) {
-        throw DataPactException.invalid("recipient `" + to + "` is not a friend of the sender; recommendations go to friends");
-      }
-      recipients.add(r);
+      recipients.add(user(call, to));
     }
     Decided d = decide(call, Scope.MESSAGES_SEND, sender, LabelSet.EMPTY);
+    if (d.decision().allowed()) {
+      // INVARIANT: each recipient is part of the decision: a friend of the sender whom the decision point
+      // allows this partner to reach for this purpose (their own consent). A refusal is ledgered like any
+      // denial, and it never says which of the two failed, so no send probes a friendship unrecorded.
+      for (UserId r : recipients) {
+        if (!users.areFriends(sender, r) || !allows(call, Scope.MESSAGES_SEND, r)) {
+          d = new Decided(d.request(), refusedRecipient(d.decision(), idOf(call, r)), 0);
+          break;
+        }
+      }
+    }
+    List<String> urls = new ArrayList<>();
+    if (d.decision().allowed()) {
+      String domains = d.decision().obligations().stream().filter(o -> o.kind().equals("link_domains"))
+          .map(Obligation::value).findFirst().orElse("");
+      Matcher m = LINK.matcher(body.text());
+      while (m.find()) {
+        urls.add(checkedLink(m.group(), domains));
+      }
+    }
     long index = audit(x, call, d, recipients);
     if (index < 0) {
       return; // the refusal is the response
     }
     // the decision is durable: now the messages leave
-    String base = ctx.scheme() + "://" + ctx.host();
+    String shim = base.get().resolve("/r/").toString();
     List<Map<String, Object>> sent = new ArrayList<>();
     String subject = "A recommendation via " + call.partner().value();
     for (UserId r : recipients) {
       List<PartnerData.Link> links = new ArrayList<>();
       Matcher m = LINK.matcher(body.text());
       StringBuilder text = new StringBuilder();
+      int k = 0;
       while (m.find()) {
         String token = token();
-        links.add(new PartnerData.Link(token, m.group()));
-        m.appendReplacement(text, Matcher.quoteReplacement(base + "/r/" + token));
+        links.add(new PartnerData.Link(token, urls.get(k++)));
+        m.appendReplacement(text, Matcher.quoteReplacement(shim + token));
       }
       m.appendTail(text);
       long thread = data.sendRecommendation(call.partner(), sender, r, subject, text.toString(), links, call.at(), index);
@@ -597,6 +646,35 @@ public final class PartnerFeature implements Feature {
       sent.add(o);
     }
     ctx.status(201).json(Map.of("sent", sent));
+  }
+
+  /** The sender's decision turned into a denial naming the recipient who may not receive the message. */
+  private static Decision refusedRecipient(Decision allowed, String recipient) {
+    return new Decision(org.datapact.core.decision.Effect.DENY, List.of(new org.datapact.core.decision.Reason(
+        ReasonCode.RECIPIENT_REFUSED, "recipients", "recipient `" + recipient + "` cannot receive this partner's "
+            + "messages: recommendations go to friends of the sender who allow this partner for this purpose")),
+        List.of(), allowed.policyHash(), allowed.agreementVersion());
+  }
+
+  /**
+   * @param domains the {@code link_domains} obligation: where the agreement lets links point
+   * @return the link as it will be redirected to, its scheme lowercased
+   * @throws DataPactException invalid-input for a link the agreement does not name, or not a URL
+   */
+  private static String checkedLink(String link, String domains) throws DataPactException {
+    java.net.URI u;
+    try {
+      u = new java.net.URI(link);
+    } catch (java.net.URISyntaxException e) {
+      throw DataPactException.invalid("`" + abbreviate(link) + "` in `text` is not a valid URL");
+    }
+    String host = u.getHost();
+    Constraints allowed = Constraints.NONE.withLinkDomains(domains.isEmpty() ? Set.of() : Set.of(domains.split(",")));
+    if (host == null || u.getUserInfo() != null || !allowed.allowsLinkTo(host)) {
+      throw DataPactException.invalid("the link `" + abbreviate(link) + "` points outside the domains this agreement names for"
+          + " links (" + (domains.isEmpty() ? "none" : domains.replace(",", ", ")) + "); remove it or ask for an amendment");
+    }
+    return u.getScheme().toLowerCase(java.util.Locale.ROOT) + link.substring(u.getScheme().length());
   }
 
   private static String token() {
@@ -645,15 +723,17 @@ public final class PartnerFeature implements Feature {
     if (payload.length() > 4_000) {
       throw DataPactException.invalid("`signal` is at most 4,000 characters of JSON");
     }
-    String country = users.find(user).map(u -> u.country().value()).orElseThrow();
-    // the signal carries the partner's label: where it came from, what it is, whose law applies
-    LabelSet labels = new LabelSet(Set.of(new Label(call.partner(), category, country)));
+    // the signal carries the partner's label: where it came from, what it is, and the rule set of
+    // its subject's country (EU for a German user: a label names a rule set, never a country)
+    org.datapact.core.jurisdiction.RuleSetId ruleSet = context.decisions().snapshot().ruleSetOf(user)
+        .orElseThrow(() -> DataPactException.notFound("no user `" + body.user() + "` for " + call.partner()));
+    LabelSet labels = new LabelSet(Set.of(new Label(call.partner(), category, ruleSet)));
     Decided x = decide(call, Scope.ACTIVITY_WRITE, user, labels);
     long index = audit(ex, call, x, List.of());
     if (index < 0) {
       return; // the refusal is the response
     }
-    long id = data.storeSignal(call.partner(), user, category.wire(), country, payload,
+    long id = data.storeSignal(call.partner(), user, category.wire(), ruleSet, payload,
         body.at() == null ? call.at() : body.at(), index);
     ctx.status(201).json(Map.of("id", Long.toString(id)));
   }

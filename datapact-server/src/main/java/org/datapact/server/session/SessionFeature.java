@@ -29,9 +29,15 @@ public final class SessionFeature implements Feature {
   private final UserRepository users;
   private final PartyRepository parties;
 
-  /** @param context the server's shared parts */
-  public SessionFeature(ServerContext context) {
+  private final boolean secureCookie;
+
+  /**
+   * @param context the server's shared parts
+   * @param secureCookie whether the session cookie is {@code Secure} (the public URL is https)
+   */
+  public SessionFeature(ServerContext context, boolean secureCookie) {
     this.context = context;
+    this.secureCookie = secureCookie;
     this.users = new UserRepository(context.db());
     this.parties = new PartyRepository(context.db());
   }
@@ -93,7 +99,7 @@ public final class SessionFeature implements Feature {
         DataPactException.notFound("cast member `" + login.handle() + "` is not in the store; restart the demo"));
     String token = context.sessions().issue(caller);
     Cookie cookie = new Cookie(AccessControl.SESSION_COOKIE, token, "/", (int) SessionTokens.LIFETIME.toSeconds(),
-        false, true, null, SameSite.STRICT);
+        secureCookie, true, null, SameSite.STRICT);
     ctx.cookie(cookie);
     ctx.json(describe(caller));
   }
@@ -109,6 +115,11 @@ public final class SessionFeature implements Feature {
   }
 
   private void logout(Context ctx) {
+    String token = ctx.cookie(AccessControl.SESSION_COOKIE);
+    if (token != null && !token.isEmpty()) {
+      // INVARIANT: signing out ends the session on the server, not only in this browser
+      context.sessions().revoke(token);
+    }
     ctx.removeCookie(AccessControl.SESSION_COOKIE, "/");
     ctx.status(204);
   }

@@ -37,6 +37,8 @@ public final class SessionTokens {
   private final MACSigner signer;
   private final MACVerifier verifier;
   private final Clock clock;
+  /** Sessions signed out before they expired; null until the server attaches its store. */
+  private volatile org.datapact.store.session.SessionRevocations revocations;
 
   /**
    * @param key at least 32 bytes of secret key material
@@ -60,6 +62,32 @@ public final class SessionTokens {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return new SessionTokens(key, clock);
+  }
+
+  /** Attaches the store of signed-out sessions, checked on every {@link #verify}. */
+  public void useRevocations(org.datapact.store.session.SessionRevocations r) {
+    this.revocations = r;
+  }
+
+  /**
+   * Signs a session out on the server: the token is refused from now on, until it would have
+   * expired anyway, across restarts. A token that does not verify is ignored (nothing to revoke).
+   *
+   * @return whether a valid session was revoked
+   */
+  public boolean revoke(String token) {
+    try {
+      verify(token);
+      JWTClaimsSet c = SignedJWT.parse(token).getJWTClaimsSet();
+      org.datapact.store.session.SessionRevocations r = revocations;
+      if (r == null || c.getJWTID() == null) {
+        return false;
+      }
+      r.revoke(c.getJWTID(), c.getExpirationTime().toInstant());
+      return true;
+    } catch (DataPactException | ParseException e) {
+      return false;
+    }
   }
 
   /** @return a signed token for {@code caller}, valid for {@link #LIFETIME} */
@@ -106,6 +134,10 @@ public final class SessionTokens {
       }
       if (c.getExpirationTime() == null || !clock.instant().isBefore(c.getExpirationTime().toInstant())) {
         throw unauthenticated("the session has expired; sign in again");
+      }
+      org.datapact.store.session.SessionRevocations r = revocations;
+      if (r != null && (c.getJWTID() == null || r.isRevoked(c.getJWTID()))) {
+        throw unauthenticated("the session was signed out; sign in again");
       }
       Role role = Role.fromWire(c.getStringClaim("role"));
       Long uid = c.getLongClaim("uid");

@@ -123,4 +123,44 @@ class DecisionApiTest {
     assertThat(operator.post("/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}").statusCode())
         .isEqualTo(403);
   }
+
+  private static final String STREAMFLIX_FOR_ADS = """
+      {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
+       "scope":"data.use","purpose":"ad_targeting"%s}""";
+
+  @Test
+  void refusesAUnitThatDatesItsOwnRequest() throws Exception {
+    var backdated = server.postWithToken(ads, "/api/v1/decisions", STREAMFLIX_FOR_ADS.formatted(",\"at\":\"2012-06-01T00:00:00Z\""));
+    assertThat(backdated.statusCode()).isEqualTo(400);
+    assertThat(TestServer.json(backdated).get("type").asText()).isEqualTo("urn:datapact:problem:invalid-input");
+    assertThat(TestServer.json(backdated).get("detail").asText()).startsWith("`at` is not accepted").contains("what-if");
+    var now = TestServer.json(server.postWithToken(ads, "/api/v1/decisions", STREAMFLIX_FOR_ADS.formatted("")));
+    assertThat(now.get("effect").asText()).isEqualTo("deny");
+    assertThat(now.get("reasons").toString()).contains("\"code\":\"prohibited\"");
+  }
+
+  @Test
+  void whatIfDecidesAtAPastTimeForOperatorsAndRegulatorsAndIsLedgeredAsWhatIf() throws Exception {
+    var operator = server.session();
+    operator.login("oscar");
+    String body = STREAMFLIX_FOR_ADS.formatted(",\"principal\":\"ads\",\"at\":\"2012-06-01T00:00:00Z\"");
+    var r = operator.post("/api/v1/decisions/what-if", body);
+    assertThat(r.statusCode()).isEqualTo(200);
+    var d = TestServer.json(r);
+    assertThat(d.get("whatIf").asBoolean()).isTrue();
+    assertThat(d.get("at").asText()).isEqualTo("2012-06-01T00:00:00Z");
+    long index = Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
+    var entry = server.context.audit().entry(index);
+    assertThat(entry.get("whatIf").asBoolean()).isTrue();
+    assertThat(entry.get("askedBy").asText()).isEqualTo("operator:oscar");
+    assertThat(entry.get("at").asText()).isEqualTo("2012-06-01T00:00:00Z");
+
+    var regulator = server.session();
+    regulator.login(server.cast.staff().stream().filter(s -> s.role().wireName().equals("regulator")).findFirst().orElseThrow().handle());
+    assertThat(regulator.post("/api/v1/decisions/what-if", body).statusCode()).isEqualTo(200);
+    // a unit cannot reach it: its decisions authorize, and they are made now
+    assertThat(server.postWithToken(ads, "/api/v1/decisions/what-if", body).statusCode()).isEqualTo(403);
+    var future = operator.post("/api/v1/decisions/what-if", STREAMFLIX_FOR_ADS.formatted(",\"principal\":\"ads\",\"at\":\"2999-01-01T00:00:00Z\""));
+    assertThat(future.statusCode()).isEqualTo(400);
+  }
 }

@@ -161,7 +161,9 @@ class PartnerSecurityTest extends DemoServerTest {
       {"POST", send, "{\"to\":[\"" + friend + "\"],\"text\":\"hi\",\"admin\":true}", "admin"},
       {"POST", send, "{\"to\":[],\"text\":\"hi\"}", "`to` lists 1 to 50"},
       {"POST", send, "{\"to\":[\"" + friend + "\"],\"text\":\"\"}", "`text`"},
-      {"POST", send, "{\"to\":[\"" + server.partnerId("streamflix", stranger) + "\"],\"text\":\"hi\"}", "not a friend of the sender"},
+      {"POST", send, "{\"to\":[\"" + friend + "\"],\"text\":\"see https://evil.test/x\"}", "outside the domains"},
+      {"POST", send, "{\"to\":[\"" + friend + "\"],\"text\":\"see HTTPS://evil.test/x\"}", "outside the domains"},
+      {"POST", send, "{\"to\":[\"" + friend + "\"],\"text\":\"see https://streamflix.example.evil.test/x\"}", "outside the domains"},
       {"POST", "/api/v1/activity?purpose=recommendations", "{\"user\":\"" + alice + "\",\"category\":\"nonsense\",\"signal\":{\"a\":1}}", "nonsense"},
       {"POST", "/api/v1/activity?purpose=recommendations", "{\"user\":\"" + alice + "\",\"category\":\"video_viewing\",\"signal\":[1]}", "`signal`"},
       {"POST", "/api/v1/activity?purpose=recommendations", "{\"user\":42,\"category\":\"video_viewing\",\"signal\":{\"a\":1}}", "`user`"},
@@ -172,6 +174,21 @@ class PartnerSecurityTest extends DemoServerTest {
       assertProblem(r, 400, "invalid-input");
       assertThat(TestServer.json(r).get("detail").asText()).as((String) c[1]).contains((String) c[3]);
     }
+    // a stranger, and a friend who has not consented to streamflix (dave): the same recorded denial, never why
+    long dave = 4;
+    assertThat(friends).contains(dave);
+    String[] bodies = {"", ""};
+    long[] refused = {stranger, dave};
+    for (int i = 0; i < 2; i++) {
+      var r = send("POST", streamflix, send, "{\"to\":[\"" + server.partnerId("streamflix", refused[i]) + "\"],\"text\":\"hi\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+      long index = Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
+      assertThat(org.datapact.server.ledger.LedgerEntries.parse(server.context.mapper(), server.ledger.log().entry(index))
+          .get("effect").asText()).isEqualTo("deny");
+      bodies[i] = TestServer.json(r).get("decision").get("reasons").get(0).get("detail").asText()
+          .replace(server.partnerId("streamflix", refused[i]), "X");
+    }
+    assertThat(bodies[0]).isEqualTo(bodies[1]).doesNotContain("not a friend").doesNotContain("consent to");
     var huge = send("POST", streamflix, send, "{\"to\":[\"" + friend + "\"],\"text\":\"" + "x".repeat(70_000) + "\"}");
     assertThat(huge.statusCode()).isEqualTo(413);
     assertThat(TestServer.json(huge).get("type").asText()).isEqualTo("urn:datapact:problem:payload-too-large");

@@ -148,12 +148,15 @@ public final class PartnerData {
     return out;
   }
 
-  /** Stores a signal a partner pushed about a user. */
-  public long storeSignal(PartyId partner, UserId user, String category, String jurisdiction, String payload, Instant at,
-      long ledgerIndex) {
+  /**
+   * Stores a signal a partner pushed about a user, with its label's rule set (the column
+   * {@code jurisdiction} holds a rule-set id, e.g. {@code EU}, never a country).
+   */
+  public long storeSignal(PartyId partner, UserId user, String category, org.datapact.core.jurisdiction.RuleSetId jurisdiction,
+      String payload, Instant at, long ledgerIndex) {
     return db.jdbi().withHandle(h -> h.createUpdate("INSERT INTO partner_signal (partner_id, user_id, category, jurisdiction,"
             + " payload, observed_at, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(0, partner.value()).bind(1, user.value()).bind(2, category).bind(3, jurisdiction).bind(4, payload)
+        .bind(0, partner.value()).bind(1, user.value()).bind(2, category).bind(3, jurisdiction.value()).bind(4, payload)
         .bind(5, SqlTime.utc(at)).bind(6, ledgerIndex).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
   }
 

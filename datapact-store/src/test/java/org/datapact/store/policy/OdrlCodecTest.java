@@ -80,7 +80,7 @@ class OdrlCodecTest {
                           {"leftOperand": "recipient", "operator": "eq", "rightOperand": "x"}]}]}
         """;
     assertThatThrownBy(() -> odrl.fromJson(json, "t-deal", 1)).isInstanceOf(DataPactException.class)
-        .hasMessage("ODRL: permission[0].constraint[1]: unknown leftOperand `recipient`; it cannot be evaluated");
+        .hasMessage("ODRL: /permission/0/constraint/1/leftOperand: unknown `recipient`; it cannot be evaluated");
   }
 
   @Test
@@ -93,10 +93,10 @@ class OdrlCodecTest {
     assertThatThrownBy(() -> odrl.fromJson(base.formatted("inbox.write", "read", "analytics"), "t-deal", 1))
         .hasMessageContaining("unknown scope `inbox.write`");
     assertThatThrownBy(() -> odrl.fromJson(base.formatted("inbox.read", "play", "analytics"), "t-deal", 1))
-        .hasMessageContaining("action `play` does not match scope `inbox.read`");
+        .hasMessageContaining("/permission/0/action: `play` does not match scope `inbox.read`");
     assertThatThrownBy(() -> odrl.fromJson(base.formatted("inbox.read", "read", "profit"), "t-deal", 1))
         .hasMessageContaining("unknown purpose `profit`");
     assertThatThrownBy(() -> odrl.fromJson("{\"@type\":\"Agreement\"}", "t-deal", 1))
-        .hasMessageContaining("`@context` must include");
+        .hasMessageContaining("/@context: must include");
   }
 }

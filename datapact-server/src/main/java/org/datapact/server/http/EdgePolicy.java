@@ -1,0 +1,50 @@
+package org.datapact.server.http;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the server accepts at its edge, before any route: the host names a request may address
+ * (a {@code Host} outside them is refused, so a DNS-rebound name cannot reach a server bound to
+ * loopback), and the public URL that links and cookies are made for.
+ *
+ * @param publicUrl the URL people and partners reach the server at (links in recommendations point
+ *     there; an {@code https} URL makes the session cookie {@code Secure}), or null when it is the
+ *     bound address
+ * @param allowedHosts the host names (without port, lowercase) a request's {@code Host} may name
+ */
+public record EdgePolicy(URI publicUrl, Set<String> allowedHosts) {
+  /** The loopback names, always allowed. */
+  public static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
+
+  /** Validates and copies. */
+  public EdgePolicy {
+    if (publicUrl != null && (publicUrl.getHost() == null
+        || !("http".equals(publicUrl.getScheme()) || "https".equals(publicUrl.getScheme())))) {
+      throw new IllegalArgumentException("the public URL `" + publicUrl + "` must be an http or https URL with a host");
+    }
+    TreeSet<String> hosts = new TreeSet<>(LOOPBACK);
+    allowedHosts.forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
+    if (publicUrl != null) {
+      hosts.add(publicUrl.getHost().toLowerCase(Locale.ROOT));
+    }
+    allowedHosts = Set.copyOf(hosts);
+  }
+
+  /** @return the policy of a server reached on loopback only */
+  public static EdgePolicy loopback() {
+    return new EdgePolicy(null, Set.of());
+  }
+
+  /** @return a policy for a server at {@code publicUrl} (null for loopback only), also reachable by {@code hosts} */
+  public static EdgePolicy of(URI publicUrl, Set<String> hosts) {
+    return new EdgePolicy(publicUrl, hosts);
+  }
+
+  /** @return whether the session cookie must be {@code Secure} */
+  public boolean secureCookies() {
+    return publicUrl != null && "https".equals(publicUrl.getScheme());
+  }
+}
