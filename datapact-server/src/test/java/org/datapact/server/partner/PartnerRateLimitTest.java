@@ -67,4 +67,25 @@ class PartnerRateLimitTest {
       assertThat(other.statusCode()).as(other.body()).isNotEqualTo(429);
     }
   }
+
+  @Test
+  void everyUserAConnectionsPageReleasesCountsAgainstTheLimit() throws Exception {
+    try (TestServer server = TestServer.demo()) {
+      server.context.decisions().applyAgreements(withProfileLimit(server.context.decisions().snapshot().agreements(),
+          new Constraints.RateLimit(5, Duration.ofMinutes(1))));
+      String token = server.token("streamflix");
+      HttpResponse<String> first = server.getWithToken(token, "/api/v1/connections?purpose=recommendations&limit=20");
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+      JsonNode page = TestServer.json(first);
+      assertThat(page.get("data")).as("a page ends where the bucket runs dry").hasSize(5);
+      assertThat(page.get("next").isNull()).isFalse();
+      HttpResponse<String> next = server.getWithToken(token, "/api/v1/connections?purpose=recommendations&limit=20&cursor="
+          + page.get("next").asText());
+      assertThat(next.statusCode()).as(next.body()).isEqualTo(429);
+      assertThat(next.headers().firstValue("Retry-After")).isPresent();
+      long index = Long.parseLong(next.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
+      assertThat(LedgerEntries.parse(server.context.mapper(), server.ledger.log().entry(index)).get("reasons").toString())
+          .contains("rate_limited");
+    }
+  }
 }
