@@ -43,6 +43,9 @@ import org.datapact.store.policy.OdrlCodec;
 public final class LedgerReplay {
   private LedgerReplay() {}
 
+  /** The recorded reasons of a send refused for one of its recipients. */
+  private static final String RECIPIENT_REFUSED = "recipient_refused recipients";
+
   /** How a replay ended. */
   public enum Outcome {
     /** The replayed decision equals the recorded one. */
@@ -135,6 +138,17 @@ public final class LedgerReplay {
       }
       Decision d = b.build().decide(request(target, user));
       Verdict replayed = Verdict.of(d);
+      if (recorded.effect().equals("deny") && recorded.reasons().equals(List.of(RECIPIENT_REFUSED))) {
+        // A send refused for a recipient: the sender's own decision was allowed and is what the log
+        // can re-decide; the recipient check (friendship, their consent) is not in the log.
+        boolean same = d.allowed() && java.util.Objects.equals(d.agreementVersion(), recorded.agreementVersion());
+        return new Result(index, same ? Outcome.MATCH : Outcome.MISMATCH, recorded, replayed, agreements.size(),
+            consents.size(), same
+                ? "entry " + index + " replays: the sender's decision is allow under " + d.agreementVersion()
+                    + ", and a recipient was refused (which one and why is not in the log, so that part is not replayed)"
+                : "entry " + index + " does NOT replay: a send refused for a recipient, but the sender's decision replays "
+                    + replayed);
+      }
       boolean same = replayed.equals(recorded);
       return new Result(index, same ? Outcome.MATCH : Outcome.MISMATCH, recorded, replayed, agreements.size(),
           consents.size(), same

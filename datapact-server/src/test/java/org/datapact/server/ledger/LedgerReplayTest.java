@@ -75,4 +75,18 @@ class LedgerReplayTest {
       assertThat(r.replayed().effect()).isEqualTo("allow");
     }
   }
+
+  @Test
+  void aSendRefusedForARecipientReplaysTheSendersDecision() throws Exception {
+    try (TestServer server = TestServer.demo()) {
+      String token = server.token("streamflix");
+      var r = server.postWithToken(token, "/api/v1/users/" + server.partnerId("streamflix", 1) + "/messages?purpose=recommendations",
+          "{\"to\":[\"" + server.partnerId("streamflix", 4) + "\"],\"text\":\"hi\"}"); // dave has not consented
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+      long index = Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
+      LedgerReplay.Result result = replay(server, index);
+      assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.MATCH);
+      assertThat(result.message()).contains("a recipient was refused");
+    }
+  }
 }
