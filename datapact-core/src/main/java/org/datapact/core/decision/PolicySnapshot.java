@@ -41,8 +41,10 @@ import org.datapact.core.user.UserId;
  * <p>Compilation turns agreements into per-principal arrays indexed by scope and purpose, with
  * each permission's jurisdiction constraint expanded to a boolean per country; consents live in a
  * {@link PagedTable} keyed by user id, so {@link #withConsent} copies one page instead of
- * rebuilding anything. The policy hash chains: {@code H' = SHA-256(H ‖ change)}, so it names the
- * whole consent history in O(1) per change.
+ * rebuilding anything. The consent part of the policy hash chains, {@code H' = SHA-256(H ‖ change ‖
+ * '\n')} from 32 zero bytes, through one function ({@link #chain}) that the builder and
+ * {@link #withConsent} share: the same history gives the same hash however it was applied, and
+ * after a restart. It names the whole consent history in O(1) per change.
  *
  * <p>Decision rules (DESIGN.md "The decision point"): default deny; allow needs (1) an active
  * agreement version permitting principal × scope × purpose at the time, (2) the subject's consent
@@ -59,8 +61,14 @@ public final class PolicySnapshot {
 
   private static final String[] COUNTRIES = java.util.Locale.getISOCountries();
   private static final Map<String, Short> COUNTRY_INDEX = new HashMap<>();
-  private static final int TOPICS = Purpose.values().length + 1;
-  private static final int VIDEO_TOPIC = Purpose.values().length;
+  /** Consent topics: one per purpose, then one per special topic. */
+  private static final int TOPICS = Purpose.values().length + ConsentTopic.Special.values().length;
+
+  /** @return the index of a consent topic in a subject's consent keys: its own, whatever its kind */
+  private static int topicIndex(ConsentTopic topic) {
+    return topic instanceof ConsentTopic.ForPurpose fp ? fp.purpose().ordinal()
+        : Purpose.values().length + ((ConsentTopic.Special) topic).ordinal();
+  }
 
   static {
     Arrays.sort(COUNTRIES);
@@ -135,7 +143,7 @@ public final class PolicySnapshot {
     private final Map<PartyId, Integer> partyIndex = new HashMap<>();
     private final List<AgreementRecord> agreements = new ArrayList<>();
     private final PagedTable.Builder<Subject> subjects = new PagedTable.Builder<>();
-    private final MessageDigest consentSha = sha256();
+    private byte[] consentDigest = new byte[32];
     private long consentChanges;
 
     private Builder(Jurisdictions jurisdictions, Map<PartyId, PartyKind> parties) {
@@ -169,8 +177,7 @@ public final class PolicySnapshot {
         throw new IllegalArgumentException("consent for unknown subject `" + change.user() + "`");
       }
       subjects.put(change.user().value(), new Subject(s.country, applyConsent(s.consents, partyIndexOf(partyIndex, change.party()), change)));
-      consentSha.update(change.canonical().getBytes(StandardCharsets.UTF_8));
-      consentSha.update((byte) '\n');
+      consentDigest = chain(consentDigest, change);
       consentChanges++;
       return this;
     }
@@ -178,8 +185,21 @@ public final class PolicySnapshot {
     /** @return the compiled snapshot */
     public PolicySnapshot build() {
       return compile(jurisdictions, Map.copyOf(parties), Map.copyOf(partyIndex), agreements, subjects.build(),
-          consentSha.digest(), consentChanges);
+          consentDigest, consentChanges);
     }
+  }
+
+  /**
+   * The one step of the consent history's hash, used by the builder and by {@link #withConsent}.
+   *
+   * @return {@code SHA-256(previous ‖ canonical(change) ‖ '\n')}
+   */
+  static byte[] chain(byte[] previous, ConsentChange change) {
+    MessageDigest sha = sha256();
+    sha.update(previous);
+    sha.update(change.canonical().getBytes(StandardCharsets.UTF_8));
+    sha.update((byte) '\n');
+    return sha.digest();
   }
 
   private static int partyIndexOf(Map<PartyId, Integer> index, PartyId party) {
@@ -244,12 +264,9 @@ public final class PolicySnapshot {
       throw new IllegalArgumentException("consent for unknown subject `" + change.user() + "`");
     }
     Subject updated = new Subject(s.country, applyConsent(s.consents, partyIndexOf(partyIndex, change.party()), change));
-    MessageDigest sha = sha256();
-    sha.update(consentDigest);
-    sha.update(change.canonical().getBytes(StandardCharsets.UTF_8));
     return new PolicySnapshot(jurisdictions, ruleSetByCountry, partyKinds, partyIndex, principals,
         versionsWithProhibitions, agreements, subjects.with(change.user().value(), updated), agreementsDigest,
-        sha.digest(), consentChanges + 1);
+        chain(consentDigest, change), consentChanges + 1);
   }
 
   /** @return a snapshot with these agreement records instead of the current ones (recompiles the agreements only) */
@@ -258,7 +275,7 @@ public final class PolicySnapshot {
   }
 
   private static long[] applyConsent(long[] consents, int party, ConsentChange c) {
-    int topic = c.topic() instanceof ConsentTopic.ForPurpose fp ? fp.purpose().ordinal() : VIDEO_TOPIC;
+    int topic = topicIndex(c.topic());
     long key = (long) party * TOPICS + topic;
     int found = -1;
     for (int i = 0; i < consents.length; i += 2) {
@@ -465,7 +482,8 @@ public final class PolicySnapshot {
       if (!rules.specialConsents().isEmpty()) {
         for (Map.Entry<DataCategory, RuleSet.SpecialConsent> sc : rules.specialConsents().entrySet()) {
           if (r.scope().category() == sc.getKey() || r.labels().hasCategory(sc.getKey())) {
-            long key = party < 0 ? -1 : (long) party * TOPICS + VIDEO_TOPIC;
+            // INVARIANT: a special consent is looked up under its own topic
+            long key = party < 0 ? -1 : (long) party * TOPICS + topicIndex(sc.getValue().topic());
             int e = find(subject.consents, key);
             long granted = e < 0 ? 0 : subject.consents[e] & ((1L << 39) - 1);
             long until = e < 0 ? 0 : Math.min(subject.consents[e + 1], granted + sc.getValue().maxValidity().getSeconds());
@@ -481,16 +499,16 @@ public final class PolicySnapshot {
     }
 
     // (3) prohibitions on the data's labels bind every principal; forbid beats permit
-    if (!r.labels().isEmpty()) {
-      for (CompiledVersion v : versionsWithProhibitions) {
-        if (!v.activeAt(tMillis)) {
-          continue;
-        }
-        List<Prohibition> prohibitions = v.record.terms().prohibitions();
-        for (int i = 0; i < prohibitions.size(); i++) {
-          if (matches(prohibitions.get(i), r)) {
-            denials = add(denials, v.prohibitionReasons.get(i));
-          }
+    // INVARIANT: a request without labels is about the subject's platform data (DecisionRequest's
+    // contract): prohibitions on `platform`-labelled data apply to it too
+    for (CompiledVersion v : versionsWithProhibitions) {
+      if (!v.activeAt(tMillis)) {
+        continue;
+      }
+      List<Prohibition> prohibitions = v.record.terms().prohibitions();
+      for (int i = 0; i < prohibitions.size(); i++) {
+        if (matches(prohibitions.get(i), r)) {
+          denials = add(denials, v.prohibitionReasons.get(i));
         }
       }
     }
@@ -512,8 +530,9 @@ public final class PolicySnapshot {
     if (r.onBehalfOf() != null && p.exceptOnBehalfOf().contains(r.onBehalfOf())) {
       return false;
     }
+    boolean implied = r.labels().isEmpty(); // the platform's own labels
     for (PartyId source : p.labelSources()) {
-      if (r.labels().hasSource(source)) {
+      if (implied ? source.equals(PLATFORM) : r.labels().hasSource(source)) {
         return true;
       }
     }

@@ -102,4 +102,47 @@ class DecisionEdgeCaseTest {
     assertThat(pdp.decide(DecisionRequest.about(P, U, Scope.PROFILE_BASIC, Purpose.RECOMMENDATIONS, T.plusSeconds(60))).allowed()).isFalse();
     assertThat(pdp.snapshot().consentChanges()).isEqualTo(s.consentChanges() + 1);
   }
+
+  @Test
+  void aSpecialConsentIsLookedUpUnderItsOwnTopic() {
+    // a rule set whose special consent for video data is an analytics consent, not the video-sharing topic
+    var rules = new org.datapact.core.jurisdiction.Jurisdictions(List.of(
+        new org.datapact.core.jurisdiction.RuleSet("XX", Set.of(CountryCode.of("BR")), false,
+            Map.of(org.datapact.core.policy.DataCategory.VIDEO_VIEWING, new org.datapact.core.jurisdiction.RuleSet.SpecialConsent(
+                ConsentTopic.of(Purpose.ANALYTICS), java.time.Duration.ofDays(365))), java.time.Duration.ofDays(30)),
+        new org.datapact.core.jurisdiction.RuleSet(Jurisdictions.DEFAULT, Set.of(), false, Map.of(), java.time.Duration.ofDays(30))));
+    var version = new AgreementVersion("deal", 1, P, "t", T, null,
+        List.of(new Permission("push", P, Scope.ACTIVITY_WRITE, Set.of(Purpose.RECOMMENDATIONS), Constraints.NONE)), List.of(), List.of());
+    var builder = PolicySnapshot.builder(rules, Map.of(P, PartyKind.PARTNER))
+        .agreements(List.of(new AgreementRecord(version, List.of(new AgreementRecord.StatusChange(AgreementStatus.ACTIVE, T, "op")))))
+        .subject(U, CountryCode.of("BR"))
+        .consent(ConsentChange.grant(U, P, ConsentTopic.of(Purpose.RECOMMENDATIONS), T, null, ConsentBasis.EXPLICIT, "t"));
+    var request = DecisionRequest.about(P, U, Scope.ACTIVITY_WRITE, Purpose.RECOMMENDATIONS, T.plusSeconds(60))
+        .withLabels(org.datapact.core.label.LabelSet.of(new org.datapact.core.label.Label(P,
+            org.datapact.core.policy.DataCategory.VIDEO_VIEWING, org.datapact.core.jurisdiction.RuleSetId.of("XX"))));
+    assertThat(builder.build().decide(request).reasons()).extracting(Reason::code).contains(ReasonCode.SPECIAL_CONSENT_MISSING);
+    PolicySnapshot withVideoOnly = builder.build().withConsent(
+        ConsentChange.grant(U, P, ConsentTopic.VIDEO_SHARING, T, null, ConsentBasis.EXPLICIT, "t"));
+    assertThat(withVideoOnly.decide(request).allowed()).as("the video-sharing topic is not the one this rule asks for").isFalse();
+    PolicySnapshot withAnalytics = builder.build().withConsent(
+        ConsentChange.grant(U, P, ConsentTopic.of(Purpose.ANALYTICS), T, null, ConsentBasis.EXPLICIT, "t"));
+    assertThat(withAnalytics.decide(request).allowed()).isTrue();
+  }
+
+  @Test
+  void aRequestWithoutLabelsIsAboutPlatformDataAndItsProhibitionsApply() {
+    PartyId unit = PartyId.of("watch");
+    var version = new AgreementVersion("internal", 1, PolicySnapshot.PLATFORM, "t", T, null,
+        List.of(new Permission("use", unit, Scope.DATA_USE, Set.of(Purpose.AD_TARGETING), Constraints.NONE)),
+        List.of(new org.datapact.core.agreement.Prohibition("no-platform-ads", Set.of(PolicySnapshot.PLATFORM), Set.of(unit),
+            Set.of(Purpose.AD_TARGETING), Set.of())), List.of());
+    PolicySnapshot s = PolicySnapshot.builder(Jurisdictions.standard(), Map.of(unit, PartyKind.UNIT))
+        .agreements(List.of(new AgreementRecord(version, List.of(new AgreementRecord.StatusChange(AgreementStatus.ACTIVE, T, "op")))))
+        .subject(U, CountryCode.of("BR"))
+        .consent(ConsentChange.grant(U, PolicySnapshot.PLATFORM, ConsentTopic.of(Purpose.AD_TARGETING), T, null, ConsentBasis.EXPLICIT, "t"))
+        .build();
+    Decision d = s.decide(DecisionRequest.about(unit, U, Scope.DATA_USE, Purpose.AD_TARGETING, T.plusSeconds(60)));
+    assertThat(d.reasons()).extracting(Reason::code).containsExactly(ReasonCode.PROHIBITED);
+    assertThat(s.allows(DecisionRequest.about(unit, U, Scope.DATA_USE, Purpose.AD_TARGETING, T.plusSeconds(60)))).isFalse();
+  }
 }
