@@ -141,12 +141,8 @@ final class Launch {
           demoCast != null ? org.datapact.core.world.DemoWorldGenerator.partnerIds(demoCast.seed())
               : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key")));
       String host = settings.get("host");
-      java.util.Set<String> hosts = new java.util.HashSet<>();
-      if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
-        hosts.add(host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host); // the bound address itself
-      }
       server = DataPactServer.start(context, host, settings.port(),
-          org.datapact.server.http.EdgePolicy.of(settings.publicUrl(), hosts));
+          org.datapact.server.http.EdgePolicy.bound(settings.publicUrl(), host));
     } catch (DataPactException | RuntimeException e) {
       closeQuietly(ledger);
       throw e;

@@ -47,7 +47,7 @@ public final class DataPactServer implements AutoCloseable {
   /** Largest request body accepted, in bytes. */
   public static final long MAX_REQUEST_BYTES = 64 * 1024;
   /** The largest oversized body read and discarded so that its 413 reliably reaches the client. */
-  static final long DRAIN_LIMIT_BYTES = 1024 * 1024;
+  static final long DRAIN_LIMIT_BYTES = EdgeGuard.DRAIN_LIMIT_BYTES;
   /** The chunk in which Javalin copies a result into the response (not Jetty's output buffer). */
   public static final int RESPONSE_COPY_BYTES = 4_096;
   /** The request thread pool's bounds and idle timeout: Javalin's defaults. */
@@ -123,13 +123,7 @@ public final class DataPactServer implements AutoCloseable {
       throws DataPactException {
     java.util.concurrent.atomic.AtomicReference<URI> base = new java.util.concurrent.atomic.AtomicReference<>(edge.publicUrl());
     AccessControl access = new AccessControl(context.sessions(), context.accessTokens());
-    ProblemMapper problems = new ProblemMapper(context.mapper(), new org.datapact.server.http.StoreHealth(() -> {
-      try {
-        return context.db().jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-      } catch (RuntimeException e) {
-        return false;
-      }
-    }));
+    ProblemMapper problems = new ProblemMapper(context.mapper(), new org.datapact.server.http.StoreHealth(context.db()::answers));
     new JvmMemoryMetrics().bindTo(context.metrics());
     new JvmGcMetrics().bindTo(context.metrics());
     new JvmThreadMetrics().bindTo(context.metrics());

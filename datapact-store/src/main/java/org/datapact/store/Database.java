@@ -84,6 +84,15 @@ public final class Database implements AutoCloseable {
     return m == null ? t.getClass().getSimpleName() : StoreConfig.redact(m.strip().lines().findFirst().orElse(m));
   }
 
+  /** @return whether the store answers a trivial query now (false on any failure, never throws) */
+  public boolean answers() {
+    try {
+      return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** @return the Jdbi instance the repositories use */
   public Jdbi jdbi() {
     return jdbi;

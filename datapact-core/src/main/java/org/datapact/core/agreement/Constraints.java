@@ -105,11 +105,16 @@ public record Constraints(
 
   /** @return whether a link to {@code host} may be sent: the host is a named domain or under one */
   public boolean allowsLinkTo(String host) {
+    return linkAllowed(linkDomains, host);
+  }
+
+  /** @return whether {@code host} is one of {@code domains} or under one of them (case-insensitive) */
+  public static boolean linkAllowed(java.util.Collection<String> domains, String host) {
     if (host == null) {
       return false;
     }
     String h = host.toLowerCase(java.util.Locale.ROOT);
-    for (String d : linkDomains) {
+    for (String d : domains) {
       if (h.equals(d) || h.endsWith("." + d)) {
         return true;
       }

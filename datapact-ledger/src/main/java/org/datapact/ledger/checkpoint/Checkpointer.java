@@ -91,7 +91,7 @@ public final class Checkpointer implements AutoCloseable {
     return l != null ? l : checkpointNow();
   }
 
-  /** @return whether a signed note was ever produced and is served without signing */
+  /** @return whether this checkpointer has no ticker: checkpoints are signed only when asked for (tests) */
   public boolean onDemand() {
     return timer == null;
   }
@@ -108,8 +108,8 @@ public final class Checkpointer implements AutoCloseable {
 
   /** Runs on the timer: never throws, so the timer never stops; failures back off and are counted. */
   void tickQuietly() {
-    long now = System.currentTimeMillis();
-    if (now < retryAtMillis) {
+    long now = clock.millis();
+    if (now < retryAtMillis && retryAtMillis - now <= MAX_BACKOFF.toMillis()) { // a clock stepped back retries at once
       return;
     }
     try {

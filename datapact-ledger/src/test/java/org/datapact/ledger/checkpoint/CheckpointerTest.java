@@ -40,19 +40,20 @@ class CheckpointerTest {
   void aFailingTickIsCountedAndRetriedAndTheTickerKeepsGoing() throws Exception {
     SigningKeys keys = SigningKeys.loadOrCreate(dir.resolve("keys"), "node-1");
     Path logDir = dir.resolve("log");
+    SteppedClock clock = new SteppedClock(Instant.parse("2026-12-03T12:00:00Z"));
     try (DurableLog log = DurableLog.open(logDir, 100);
-        Checkpointer cp = new Checkpointer(log, "datapact.test/ledger", keys, Clock.systemUTC(), Duration.ZERO)) {
+        Checkpointer cp = new Checkpointer(log, "datapact.test/ledger", keys, clock, Duration.ZERO)) {
       log.append(new byte[] {1}).get();
       // the checkpoint file cannot be opened: a directory stands in its place
       java.nio.file.Files.createDirectory(logDir.resolve(DurableLog.CHECKPOINTS));
       cp.tickQuietly();
       assertThat(cp.failures()).isEqualTo(1);
       assertThat(cp.failing()).hasValueSatisfying(m -> assertThat(m).contains("checkpoints.log"));
-      Thread.sleep(20);
+      clock.advance(Duration.ofSeconds(1));
       cp.tickQuietly();
       assertThat(cp.failures()).isEqualTo(2);
       java.nio.file.Files.delete(logDir.resolve(DurableLog.CHECKPOINTS));
-      Thread.sleep(50);
+      clock.advance(Duration.ofSeconds(1));
       cp.tickQuietly(); // the disk is back: the next retry signs
       assertThat(cp.failing()).isEmpty();
       assertThat(Notes.verify(cp.latest(), "node-1", keys.rawPublicKey()).size()).isEqualTo(1);
@@ -78,6 +79,34 @@ class CheckpointerTest {
         Thread.sleep(10);
       }
       assertThat(cp.failing()).as("the ticker signs again once the disk is back").isEmpty();
+    }
+  }
+
+  /** A clock the test moves forward. */
+  private static final class SteppedClock extends Clock {
+    private volatile Instant now;
+
+    SteppedClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
     }
   }
 }

@@ -78,16 +78,7 @@ public final class DecisionFeature implements Feature {
         .register(context.metrics()).increment();
     String decisionId = org.datapact.server.http.Ids.uuid();
     // INVARIANT: audit before release — the decision is durable in the ledger before it is answered
-    long index;
-    try {
-      index = context.audit().decision(decisionId, request, d,
-          request.subject() == null ? null : context.decisions().snapshot().countryOf(request.subject()).orElse(null));
-    } catch (DataPactException e) {
-      ctx.header("Retry-After", "1");
-      throw e;
-    }
-    ctx.header("X-DataPact-Decision-Id", decisionId);
-    ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
+    recorded(ctx, decisionId, () -> context.audit().decision(decisionId, request, d, countryOf(request)));
     ctx.json(DecisionJson.of(decisionId, d));
   }
 
@@ -120,22 +111,39 @@ public final class DecisionFeature implements Feature {
         new DecisionBody(b.subject(), b.labels(), b.scope(), b.purpose(), b.onBehalfOf(), null), b.at());
     Decision d = context.decisions().decide(request);
     String decisionId = org.datapact.server.http.Ids.uuid();
+    recorded(ctx, decisionId, () -> context.audit().whatIf(decisionId, request, d, countryOf(request), "POST " + WHAT_IF,
+        caller.role().wireName() + ":" + caller.handle()));
+    java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>(DecisionJson.of(decisionId, d));
+    answer.put("whatIf", true);
+    answer.put("at", request.at().toString());
+    answer.put("principal", principal.value());
+    ctx.json(answer);
+  }
+
+  /** Writes an entry to the ledger, waiting until it is durable. */
+  @FunctionalInterface
+  private interface Record {
+    long append() throws DataPactException;
+  }
+
+  /**
+   * Records a decision's entry and sets the receipt headers; a ledger that cannot take it answers
+   * 503 with {@code Retry-After}.
+   */
+  private static void recorded(Context ctx, String decisionId, Record record) throws DataPactException {
     long index;
     try {
-      index = context.audit().whatIf(decisionId, request, d,
-          request.subject() == null ? null : context.decisions().snapshot().countryOf(request.subject()).orElse(null),
-          caller.role().wireName() + ":" + caller.handle());
+      index = record.append();
     } catch (DataPactException e) {
       ctx.header("Retry-After", "1");
       throw e;
     }
     ctx.header("X-DataPact-Decision-Id", decisionId);
     ctx.header("X-DataPact-Ledger-Index", Long.toString(index));
-    java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>(DecisionJson.of(decisionId, d));
-    answer.put("whatIf", true);
-    answer.put("at", request.at().toString());
-    answer.put("principal", principal.value());
-    ctx.json(answer);
+  }
+
+  private org.datapact.core.user.CountryCode countryOf(DecisionRequest request) {
+    return request.subject() == null ? null : context.decisions().snapshot().countryOf(request.subject()).orElse(null);
   }
 
   /**
@@ -144,14 +152,16 @@ public final class DecisionFeature implements Feature {
    *     code such as `DE` is not a rule set: its users' data is labelled `EU`)
    */
   private static RuleSetId ruleSet(String id) {
-    Jurisdictions known = Jurisdictions.standard();
-    if (!id.matches("[A-Z][A-Z0-9_]{1,15}") || known.byId(id).isEmpty()) {
+    if (RULE_SETS.byId(id).isEmpty()) {
       throw new IllegalArgumentException("unknown rule set `" + id + "` in a label's `jurisdiction`; known: "
-          + known.all().stream().map(r -> r.id()).sorted().collect(java.util.stream.Collectors.joining(", "))
+          + RULE_SETS.all().stream().map(r -> r.id()).sorted().collect(java.util.stream.Collectors.joining(", "))
           + " (a label names the rule set of its subject's country, e.g. `EU` for `DE`)");
     }
     return RuleSetId.of(id);
   }
+
+  /** The rule sets the decision point knows (ServerContext loads it with the same catalogue). */
+  private static final Jurisdictions RULE_SETS = Jurisdictions.standard();
 
   static DecisionRequest parse(PartyId principal, DecisionBody b, Instant now) throws DataPactException {
     if (b.scope() == null) {

@@ -38,9 +38,16 @@ public record EdgePolicy(URI publicUrl, Set<String> allowedHosts) {
     return new EdgePolicy(null, Set.of());
   }
 
-  /** @return a policy for a server at {@code publicUrl} (null for loopback only), also reachable by {@code hosts} */
-  public static EdgePolicy of(URI publicUrl, Set<String> hosts) {
-    return new EdgePolicy(publicUrl, hosts);
+  /**
+   * @param publicUrl the public URL, or null
+   * @param bindHost the address the server listens on: a specific one may be named in {@code Host}
+   *     too (a wildcard such as {@code 0.0.0.0} adds nothing)
+   * @return the policy of a server bound to {@code bindHost} and reached at {@code publicUrl}
+   */
+  public static EdgePolicy bound(URI publicUrl, String bindHost) {
+    boolean wildcard = bindHost.equals("0.0.0.0") || bindHost.equals("::") || bindHost.equals("[::]");
+    String name = bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost; // IPv6 as in `Host`
+    return new EdgePolicy(publicUrl, wildcard ? Set.of() : Set.of(name));
   }
 
   /** @return whether the session cookie must be {@code Secure} */

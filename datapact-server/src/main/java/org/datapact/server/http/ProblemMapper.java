@@ -38,11 +38,6 @@ public final class ProblemMapper {
     this.store = store;
   }
 
-  /** @param mapper writes the problem documents (no store: every unexpected failure is a 500) */
-  public ProblemMapper(ObjectMapper mapper) {
-    this(mapper, new StoreHealth(() -> true));
-  }
-
   /**
    * @return the problem of an unexpected failure: a 503 {@code store-unavailable} when the store
    *     cannot be reached (logged once per outage), else a 500 naming an incident

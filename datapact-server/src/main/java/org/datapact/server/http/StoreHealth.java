@@ -51,7 +51,7 @@ public final class StoreHealth {
       return;
     }
     long since = System.nanoTime();
-    LOG.atWarn().addKeyValue("cause", rootMessage(cause))
+    LOG.atWarn().addKeyValue("cause", org.datapact.store.Database.rootMessage(cause))
         .log("the store cannot be reached; answering 503 until it is back");
     Thread t = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {
@@ -77,16 +77,4 @@ public final class StoreHealth {
     t.start();
   }
 
-  /** @return whether an outage is in progress */
-  public boolean isDown() {
-    return down.get();
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable r = e;
-    while (r.getCause() != null && r.getCause() != r) {
-      r = r.getCause();
-    }
-    return r.getClass().getSimpleName() + ": " + r.getMessage();
-  }
 }

@@ -118,12 +118,13 @@ public final class AuditTrail implements AutoCloseable {
    * durable. The entry is a decision entry marked {@code whatIf} with who asked; it authorizes
    * nothing.
    *
+   * @param endpoint the route that asked, e.g. {@code POST /api/v1/decisions/what-if}
    * @param askedBy the operator or regulator who asked, as {@code role:handle}
    * @return the entry's index
    */
-  public long whatIf(String decisionId, DecisionRequest r, Decision d, CountryCode country, String askedBy)
+  public long whatIf(String decisionId, DecisionRequest r, Decision d, CountryCode country, String endpoint, String askedBy)
       throws DataPactException {
-    byte[] e = entries.decision(decisionId, r, d, country, List.of(), "POST /api/v1/decisions/what-if", askedBy);
+    byte[] e = entries.decision(decisionId, r, d, country, List.of(), endpoint, askedBy);
     return ledger.record(e, r.subject() == null ? null : indexUnder(ledger.subject(r.subject())));
   }
 

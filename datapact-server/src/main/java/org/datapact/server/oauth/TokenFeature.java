@@ -59,18 +59,18 @@ public final class TokenFeature implements Feature {
         case UNAVAILABLE -> "temporarily_unavailable";
         default -> e.getMessage().startsWith("`grant_type`") ? "unsupported_grant_type" : "invalid_request";
       };
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("error", error);
-      body.put("error_description", e.getMessage());
-      body.put("type", org.datapact.server.http.Problem.TYPE_PREFIX + e.kind().slug());
-      body.put("title", e.kind().slug());
-      body.put("status", e.kind().httpStatus());
-      body.put("detail", e.getMessage());
-      body.put("instance", ctx.path());
       ctx.header("Cache-Control", "no-store");
-      ctx.status(e.kind().httpStatus()).json(body);
+      ctx.status(e.kind().httpStatus()).json(new TokenError(error, e.getMessage(),
+          org.datapact.server.http.Problem.TYPE_PREFIX + e.kind().slug(), e.kind().slug(), e.kind().httpStatus(), e.getMessage(),
+          ctx.path()));
     }
   }
+
+  /** An OAuth 2.0 error (RFC 6749 §5.2) that is also an RFC 9457 problem document. */
+  record TokenError(
+      @com.fasterxml.jackson.annotation.JsonProperty("error") String error,
+      @com.fasterxml.jackson.annotation.JsonProperty("error_description") String errorDescription,
+      String type, String title, int status, String detail, String instance) {}
 
   private void issue(Context ctx) throws DataPactException {
     String contentType = Optional.ofNullable(ctx.contentType()).orElse("");

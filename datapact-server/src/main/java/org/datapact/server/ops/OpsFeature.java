@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import org.datapact.server.ServerContext;
 import org.datapact.server.http.Feature;
 import org.datapact.server.http.Role;
@@ -39,7 +38,7 @@ public final class OpsFeature implements Feature {
   public List<Route> routes() {
     return List.of(
         Route.get("/health", this::ready, Role.PUBLIC),
-        Route.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Role.PUBLIC),
+        Route.get("/health/live", ctx -> ctx.json(new Live("UP")), Role.PUBLIC),
         Route.get("/health/ready", this::ready, Role.PUBLIC),
         Route.get("/metrics", this::metrics, Role.PUBLIC),
         Route.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Role.PUBLIC));
@@ -50,27 +49,25 @@ public final class OpsFeature implements Feature {
    * (a server that would refuse every audited call is not ready); 503 with what is wrong otherwise.
    */
   private void ready(Context ctx) {
-    java.util.Map<String, Object> checks = new java.util.LinkedHashMap<>();
-    boolean store;
-    try {
-      store = context.db().jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-    } catch (RuntimeException e) {
-      store = false;
-    }
-    checks.put("store", store ? "UP" : "DOWN");
+    boolean store = context.db().answers();
     java.util.Optional<String> ledger = context.ledger().unwritable();
-    checks.put("ledger", ledger.orElse("UP"));
     java.util.Optional<String> index = context.audit().indexFailing();
-    checks.put("subjectIndex", index.orElse("UP"));
     boolean up = store && ledger.isEmpty() && index.isEmpty();
-    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-    body.put("status", up ? "UP" : "DOWN");
-    body.put("checks", checks);
     if (!up) {
       ctx.header("Retry-After", "5");
     }
-    ctx.status(up ? 200 : 503).json(body);
+    ctx.status(up ? 200 : 503).json(new Ready(up ? "UP" : "DOWN",
+        new Checks(store ? "UP" : "DOWN", ledger.orElse("UP"), index.orElse("UP"))));
   }
+
+  /** The liveness answer. */
+  record Live(String status) {}
+
+  /** The readiness answer: UP or DOWN, and each check's state (UP, DOWN, or what is wrong). */
+  record Ready(String status, Checks checks) {}
+
+  /** Readiness's checks. */
+  record Checks(String store, String ledger, String subjectIndex) {}
 
   private void metrics(Context ctx) {
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(context.metrics().scrape());

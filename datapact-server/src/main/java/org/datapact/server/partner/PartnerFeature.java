@@ -521,8 +521,9 @@ public final class PartnerFeature implements Feature {
     int denied = 0;
     long scanned = after;
     boolean more = true;
-    long retryAfter = 0;
     Decided limited = null;
+    // the rate limit is the permission's: the same for every user of the page, read from the first allowed
+    Optional<Obligation> rate = null;
     // INVARIANT: every user released on a page takes a token from the partner's bucket; when it runs
     // dry the page ends there, and a page that could release nobody is a recorded rate-limit denial
     pages:
@@ -531,22 +532,21 @@ public final class PartnerFeature implements Feature {
       more = candidates.size() == limit * 2;
       for (int i = 0; i < candidates.size(); i++) {
         UserId u = UserId.of(candidates.get(i));
-        DecisionRequest r = new DecisionRequest(call.partner(), u, LabelSet.EMPTY, Scope.PROFILE_BASIC, call.purpose(),
-            call.at(), null, 0);
-        Decision d = context.decisions().decide(r);
-        if (!d.allowed()) {
+        if (!allows(call, Scope.PROFILE_BASIC, u)) {
           scanned = u.value();
           denied++;
           continue;
         }
-        Optional<Obligation> rate = d.obligations().stream().filter(o -> o.kind().equals("rate_limit")).findFirst();
+        if (rate == null) {
+          rate = context.decisions().decide(profileOf(call, u)).obligations().stream()
+              .filter(o -> o.kind().equals("rate_limit")).findFirst();
+        }
         if (rate.isPresent()) {
           RateLimiter.Take take = limiter.take(call.partner(), rate.get().value(), System.nanoTime());
           if (!take.taken()) {
-            retryAfter = take.retryAfterSeconds();
             if (shown.isEmpty()) {
-              DecisionRequest at = r.withRecentUses(RateLimiter.limitOf(rate.get().value()));
-              limited = new Decided(at, context.decisions().decide(at), retryAfter);
+              DecisionRequest at = profileOf(call, u).withRecentUses(RateLimiter.limitOf(rate.get().value()));
+              limited = new Decided(at, context.decisions().decide(at), take.retryAfterSeconds());
             }
             more = true; // the page ends here; the next one starts after the last user released
             break pages;
@@ -573,6 +573,11 @@ public final class PartnerFeature implements Feature {
       items.add(Map.of("id", idOf(call, u)));
     }
     json(ctx, new Page<>(items, more && scanned > after ? idOf(call, UserId.of(scanned)) : null));
+  }
+
+  /** @return the call's request for one user's basic profile (a connections page's check) */
+  private static DecisionRequest profileOf(Call call, UserId u) {
+    return new DecisionRequest(call.partner(), u, LabelSet.EMPTY, Scope.PROFILE_BASIC, call.purpose(), call.at(), null, 0);
   }
 
   // ------------------------------------------------------------------ writes
@@ -669,8 +674,8 @@ public final class PartnerFeature implements Feature {
       throw DataPactException.invalid("`" + abbreviate(link) + "` in `text` is not a valid URL");
     }
     String host = u.getHost();
-    Constraints allowed = Constraints.NONE.withLinkDomains(domains.isEmpty() ? Set.of() : Set.of(domains.split(",")));
-    if (host == null || u.getUserInfo() != null || !allowed.allowsLinkTo(host)) {
+    if (host == null || u.getUserInfo() != null
+        || !Constraints.linkAllowed(domains.isEmpty() ? List.of() : List.of(domains.split(",")), host)) {
       throw DataPactException.invalid("the link `" + abbreviate(link) + "` points outside the domains this agreement names for"
           + " links (" + (domains.isEmpty() ? "none" : domains.replace(",", ", ")) + "); remove it or ask for an amendment");
     }

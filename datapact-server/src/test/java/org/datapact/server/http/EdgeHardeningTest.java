@@ -116,7 +116,7 @@ class EdgeHardeningTest extends DemoServerTest {
     assertThat(after.statusCode()).isEqualTo(401);
     assertThat(TestServer.json(after).get("detail").asText()).contains("signed out");
     // kept in the store: a server restarted on it still refuses the token
-    assertThat(new org.datapact.store.session.SessionRevocations(server.db, java.time.Instant.now()).isRevoked(
+    assertThat(new org.datapact.store.session.SessionRevocations(server.db, server.context.clock().instant()).isRevoked(
         com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getJWTID())).isTrue();
   }
 
