@@ -25,6 +25,7 @@ import org.datapact.core.label.Label;
 import org.datapact.core.party.PartyKind;
 import org.datapact.core.policy.DataCategory;
 import org.datapact.core.policy.Purpose;
+import org.jspecify.annotations.Nullable;
 
 /**
  * jCasbin (the Java Casbin) with an ABAC model equivalent to DataPact's decision rules at one
@@ -35,7 +36,8 @@ import org.datapact.core.policy.Purpose;
  * precomputed into the attributes, which favours the peer. Logging is off.
  */
 final class CasbinPeer {
-  static final String MODEL = """
+  static final String MODEL =
+      """
       [request_definition]
       r = sub, act, purpose, attrs
 
@@ -50,9 +52,18 @@ final class CasbinPeer {
       """;
 
   /** The ABAC attributes of one request, as a policy enforcement point would gather them. */
-  record Attrs(boolean hasSubject, String country, String ruleSet, String consentParty, Set<String> validConsents,
-      Set<String> videoConsents, boolean video, Set<String> labelSources, Set<String> labelJurisdictions,
-      String principal, String onBehalfOf) {}
+  record Attrs(
+      boolean hasSubject,
+      @Nullable String country,
+      @Nullable String ruleSet,
+      String consentParty,
+      Set<String> validConsents,
+      Set<String> videoConsents,
+      boolean video,
+      Set<String> labelSources,
+      Set<String> labelJurisdictions,
+      String principal,
+      @Nullable String onBehalfOf) {}
 
   final Enforcer enforcer;
   final Object[][] requests;
@@ -74,8 +85,14 @@ final class CasbinPeer {
       prohibitions.addAll(r.terms().prohibitions());
       for (Permission p : r.terms().permissions()) {
         for (Purpose purpose : p.purposes()) {
-          lines.add(List.of(p.assignee().value(), p.scope().wire(), purpose.wire(), r.terms().ref() + "#" + p.id(),
-              String.join(",", p.constraints().jurisdictionsIncluded()), String.join(",", p.constraints().jurisdictionsExcluded())));
+          lines.add(
+              List.of(
+                  p.assignee().value(),
+                  p.scope().wire(),
+                  purpose.wire(),
+                  r.terms().ref() + "#" + p.id(),
+                  names(p.constraints().jurisdictionsIncluded()),
+                  names(p.constraints().jurisdictionsExcluded())));
         }
       }
     }
@@ -97,14 +114,19 @@ final class CasbinPeer {
     Map<Long, Map<String, ConsentChange>> current = new HashMap<>();
     for (ConsentChange c : f.consents) {
       if (users.contains(c.user().value())) {
-        current.computeIfAbsent(c.user().value(), k -> new LinkedHashMap<>()).put(c.party().value() + "|" + c.topic().wire(), c);
+        current
+            .computeIfAbsent(c.user().value(), k -> new LinkedHashMap<>())
+            .put(c.party().value() + "|" + c.topic().wire(), c);
       }
     }
     Instant now = DecisionFixture.NOW;
     Object[][] out = new Object[f.mix.length][];
     for (int i = 0; i < f.mix.length; i++) {
       DecisionRequest r = f.mix[i];
-      String consentParty = f.kinds.get(r.principal()) == PartyKind.UNIT ? PolicySnapshot.PLATFORM.value() : r.principal().value();
+      String consentParty =
+          f.kinds.get(r.principal()) == PartyKind.UNIT
+              ? PolicySnapshot.PLATFORM.value()
+              : r.principal().value();
       Set<String> valid = new HashSet<>();
       Set<String> video = new HashSet<>();
       String country = null;
@@ -113,7 +135,10 @@ final class CasbinPeer {
         country = f.countries.get(f.countryIndex[(int) r.subject().value()]);
         ruleSet = f.ruleSet(r.subject());
         for (ConsentChange c : current.getOrDefault(r.subject().value(), Map.of()).values()) {
-          boolean ok = c.granted() && !c.at().isAfter(now) && (c.expiresAt() == null || c.expiresAt().isAfter(now));
+          boolean ok =
+              c.granted()
+                  && !c.at().isAfter(now)
+                  && (c.expiresAt() == null || c.expiresAt().isAfter(now));
           if (!ok) {
             continue;
           }
@@ -134,8 +159,19 @@ final class CasbinPeer {
         jurisdictions.add(l.jurisdiction().value());
         videoData |= l.category() == DataCategory.VIDEO_VIEWING;
       }
-      Attrs a = new Attrs(r.subject() != null, country, ruleSet, consentParty, valid, video, videoData, sources, jurisdictions,
-          r.principal().value(), r.onBehalfOf() == null ? null : r.onBehalfOf().value());
+      Attrs a =
+          new Attrs(
+              r.subject() != null,
+              country,
+              ruleSet,
+              consentParty,
+              valid,
+              video,
+              videoData,
+              sources,
+              jurisdictions,
+              r.principal().value(),
+              r.onBehalfOf() == null ? null : r.onBehalfOf().value());
       out[i] = new Object[] {r.principal().value(), r.scope().wire(), r.purpose().wire(), a};
     }
     return out;
@@ -147,7 +183,11 @@ final class CasbinPeer {
 
   private static final class JurisdictionOk extends CustomFunction {
     @Override
-    public AviatorObject call(Map<String, Object> env, AviatorObject attrs, AviatorObject included, AviatorObject excluded) {
+    public AviatorObject call(
+        Map<String, Object> env,
+        AviatorObject attrs,
+        AviatorObject included,
+        AviatorObject excluded) {
       Attrs a = (Attrs) FunctionUtils.getJavaObject(attrs, env);
       Set<String> in = terms(FunctionUtils.getStringValue(included, env));
       Set<String> out = terms(FunctionUtils.getStringValue(excluded, env));
@@ -178,10 +218,11 @@ final class CasbinPeer {
       if (!a.hasSubject()) {
         return AviatorBoolean.TRUE;
       }
-      if (!a.validConsents().contains(a.consentParty() + "|" + FunctionUtils.getStringValue(purpose, env))) {
+      if (!a.validConsents()
+          .contains(a.consentParty() + "|" + FunctionUtils.getStringValue(purpose, env))) {
         return AviatorBoolean.FALSE;
       }
-      if (a.video() && a.ruleSet().equals("US") && !a.videoConsents().contains(a.consentParty())) {
+      if (a.video() && "US".equals(a.ruleSet()) && !a.videoConsents().contains(a.consentParty())) {
         return AviatorBoolean.FALSE;
       }
       return AviatorBoolean.TRUE;
@@ -199,10 +240,16 @@ final class CasbinPeer {
       Attrs a = (Attrs) FunctionUtils.getJavaObject(attrs, env);
       String p = FunctionUtils.getStringValue(purpose, env);
       for (Prohibition x : prohibitions) {
-        boolean consumer = x.consumers().isEmpty() || x.consumers().stream().anyMatch(c -> c.value().equals(a.principal()));
-        boolean forPurpose = x.purposes().isEmpty() || x.purposes().stream().anyMatch(q -> q.wire().equals(p));
-        boolean exempt = a.onBehalfOf() != null && x.exceptOnBehalfOf().stream().anyMatch(e -> e.value().equals(a.onBehalfOf()));
-        boolean labelled = x.labelSources().stream().anyMatch(s -> a.labelSources().contains(s.value()));
+        boolean consumer =
+            x.consumers().isEmpty()
+                || x.consumers().stream().anyMatch(c -> c.value().equals(a.principal()));
+        boolean forPurpose =
+            x.purposes().isEmpty() || x.purposes().stream().anyMatch(q -> q.wire().equals(p));
+        boolean exempt =
+            a.onBehalfOf() != null
+                && x.exceptOnBehalfOf().stream().anyMatch(e -> e.value().equals(a.onBehalfOf()));
+        boolean labelled =
+            x.labelSources().stream().anyMatch(s -> a.labelSources().contains(s.value()));
         if (consumer && forPurpose && !exempt && labelled) {
           return AviatorBoolean.FALSE;
         }
@@ -214,5 +261,10 @@ final class CasbinPeer {
     public String getName() {
       return "notProhibited";
     }
+  }
+
+  private static String names(
+      java.util.Set<org.datapact.core.jurisdiction.JurisdictionTerm> terms) {
+    return terms.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(","));
   }
 }

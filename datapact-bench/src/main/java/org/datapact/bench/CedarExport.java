@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the decision benchmark's Cedar policies and requests (with DataPact's expected effect
- * for each) for the cedar-wasm run in Node.js, so the wasm engine decides exactly the requests and
+ * Writes the decision benchmark's Cedar policies and requests (with DataPact's expected effect for
+ * each) for the cedar-wasm run in Node.js, so the wasm engine decides exactly the requests and
  * policies the JMH run used. Usage: {@code CedarExport <out-dir> [users] [versions]}.
  */
 public final class CedarExport {
@@ -32,6 +32,12 @@ public final class CedarExport {
       requests.add(r);
     }
     new ObjectMapper().writeValue(out.resolve("requests.json").toFile(), requests);
-    System.out.println("wrote " + requests.size() + " requests and " + cedar.policies.getNumPolicies() + " policies to " + out);
+    System.out.println(
+        "wrote "
+            + requests.size()
+            + " requests and "
+            + cedar.policies.getNumPolicies()
+            + " policies to "
+            + out);
   }
 }

@@ -27,15 +27,15 @@ import org.datapact.core.party.PartyKind;
 import org.datapact.core.policy.Purpose;
 
 /**
- * Cedar (through cedar-java and its native library) with policies equivalent to DataPact's rules
- * at one instant: a {@code permit} per permission of every agreement version in force, a
- * {@code forbid} per prohibition (forbid overrides permit, as in DataPact), entity attributes for
- * the subject (country, rule set, valid consents, valid video consents) or the dataset (label
- * sources and jurisdictions), and the purpose and consent key in the context. The policy set is
- * parsed once; each request passes only its own principal and resource entities.
+ * Cedar (through cedar-java and its native library) with policies equivalent to DataPact's rules at
+ * one instant: a {@code permit} per permission of every agreement version in force, a {@code
+ * forbid} per prohibition (forbid overrides permit, as in DataPact), entity attributes for the
+ * subject (country, rule set, valid consents, valid video consents) or the dataset (label sources
+ * and jurisdictions), and the purpose and consent key in the context. The policy set is parsed
+ * once; each request passes only its own principal and resource entities.
  *
- * <p>{@link #policiesText()} and {@link #requestsJson()} export the same policies and requests
- * for the cedar-wasm run in Node.js.
+ * <p>{@link #policiesText()} and {@link #requestsJson()} export the same policies and requests for
+ * the cedar-wasm run in Node.js.
  */
 final class CedarPeer {
   private static final EntityTypeName PARTNER = EntityTypeName.parse("Partner").orElseThrow();
@@ -59,25 +59,49 @@ final class CedarPeer {
         continue;
       }
       for (Permission p : r.terms().permissions()) {
-        sb.append("@id(\"").append(r.terms().ref()).append('#').append(p.id()).append("\")\n")
-            .append("permit(principal == ").append(principal(kinds, p.assignee())).append(", action == Action::\"")
-            .append(p.scope().wire()).append("\", resource)\nwhen { ").append(set(p.purposes().stream().map(Purpose::wire).toList()))
-            .append(".contains(context.purpose) && (").append(subjectCondition(p.constraints())).append(" || ")
-            .append(datasetCondition(p.constraints())).append(") };\n\n");
+        sb.append("@id(\"")
+            .append(r.terms().ref())
+            .append('#')
+            .append(p.id())
+            .append("\")\n")
+            .append("permit(principal == ")
+            .append(principal(kinds, p.assignee()))
+            .append(", action == Action::\"")
+            .append(p.scope().wire())
+            .append("\", resource)\nwhen { ")
+            .append(set(p.purposes().stream().map(Purpose::wire).toList()))
+            .append(".contains(context.purpose) && (")
+            .append(subjectCondition(p.constraints()))
+            .append(" || ")
+            .append(datasetCondition(p.constraints()))
+            .append(") };\n\n");
       }
       for (Prohibition p : r.terms().prohibitions()) {
-        sb.append("@id(\"").append(r.terms().ref()).append('#').append(p.id()).append("\")\n")
+        sb.append("@id(\"")
+            .append(r.terms().ref())
+            .append('#')
+            .append(p.id())
+            .append("\")\n")
             .append("forbid(principal, action, resource)\nwhen { resource.sources.containsAny(")
-            .append(set(p.labelSources().stream().map(PartyId::value).toList())).append(")");
+            .append(set(p.labelSources().stream().map(PartyId::value).toList()))
+            .append(")");
         if (!p.consumers().isEmpty()) {
-          sb.append(" && (").append(p.consumers().stream().map(c -> "principal == " + principal(kinds, c))
-              .collect(Collectors.joining(" || "))).append(")");
+          sb.append(" && (")
+              .append(
+                  p.consumers().stream()
+                      .map(c -> "principal == " + principal(kinds, c))
+                      .collect(Collectors.joining(" || ")))
+              .append(")");
         }
         if (!p.purposes().isEmpty()) {
-          sb.append(" && ").append(set(p.purposes().stream().map(Purpose::wire).toList())).append(".contains(context.purpose)");
+          sb.append(" && ")
+              .append(set(p.purposes().stream().map(Purpose::wire).toList()))
+              .append(".contains(context.purpose)");
         }
         if (!p.exceptOnBehalfOf().isEmpty()) {
-          sb.append(" && !").append(set(p.exceptOnBehalfOf().stream().map(PartyId::value).toList())).append(".contains(context.onBehalfOf)");
+          sb.append(" && !")
+              .append(set(p.exceptOnBehalfOf().stream().map(PartyId::value).toList()))
+              .append(".contains(context.onBehalfOf)");
         }
         sb.append(" };\n\n");
       }
@@ -94,7 +118,8 @@ final class CedarPeer {
 
   boolean authorize(int i) throws Exception {
     var response = engine.isAuthorized(requests[i], policies, entities.get(i));
-    var success = response.success.orElseThrow(() -> new IllegalStateException("cedar failed: " + response));
+    var success =
+        response.success.orElseThrow(() -> new IllegalStateException("cedar failed: " + response));
     if (!success.getErrors().isEmpty()) {
       throw new IllegalStateException("cedar policy errors: " + success.getErrors());
     }
@@ -113,32 +138,46 @@ final class CedarPeer {
     return (kinds.get(p) == PartyKind.UNIT ? "Unit" : "Partner") + "::\"" + p.value() + "\"";
   }
 
-  private static String set(java.util.Collection<String> values) {
-    return new TreeSet<>(values).stream().map(v -> "\"" + v + "\"").collect(Collectors.joining(", ", "[", "]"));
+  private static String set(java.util.Collection<?> values) {
+    return new TreeSet<>(values.stream().map(Object::toString).toList())
+        .stream().map(v -> "\"" + v + "\"").collect(Collectors.joining(", ", "[", "]"));
   }
 
   private static String subjectCondition(Constraints c) {
     StringBuilder sb = new StringBuilder("(resource is User");
     if (!c.jurisdictionsIncluded().isEmpty()) {
       String in = set(c.jurisdictionsIncluded());
-      sb.append(" && (").append(in).append(".contains(resource.country) || ").append(in).append(".contains(resource.ruleSet))");
+      sb.append(" && (")
+          .append(in)
+          .append(".contains(resource.country) || ")
+          .append(in)
+          .append(".contains(resource.ruleSet))");
     }
     if (!c.jurisdictionsExcluded().isEmpty()) {
       String out = set(c.jurisdictionsExcluded());
-      sb.append(" && !").append(out).append(".contains(resource.country) && !").append(out).append(".contains(resource.ruleSet)");
+      sb.append(" && !")
+          .append(out)
+          .append(".contains(resource.country) && !")
+          .append(out)
+          .append(".contains(resource.ruleSet)");
     }
     sb.append(" && resource.consents.contains(context.consentKey)")
-        .append(" && (!(context.videoData && resource.ruleSet == \"US\") || resource.video.contains(context.consentParty)))");
+        .append(
+            " && (!(context.videoData && resource.ruleSet == \"US\") || resource.video.contains(context.consentParty)))");
     return sb.toString();
   }
 
   private static String datasetCondition(Constraints c) {
     StringBuilder sb = new StringBuilder("(resource is Dataset");
     if (!c.jurisdictionsIncluded().isEmpty()) {
-      sb.append(" && ").append(set(c.jurisdictionsIncluded())).append(".containsAll(resource.jurisdictions)");
+      sb.append(" && ")
+          .append(set(c.jurisdictionsIncluded()))
+          .append(".containsAll(resource.jurisdictions)");
     }
     if (!c.jurisdictionsExcluded().isEmpty()) {
-      sb.append(" && !resource.jurisdictions.containsAny(").append(set(c.jurisdictionsExcluded())).append(")");
+      sb.append(" && !resource.jurisdictions.containsAny(")
+          .append(set(c.jurisdictionsExcluded()))
+          .append(")");
     }
     return sb.append(")").toString();
   }
@@ -151,29 +190,50 @@ final class CedarPeer {
 
   private AuthorizationRequest request(DecisionFixture f, int i, CasbinPeer.Attrs a) {
     DecisionRequest r = f.mix[i];
-    EntityUID principal = new EntityUID(f.kinds.get(r.principal()) == PartyKind.UNIT ? UNIT : PARTNER, r.principal().value());
+    EntityUID principal =
+        new EntityUID(
+            f.kinds.get(r.principal()) == PartyKind.UNIT ? UNIT : PARTNER, r.principal().value());
     Map<String, Value> attrs = new HashMap<>();
     Map<String, Object> resourceJson = new HashMap<>();
     EntityUID resource;
     if (a.hasSubject()) {
-      resource = new EntityUID(USER, Long.toString(r.subject().value()));
-      attrs.put("country", new PrimString(a.country()));
-      attrs.put("ruleSet", new PrimString(a.ruleSet()));
+      resource =
+          new EntityUID(USER, Long.toString(java.util.Objects.requireNonNull(r.subject()).value()));
+      attrs.put("country", new PrimString(String.valueOf(a.country())));
+      attrs.put("ruleSet", new PrimString(String.valueOf(a.ruleSet())));
       attrs.put("consents", strings(a.validConsents()));
       attrs.put("video", strings(a.videoConsents()));
       attrs.put("sources", strings(Set.of()));
       resourceJson.put("uid", Map.of("type", "User", "id", Long.toString(r.subject().value())));
-      resourceJson.put("attrs", Map.of("country", a.country(), "ruleSet", a.ruleSet(), "consents", new TreeSet<>(a.validConsents()),
-          "video", new TreeSet<>(a.videoConsents()), "sources", List.of()));
+      resourceJson.put(
+          "attrs",
+          Map.of(
+              "country",
+              a.country(),
+              "ruleSet",
+              a.ruleSet(),
+              "consents",
+              new TreeSet<>(a.validConsents()),
+              "video",
+              new TreeSet<>(a.videoConsents()),
+              "sources",
+              List.of()));
     } else {
       resource = new EntityUID(DATASET, "d" + i);
       attrs.put("sources", strings(a.labelSources()));
       attrs.put("jurisdictions", strings(a.labelJurisdictions()));
       resourceJson.put("uid", Map.of("type", "Dataset", "id", "d" + i));
-      resourceJson.put("attrs", Map.of("sources", new TreeSet<>(a.labelSources()), "jurisdictions", new TreeSet<>(a.labelJurisdictions())));
+      resourceJson.put(
+          "attrs",
+          Map.of(
+              "sources",
+              new TreeSet<>(a.labelSources()),
+              "jurisdictions",
+              new TreeSet<>(a.labelJurisdictions())));
     }
     resourceJson.put("parents", List.of());
-    entities.add(Set.of(new Entity(principal, Map.of(), Set.of()), new Entity(resource, attrs, Set.of())));
+    entities.add(
+        Set.of(new Entity(principal, Map.of(), Set.of()), new Entity(resource, attrs, Set.of())));
     Map<String, Value> context = new HashMap<>();
     context.put("purpose", new PrimString(r.purpose().wire()));
     context.put("consentKey", new PrimString(a.consentParty() + "|" + r.purpose().wire()));
@@ -187,12 +247,18 @@ final class CedarPeer {
     ctxJson.put("onBehalfOf", a.onBehalfOf() == null ? "" : a.onBehalfOf());
     ctxJson.put("videoData", a.video());
     Map<String, Object> req = new HashMap<>();
-    req.put("principal", Map.of("type", principal.getType().toString(), "id", r.principal().value()));
+    req.put(
+        "principal", Map.of("type", principal.getType().toString(), "id", r.principal().value()));
     req.put("action", Map.of("type", "Action", "id", r.scope().wire()));
     req.put("resource", resourceJson.get("uid"));
     req.put("context", ctxJson);
-    req.put("entities", List.of(Map.of("uid", req.get("principal"), "attrs", Map.of(), "parents", List.of()), resourceJson));
+    req.put(
+        "entities",
+        List.of(
+            Map.of("uid", req.get("principal"), "attrs", Map.of(), "parents", List.of()),
+            resourceJson));
     exported.add(req);
-    return new AuthorizationRequest(principal, new EntityUID(ACTION, r.scope().wire()), resource, context);
+    return new AuthorizationRequest(
+        principal, new EntityUID(ACTION, r.scope().wire()), resource, context);
   }
 }

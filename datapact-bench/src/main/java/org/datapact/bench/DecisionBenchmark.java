@@ -23,12 +23,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The decision point on the demo world's decision mix: {@code users} users' consents and
- * {@code versions} agreement versions. Peers in the same run: jCasbin with an equivalent ABAC
- * model ({@link CasbinPeer}) and Cedar through cedar-java with equivalent policies and entities
- * ({@link CedarPeer}). Each engine has its own state, built only in the forks that time it, and
- * a peer's state refuses to start unless the peer decides every request it will be timed on
- * exactly as DataPact does. Also times publishing a snapshot after one consent change.
+ * The decision point on the demo world's decision mix: {@code users} users' consents and {@code
+ * versions} agreement versions. Peers in the same run: jCasbin with an equivalent ABAC model
+ * ({@link CasbinPeer}) and Cedar through cedar-java with equivalent policies and entities ({@link
+ * CedarPeer}). Each engine has its own state, built only in the forks that time it, and a peer's
+ * state refuses to start unless the peer decides every request it will be timed on exactly as
+ * DataPact does. Also times publishing a snapshot after one consent change.
  *
  * <p>Run with {@code datapact-bench/scripts/decision-bench.sh}.
  */
@@ -36,7 +36,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-XX:+AlwaysPreTouch"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xmx6g",
+      "-XX:+UseParallelGC",
+      "-XX:+UseTransparentHugePages",
+      "-XX:+AlwaysPreTouch"
+    })
 public class DecisionBenchmark {
 
   /** The world, its snapshot and the request mix. */
@@ -60,15 +67,26 @@ public class DecisionBenchmark {
       snapshot = fixture.snapshot;
       changes = new ConsentChange[1024];
       for (int i = 0; i < changes.length; i++) {
-        changes[i] = ConsentChange.revoke(UserId.of(1 + (i * 977L) % users), PartyId.of("streamflix"),
-            ConsentTopic.of(Purpose.RECOMMENDATIONS), Instant.parse("2026-11-29T13:00:00Z"), "bench");
+        changes[i] =
+            ConsentChange.revoke(
+                UserId.of(1 + (i * 977L) % users),
+                PartyId.of("streamflix"),
+                ConsentTopic.of(Purpose.RECOMMENDATIONS),
+                Instant.parse("2026-11-29T13:00:00Z"),
+                "bench");
       }
       int allowed = 0;
       for (var r : fixture.mix) {
         allowed += snapshot.decide(r).allowed() ? 1 : 0;
       }
-      System.err.printf("[fixture] %d users, %d consent changes, %d agreement versions; %d/%d requests allowed; built in %.1f s%n",
-          users, fixture.consents.size(), fixture.agreements.size(), allowed, fixture.mix.length, (System.nanoTime() - start) / 1e9);
+      System.err.printf(
+          "[fixture] %d users, %d consent changes, %d agreement versions; %d/%d requests allowed; built in %.1f s%n",
+          users,
+          fixture.consents.size(),
+          fixture.agreements.size(),
+          allowed,
+          fixture.mix.length,
+          (System.nanoTime() - start) / 1e9);
     }
 
     boolean datapact(int i) {
@@ -89,7 +107,8 @@ public class DecisionBenchmark {
           throw new IllegalStateException("jcasbin and datapact disagree on " + w.fixture.mix[i]);
         }
       }
-      System.err.printf("[jcasbin] agrees with datapact on all %d requests%n", w.fixture.mix.length);
+      System.err.printf(
+          "[jcasbin] agrees with datapact on all %d requests%n", w.fixture.mix.length);
     }
   }
 
@@ -110,10 +129,13 @@ public class DecisionBenchmark {
       peer = new CedarPeer(w.fixture, new CasbinPeer(w.fixture));
       for (int i = 0; i < cedarJavaRequests; i++) {
         if (peer.authorize(i) != w.datapact(i)) {
-          throw new IllegalStateException("cedar-java and datapact disagree on " + w.fixture.mix[i]);
+          throw new IllegalStateException(
+              "cedar-java and datapact disagree on " + w.fixture.mix[i]);
         }
       }
-      System.err.printf("[cedar-java] agrees with datapact on the %d requests it is timed on%n", cedarJavaRequests);
+      System.err.printf(
+          "[cedar-java] agrees with datapact on the %d requests it is timed on%n",
+          cedarJavaRequests);
     }
   }
 

@@ -61,20 +61,47 @@ final class DecisionFixture {
   DecisionFixture(int users, int versions, long seed) throws Exception {
     this.users = users;
     this.countryIndex = new byte[users + 1];
-    new DemoWorldGenerator(new SecretHasher(10_000)).generate(new WorldSpec(seed, users), new Sink(), ProgressListener.NONE);
+    new DemoWorldGenerator(new SecretHasher(10_000))
+        .generate(new WorldSpec(seed, users), new Sink(), ProgressListener.NONE);
     agreements.addAll(DemoPolicy.agreements());
     SplittableRandom rng = new SplittableRandom(seed);
     for (int k = agreements.size(); k < versions; k++) {
       PartyId partner = PartyId.of(String.format("partner-%04d", k));
       kinds.put(partner, PartyKind.PARTNER);
-      Constraints c = rng.nextBoolean() ? Constraints.NONE : Constraints.NONE.withJurisdictions(java.util.Set.of(), java.util.Set.of("US"));
-      agreements.add(new AgreementRecord(new AgreementVersion("synthetic-" + k, 1, partner, "synthetic", Instant.parse("2015-01-01T00:00:00Z"), null,
-          List.of(new Permission("profile", partner, Scope.PROFILE_BASIC, java.util.Set.of(Purpose.RECOMMENDATIONS, Purpose.ANALYTICS), c),
-              new Permission("friends", partner, Scope.FRIENDS_LIST, java.util.Set.of(Purpose.SOCIAL_SHARING), c)),
-          List.of(), List.of()),
-          List.of(new AgreementRecord.StatusChange(AgreementStatus.ACTIVE, Instant.parse("2015-01-01T00:00:00Z"), "bench"))));
+      Constraints c =
+          rng.nextBoolean()
+              ? Constraints.NONE
+              : Constraints.NONE.withJurisdictions(java.util.Set.of(), java.util.Set.of("US"));
+      agreements.add(
+          new AgreementRecord(
+              new AgreementVersion(
+                  "synthetic-" + k,
+                  1,
+                  partner,
+                  "synthetic",
+                  Instant.parse("2015-01-01T00:00:00Z"),
+                  null,
+                  List.of(
+                      new Permission(
+                          "profile",
+                          partner,
+                          Scope.PROFILE_BASIC,
+                          java.util.Set.of(Purpose.RECOMMENDATIONS, Purpose.ANALYTICS),
+                          c),
+                      new Permission(
+                          "friends",
+                          partner,
+                          Scope.FRIENDS_LIST,
+                          java.util.Set.of(Purpose.SOCIAL_SHARING),
+                          c)),
+                  List.of(),
+                  List.of()),
+              List.of(
+                  new AgreementRecord.StatusChange(
+                      AgreementStatus.ACTIVE, Instant.parse("2015-01-01T00:00:00Z"), "bench"))));
     }
-    PolicySnapshot.Builder b = PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(agreements);
+    PolicySnapshot.Builder b =
+        PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(agreements);
     for (int u = 1; u <= users; u++) {
       b.subject(UserId.of(u), CountryCode.of(countries.get(countryIndex[u])));
     }
@@ -90,34 +117,82 @@ final class DecisionFixture {
     PartyId ads = PartyId.of("ads");
     PartyId watch = PartyId.of("watch");
     PartyId ranking = PartyId.of("ranking");
-    Scope[] partnerScopes = {Scope.PROFILE_BASIC, Scope.FRIENDS_LIST, Scope.FRIENDS_LIST, Scope.INBOX_READ, Scope.MESSAGES_SEND, Scope.ACTIVITY_WRITE};
-    Purpose[] partnerPurposes = {Purpose.RECOMMENDATIONS, Purpose.RECOMMENDATIONS, Purpose.SOCIAL_SHARING, Purpose.AD_TARGETING};
+    Scope[] partnerScopes = {
+      Scope.PROFILE_BASIC,
+      Scope.FRIENDS_LIST,
+      Scope.FRIENDS_LIST,
+      Scope.INBOX_READ,
+      Scope.MESSAGES_SEND,
+      Scope.ACTIVITY_WRITE
+    };
+    Purpose[] partnerPurposes = {
+      Purpose.RECOMMENDATIONS, Purpose.RECOMMENDATIONS, Purpose.SOCIAL_SHARING, Purpose.AD_TARGETING
+    };
     DecisionRequest[] out = new DecisionRequest[n];
     for (int i = 0; i < n; i++) {
       double p = rng.nextDouble();
       UserId subject = UserId.of(1 + rng.nextInt(users));
       if (p < 0.40) {
-        out[i] = DecisionRequest.about(streamflix, subject, partnerScopes[rng.nextInt(partnerScopes.length)],
-            partnerPurposes[rng.nextInt(partnerPurposes.length)], NOW);
+        out[i] =
+            DecisionRequest.about(
+                streamflix,
+                subject,
+                partnerScopes[rng.nextInt(partnerScopes.length)],
+                partnerPurposes[rng.nextInt(partnerPurposes.length)],
+                NOW);
       } else if (p < 0.55) {
-        out[i] = DecisionRequest.about(tunely, subject, rng.nextBoolean() ? Scope.FRIENDS_LIST : Scope.MESSAGES_SEND, Purpose.RECOMMENDATIONS, NOW);
+        out[i] =
+            DecisionRequest.about(
+                tunely,
+                subject,
+                rng.nextBoolean() ? Scope.FRIENDS_LIST : Scope.MESSAGES_SEND,
+                Purpose.RECOMMENDATIONS,
+                NOW);
       } else if (p < 0.62) {
-        out[i] = DecisionRequest.about(seekr, subject, rng.nextBoolean() ? Scope.PROFILE_BASIC : Scope.FRIENDS_LIST, Purpose.ANALYTICS, NOW);
+        out[i] =
+            DecisionRequest.about(
+                seekr,
+                subject,
+                rng.nextBoolean() ? Scope.PROFILE_BASIC : Scope.FRIENDS_LIST,
+                Purpose.ANALYTICS,
+                NOW);
       } else if (p < 0.95) {
         PartyId unit = p < 0.78 ? ads : p < 0.88 ? ranking : watch;
-        Purpose purpose = unit == ads ? (rng.nextBoolean() ? Purpose.AD_TARGETING : Purpose.AD_MEASUREMENT)
-            : unit == ranking ? Purpose.RANKING : Purpose.RECOMMENDATIONS;
+        Purpose purpose =
+            unit == ads
+                ? (rng.nextBoolean() ? Purpose.AD_TARGETING : Purpose.AD_MEASUREMENT)
+                : unit == ranking ? Purpose.RANKING : Purpose.RECOMMENDATIONS;
         if (rng.nextBoolean()) {
           out[i] = DecisionRequest.about(unit, subject, Scope.DATA_USE, purpose, NOW);
         } else {
           PartyId source = rng.nextBoolean() ? streamflix : PolicySnapshot.PLATFORM;
           String jurisdiction = new String[] {"US", "EU", "DEFAULT"}[rng.nextInt(3)];
-          out[i] = new DecisionRequest(unit, null, LabelSet.of(new Label(source, DataCategory.VIDEO_VIEWING, org.datapact.core.jurisdiction.RuleSetId.of(jurisdiction))),
-              Scope.DATA_USE, purpose, NOW, rng.nextBoolean() ? streamflix : tunely, 0);
+          out[i] =
+              new DecisionRequest(
+                  unit,
+                  null,
+                  LabelSet.of(
+                      new Label(
+                          source,
+                          DataCategory.VIDEO_VIEWING,
+                          org.datapact.core.jurisdiction.RuleSetId.of(jurisdiction))),
+                  Scope.DATA_USE,
+                  purpose,
+                  NOW,
+                  rng.nextBoolean() ? streamflix : tunely,
+                  0);
         }
       } else {
-        PartyId partner = PartyId.of(String.format("partner-%04d", 7 + rng.nextInt(Math.max(1, agreements.size() - 7))));
-        out[i] = DecisionRequest.about(kinds.containsKey(partner) ? partner : seekr, subject, Scope.PROFILE_BASIC, Purpose.ANALYTICS, NOW);
+        PartyId partner =
+            PartyId.of(
+                String.format("partner-%04d", 7 + rng.nextInt(Math.max(1, agreements.size() - 7))));
+        out[i] =
+            DecisionRequest.about(
+                kinds.containsKey(partner) ? partner : seekr,
+                subject,
+                Scope.PROFILE_BASIC,
+                Purpose.ANALYTICS,
+                NOW);
       }
     }
     return out;
@@ -167,9 +242,13 @@ final class DecisionFixture {
     }
   }
 
-  /** @return the rule-set id of a user, for peers that get it as an attribute */
+  /**
+   * @return the rule-set id of a user, for peers that get it as an attribute
+   */
   String ruleSet(UserId user) {
-    return Jurisdictions.standard().of(CountryCode.of(countries.get(countryIndex[(int) user.value()]))).id();
+    return Jurisdictions.standard()
+        .of(CountryCode.of(countries.get(countryIndex[(int) user.value()])))
+        .id();
   }
 
   static Set<String> sources(LabelSet labels) {

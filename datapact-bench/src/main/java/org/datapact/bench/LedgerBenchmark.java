@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.datapact.ledger.log.DurableLog;
 import org.datapact.ledger.merkle.Hashes;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,8 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The ledger against the machine's limits, in one run: durable appends (each appender waits for
- * its own acknowledgement; run with {@code -t 1}, {@code -t 8}, {@code -t 64}), inclusion and
+ * The ledger against the machine's limits, in one run: durable appends (each appender waits for its
+ * own acknowledgement; run with {@code -t 1}, {@code -t 8}, {@code -t 64}), inclusion and
  * consistency proofs on a log of {@code proofLeaves} entries, and the physical peers: SHA-256 of a
  * 65-byte node and a 256-byte leaf, and write+fdatasync of 256 B and 64 KiB on the same disk.
  *
@@ -34,12 +35,18 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class LedgerBenchmark {
 
-  /** @return a new directory under {@code -Ddatapact.bench.dir} (default {@code target}): the disk measured */
+  /**
+   * @return a new directory under {@code -Ddatapact.bench.dir} (default {@code target}): the disk
+   *     measured
+   */
   static Path tempDir(String prefix) throws java.io.IOException {
-    return Files.createTempDirectory(Path.of(System.getProperty("datapact.bench.dir", "target")).toAbsolutePath(), prefix);
+    return Files.createTempDirectory(
+        Path.of(System.getProperty("datapact.bench.dir", "target")).toAbsolutePath(), prefix);
   }
 
   static void deleteTree(Path dir) throws java.io.IOException {
@@ -98,7 +105,7 @@ public class LedgerBenchmark {
       log = DurableLog.open(dir, 1 << 16);
       byte[] e = new byte[256];
       long start = System.nanoTime();
-      CompletableFuture<Long> last = null;
+      @Nullable CompletableFuture<Long> last = null;
       for (long i = 0; i < proofLeaves; i++) {
         ByteBuffer.wrap(e).putLong(i);
         while (true) {
@@ -110,12 +117,17 @@ public class LedgerBenchmark {
           }
         }
       }
-      last.get();
-      System.err.printf("[proofs] built %d entries in %.1f s%n", log.size(), (System.nanoTime() - start) / 1e9);
+      if (last != null) {
+        last.get();
+      }
+      System.err.printf(
+          "[proofs] built %d entries in %.1f s%n", log.size(), (System.nanoTime() - start) / 1e9);
       log.close();
       long open = System.nanoTime();
       log = DurableLog.open(dir, 1 << 16);
-      System.err.printf("[proofs] reopened a log of %d entries in %.1f ms%n", log.size(), (System.nanoTime() - open) / 1e6);
+      System.err.printf(
+          "[proofs] reopened a log of %d entries in %.1f ms%n",
+          log.size(), (System.nanoTime() - open) / 1e6);
     }
 
     @TearDown(Level.Trial)
@@ -179,7 +191,7 @@ public class LedgerBenchmark {
     @TearDown(Level.Trial)
     public void close() throws Exception {
       ch.close();
-      deleteTree(file.getParent());
+      deleteTree(java.util.Objects.requireNonNull(file.getParent()));
     }
   }
 

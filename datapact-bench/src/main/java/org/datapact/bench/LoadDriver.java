@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small HTTP/1.1 load driver over keep-alive sockets, light enough to share two cores with the
@@ -27,9 +28,13 @@ import org.HdrHistogram.Histogram;
  *       counts from when a request was due, not when it was sent (no coordinated omission).
  * </ul>
  *
- * <p>Usage: {@code LoadDriver <max|rate> <url> <connections> <seconds> <rate> <method> <body|-> [header...]}.
- * Runs the same load for {@link #WARMUP_SECONDS} first, uncounted. Prints one line: mode, requests, throughput, latency percentiles, status counts. And {@code
- * LoadDriver pair ...} measures two servers side by side ({@link #pair}).
+ * <p>Usage: {@code LoadDriver <max|rate> <url> <connections> <seconds> <rate> <method> <body|->
+ * [header...]}. Runs the same load for {@link #WARMUP_SECONDS} first, uncounted. Prints one line:
+ * mode, requests, throughput, latency percentiles, status counts. And {@code LoadDriver pair ...}
+ * measures two servers side by side ({@link #pair}).
+ *
+ * <p>Why one class of about 530 lines: a benchmark tool whose event loop, parser and statistics
+ * share per-connection state on two threads; it is measured as one piece (LoadDriverTest).
  */
 public final class LoadDriver {
   private LoadDriver() {}
@@ -41,17 +46,26 @@ public final class LoadDriver {
     return target(url, method, body.equals("-") ? null : body, headers);
   }
 
-  static Target target(String url, String method, String body, List<String> headers) {
+  static Target target(String url, String method, @Nullable String body, List<String> headers) {
     URI u = URI.create(url);
     StringBuilder r = new StringBuilder();
-    r.append(method).append(' ').append(u.getRawPath()).append(u.getRawQuery() == null ? "" : "?" + u.getRawQuery())
-        .append(" HTTP/1.1\r\nHost: ").append(u.getHost()).append(':').append(u.getPort()).append("\r\n");
+    r.append(method)
+        .append(' ')
+        .append(u.getRawPath())
+        .append(u.getRawQuery() == null ? "" : "?" + u.getRawQuery())
+        .append(" HTTP/1.1\r\nHost: ")
+        .append(u.getHost())
+        .append(':')
+        .append(u.getPort())
+        .append("\r\n");
     for (String h : headers) {
       r.append(h).append("\r\n");
     }
     byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     if (body != null) {
-      r.append("Content-Type: application/json\r\nContent-Length: ").append(b.length).append("\r\n");
+      r.append("Content-Type: application/json\r\nContent-Length: ")
+          .append(b.length)
+          .append("\r\n");
     }
     r.append("\r\n");
     byte[] head = r.toString().getBytes(StandardCharsets.US_ASCII);
@@ -61,11 +75,17 @@ public final class LoadDriver {
   }
 
   /**
-   * Parses HTTP/1.1 responses incrementally from whatever bytes a non-blocking read brought:
-   * the status line, {@code Content-Length} or chunked bodies. One per connection.
+   * Parses HTTP/1.1 responses incrementally from whatever bytes a non-blocking read brought: the
+   * status line, {@code Content-Length} or chunked bodies. One per connection.
    */
   static final class ResponseParser {
-    private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, TRAILER }
+    private enum State {
+      HEAD,
+      BODY,
+      CHUNK_SIZE,
+      CHUNK_DATA,
+      TRAILER
+    }
 
     private State state = State.HEAD;
     private final StringBuilder line = new StringBuilder();
@@ -134,7 +154,8 @@ public final class LoadDriver {
             }
           } else if (l.regionMatches(true, 0, "content-length:", 0, 15)) {
             length = Long.parseLong(l.substring(15).trim());
-          } else if (l.regionMatches(true, 0, "transfer-encoding:", 0, 18) && l.toLowerCase(Locale.ROOT).contains("chunked")) {
+          } else if (l.regionMatches(true, 0, "transfer-encoding:", 0, 18)
+              && l.toLowerCase(Locale.ROOT).contains("chunked")) {
             chunked = true;
           }
         }
@@ -173,7 +194,11 @@ public final class LoadDriver {
   }
 
   /** What one run measured. */
-  record Result(long requests, double seconds, Histogram latency, java.util.SortedMap<Integer, Long> statuses) {
+  record Result(
+      long requests,
+      double seconds,
+      Histogram latency,
+      java.util.SortedMap<Integer, Long> statuses) {
     double throughput() {
       return requests / seconds;
     }
@@ -181,9 +206,18 @@ public final class LoadDriver {
     String line(String mode, String method) {
       StringBuilder st = new StringBuilder();
       statuses.forEach((s, c) -> st.append(' ').append(s).append('=').append(c));
-      return String.format(Locale.ROOT, "%s %s requests=%d throughput=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms statuses:%s",
-          mode, method, requests, throughput(), pct(latency, 0.50), pct(latency, 0.90), pct(latency, 0.99),
-          pct(latency, 1.0), st);
+      return String.format(
+          Locale.ROOT,
+          "%s %s requests=%d throughput=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms statuses:%s",
+          mode,
+          method,
+          requests,
+          throughput(),
+          pct(latency, 0.50),
+          pct(latency, 0.90),
+          pct(latency, 0.99),
+          pct(latency, 1.0),
+          st);
     }
   }
 
@@ -207,11 +241,12 @@ public final class LoadDriver {
   /**
    * Seconds of the same load run first and not counted ({@code -Ddatapact.driver.warmup}, 5 by
    * default). A cold driver parses answers in the interpreter: at a fixed rate of 5,000 /s it fell
-   * behind its schedule for its first second, which counted as up to 900 ms of the server's
-   * latency (p99 600 ms in one 20 s run of three) while the server's own request log showed no
-   * call over 50 ms.
+   * behind its schedule for its first second, which counted as up to 900 ms of the server's latency
+   * (p99 600 ms in one 20 s run of three) while the server's own request log showed no call over 50
+   * ms.
    */
-  static final double WARMUP_SECONDS = Double.parseDouble(System.getProperty("datapact.driver.warmup", "5"));
+  static final double WARMUP_SECONDS =
+      Double.parseDouble(System.getProperty("datapact.driver.warmup", "5"));
 
   /**
    * {@code pair <connections> <seconds> <slices> <warm-up seconds> <A> <B>}, each side written
@@ -243,9 +278,12 @@ public final class LoadDriver {
       rb += y.requests();
       pairs.append(String.format(Locale.ROOT, " %.1f%%", 100.0 * x.requests() / y.requests()));
     }
-    System.out.printf(Locale.ROOT, "A %s %s: %.0f/s over %d slices%n", a[0], a[1], ra / seconds, slices);
-    System.out.printf(Locale.ROOT, "B %s %s: %.0f/s over %d slices%n", b[0], b[1], rb / seconds, slices);
-    System.out.printf(Locale.ROOT, "ratio A/B: %.1f%% (per pair of slices:%s)%n", 100.0 * ra / rb, pairs);
+    System.out.printf(
+        Locale.ROOT, "A %s %s: %.0f/s over %d slices%n", a[0], a[1], ra / seconds, slices);
+    System.out.printf(
+        Locale.ROOT, "B %s %s: %.0f/s over %d slices%n", b[0], b[1], rb / seconds, slices);
+    System.out.printf(
+        Locale.ROOT, "ratio A/B: %.1f%% (per pair of slices:%s)%n", 100.0 * ra / rb, pairs);
   }
 
   /**
@@ -254,12 +292,14 @@ public final class LoadDriver {
    * context switch per response and, on two cores shared with the server, 49 µs of CPU per call
    * against wrk's 20 µs (docs/benchmarks.md).
    */
-  static Result run(String mode, Target t, int connections, double seconds, double rate) throws InterruptedException {
-    boolean fixedRate = switch (mode) {
-      case "rate" -> true;
-      case "max" -> false;
-      default -> throw new IllegalArgumentException("the mode is max or rate, got " + mode);
-    };
+  static Result run(String mode, Target t, int connections, double seconds, double rate)
+      throws InterruptedException {
+    boolean fixedRate =
+        switch (mode) {
+          case "rate" -> true;
+          case "max" -> false;
+          default -> throw new IllegalArgumentException("the mode is max or rate, got " + mode);
+        };
     if (fixedRate && !(rate > 0)) {
       throw new IllegalArgumentException("a fixed rate must be above 0 a second, got " + rate);
     }
@@ -294,6 +334,7 @@ public final class LoadDriver {
 
   /** Event-loop threads of a run: two (the machine this was written for has two cores). */
   static final int LOOPS = Integer.getInteger("datapact.driver.loops", 2);
+
   /** How long after the end a run waits for answers still due, before counting them as failed. */
   private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -303,10 +344,17 @@ public final class LoadDriver {
     long sentAt;
     boolean inFlight;
     boolean closed;
+
+    @SuppressWarnings("NullAway.Init") // set by connect(), before any use
     SocketChannel channel;
+
+    @SuppressWarnings("NullAway.Init")
     SelectionKey key;
+
     /** The request, written again from its start for each send. */
+    @SuppressWarnings("NullAway.Init")
     ByteBuffer out;
+
     final ResponseParser parser = new ResponseParser();
 
     Conn(long due) {
@@ -421,7 +469,10 @@ public final class LoadDriver {
     private void flush(Conn c) {
       try {
         c.channel.write(c.out);
-        c.key.interestOps(c.out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        c.key.interestOps(
+            c.out.hasRemaining()
+                ? SelectionKey.OP_READ | SelectionKey.OP_WRITE
+                : SelectionKey.OP_READ);
       } catch (IOException e) {
         fail(c);
       }
@@ -444,7 +495,8 @@ public final class LoadDriver {
           if (status >= 0) {
             long done = System.nanoTime();
             statuses.merge(status, 1L, Long::sum);
-            // at a fixed rate, latency counts from when the request was due (no coordinated omission)
+            // at a fixed rate, latency counts from when the request was due (no coordinated
+            // omission)
             long from = fixedRate ? c.due : c.sentAt;
             latency.recordValue(Math.min(done - from, latency.getHighestTrackableValue()));
             requests++;
@@ -475,6 +527,8 @@ public final class LoadDriver {
   }
 
   private static double pct(Histogram h, double q) {
-    return h.getTotalCount() == 0 ? Double.NaN : (q >= 1.0 ? h.getMaxValue() : h.getValueAtPercentile(q * 100)) / 1e6;
+    return h.getTotalCount() == 0
+        ? Double.NaN
+        : (q >= 1.0 ? h.getMaxValue() : h.getValueAtPercentile(q * 100)) / 1e6;
   }
 }

@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * Measures the heap a decision snapshot retains: builds the benchmark fixture, then compares the
- * used heap after full collections with and without the snapshot. Usage:
- * {@code java -cp ... org.datapact.bench.SnapshotFootprint [users] [versions]}.
+ * used heap after full collections with and without the snapshot. Usage: {@code java -cp ...
+ * org.datapact.bench.SnapshotFootprint [users] [versions]}.
  */
 public final class SnapshotFootprint {
   private SnapshotFootprint() {}
@@ -16,13 +16,16 @@ public final class SnapshotFootprint {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 5; i++) {
       System.gc();
-      Thread.sleep(200); // let the collector settle between full collections (a measurement, not a test)
+      Thread.sleep(
+          200); // let the collector settle between full collections (a measurement, not a test)
       used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
     }
     return used;
   }
 
   /** Prints one line with the snapshot's retained size. */
+  @SuppressWarnings(
+      "NullAway") // drops the fixture's snapshot on purpose, to measure what it retained
   public static void main(String[] args) throws Exception {
     int users = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int versions = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
@@ -33,7 +36,13 @@ public final class SnapshotFootprint {
     f.snapshot = null;
     long without = usedAfterGc(memory);
     double mib = (with - without) / 1024.0 / 1024.0;
-    System.out.printf(Locale.ROOT, "users=%d versions=%d consent_changes=%d snapshot_retained=%.1f MiB (%.1f MiB per 1M users)%n",
-        users, versions, changes, mib, mib * 1_000_000 / users);
+    System.out.printf(
+        Locale.ROOT,
+        "users=%d versions=%d consent_changes=%d snapshot_retained=%.1f MiB (%.1f MiB per 1M users)%n",
+        users,
+        versions,
+        changes,
+        mib,
+        mib * 1_000_000 / users);
   }
 }

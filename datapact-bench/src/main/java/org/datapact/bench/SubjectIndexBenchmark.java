@@ -24,19 +24,20 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The subject index (pseudonym → ledger entries) as the server writes it, a batch of
- * {@value #BATCH} entries about {@code subjects} users at a time: into {@link SubjectIndex}'s
- * append-only chain file, and into its peer, the H2 table it replaced ({@code
- * ledger_subject_entry}: primary key (subject, entry), a secondary index on the entry; one
- * transaction per batch, file-backed as the demo's store). Score: entries per second; run with
- * {@code -prof gc} for the bytes allocated per entry, which is what the garbage collector pays
- * for under partner load (docs/benchmarks.md).
+ * The subject index (pseudonym → ledger entries) as the server writes it, a batch of {@value
+ * #BATCH} entries about {@code subjects} users at a time: into {@link SubjectIndex}'s append-only
+ * chain file, and into its peer, the H2 table it replaced ({@code ledger_subject_entry}: primary
+ * key (subject, entry), a secondary index on the entry; one transaction per batch, file-backed as
+ * the demo's store). Score: entries per second; run with {@code -prof gc} for the bytes allocated
+ * per entry, which is what the garbage collector pays for under partner load (docs/benchmarks.md).
  *
  * <p>Run with {@code datapact-bench/scripts/jmh.sh SubjectIndexBenchmark -prof gc}.
  */
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
@@ -62,12 +63,15 @@ public class SubjectIndexBenchmark {
     index = SubjectIndex.open(dir.resolve("subjects.idx"));
     h2 = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("h2").toAbsolutePath());
     try (Statement s = h2.createStatement()) {
-      s.execute("CREATE TABLE ledger_subject_entry (subject BIGINT NOT NULL, entry_index BIGINT NOT NULL,"
-          + " PRIMARY KEY (subject, entry_index))");
+      s.execute(
+          "CREATE TABLE ledger_subject_entry (subject BIGINT NOT NULL, entry_index BIGINT NOT NULL,"
+              + " PRIMARY KEY (subject, entry_index))");
       s.execute("CREATE INDEX ledger_subject_entry_index ON ledger_subject_entry (entry_index)");
     }
     h2.setAutoCommit(false);
-    insert = h2.prepareStatement("INSERT INTO ledger_subject_entry (subject, entry_index) VALUES (?, ?)");
+    insert =
+        h2.prepareStatement(
+            "INSERT INTO ledger_subject_entry (subject, entry_index) VALUES (?, ?)");
     random = new SplittableRandom(42);
     keyPool = new long[subjects];
     for (int i = 0; i < subjects; i++) {

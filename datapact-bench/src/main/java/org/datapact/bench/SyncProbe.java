@@ -24,7 +24,10 @@ import org.HdrHistogram.Histogram;
 public final class SyncProbe {
   private SyncProbe() {}
 
-  /** How much of the file is zero-filled ahead and written round, as the ledger preallocates its segment. */
+  /**
+   * How much of the file is zero-filled ahead and written round, as the ledger preallocates its
+   * segment.
+   */
   private static final int FILE_BYTES = 1 << 20;
 
   public static void main(String[] args) throws IOException {
@@ -53,7 +56,9 @@ public final class SyncProbe {
     System.exit(2);
   }
 
-  /** @return the report line of one probe */
+  /**
+   * @return the report line of one probe
+   */
   static String run(Path dir, double seconds, int bytes, int rate) throws IOException {
     Files.createDirectories(dir);
     Path file = Files.createTempFile(dir, "sync-probe", ".bin");
@@ -87,9 +92,17 @@ public final class SyncProbe {
     } finally {
       Files.deleteIfExists(file);
     }
-    return String.format(Locale.ROOT, "sync probe: %d syncs of %d bytes at %d/s: p50=%.2fms p90=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms",
-        h.getTotalCount(), bytes, rate, ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
-        ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+    return String.format(
+        Locale.ROOT,
+        "sync probe: %d syncs of %d bytes at %d/s: p50=%.2fms p90=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms",
+        h.getTotalCount(),
+        bytes,
+        rate,
+        ms(h.getValueAtPercentile(50)),
+        ms(h.getValueAtPercentile(90)),
+        ms(h.getValueAtPercentile(99)),
+        ms(h.getValueAtPercentile(99.9)),
+        ms(h.getMaxValue()));
   }
 
   private static double ms(long nanos) {

@@ -36,16 +36,18 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * How long the demo world takes to build, and where the time goes: the generator alone into a
- * sink that only consumes the rows (the compute floor, the peer), against the same generator
- * loading the embedded H2 store on disk. The ratio is the cost of storage.
+ * How long the demo world takes to build, and where the time goes: the generator alone into a sink
+ * that only consumes the rows (the compute floor, the peer), against the same generator loading the
+ * embedded H2 store on disk. The ratio is the cost of storage.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class WorldGenerationBenchmark {
   @Param({"100000"})
   int users;
@@ -77,7 +79,8 @@ public class WorldGenerationBenchmark {
   /** The generator loading the embedded H2 store, as {@code datapact demo} does. */
   @Benchmark
   public void generateIntoH2() throws Exception {
-    new WorldStore(db).ensure(generator, new WorldSpec(42, users), ProgressListener.NONE, Clock.systemUTC());
+    new WorldStore(db)
+        .ensure(generator, new WorldSpec(42, users), ProgressListener.NONE, Clock.systemUTC());
   }
 
   private record ConsumingSink(Blackhole bh) implements WorldSink {

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The sync probe makes the syncs it reports, at its rate, and leaves nothing behind. */
 class SyncProbeTest {
-  private static final Pattern LINE = Pattern.compile(
-      "sync probe: (\\d+) syncs of 4096 bytes at 50/s: p50=([0-9.]+)ms p90=([0-9.]+)ms p99=([0-9.]+)ms p99\\.9=([0-9.]+)ms max=([0-9.]+)ms");
+  private static final Pattern LINE =
+      Pattern.compile(
+          "sync probe: (\\d+) syncs of 4096 bytes at 50/s: p50=([0-9.]+)ms p90=([0-9.]+)ms p99=([0-9.]+)ms p99\\.9=([0-9.]+)ms max=([0-9.]+)ms");
 
   @Test
   void syncsAtItsRateAndReportsOrderedPercentiles(@TempDir Path dir) throws Exception {

@@ -15,31 +15,39 @@ import org.datapact.core.ErrorKind;
 import org.datapact.core.world.Cast;
 
 /**
- * Writes {@code <data-dir>/demo/cast.json}: who to sign in as, what each person demonstrates,
- * and the demo OAuth2 client credentials. The same cast always gives the same bytes (fixed field
- * order, two-space indent, {@code \n} line ends), and the file is replaced atomically.
+ * Writes {@code <data-dir>/demo/cast.json}: who to sign in as, what each person demonstrates, and
+ * the demo OAuth2 client credentials. The same cast always gives the same bytes (fixed field order,
+ * two-space indent, {@code \n} line ends), and the file is replaced atomically.
  */
 final class CastFile {
   private CastFile() {}
 
   static Path write(Cast cast, Path dataDir) throws DataPactException {
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("about", "DataPact demo cast. Demo credentials only: never use them outside `datapact demo`.");
+    root.put(
+        "about",
+        "DataPact demo cast. Demo credentials only: never use them outside `datapact demo`.");
     root.put("seed", cast.seed());
     root.put("users", cast.userCount());
     root.put("generatorVersion", cast.generatorVersion());
     root.put("people", people(cast));
-    root.put("clients", cast.clients().stream().map(c -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("party", c.party().value());
-      m.put("kind", c.kind().wireName());
-      m.put("clientId", c.clientId());
-      m.put("clientSecret", c.clientSecret().revealForHashingOrDisplayOnce());
-      return m;
-    }).toList());
-    DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-        .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    root.put(
+        "clients",
+        cast.clients().stream()
+            .map(
+                c -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("party", c.party().value());
+                  m.put("kind", c.kind().wireName());
+                  m.put("clientId", c.clientId());
+                  m.put("clientSecret", c.clientSecret().revealForHashingOrDisplayOnce());
+                  return m;
+                })
+            .toList());
+    DefaultPrettyPrinter printer =
+        new DefaultPrettyPrinter()
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     Path dir = dataDir.resolve("demo");
     Path file = dir.resolve("cast.json");
     try {
@@ -51,14 +59,16 @@ final class CastFile {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return file;
     } catch (IOException e) {
-      throw new DataPactException(ErrorKind.CONFIGURATION, "cannot write `" + file + "`: " + e.getMessage(), e);
+      throw new DataPactException(
+          ErrorKind.CONFIGURATION, "cannot write `" + file + "`: " + e.getMessage(), e);
     }
   }
 
   private static List<Map<String, Object>> people(Cast cast) {
     List<Map<String, Object>> out = new java.util.ArrayList<>();
     // each cast member's id as each partner sees it (the partner API never shows user ids)
-    org.datapact.core.party.PartnerIds partnerIds = org.datapact.core.world.DemoWorldGenerator.partnerIds(cast.seed());
+    org.datapact.core.party.PartnerIds partnerIds =
+        org.datapact.core.world.DemoWorldGenerator.partnerIds(cast.seed());
     for (Cast.User u : cast.users()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("handle", u.handle());
@@ -70,7 +80,9 @@ final class CastFile {
       Map<String, Object> ids = new LinkedHashMap<>();
       for (Cast.Client c : cast.clients()) {
         if (c.kind() == org.datapact.core.party.PartyKind.PARTNER) {
-          ids.put(c.party().value(), partnerIds.of(c.party(), org.datapact.core.user.UserId.of(u.userId())));
+          ids.put(
+              c.party().value(),
+              partnerIds.of(c.party(), org.datapact.core.user.UserId.of(u.userId())));
         }
       }
       m.put("partnerIds", ids);

@@ -20,30 +20,46 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code datapact demo}: generates the demo world (or keeps the one already in the store when
- * seed and size match), writes the cast file, and serves the API and UI with the demo login on.
+ * {@code datapact demo}: generates the demo world (or keeps the one already in the store when seed
+ * and size match), writes the cast file, and serves the API and UI with the demo login on.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Generate the demo world and serve it.",
-        "The same --seed and --users always give the same world and the same cast file."})
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Generate the demo world and serve it.",
+      "The same --seed and --users always give the same world and the same cast file."
+    })
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
   @Mixin StoreOptions options;
 
-  @Option(names = "--users", paramLabel = "N", defaultValue = "10000",
+  @Option(
+      names = "--users",
+      paramLabel = "N",
+      defaultValue = "10000",
       description = "Number of users (default: ${DEFAULT-VALUE}).")
   int users;
 
-  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "World seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      defaultValue = "42",
+      description = "World seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--allow-remote",
-      description = {"Listen on a non-loopback --host although the demo signs anyone in without a password",
-          "(every cast member, operators and the regulator included). Off by default: the demo binds loopback only."})
+  @Option(
+      names = "--allow-remote",
+      description = {
+        "Listen on a non-loopback --host although the demo signs anyone in without a password",
+        "(every cast member, operators and the regulator included). Off by default: the demo binds loopback only."
+      })
   boolean allowRemote;
 
-  @Option(names = "--generate-only", description = "Generate the world and the cast file, then exit without serving.")
+  @Option(
+      names = "--generate-only",
+      description = "Generate the world and the cast file, then exit without serving.")
   boolean generateOnly;
 
   @Override
@@ -59,32 +75,55 @@ final class DemoCommand implements Callable<Integer> {
     try {
       world = new WorldSpec(seed, users);
     } catch (IllegalArgumentException e) {
-      throw new DataPactException(ErrorKind.CONFIGURATION, e.getMessage());
+      throw new DataPactException(ErrorKind.CONFIGURATION, String.valueOf(e.getMessage()));
     }
     int port = settings.port();
     settings.publicUrl(); // validated before anything is opened
     Path dataDir = Launch.dataDir(settings);
-    String host = settings.get("host");
+    String host = settings.required("host");
     if (!generateOnly && !Settings.isLoopback(host)) {
       if (!allowRemote) {
-        throw new DataPactException(ErrorKind.CONFIGURATION, "the demo signs anyone in without a password, so it listens on "
-            + "loopback only; --host `" + host + "` is not loopback (pass --allow-remote to expose it anyway)");
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION,
+            "the demo signs anyone in without a password, so it listens on "
+                + "loopback only; --host `"
+                + host
+                + "` is not loopback (pass --allow-remote to expose it anyway)");
       }
-      err.println("datapact: WARNING: --allow-remote: the demo's password-less sign-in (operators and the regulator included) "
-          + "is reachable on " + host + ":" + port + " by anyone who can reach this machine");
+      err.println(
+          "datapact: WARNING: --allow-remote: the demo's password-less sign-in (operators and the regulator included) "
+              + "is reachable on "
+              + host
+              + ":"
+              + port
+              + " by anyone who can reach this machine");
     }
     if (!generateOnly) {
-      Launch.checkPortFree(settings.get("host"), port);
+      Launch.checkPortFree(settings.required("host"), port);
     }
     Database db = Database.open(Launch.storeConfig(settings, dataDir));
     try {
       long start = System.nanoTime();
-      WorldStore.Loaded loaded = new WorldStore(db).ensure(new DemoWorldGenerator(new SecretHasher()), world,
-          new Progress(err, System.console() != null), Clock.systemUTC());
+      WorldStore.Loaded loaded =
+          new WorldStore(db)
+              .ensure(
+                  new DemoWorldGenerator(new SecretHasher()),
+                  world,
+                  new Progress(err, System.console() != null),
+                  Clock.systemUTC());
       if (loaded.generated()) {
-        err.printf(Locale.ROOT, "generated %,d users (seed %d) in %.1fs%n", users, seed, (System.nanoTime() - start) / 1e9);
+        err.printf(
+            Locale.ROOT,
+            "generated %,d users (seed %d) in %.1fs%n",
+            users,
+            seed,
+            (System.nanoTime() - start) / 1e9);
       } else {
-        err.printf(Locale.ROOT, "using the world already in the store (%,d users, seed %d)%n", users, seed);
+        err.printf(
+            Locale.ROOT,
+            "using the world already in the store (%,d users, seed %d)%n",
+            users,
+            seed);
       }
       Path cast = CastFile.write(loaded.cast(), dataDir);
       if (generateOnly) {
@@ -92,11 +131,19 @@ final class DemoCommand implements Callable<Integer> {
         db.close();
         return ExitCodes.OK;
       }
-      Launch.serveUntilStopped(db, dataDir, settings, loaded.cast(), out, String.join("\n",
-          "DataPact demo is running at {url}",
-          "  cast (who to sign in as, demo client credentials): " + cast,
-          "  sign in: open the URL, choose \"Sign in\" and pick alice (or any cast member)",
-          "  stop: Ctrl+C", ""));
+      Launch.serveUntilStopped(
+          db,
+          dataDir,
+          settings,
+          loaded.cast(),
+          out,
+          String.join(
+              "\n",
+              "DataPact demo is running at {url}",
+              "  cast (who to sign in as, demo client credentials): " + cast,
+              "  sign in: open the URL, choose \"Sign in\" and pick alice (or any cast member)",
+              "  stop: Ctrl+C",
+              ""));
       return ExitCodes.OK;
     } catch (DataPactException | RuntimeException | InterruptedException e) {
       db.close();

@@ -6,14 +6,19 @@ import org.datapact.core.ErrorKind;
 final class ExitCodes {
   /** Success. */
   static final int OK = 0;
+
   /** An unexpected internal failure. */
   static final int INTERNAL = 1;
+
   /** Wrong usage: unknown option, missing argument (picocli's own code). */
   static final int USAGE = 2;
+
   /** Configuration is wrong: a bad value, an unwritable data directory. */
   static final int CONFIGURATION = 3;
+
   /** Something DataPact needs is unavailable: the database, the port. */
   static final int UNAVAILABLE = 4;
+
   /** A verification failed: the ledger does not verify. */
   static final int VERIFICATION_FAILED = 5;
 

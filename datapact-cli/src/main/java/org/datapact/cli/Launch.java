@@ -14,15 +14,19 @@ import java.util.concurrent.CountDownLatch;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.core.world.Cast;
-import org.datapact.server.DataPactServer;
 import org.datapact.ledger.checkpoint.Checkpointer;
+import org.datapact.server.DataPactServer;
 import org.datapact.server.ServerContext;
 import org.datapact.server.ledger.LedgerService;
 import org.datapact.server.session.SessionTokens;
 import org.datapact.store.Database;
 import org.datapact.store.StoreConfig;
+import org.jspecify.annotations.Nullable;
 
-/** What {@code demo} and {@code serve} share: checking the data dir, opening the store, serving until stopped. */
+/**
+ * What {@code demo} and {@code serve} share: checking the data dir, opening the store, serving
+ * until stopped.
+ */
 final class Launch {
   private Launch() {}
 
@@ -39,16 +43,23 @@ final class Launch {
     } catch (FileSystemException e) {
       throw unwritable(dir, e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
     } catch (IOException e) {
-      throw unwritable(dir, e.getMessage());
+      throw unwritable(dir, String.valueOf(e.getMessage()));
     }
   }
 
   private static DataPactException unwritable(Path dir, String why) {
-    return new DataPactException(ErrorKind.CONFIGURATION,
-        "data directory `" + dir + "` is not writable (" + why + "); choose another with --data-dir");
+    return new DataPactException(
+        ErrorKind.CONFIGURATION,
+        "data directory `"
+            + dir
+            + "` is not writable ("
+            + why
+            + "); choose another with --data-dir");
   }
 
-  /** @return the store config: the URL setting, or embedded H2 under the data dir */
+  /**
+   * @return the store config: the URL setting, or embedded H2 under the data dir
+   */
   static StoreConfig storeConfig(Settings settings, Path dataDir) throws DataPactException {
     String url = settings.get("db-url");
     if (url == null || url.isBlank()) {
@@ -57,7 +68,7 @@ final class Launch {
     try {
       return new StoreConfig(url, settings.get("db-user"), settings.get("db-password"), null);
     } catch (IllegalArgumentException e) {
-      throw new DataPactException(ErrorKind.CONFIGURATION, e.getMessage());
+      throw new DataPactException(ErrorKind.CONFIGURATION, String.valueOf(e.getMessage()));
     }
   }
 
@@ -70,8 +81,13 @@ final class Launch {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
     } catch (IOException e) {
-      throw new DataPactException(ErrorKind.UNAVAILABLE,
-          "port " + port + " on " + host + " is already in use; stop the other program or choose another with --port");
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE,
+          "port "
+              + port
+              + " on "
+              + host
+              + " is already in use; stop the other program or choose another with --port");
     }
   }
 
@@ -85,8 +101,8 @@ final class Launch {
   }
 
   /**
-   * @return the partner-scoped ids of {@code serve}: a random master key kept owner-only in
-   *     {@code file}, so ids stay stable across restarts
+   * @return the partner-scoped ids of {@code serve}: a random master key kept owner-only in {@code
+   *     file}, so ids stay stable across restarts
    */
   static org.datapact.core.party.PartnerIds partnerIds(Path file) throws DataPactException {
     try {
@@ -94,17 +110,23 @@ final class Launch {
         java.nio.file.Files.createDirectories(file.getParent());
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
-        java.nio.file.Files.writeString(file, java.util.HexFormat.of().formatHex(key) + "\n",
+        java.nio.file.Files.writeString(
+            file,
+            java.util.HexFormat.of().formatHex(key) + "\n",
             java.nio.file.StandardOpenOption.CREATE_NEW);
         try {
-          java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+          java.nio.file.Files.setPosixFilePermissions(
+              file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException notPosix) {
           // INVARIANT: the data directory's permissions protect it on non-POSIX file systems
         }
       }
-      return new org.datapact.core.party.PartnerIds(java.util.HexFormat.of().parseHex(java.nio.file.Files.readString(file).strip()));
+      return new org.datapact.core.party.PartnerIds(
+          java.util.HexFormat.of().parseHex(java.nio.file.Files.readString(file).strip()));
     } catch (java.io.IOException | IllegalArgumentException e) {
-      throw new DataPactException(ErrorKind.CONFIGURATION, "cannot use the partner-id key `" + file + "`: " + e.getMessage());
+      throw new DataPactException(
+          ErrorKind.CONFIGURATION,
+          "cannot use the partner-id key `" + file + "`: " + e.getMessage());
     }
   }
 
@@ -121,40 +143,69 @@ final class Launch {
     try {
       bytes = java.util.Base64.getDecoder().decode(key);
     } catch (IllegalArgumentException e) {
-      throw new DataPactException(ErrorKind.CONFIGURATION, "session-key must be base64 (e.g. `openssl rand -base64 32`)");
+      throw new DataPactException(
+          ErrorKind.CONFIGURATION, "session-key must be base64 (e.g. `openssl rand -base64 32`)");
     }
     if (bytes.length < 32) {
-      throw new DataPactException(ErrorKind.CONFIGURATION,
-          "session-key must decode to at least 32 bytes, got " + bytes.length + " (e.g. `openssl rand -base64 32`)");
+      throw new DataPactException(
+          ErrorKind.CONFIGURATION,
+          "session-key must decode to at least 32 bytes, got "
+              + bytes.length
+              + " (e.g. `openssl rand -base64 32`)");
     }
     return new SessionTokens(bytes, Clock.systemUTC());
   }
 
-  /** Starts the server and blocks until the process is asked to stop; then closes it and the store. */
-  static void serveUntilStopped(Database db, Path dataDir, Settings settings, Cast demoCast, PrintWriter out, String banner)
+  /**
+   * Starts the server and blocks until the process is asked to stop; then closes it and the store.
+   */
+  static void serveUntilStopped(
+      Database db,
+      Path dataDir,
+      Settings settings,
+      @Nullable Cast demoCast,
+      PrintWriter out,
+      String banner)
       throws DataPactException, InterruptedException {
-    LedgerService ledger = LedgerService.open(dataDir.resolve("ledger"), Clock.systemUTC(), Checkpointer.DEFAULT_CADENCE);
+    LedgerService ledger =
+        LedgerService.open(
+            dataDir.resolve("ledger"), Clock.systemUTC(), Checkpointer.DEFAULT_CADENCE);
     DataPactServer server;
     ServerContext context;
     try {
-      context = ServerContext.create(db, Clock.systemUTC(), sessionTokens(settings), ledger, demoCast,
-          demoCast != null ? org.datapact.core.world.DemoWorldGenerator.partnerIds(demoCast.seed())
-              : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key")));
-      String host = settings.get("host");
-      server = DataPactServer.start(context, host, settings.port(),
-          org.datapact.server.http.EdgePolicy.bound(settings.publicUrl(), host));
+      context =
+          ServerContext.create(
+              db,
+              Clock.systemUTC(),
+              sessionTokens(settings),
+              ledger,
+              demoCast,
+              demoCast != null
+                  ? org.datapact.core.world.DemoWorldGenerator.partnerIds(demoCast.seed())
+                  : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key")));
+      String host = settings.required("host");
+      server =
+          DataPactServer.start(
+              context,
+              host,
+              settings.port(),
+              org.datapact.server.http.EdgePolicy.bound(settings.publicUrl(), host));
     } catch (DataPactException | RuntimeException e) {
       closeQuietly(ledger);
       throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      context.audit().close();
-      closeQuietly(ledger);
-      db.close();
-      stopped.countDown();
-    }, "datapact-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  context.audit().close();
+                  closeQuietly(ledger);
+                  db.close();
+                  stopped.countDown();
+                },
+                "datapact-shutdown"));
     out.print(banner.replace("{url}", server.baseUri().toString()));
     out.flush();
     stopped.await();

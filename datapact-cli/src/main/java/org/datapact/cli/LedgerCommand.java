@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.ledger.checkpoint.Notes;
-import org.datapact.ledger.log.DurableLog;
+import org.datapact.ledger.log.LogFormat;
 import org.datapact.ledger.verify.LedgerVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,33 +15,51 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code datapact ledger ...}: work with a ledger directory. */
-@Command(name = "ledger", mixinStandardHelpOptions = true, description = "Work with the tamper-evident ledger.",
+@Command(
+    name = "ledger",
+    mixinStandardHelpOptions = true,
+    description = "Work with the tamper-evident ledger.",
     subcommands = {LedgerCommand.Verify.class, LedgerCommand.Replay.class})
 final class LedgerCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose a ledger command: verify or replay");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "choose a ledger command: verify or replay");
   }
 
   /**
    * {@code datapact ledger verify}: checks a ledger directory offline with only the public key.
    * Exit 0 when it verifies, 5 when it does not (the line names the first bad index).
    */
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Verify a ledger directory offline: rebuild the tree from the entries, check every checkpoint's",
-          "signature and consistency, and the stored index and tree levels. Needs no database and no server."})
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Verify a ledger directory offline: rebuild the tree from the entries, check every checkpoint's",
+        "signature and consistency, and the stored index and tree levels. Needs no database and no server."
+      })
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "data/ledger",
-        description = {"The ledger directory, holding log/ (default: ${DEFAULT-VALUE}), as for `ledger replay`;",
-            "its log/ directory itself is accepted too."})
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        defaultValue = "data/ledger",
+        description = {
+          "The ledger directory, holding log/ (default: ${DEFAULT-VALUE}), as for `ledger replay`;",
+          "its log/ directory itself is accepted too."
+        })
+    @SuppressWarnings("NullAway.Init") // it has a default value
     Path dir;
 
-    @Option(names = "--public-key", required = true, paramLabel = "FILE",
+    @Option(
+        names = "--public-key",
+        required = true,
+        paramLabel = "FILE",
         description = "The log's verifier key (C2SP format: name+keyid+base64key).")
+    @SuppressWarnings("NullAway.Init") // required = true: picocli sets it or refuses the command
     Path publicKey;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -50,34 +68,48 @@ final class LedgerCommand implements Runnable {
     @Override
     public Integer call() throws DataPactException {
       if (!Files.isDirectory(dir)) {
-        throw new DataPactException(ErrorKind.CONFIGURATION, "ledger directory `" + dir + "` does not exist");
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION, "ledger directory `" + dir + "` does not exist");
       }
       // INVARIANT: a directory without a log fails; it never verifies as an empty ledger
       Path logDir = Files.isDirectory(dir.resolve("log")) ? dir.resolve("log") : dir;
-      if (!Files.isRegularFile(DurableLog.segmentFile(logDir, 0))) {
-        throw new DataPactException(ErrorKind.CONFIGURATION, "`" + dir + "` holds no ledger: neither `"
-            + DurableLog.segmentFile(dir.resolve("log"), 0) + "` nor `" + DurableLog.segmentFile(dir, 0)
-            + "` exists; pass the ledger directory (e.g. data/ledger) as for `ledger replay`");
+      if (!Files.isRegularFile(LogFormat.segmentFile(logDir, 0))) {
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION,
+            "`"
+                + dir
+                + "` holds no ledger: neither `"
+                + LogFormat.segmentFile(dir.resolve("log"), 0)
+                + "` nor `"
+                + LogFormat.segmentFile(dir, 0)
+                + "` exists; pass the ledger directory (e.g. data/ledger) as for `ledger replay`");
       }
       Notes.VerifierKey key;
       try {
         key = Notes.parseVerifierKey(Files.readString(publicKey));
       } catch (IOException e) {
-        throw new DataPactException(ErrorKind.CONFIGURATION, "cannot read public key `" + publicKey + "`: " + e.getMessage());
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION,
+            "cannot read public key `" + publicKey + "`: " + e.getMessage());
       } catch (IllegalArgumentException e) {
-        throw new DataPactException(ErrorKind.CONFIGURATION, "public key `" + publicKey + "`: " + e.getMessage());
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION, "public key `" + publicKey + "`: " + e.getMessage());
       }
       LedgerVerifier.Result r;
       try {
         r = LedgerVerifier.verify(logDir, key.name(), key.rawPublicKey());
       } catch (IOException e) {
-        throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot read the ledger in `" + dir + "`: " + e.getMessage());
+        throw new DataPactException(
+            ErrorKind.UNAVAILABLE, "cannot read the ledger in `" + dir + "`: " + e.getMessage());
       }
       if (json) {
         try {
-          spec.commandLine().getOut().println(org.datapact.server.http.Json.newMapper().writeValueAsString(r));
+          spec.commandLine()
+              .getOut()
+              .println(org.datapact.server.http.Json.newMapper().writeValueAsString(r));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new IllegalStateException(e); // INVARIANT: a record of numbers and a string serialises
+          throw new IllegalStateException(
+              e); // INVARIANT: a record of numbers and a string serialises
         }
       } else {
         spec.commandLine().getOut().println(r.message());
@@ -88,21 +120,33 @@ final class LedgerCommand implements Runnable {
 
   /**
    * {@code datapact ledger replay}: re-decides one decision entry from what the log committed
-   * before it. Exit 0 when it matches, 5 when it does not, 4 when the subject was erased, 2 when the
-   * entry is not a decision.
+   * before it. Exit 0 when it matches, 5 when it does not, 4 when the subject was erased, 2 when
+   * the entry is not a decision.
    */
-  @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = {"Re-decide decision entry N from the agreement versions, party list and the subject's consent",
-          "changes committed before it, and report whether the answer matches the recorded one. Reads the ledger",
-          "directory without writing (safe beside a running server); needs no database."})
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Re-decide decision entry N from the agreement versions, party list and the subject's consent",
+        "changes committed before it, and report whether the answer matches the recorded one. Reads the ledger",
+        "directory without writing (safe beside a running server); needs no database."
+      })
   static final class Replay implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "data/ledger",
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        defaultValue = "data/ledger",
         description = "The ledger directory, holding log/ and keys/ (default: ${DEFAULT-VALUE}).")
+    @SuppressWarnings("NullAway.Init") // it has a default value
     Path dir;
 
-    @Option(names = "--index", required = true, paramLabel = "N", description = "The decision entry to replay.")
+    @Option(
+        names = "--index",
+        required = true,
+        paramLabel = "N",
+        description = "The decision entry to replay.")
     long index;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -111,9 +155,11 @@ final class LedgerCommand implements Runnable {
     @Override
     public Integer call() throws DataPactException {
       if (!Files.isDirectory(dir.resolve("log"))) {
-        throw new DataPactException(ErrorKind.CONFIGURATION, "`" + dir + "` is not a ledger directory (no log/ in it)");
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION, "`" + dir + "` is not a ledger directory (no log/ in it)");
       }
-      com.fasterxml.jackson.databind.ObjectMapper mapper = org.datapact.server.http.Json.newMapper();
+      com.fasterxml.jackson.databind.ObjectMapper mapper =
+          org.datapact.server.http.Json.newMapper();
       org.datapact.server.ledger.LedgerReplay.Result r;
       try {
         r = org.datapact.server.ledger.LedgerReplay.replay(dir, index, mapper);
@@ -123,7 +169,8 @@ final class LedgerCommand implements Runnable {
         }
         throw e;
       } catch (IOException e) {
-        throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot replay from `" + dir + "`: " + e.getMessage());
+        throw new DataPactException(
+            ErrorKind.UNAVAILABLE, "cannot replay from `" + dir + "`: " + e.getMessage());
       }
       if (json) {
         try {

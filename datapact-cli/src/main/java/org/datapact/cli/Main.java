@@ -3,6 +3,7 @@ package org.datapact.cli;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.datapact.core.DataPactException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,12 +18,23 @@ import picocli.CommandLine.Spec;
     name = "datapact",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
-    description = "Accountable data sharing between a social platform, its partners and its internal units.",
-    subcommands = {DemoCommand.class, ServeCommand.class, LedgerCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+    description =
+        "Accountable data sharing between a social platform, its partners and its internal units.",
+    subcommands = {
+      DemoCommand.class,
+      ServeCommand.class,
+      LedgerCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:success", "1:internal error", "2:usage error", "3:configuration error (bad value, unwritable data dir)",
-      "4:unavailable (database unreachable, port in use)", "5:verification failed (the ledger does not verify)"
+      "0:success",
+      "1:internal error",
+      "2:usage error",
+      "3:configuration error (bad value, unwritable data dir)",
+      "4:unavailable (database unreachable, port in use)",
+      "5:verification failed (the ledger does not verify)"
     })
 public final class Main implements Runnable {
   final Map<String, String> env;
@@ -35,12 +47,18 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: demo, serve, ledger or version");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "choose a command: demo, serve, ledger or version");
   }
 
   /** Runs the CLI and exits with its code. */
   public static void main(String[] args) {
-    int code = execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    int code =
+        execute(
+            args,
+            System.getenv(),
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true));
     System.exit(code);
   }
 
@@ -49,19 +67,23 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main(env), new Factory(env));
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if ("1".equals(env.get("DATAPACT_DEBUG"))) {
-        ex.printStackTrace(err);
-      }
-      if (ex instanceof DataPactException d) {
-        err.println("datapact: error: " + d.getMessage());
-        err.flush();
-        return ExitCodes.of(d.kind());
-      }
-      err.println("datapact: internal error: " + ex + " (run with DATAPACT_DEBUG=1 for the stack trace)");
-      err.flush();
-      return ExitCodes.INTERNAL;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if ("1".equals(env.get("DATAPACT_DEBUG"))) {
+            ex.printStackTrace(err);
+          }
+          if (ex instanceof DataPactException d) {
+            err.println("datapact: error: " + d.getMessage());
+            err.flush();
+            return ExitCodes.of(d.kind());
+          }
+          err.println(
+              "datapact: internal error: "
+                  + ex
+                  + " (run with DATAPACT_DEBUG=1 for the stack trace)");
+          err.flush();
+          return ExitCodes.INTERNAL;
+        });
     String unknown = unknownCommand(cl, args);
     if (unknown != null) {
       err.println("datapact: error: " + unknown);
@@ -73,10 +95,10 @@ public final class Main implements Runnable {
 
   /**
    * @return the usage error of a command name that names no command, or null: checked before
-   *     picocli runs, which would otherwise let {@code --help} after an unknown name print the
-   *     root help and exit 0
+   *     picocli runs, which would otherwise let {@code --help} after an unknown name print the root
+   *     help and exit 0
    */
-  static String unknownCommand(CommandLine root, String[] args) {
+  static @Nullable String unknownCommand(CommandLine root, String[] args) {
     CommandLine at = root;
     String path = "datapact";
     for (String a : args) {
@@ -85,11 +107,19 @@ public final class Main implements Runnable {
       }
       CommandLine sub = at.getSubcommands().get(a);
       if (sub == null) {
-        if (at.getSubcommands().isEmpty() || !at.getCommandSpec().positionalParameters().isEmpty()) {
+        if (at.getSubcommands().isEmpty()
+            || !at.getCommandSpec().positionalParameters().isEmpty()) {
           return null; // a command's own argument
         }
-        return "unknown command `" + a + "` for `" + path + "`; choose one of "
-            + String.join(", ", new java.util.TreeSet<>(at.getSubcommands().keySet())) + " (see `" + path + " --help`)";
+        return "unknown command `"
+            + a
+            + "` for `"
+            + path
+            + "`; choose one of "
+            + String.join(", ", new java.util.TreeSet<>(at.getSubcommands().keySet()))
+            + " (see `"
+            + path
+            + " --help`)";
       }
       at = sub;
       path = path + " " + a;

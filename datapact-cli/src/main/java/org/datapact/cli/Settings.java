@@ -11,25 +11,35 @@ import java.util.Properties;
 import java.util.Set;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The effective configuration, resolved in layers: built-in defaults, then a properties file
  * ({@code --config}, or {@code datapact.properties} in the working directory if present), then
- * environment variables {@code DATAPACT_<KEY>}, then command-line flags. Each value remembers
- * where it came from, and {@link #describe()} prints them with secrets masked.
+ * environment variables {@code DATAPACT_<KEY>}, then command-line flags. Each value remembers where
+ * it came from, and {@link #describe()} prints them with secrets masked.
  */
 final class Settings {
   /** Keys whose values are never printed. */
   private static final Set<String> SECRET_KEYS = Set.of("db-password", "session-key");
 
-  static final Map<String, String> DEFAULTS = Map.of(
-      "data-dir", "data",
-      "host", "127.0.0.1",
-      "port", "8080");
+  static final Map<String, String> DEFAULTS =
+      Map.of(
+          "data-dir", "data",
+          "host", "127.0.0.1",
+          "port", "8080");
 
   /** Every key a user may set, for validation of the file. */
-  static final Set<String> KEYS = Set.of(
-      "data-dir", "db-url", "db-user", "db-password", "host", "port", "session-key", "public-url");
+  static final Set<String> KEYS =
+      Set.of(
+          "data-dir",
+          "db-url",
+          "db-user",
+          "db-password",
+          "host",
+          "port",
+          "session-key",
+          "public-url");
 
   record Value(String value, String source) {}
 
@@ -42,7 +52,9 @@ final class Settings {
    * @param env the environment
    * @param flags values given on the command line (null values are ignored)
    */
-  static Settings resolve(Path configFile, Map<String, String> env, Map<String, String> flags) throws DataPactException {
+  static Settings resolve(
+      @Nullable Path configFile, Map<String, String> env, Map<String, String> flags)
+      throws DataPactException {
     Settings s = new Settings();
     DEFAULTS.forEach((k, v) -> s.values.put(k, new Value(v, "default")));
     Path file = configFile != null ? configFile : Path.of("datapact.properties");
@@ -51,12 +63,19 @@ final class Settings {
       try (Reader r = Files.newBufferedReader(file)) {
         props.load(r);
       } catch (IOException e) {
-        throw new DataPactException(ErrorKind.CONFIGURATION, "cannot read config file `" + file + "`: " + e.getMessage());
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION, "cannot read config file `" + file + "`: " + e.getMessage());
       }
       for (String k : props.stringPropertyNames()) {
         if (!KEYS.contains(k)) {
-          throw new DataPactException(ErrorKind.CONFIGURATION,
-              "unknown key `" + k + "` in `" + file + "`; known keys: " + String.join(", ", new java.util.TreeSet<>(KEYS)));
+          throw new DataPactException(
+              ErrorKind.CONFIGURATION,
+              "unknown key `"
+                  + k
+                  + "` in `"
+                  + file
+                  + "`; known keys: "
+                  + String.join(", ", new java.util.TreeSet<>(KEYS)));
         }
         s.values.put(k, new Value(props.getProperty(k).strip(), "file " + file));
       }
@@ -68,49 +87,88 @@ final class Settings {
         s.values.put(k, new Value(v.strip(), "env " + name));
       }
     }
-    flags.forEach((k, v) -> {
-      if (v != null) {
-        s.values.put(k, new Value(v, "flag --" + k));
-      }
-    });
+    flags.forEach(
+        (k, v) -> {
+          if (v != null) {
+            s.values.put(k, new Value(v, "flag --" + k));
+          }
+        });
     return s;
   }
 
-  /** @return the value of {@code key}, or null when unset */
-  String get(String key) {
+  /**
+   * @return the value of {@code key}, or null when unset
+   */
+  @Nullable String get(String key) {
     Value v = values.get(key);
     return v == null ? null : v.value();
   }
 
-  /** @return the public URL, validated, or null when unset */
-  java.net.URI publicUrl() throws DataPactException {
+  /**
+   * @return the value of {@code key}, which has a default: never unset
+   */
+  String required(String key) {
+    String v = get(key);
+    if (v == null) {
+      throw new IllegalStateException(
+          "setting `" + key + "` has no default"); // INVARIANT: defaults name every key used here
+    }
+    return v;
+  }
+
+  /**
+   * @return the public URL, validated, or null when unset
+   */
+  java.net.@Nullable URI publicUrl() throws DataPactException {
     String u = get("public-url");
     if (u == null || u.isBlank()) {
       return null;
     }
     try {
       java.net.URI uri = new java.net.URI(u);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
-          || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) || uri.getQuery() != null) {
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))
+          || uri.getQuery() != null) {
         throw new java.net.URISyntaxException(u, "not an http(s) URL of a host");
       }
       return uri;
     } catch (java.net.URISyntaxException e) {
-      throw new DataPactException(ErrorKind.CONFIGURATION, "public-url `" + u + "` (" + values.get("public-url").source()
-          + ") must be an http or https URL with a host and no path, e.g. `https://datapact.example.com`");
+      throw new DataPactException(
+          ErrorKind.CONFIGURATION,
+          "public-url `"
+              + u
+              + "` ("
+              + sourceOf("public-url")
+              + ") must be an http or https URL with a host and no path, e.g. `https://datapact.example.com`");
     }
   }
 
-  /** @return whether {@code host} is a loopback address or name */
-  static boolean isLoopback(String host) {
+  /**
+   * @return where the setting {@code key} came from, for an error message
+   */
+  private String sourceOf(String key) {
+    Value v = values.get(key);
+    return v == null ? "unset" : v.source();
+  }
+
+  /**
+   * @return whether {@code host} is a loopback address or name
+   */
+  static boolean isLoopback(@Nullable String host) {
     if (host == null) {
       return false;
     }
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    return h.equals("localhost")
+        || h.equals("::1")
+        || h.equals("[::1]")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
-  /** @return the port, validated */
+  /**
+   * @return the port, validated
+   */
   int port() throws DataPactException {
     String p = get("port");
     try {
@@ -120,20 +178,34 @@ final class Settings {
       }
       return port;
     } catch (NumberFormatException e) {
-      throw new DataPactException(ErrorKind.CONFIGURATION,
-          "port `" + p + "` (" + values.get("port").source() + ") must be a number from 0 to 65535");
+      throw new DataPactException(
+          ErrorKind.CONFIGURATION,
+          "port `" + p + "` (" + sourceOf("port") + ") must be a number from 0 to 65535");
     }
   }
 
-  /** @return one {@code key = value  (source)} line per setting, secrets masked */
+  /**
+   * @return one {@code key = value (source)} line per setting, secrets masked
+   */
   String describe() {
     StringBuilder sb = new StringBuilder();
-    values.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-      String shown = SECRET_KEYS.contains(e.getKey()) ? "****"
-          : e.getKey().equals("db-url") ? org.datapact.store.StoreConfig.redact(e.getValue().value())
-          : e.getValue().value();
-      sb.append(e.getKey()).append(" = ").append(shown).append("  (").append(e.getValue().source()).append(")\n");
-    });
+    values.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e -> {
+              String shown =
+                  SECRET_KEYS.contains(e.getKey())
+                      ? "****"
+                      : e.getKey().equals("db-url")
+                          ? org.datapact.store.StoreConfig.redact(e.getValue().value())
+                          : e.getValue().value();
+              sb.append(e.getKey())
+                  .append(" = ")
+                  .append(shown)
+                  .append("  (")
+                  .append(e.getValue().source())
+                  .append(")\n");
+            });
     return sb.toString();
   }
 }

@@ -3,39 +3,62 @@ package org.datapact.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that open the store and serve HTTP. */
 final class StoreOptions {
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "Properties file with settings (default: ./datapact.properties if it exists).")
-  Path config;
+  @Nullable Path config;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
       description = "Where DataPact keeps its files (default: ./data; env DATAPACT_DATA_DIR).")
-  String dataDir;
+  @Nullable String dataDir;
 
-  @Option(names = "--db-url", paramLabel = "URL",
-      description = "JDBC URL of the store: jdbc:postgresql://... or jdbc:h2:... (default: H2 in <data-dir>/db; "
-          + "env DATAPACT_DB_URL). The password comes from DATAPACT_DB_PASSWORD or the config file.")
-  String dbUrl;
+  @Option(
+      names = "--db-url",
+      paramLabel = "URL",
+      description =
+          "JDBC URL of the store: jdbc:postgresql://... or jdbc:h2:... (default: H2 in <data-dir>/db; "
+              + "env DATAPACT_DB_URL). The password comes from DATAPACT_DB_PASSWORD or the config file.")
+  @Nullable String dbUrl;
 
-  @Option(names = "--db-user", paramLabel = "USER", description = "Database user (env DATAPACT_DB_USER).")
-  String dbUser;
+  @Option(
+      names = "--db-user",
+      paramLabel = "USER",
+      description = "Database user (env DATAPACT_DB_USER).")
+  @Nullable String dbUser;
 
-  @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (default: 127.0.0.1).")
-  String host;
+  @Option(
+      names = "--host",
+      paramLabel = "ADDR",
+      description = "Address to listen on (default: 127.0.0.1).")
+  @Nullable String host;
 
-  @Option(names = "--public-url", paramLabel = "URL",
-      description = {"The URL people and partners reach DataPact at, e.g. https://datapact.example.com (env",
-          "DATAPACT_PUBLIC_URL): links in recommendations point there, its host is the one requests may name",
-          "besides loopback, and an https URL makes the session cookie Secure."})
-  String publicUrl;
+  @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      description = {
+        "The URL people and partners reach DataPact at, e.g. https://datapact.example.com (env",
+        "DATAPACT_PUBLIC_URL): links in recommendations point there, its host is the one requests may name",
+        "besides loopback, and an https URL makes the session cookie Secure."
+      })
+  @Nullable String publicUrl;
 
-  @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "HTTP port (default: 8080; 0 picks a free one).")
-  String port;
+  @Option(
+      names = {"-p", "--port"},
+      paramLabel = "PORT",
+      description = "HTTP port (default: 8080; 0 picks a free one).")
+  @Nullable String port;
 
-  @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")
+  @Option(
+      names = "--print-config",
+      description = "Print the effective configuration (secrets masked) and exit.")
   boolean printConfig;
 
   Map<String, String> flags() {

@@ -17,8 +17,14 @@ class CliTest {
 
   private static void assertOneLineError(Cli r, int code, String start) {
     assertThat(r.exitCode()).isEqualTo(code);
-    assertThat(r.err().strip().lines()).as(r.err()).filteredOn(l -> l.startsWith("datapact:")).hasSize(1);
-    assertThat(r.err()).contains("datapact: error: " + start).doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(r.err().strip().lines())
+        .as(r.err())
+        .filteredOn(l -> l.startsWith("datapact:"))
+        .hasSize(1);
+    assertThat(r.err())
+        .contains("datapact: error: " + start)
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
   }
 
   @Test
@@ -51,16 +57,36 @@ class CliTest {
 
   @Test
   void anUnreachableDatabaseEndsWithOneClearLine() {
-    Cli r = Cli.run("demo", "--generate-only", "--users", "100", "--data-dir", tmp.toString(),
-        "--db-url", "jdbc:postgresql://127.0.0.1:1/nowhere");
-    assertOneLineError(r, ExitCodes.UNAVAILABLE, "cannot connect to database `jdbc:postgresql://127.0.0.1:1/nowhere`");
+    Cli r =
+        Cli.run(
+            "demo",
+            "--generate-only",
+            "--users",
+            "100",
+            "--data-dir",
+            tmp.toString(),
+            "--db-url",
+            "jdbc:postgresql://127.0.0.1:1/nowhere");
+    assertOneLineError(
+        r,
+        ExitCodes.UNAVAILABLE,
+        "cannot connect to database `jdbc:postgresql://127.0.0.1:1/nowhere`");
   }
 
   @Test
   void aTakenPortEndsWithOneClearLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      Cli r = Cli.run("demo", "--data-dir", tmp.toString(), "--port", Integer.toString(taken.getLocalPort()));
-      assertOneLineError(r, ExitCodes.UNAVAILABLE, "port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
+      Cli r =
+          Cli.run(
+              "demo",
+              "--data-dir",
+              tmp.toString(),
+              "--port",
+              Integer.toString(taken.getLocalPort()));
+      assertOneLineError(
+          r,
+          ExitCodes.UNAVAILABLE,
+          "port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
     }
   }
 
@@ -68,13 +94,17 @@ class CliTest {
   void anUnwritableDataDirEndsWithOneClearLine() throws Exception {
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
     Cli r = Cli.run("demo", "--generate-only", "--data-dir", file.resolve("data").toString());
-    assertOneLineError(r, ExitCodes.CONFIGURATION, "data directory `" + file.resolve("data") + "` is not writable");
+    assertOneLineError(
+        r,
+        ExitCodes.CONFIGURATION,
+        "data directory `" + file.resolve("data") + "` is not writable");
   }
 
   @Test
   void aBadPortValueNamesItsSource() {
     Cli r = Cli.run(Map.of("DATAPACT_PORT", "eighty"), "serve", "--data-dir", tmp.toString());
-    assertOneLineError(r, ExitCodes.CONFIGURATION, "port `eighty` (env DATAPACT_PORT) must be a number");
+    assertOneLineError(
+        r, ExitCodes.CONFIGURATION, "port `eighty` (env DATAPACT_PORT) must be a number");
   }
 
   @Test
@@ -95,7 +125,9 @@ class CliTest {
   void aConfiguredSessionKeyMakesSessionsSurviveARestart() throws Exception {
     String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
     Settings s = Settings.resolve(null, Map.of("DATAPACT_SESSION_KEY", key), Map.of());
-    var caller = new org.datapact.server.session.Caller("oscar", "Oscar", org.datapact.server.http.Role.OPERATOR, null, null);
+    var caller =
+        new org.datapact.server.session.Caller(
+            "oscar", "Oscar", org.datapact.server.http.Role.OPERATOR, null, null);
     String token = Launch.sessionTokens(s).issue(caller);
     assertThat(Launch.sessionTokens(s).verify(token)).isEqualTo(caller);
   }
@@ -103,15 +135,23 @@ class CliTest {
   @Test
   void printConfigShowsLayersAndMasksSecrets() throws Exception {
     Path conf = Files.writeString(tmp.resolve("c.properties"), "port=9000\ndb-password=fromfile\n");
-    Cli r = Cli.run(Map.of("DATAPACT_PORT", "9100", "DATAPACT_DB_PASSWORD", "s3cret"),
-        "serve", "--config", conf.toString(), "--host", "0.0.0.0", "--print-config");
+    Cli r =
+        Cli.run(
+            Map.of("DATAPACT_PORT", "9100", "DATAPACT_DB_PASSWORD", "s3cret"),
+            "serve",
+            "--config",
+            conf.toString(),
+            "--host",
+            "0.0.0.0",
+            "--print-config");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out())
         .contains("host = 0.0.0.0  (flag --host)")
         .contains("port = 9100  (env DATAPACT_PORT)")
         .contains("db-password = ****  (env DATAPACT_DB_PASSWORD)")
         .contains("data-dir = data  (default)")
-        .doesNotContain("s3cret").doesNotContain("fromfile");
+        .doesNotContain("s3cret")
+        .doesNotContain("fromfile");
   }
 
   @Test
@@ -119,14 +159,51 @@ class CliTest {
     Path a = tmp.resolve("a");
     Path b = tmp.resolve("b");
     Path c = tmp.resolve("c");
-    assertThat(Cli.run("demo", "--generate-only", "--users", "500", "--seed", "7", "--data-dir", a.toString()).exitCode()).isZero();
-    assertThat(Cli.run("demo", "--generate-only", "--users", "500", "--seed", "7", "--data-dir", b.toString()).exitCode()).isZero();
-    assertThat(Cli.run("demo", "--generate-only", "--users", "500", "--seed", "8", "--data-dir", c.toString()).exitCode()).isZero();
+    assertThat(
+            Cli.run(
+                    "demo",
+                    "--generate-only",
+                    "--users",
+                    "500",
+                    "--seed",
+                    "7",
+                    "--data-dir",
+                    a.toString())
+                .exitCode())
+        .isZero();
+    assertThat(
+            Cli.run(
+                    "demo",
+                    "--generate-only",
+                    "--users",
+                    "500",
+                    "--seed",
+                    "7",
+                    "--data-dir",
+                    b.toString())
+                .exitCode())
+        .isZero();
+    assertThat(
+            Cli.run(
+                    "demo",
+                    "--generate-only",
+                    "--users",
+                    "500",
+                    "--seed",
+                    "8",
+                    "--data-dir",
+                    c.toString())
+                .exitCode())
+        .isZero();
     byte[] castA = Files.readAllBytes(a.resolve("demo/cast.json"));
     assertThat(castA).isEqualTo(Files.readAllBytes(b.resolve("demo/cast.json")));
     assertThat(castA).isNotEqualTo(Files.readAllBytes(c.resolve("demo/cast.json")));
     assertThat(new String(castA, java.nio.charset.StandardCharsets.UTF_8))
-        .contains("\"handle\" : \"alice\"", "\"handle\" : \"dave\"", "\"clientId\" : \"streamflix-app\"", "\"clientSecret\" : \"dps_");
+        .contains(
+            "\"handle\" : \"alice\"",
+            "\"handle\" : \"dave\"",
+            "\"clientId\" : \"streamflix-app\"",
+            "\"clientSecret\" : \"dps_");
     assertThat(digest(a)).isEqualTo(digest(b)).isNotEqualTo(digest(c));
   }
 
@@ -147,8 +224,13 @@ class CliTest {
 
   @Test
   void anUnknownCommandIsAUsageErrorWhateverFlagsFollowIt() {
-    for (String[] args : new String[][] {{"frobnicate", "--help"}, {"frobnicate"}, {"ledger", "frobnicate", "--help"},
-        {"frobnicate", "--version"}}) {
+    for (String[] args :
+        new String[][] {
+          {"frobnicate", "--help"},
+          {"frobnicate"},
+          {"ledger", "frobnicate", "--help"},
+          {"frobnicate", "--version"}
+        }) {
       Cli r = Cli.run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
       assertThat(r.err()).contains("unknown command `frobnicate`");
@@ -159,8 +241,21 @@ class CliTest {
 
   @Test
   void theDemoRefusesANonLoopbackHostWithoutAllowRemote() {
-    Cli r = Cli.run("demo", "--data-dir", tmp.toString(), "--host", "0.0.0.0", "--port", "0", "--users", "100");
-    assertOneLineError(r, ExitCodes.CONFIGURATION, "the demo signs anyone in without a password, so it listens on loopback only");
+    Cli r =
+        Cli.run(
+            "demo",
+            "--data-dir",
+            tmp.toString(),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--users",
+            "100");
+    assertOneLineError(
+        r,
+        ExitCodes.CONFIGURATION,
+        "the demo signs anyone in without a password, so it listens on loopback only");
   }
 
   @Test
@@ -174,6 +269,9 @@ class CliTest {
   @Test
   void aPublicUrlMustBeAnHttpUrlOfAHost() {
     Cli r = Cli.run("serve", "--data-dir", tmp.toString(), "--public-url", "javascript:alert(1)");
-    assertOneLineError(r, ExitCodes.CONFIGURATION, "public-url `javascript:alert(1)` (flag --public-url) must be an http or https URL");
+    assertOneLineError(
+        r,
+        ExitCodes.CONFIGURATION,
+        "public-url `javascript:alert(1)` (flag --public-url) must be an http or https URL");
   }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs {@code datapact demo} as a real process, talks to it over HTTP, and stops it with SIGTERM. */
+/**
+ * Runs {@code datapact demo} as a real process, talks to it over HTTP, and stops it with SIGTERM.
+ */
 class DemoProcessTest {
   @TempDir Path tmp;
 
@@ -25,11 +27,24 @@ class DemoProcessTest {
   @Timeout(120)
   void demoServesHealthAndStopsCleanlyOnSigterm() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "demo", "--users", "200", "--port", "0", "--data-dir", tmp.resolve("data").toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "demo",
+                "--users",
+                "200",
+                "--port",
+                "0",
+                "--data-dir",
+                tmp.resolve("data").toString())
+            .redirectErrorStream(true)
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       Pattern running = Pattern.compile("DataPact demo is running at (http://\\S+)");
       String url = null;
       StringBuilder seen = new StringBuilder();
@@ -43,8 +58,11 @@ class DemoProcessTest {
       }
       assertThat(url).as(seen.toString()).isNotNull();
       assertThat(out.readLine()).contains("cast").endsWith("demo/cast.json");
-      HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(url).resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url).resolve("/health")).build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).startsWith("{\"status\":\"UP\",\"checks\":");
       p.destroy(); // SIGTERM: the shutdown hook stops the server and closes the store

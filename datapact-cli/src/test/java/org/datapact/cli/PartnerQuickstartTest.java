@@ -38,9 +38,22 @@ class PartnerQuickstartTest {
     assertThat(blocks).hasSizeGreaterThanOrEqualTo(6);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = tmp.resolve("demo.log");
-    Process demo = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "demo", "--users", "300", "--port", "0", "--data-dir", tmp.resolve("data").toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process demo =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "demo",
+                "--users",
+                "300",
+                "--port",
+                "0",
+                "--data-dir",
+                tmp.resolve("data").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       String url = null;
       Pattern running = Pattern.compile("DataPact demo is running at (http://\\S+?)/?\\s");
@@ -49,22 +62,35 @@ class PartnerQuickstartTest {
         if (m.find()) {
           url = m.group(1);
         } else {
-          assertThat(demo.isAlive()).as(Files.exists(log) ? Files.readString(log) : "no output").isTrue();
+          assertThat(demo.isAlive())
+              .as(Files.exists(log) ? Files.readString(log) : "no output")
+              .isTrue();
           Thread.sleep(100);
         }
       }
       assertThat(url).as("the demo started").isNotNull();
       Path script = tmp.resolve("quickstart.sh");
       Files.writeString(script, String.join("\n", blocks));
-      ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).directory(tmp.toFile()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder("bash", script.toString())
+              .directory(tmp.toFile())
+              .redirectErrorStream(true);
       pb.environment().put("DATAPACT", url);
       Process run = pb.start();
       String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(run.exitValue()).as(out).isZero();
-      assertThat(out).contains("\"access_token\"", "\"scope\":\"activity.write friends.list inbox.read messages.send profile.basic\"")
+      assertThat(out)
+          .contains(
+              "\"access_token\"",
+              "\"scope\":\"activity.write friends.list inbox.read messages.send profile.basic\"")
           .containsPattern("(?i)x-datapact-ledger-index: \\d+")
-          .contains("\"displayName\"", "\"sent\"", "\"recommendations\"", "403", "special_consent_missing");
+          .contains(
+              "\"displayName\"",
+              "\"sent\"",
+              "\"recommendations\"",
+              "403",
+              "special_consent_missing");
     } finally {
       demo.destroy();
       demo.waitFor(30, TimeUnit.SECONDS);

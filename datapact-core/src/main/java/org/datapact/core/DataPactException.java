@@ -3,12 +3,12 @@ package org.datapact.core;
 import java.util.Objects;
 
 /**
- * The one checked exception family of DataPact: every failure a caller can act on carries an
- * {@link ErrorKind} that names it in a stable, machine-readable way.
+ * The one checked exception family of DataPact: every failure a caller can act on carries an {@link
+ * ErrorKind} that names it in a stable, machine-readable way.
  *
  * <p>Messages follow the project's error style: lowercase, no final period, user input in
- * backticks, and they say what was wrong and, where it helps, what to do. Messages MUST NOT
- * contain secrets, keys or personal data beyond an identifier the caller already sent.
+ * backticks, and they say what was wrong and, where it helps, what to do. Messages MUST NOT contain
+ * secrets, keys or personal data beyond an identifier the caller already sent.
  */
 public class DataPactException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -34,7 +34,18 @@ public class DataPactException extends Exception {
     this.kind = Objects.requireNonNull(kind, "kind");
   }
 
-  /** @return the stable kind of this failure */
+  /**
+   * @return how many seconds a client should wait before retrying a {@link ErrorKind#RATE_LIMITED}
+   *     or {@link ErrorKind#UNAVAILABLE} failure: {@code Retry-After}. One second unless a subclass
+   *     knows better (a token bucket knows when its next token comes).
+   */
+  public long retryAfterSeconds() {
+    return 1;
+  }
+
+  /**
+   * @return the stable kind of this failure
+   */
   public ErrorKind kind() {
     return kind;
   }

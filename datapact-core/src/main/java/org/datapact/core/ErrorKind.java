@@ -18,7 +18,10 @@ public enum ErrorKind {
   CONFLICT("conflict", 409),
   /** The request body is larger than this endpoint accepts. */
   PAYLOAD_TOO_LARGE("payload-too-large", 413),
-  /** The request body is not of a media type this endpoint reads (e.g. not {@code application/json}). */
+  /**
+   * The request body is not of a media type this endpoint reads (e.g. not {@code
+   * application/json}).
+   */
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415),
   /** The caller has sent too many requests. */
   RATE_LIMITED("rate-limited", 429),
@@ -35,12 +38,16 @@ public enum ErrorKind {
     this.httpStatus = httpStatus;
   }
 
-  /** @return the stable, lowercase, hyphenated name of this kind */
+  /**
+   * @return the stable, lowercase, hyphenated name of this kind
+   */
   public String slug() {
     return slug;
   }
 
-  /** @return the HTTP status that represents this kind */
+  /**
+   * @return the HTTP status that represents this kind
+   */
   public int httpStatus() {
     return httpStatus;
   }

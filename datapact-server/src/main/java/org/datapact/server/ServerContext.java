@@ -10,19 +10,21 @@ import org.datapact.core.DataPactException;
 import org.datapact.core.decision.DecisionPoint;
 import org.datapact.core.jurisdiction.Jurisdictions;
 import org.datapact.core.party.PartnerIds;
-import org.datapact.core.world.DemoWorldGenerator;
 import org.datapact.core.world.Cast;
+import org.datapact.core.world.DemoWorldGenerator;
 import org.datapact.server.http.Json;
 import org.datapact.server.ledger.AuditTrail;
 import org.datapact.server.ledger.LedgerService;
 import org.datapact.server.oauth.AccessTokens;
+import org.datapact.server.release.ReleasePipeline;
 import org.datapact.server.session.SessionTokens;
 import org.datapact.store.Database;
 import org.datapact.store.policy.PolicyStore;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Everything the HTTP features share: the store, the clock, metrics, session and access tokens,
- * the JSON mapper, the decision point, and — only when the server runs the demo — the demo cast.
+ * Everything the HTTP features share: the store, the clock, metrics, session and access tokens, the
+ * JSON mapper, the decision point, and — only when the server runs the demo — the demo cast.
  *
  * @param db the open store
  * @param clock the clock every time-dependent rule reads
@@ -32,15 +34,26 @@ import org.datapact.store.policy.PolicyStore;
  * @param mapper the JSON mapper
  * @param policies agreements and consent history in the store
  * @param decisions the decision point, loaded from the store
- * @param ledger the audit log every decision is written to before anything is released
- * @param audit what the server writes to the ledger and reads back (entries, subject index, erasure)
+ * @param audit what the server writes to the ledger and reads back (entries, subject index,
+ *     erasure)
+ * @param release the release pipeline, the one door for data: decide, limit, audit, answer
  * @param partnerIds the partner-scoped user ids partners see instead of user ids
  * @param demoCast the cast when running {@code datapact demo}; null for {@code serve}, which
  *     disables the demo login
  */
 public record ServerContext(
-    Database db, Clock clock, PrometheusMeterRegistry metrics, SessionTokens sessions, AccessTokens accessTokens,
-    ObjectMapper mapper, PolicyStore policies, DecisionPoint decisions, LedgerService ledger, AuditTrail audit, PartnerIds partnerIds, Cast demoCast) {
+    Database db,
+    Clock clock,
+    PrometheusMeterRegistry metrics,
+    SessionTokens sessions,
+    AccessTokens accessTokens,
+    ObjectMapper mapper,
+    PolicyStore policies,
+    DecisionPoint decisions,
+    AuditTrail audit,
+    ReleasePipeline release,
+    PartnerIds partnerIds,
+    @Nullable Cast demoCast) {
 
   /** Validates the required parts. */
   public ServerContext {
@@ -52,13 +65,17 @@ public record ServerContext(
     Objects.requireNonNull(mapper, "mapper");
     Objects.requireNonNull(policies, "policies");
     Objects.requireNonNull(decisions, "decisions");
-    Objects.requireNonNull(ledger, "ledger");
     Objects.requireNonNull(audit, "audit");
+    Objects.requireNonNull(release, "release");
     Objects.requireNonNull(partnerIds, "partnerIds");
   }
 
-  /** @return a context with random token keys, loading the decision point from the store */
-  public static ServerContext create(Database db, Clock clock, LedgerService ledger, Cast demoCast) throws DataPactException {
+  /**
+   * @return a context with random token keys, loading the decision point from the store
+   */
+  public static ServerContext create(
+      Database db, Clock clock, LedgerService ledger, @Nullable Cast demoCast)
+      throws DataPactException {
     return create(db, clock, SessionTokens.withRandomKey(clock), ledger, demoCast);
   }
 
@@ -67,30 +84,68 @@ public record ServerContext(
    *     and the decision point loaded from the store, after committing to the ledger whatever the
    *     store holds that the ledger does not (agreements, parties, generated consent history)
    */
-  public static ServerContext create(Database db, Clock clock, SessionTokens sessions, LedgerService ledger,
-      Cast demoCast) throws DataPactException {
-    return create(db, clock, sessions, ledger, demoCast,
+  public static ServerContext create(
+      Database db,
+      Clock clock,
+      SessionTokens sessions,
+      LedgerService ledger,
+      @Nullable Cast demoCast)
+      throws DataPactException {
+    return create(
+        db,
+        clock,
+        sessions,
+        ledger,
+        demoCast,
         demoCast != null ? DemoWorldGenerator.partnerIds(demoCast.seed()) : PartnerIds.random());
   }
 
   /**
-   * @param partnerIds the partner-scoped ids: the demo's are derived from its seed (so the cast file
-   *     can list them); {@code serve} keeps a random key in its data directory
-   * @return a context as {@link #create(Database, Clock, SessionTokens, LedgerService, Cast)} with these ids
+   * @param partnerIds the partner-scoped ids: the demo's are derived from its seed (so the cast
+   *     file can list them); {@code serve} keeps a random key in its data directory
+   * @return a context as {@link #create(Database, Clock, SessionTokens, LedgerService, Cast)} with
+   *     these ids
    */
-  public static ServerContext create(Database db, Clock clock, SessionTokens sessions, LedgerService ledger,
-      Cast demoCast, PartnerIds partnerIds) throws DataPactException {
+  public static ServerContext create(
+      Database db,
+      Clock clock,
+      SessionTokens sessions,
+      LedgerService ledger,
+      @Nullable Cast demoCast,
+      PartnerIds partnerIds)
+      throws DataPactException {
     sessions.useRevocations(new org.datapact.store.session.SessionRevocations(db, clock.instant()));
     PolicyStore policies = new PolicyStore(db);
     DecisionPoint pdp = new DecisionPoint(policies.loadSnapshot(Jurisdictions.standard()));
     ObjectMapper mapper = Json.newMapper();
     AuditTrail audit = new AuditTrail(ledger, db, mapper);
     audit.commitPending(pdp.snapshot(), pdp.snapshot().agreements());
-    return new ServerContext(db, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), sessions,
-        AccessTokens.withRandomKey(clock), mapper, policies, pdp, ledger, audit, partnerIds, demoCast);
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return new ServerContext(
+        db,
+        clock,
+        metrics,
+        sessions,
+        AccessTokens.withRandomKey(clock),
+        mapper,
+        policies,
+        pdp,
+        audit,
+        new ReleasePipeline(pdp, audit, clock, metrics),
+        partnerIds,
+        demoCast);
   }
 
-  /** @return the demo cast, present only in demo mode */
+  /**
+   * @return the audit log every decision is written to before anything is released
+   */
+  public LedgerService ledger() {
+    return audit.ledger();
+  }
+
+  /**
+   * @return the demo cast, present only in demo mode
+   */
   public Optional<Cast> demo() {
     return Optional.ofNullable(demoCast);
   }

@@ -23,7 +23,8 @@ class OpenApiTest {
       Set<String> documented = new TreeSet<>();
       for (Iterator<String> paths = doc.get("paths").fieldNames(); paths.hasNext(); ) {
         String path = paths.next();
-        for (Iterator<String> methods = doc.get("paths").get(path).fieldNames(); methods.hasNext(); ) {
+        for (Iterator<String> methods = doc.get("paths").get(path).fieldNames();
+            methods.hasNext(); ) {
           String method = methods.next();
           if (!method.equals("parameters")) {
             documented.add(method.toUpperCase(Locale.ROOT) + " " + path);
@@ -31,7 +32,8 @@ class OpenApiTest {
         }
       }
       Set<String> served = new TreeSet<>();
-      DataPactServer.routes(server.context).forEach(route -> served.add(route.method().name() + " " + route.path()));
+      DataPactServer.routes(server.context)
+          .forEach(route -> served.add(route.method().name() + " " + route.path()));
       assertThat(documented).isEqualTo(served);
     }
   }
@@ -41,10 +43,13 @@ class OpenApiTest {
     try (var in = getClass().getResourceAsStream("/openapi.json")) {
       String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       JsonNode doc = new ObjectMapper().readTree(text);
-      var m = java.util.regex.Pattern.compile("\"#/components/(schemas|responses)/([A-Za-z]+)\"").matcher(text);
+      var m =
+          java.util.regex.Pattern.compile("\"#/components/(schemas|responses)/([A-Za-z]+)\"")
+              .matcher(text);
       while (m.find()) {
         assertThat(doc.at("/components/" + m.group(1) + "/" + m.group(2)).isMissingNode())
-            .as(m.group()).isFalse();
+            .as(m.group())
+            .isFalse();
       }
     }
   }
@@ -59,7 +64,11 @@ class OpenApiTest {
       assertThat(result.getMessages()).as("swagger-parser's findings").isEmpty();
       assertThat(result.getOpenAPI()).isNotNull();
       java.util.List<String> ids = new java.util.ArrayList<>();
-      result.getOpenAPI().getPaths().values().forEach(item -> item.readOperations().forEach(op -> ids.add(op.getOperationId())));
+      result
+          .getOpenAPI()
+          .getPaths()
+          .values()
+          .forEach(item -> item.readOperations().forEach(op -> ids.add(op.getOperationId())));
       assertThat(ids).doesNotContainNull().doesNotHaveDuplicates();
     }
   }

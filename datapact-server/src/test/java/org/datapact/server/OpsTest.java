@@ -10,7 +10,9 @@ class OpsTest extends DemoServerTest {
     for (String path : new String[] {"/health", "/health/ready"}) {
       var r = server.session().get(path);
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).isEqualTo("{\"status\":\"UP\",\"checks\":{\"store\":\"UP\",\"ledger\":\"UP\",\"subjectIndex\":\"UP\"}}");
+      assertThat(r.body())
+          .isEqualTo(
+              "{\"status\":\"UP\",\"checks\":{\"store\":\"UP\",\"ledger\":\"UP\",\"subjectIndex\":\"UP\"}}");
     }
     assertThat(server.session().get("/health/live").body()).isEqualTo("{\"status\":\"UP\"}");
   }
@@ -43,9 +45,12 @@ class OpsTest extends DemoServerTest {
     server.session().get("/health");
     var r = server.session().get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
-    assertThat(r.body()).contains("jvm_memory_used_bytes").containsPattern(
-        "http_server_requests_seconds_count\\{[^}]*route=\"/health\"[^}]*status=\"200\"");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
+    assertThat(r.body())
+        .contains("jvm_memory_used_bytes")
+        .containsPattern(
+            "http_server_requests_seconds_count\\{[^}]*route=\"/health\"[^}]*status=\"200\"");
   }
 
   @Test
@@ -53,6 +58,8 @@ class OpsTest extends DemoServerTest {
     var r = server.session().get("/");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("<title>DataPact</title>").contains("/app.js");
-    assertThat(server.session().get("/app.js").body()).contains("textContent").doesNotContain("innerHTML");
+    assertThat(server.session().get("/app.js").body())
+        .contains("textContent")
+        .doesNotContain("innerHTML");
   }
 }

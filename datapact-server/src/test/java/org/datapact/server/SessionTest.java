@@ -9,15 +9,19 @@ class SessionTest extends DemoServerTest {
   void meNeedsASession() throws Exception {
     var r = server.session().get("/api/v1/me");
     assertThat(r.statusCode()).isEqualTo(401);
-    assertThat(TestServer.json(r).get("type").asText()).isEqualTo("urn:datapact:problem:unauthenticated");
+    assertThat(TestServer.json(r).get("type").asText())
+        .isEqualTo("urn:datapact:problem:unauthenticated");
   }
 
   @Test
   void castListsTheDemoPeopleWithoutSecrets() throws Exception {
     var r = server.session().get("/api/v1/demo/cast");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("\"alice\"", "\"bob\"", "\"carol\"", "\"dave\"", "\"oscar\"", "\"rita\"", "\"sam\"")
-        .doesNotContain("dps_").doesNotContain("secret");
+    assertThat(r.body())
+        .contains(
+            "\"alice\"", "\"bob\"", "\"carol\"", "\"dave\"", "\"oscar\"", "\"rita\"", "\"sam\"")
+        .doesNotContain("dps_")
+        .doesNotContain("secret");
   }
 
   @Test
@@ -25,8 +29,13 @@ class SessionTest extends DemoServerTest {
     var s = server.session();
     var login = s.login("alice");
     assertThat(login.statusCode()).isEqualTo(200);
-    assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(c ->
-        assertThat(c).startsWith("dp_session=").containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict"));
+    assertThat(login.headers().allValues("Set-Cookie"))
+        .anySatisfy(
+            c ->
+                assertThat(c)
+                    .startsWith("dp_session=")
+                    .containsIgnoringCase("HttpOnly")
+                    .containsIgnoringCase("SameSite=Strict"));
     var me = TestServer.json(s.get("/api/v1/me"));
     assertThat(me.get("displayName").asText()).isEqualTo("Alice Martin");
     assertThat(me.get("role").asText()).isEqualTo("user");
@@ -41,7 +50,8 @@ class SessionTest extends DemoServerTest {
     s.login("alice");
     var r = s.get("/api/v1/world");
     assertThat(r.statusCode()).isEqualTo(403);
-    assertThat(TestServer.json(r).get("detail").asText()).isEqualTo("the user role may not use `/api/v1/world`");
+    assertThat(TestServer.json(r).get("detail").asText())
+        .isEqualTo("the user role may not use `/api/v1/world`");
   }
 
   @Test
@@ -73,11 +83,27 @@ class SessionTest extends DemoServerTest {
     String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
     String token = cookie.substring("dp_session=".length(), cookie.indexOf(';'));
     String[] parts = token.split("\\.");
-    String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
-        .replace("\"role\":\"user\"", "\"role\":\"operator\"");
-    String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
-    var r = server.session().send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/world"))
-        .header("Cookie", "dp_session=" + forged).GET().build());
+    String payload =
+        new String(
+                java.util.Base64.getUrlDecoder().decode(parts[1]),
+                java.nio.charset.StandardCharsets.UTF_8)
+            .replace("\"role\":\"user\"", "\"role\":\"operator\"");
+    String forged =
+        parts[0]
+            + "."
+            + java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
+    var r =
+        server
+            .session()
+            .send(
+                java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/world"))
+                    .header("Cookie", "dp_session=" + forged)
+                    .GET()
+                    .build());
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(TestServer.json(r).get("detail").asText()).contains("signature");
   }

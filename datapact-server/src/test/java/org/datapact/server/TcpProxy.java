@@ -28,47 +28,56 @@ public final class TcpProxy implements AutoCloseable {
     listen(s);
   }
 
-  /** @return the proxy's port */
+  /**
+   * @return the proxy's port
+   */
   public int port() {
     return port;
   }
 
   private void listen(ServerSocket s) {
     listener = s;
-    Thread t = new Thread(() -> {
-      while (!s.isClosed()) {
-        try {
-          Socket client = s.accept();
-          Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-          open.add(client);
-          open.add(upstream);
-          pump(client, upstream);
-          pump(upstream, client);
-        } catch (IOException e) {
-          return; // closed by cut()
-        }
-      }
-    }, "tcp-proxy-accept");
+    Thread t =
+        new Thread(
+            () -> {
+              while (!s.isClosed()) {
+                try {
+                  Socket client = s.accept();
+                  Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                  open.add(client);
+                  open.add(upstream);
+                  pump(client, upstream);
+                  pump(upstream, client);
+                } catch (IOException e) {
+                  return; // closed by cut()
+                }
+              }
+            },
+            "tcp-proxy-accept");
     t.setDaemon(true);
     t.start();
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // either side went away
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "tcp-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // either side went away
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "tcp-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -34,39 +34,64 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** The default: a ledger that syncs normally and waits up to ten seconds. */
-  private static final java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
-      LedgerService_DEFAULT = dir -> {
-        try {
-          return org.datapact.server.ledger.LedgerService.open(dir, Clock.systemUTC(), java.time.Duration.ZERO);
-        } catch (org.datapact.core.DataPactException e) {
-          throw new IllegalStateException(e);
-        }
-      };
+  private static final java.util.function.Function<
+          java.nio.file.Path, org.datapact.server.ledger.LedgerService>
+      LedgerService_DEFAULT =
+          dir -> {
+            try {
+              return org.datapact.server.ledger.LedgerService.open(
+                  dir, Clock.systemUTC(), java.time.Duration.ZERO);
+            } catch (org.datapact.core.DataPactException e) {
+              throw new IllegalStateException(e);
+            }
+          };
 
-  private TestServer(boolean demo,
-      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService> ledgerFactory) throws Exception {
-    this(demo, ledgerFactory, new StoreConfig("jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "")
-        + ";DB_CLOSE_DELAY=-1", null, null, null));
+  private TestServer(
+      boolean demo,
+      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
+          ledgerFactory)
+      throws Exception {
+    this(
+        demo,
+        ledgerFactory,
+        new StoreConfig(
+            "jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1",
+            null,
+            null,
+            null));
   }
 
-  private TestServer(boolean demo,
-      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService> ledgerFactory, StoreConfig store)
+  private TestServer(
+      boolean demo,
+      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
+          ledgerFactory,
+      StoreConfig store)
       throws Exception {
     db = Database.open(store);
-    cast = new WorldStore(db).ensure(new DemoWorldGenerator(new SecretHasher(10_000)), new WorldSpec(42, 300),
-        ProgressListener.NONE, Clock.systemUTC()).cast();
+    cast =
+        new WorldStore(db)
+            .ensure(
+                new DemoWorldGenerator(new SecretHasher(10_000)),
+                new WorldSpec(42, 300),
+                ProgressListener.NONE,
+                Clock.systemUTC())
+            .cast();
     ledgerDir = java.nio.file.Files.createTempDirectory("datapact-ledger");
     ledger = ledgerFactory.apply(ledgerDir);
     context = ServerContext.create(db, Clock.systemUTC(), ledger, demo ? cast : null);
     server = DataPactServer.start(context, "127.0.0.1", 0);
   }
 
-  /** @return a server in demo mode over {@code store} (e.g. a PostgreSQL schema) */
+  /**
+   * @return a server in demo mode over {@code store} (e.g. a PostgreSQL schema)
+   */
   public static TestServer demoOn(StoreConfig store) throws Exception {
     return new TestServer(true, LedgerService_DEFAULT, store);
   }
 
-  /** @return a server in demo mode */
+  /**
+   * @return a server in demo mode
+   */
   public static TestServer demo() throws Exception {
     return new TestServer(true);
   }
@@ -75,24 +100,31 @@ public final class TestServer implements AutoCloseable {
    * @return a server in demo mode whose ledger gives up on an entry after {@code durableTimeout}
    *     and runs {@code beforeSync} before every group commit (tests stall it there)
    */
-  public static TestServer demoWithLedger(java.time.Duration durableTimeout,
-      org.datapact.ledger.log.DurableLog.BeforeSync beforeSync) throws Exception {
-    return new TestServer(true, dir -> {
-      try {
-        return org.datapact.server.ledger.LedgerService.open(dir, Clock.systemUTC(), java.time.Duration.ZERO, durableTimeout,
-            beforeSync);
-      } catch (org.datapact.core.DataPactException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+  public static TestServer demoWithLedger(
+      java.time.Duration durableTimeout, org.datapact.ledger.log.DurableLog.BeforeSync beforeSync)
+      throws Exception {
+    return new TestServer(
+        true,
+        dir -> {
+          try {
+            return org.datapact.server.ledger.LedgerService.open(
+                dir, Clock.systemUTC(), java.time.Duration.ZERO, durableTimeout, beforeSync);
+          } catch (org.datapact.core.DataPactException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
-  /** @return a server started as {@code serve} would: no demo login */
+  /**
+   * @return a server started as {@code serve} would: no demo login
+   */
   public static TestServer serve() throws Exception {
     return new TestServer(false);
   }
 
-  /** @return the server's origin, as a browser on its pages sends it */
+  /**
+   * @return the server's origin, as a browser on its pages sends it
+   */
   public String origin() {
     URI b = server.baseUri();
     return b.getScheme() + "://" + b.getHost() + ":" + b.getPort();
@@ -122,21 +154,33 @@ public final class TestServer implements AutoCloseable {
     db.close();
   }
 
-  /** One cookie-keeping client that, like a browser on the site's own pages, sends a same-origin {@code Origin}. */
+  /**
+   * One cookie-keeping client that, like a browser on the site's own pages, sends a same-origin
+   * {@code Origin}.
+   */
   public final class Session {
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 
     public HttpResponse<String> get(String path) throws Exception {
       return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }
 
     public HttpResponse<String> post(String path, String json) throws Exception {
-      return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").header("Origin", origin())
-          .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+      return send(
+          HttpRequest.newBuilder(uri(path))
+              .header("Content-Type", "application/json")
+              .header("Origin", origin())
+              .POST(HttpRequest.BodyPublishers.ofString(json))
+              .build());
     }
 
     public HttpResponse<String> put(String path) throws Exception {
-      return send(HttpRequest.newBuilder(uri(path)).header("Origin", origin()).PUT(HttpRequest.BodyPublishers.noBody()).build());
+      return send(
+          HttpRequest.newBuilder(uri(path))
+              .header("Origin", origin())
+              .PUT(HttpRequest.BodyPublishers.noBody())
+              .build());
     }
 
     public HttpResponse<String> delete(String path) throws Exception {
@@ -152,24 +196,47 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  /** @return the demo secret of a party's client */
+  /**
+   * @return the demo secret of a party's client
+   */
   public String secretOf(String party) {
-    return cast.clients().stream().filter(c -> c.party().value().equals(party)).findFirst().orElseThrow()
-        .clientSecret().revealForHashingOrDisplayOnce();
+    return cast.clients().stream()
+        .filter(c -> c.party().value().equals(party))
+        .findFirst()
+        .orElseThrow()
+        .clientSecret()
+        .revealForHashingOrDisplayOnce();
   }
 
-  /** @return the client id of a party's client */
+  /**
+   * @return the client id of a party's client
+   */
   public String clientIdOf(String party) {
-    return cast.clients().stream().filter(c -> c.party().value().equals(party)).findFirst().orElseThrow().clientId();
+    return cast.clients().stream()
+        .filter(c -> c.party().value().equals(party))
+        .findFirst()
+        .orElseThrow()
+        .clientId();
   }
 
-  /** @return an access token for a party's client, via POST /oauth/token with HTTP Basic */
+  /**
+   * @return an access token for a party's client, via POST /oauth/token with HTTP Basic
+   */
   public String token(String party) throws Exception {
-    String basic = java.util.Base64.getEncoder().encodeToString(
-        (clientIdOf(party) + ":" + secretOf(party)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/oauth/token"))
-        .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
+    String basic =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                (clientIdOf(party) + ":" + secretOf(party))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(uri("/oauth/token"))
+                    .header("Authorization", "Basic " + basic)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new AssertionError("token request failed: " + r.body());
     }
@@ -177,21 +244,36 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** POSTs JSON with a bearer token. */
-  public HttpResponse<String> postWithToken(String token, String path, String json) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  public HttpResponse<String> postWithToken(String token, String path, String json)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** GETs with a bearer token. */
   public HttpResponse<String> getWithToken(String token, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
-  /** @return {@code user}'s id as {@code partner} sees it */
+  /**
+   * @return {@code user}'s id as {@code partner} sees it
+   */
   public String partnerId(String partner, long user) {
-    return context.partnerIds().of(org.datapact.core.party.PartyId.of(partner), org.datapact.core.user.UserId.of(user));
+    return context
+        .partnerIds()
+        .of(org.datapact.core.party.PartyId.of(partner), org.datapact.core.user.UserId.of(user));
   }
 
   public static JsonNode json(HttpResponse<String> response) throws Exception {

@@ -30,8 +30,8 @@ public final class Database implements AutoCloseable {
   /**
    * Connects, creates the schema if needed and migrates it.
    *
-   * @throws DataPactException {@link ErrorKind#UNAVAILABLE} naming the URL and the cause when
-   *     the database cannot be reached or migrated
+   * @throws DataPactException {@link ErrorKind#UNAVAILABLE} naming the URL and the cause when the
+   *     database cannot be reached or migrated
    */
   public static Database open(StoreConfig config) throws DataPactException {
     HikariConfig hc = new HikariConfig();
@@ -56,8 +56,10 @@ public final class Database implements AutoCloseable {
     try {
       ds = new HikariDataSource(hc);
     } catch (RuntimeException e) {
-      throw new DataPactException(ErrorKind.UNAVAILABLE,
-          "cannot connect to database `" + config.redactedUrl() + "`: " + rootMessage(e), e);
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE,
+          "cannot connect to database `" + config.redactedUrl() + "`: " + rootMessage(e),
+          e);
     }
     try {
       Flyway.configure()
@@ -68,23 +70,31 @@ public final class Database implements AutoCloseable {
           .migrate();
     } catch (FlywayException e) {
       ds.close();
-      throw new DataPactException(ErrorKind.UNAVAILABLE,
-          "cannot migrate database `" + config.redactedUrl() + "`: " + rootMessage(e), e);
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE,
+          "cannot migrate database `" + config.redactedUrl() + "`: " + rootMessage(e),
+          e);
     }
     return new Database(config, ds);
   }
 
-  /** @return the innermost cause's message, which is the one that names the real problem */
+  /**
+   * @return the innermost cause's message, which is the one that names the real problem
+   */
   public static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
     String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : StoreConfig.redact(m.strip().lines().findFirst().orElse(m));
+    return m == null
+        ? t.getClass().getSimpleName()
+        : StoreConfig.redact(m.strip().lines().findFirst().orElse(m));
   }
 
-  /** @return whether the store answers a trivial query now (false on any failure, never throws) */
+  /**
+   * @return whether the store answers a trivial query now (false on any failure, never throws)
+   */
   public boolean answers() {
     try {
       return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
@@ -93,17 +103,23 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** @return the Jdbi instance the repositories use */
+  /**
+   * @return the Jdbi instance the repositories use
+   */
   public Jdbi jdbi() {
     return jdbi;
   }
 
-  /** @return the pooled data source */
+  /**
+   * @return the pooled data source
+   */
   public DataSource dataSource() {
     return dataSource;
   }
 
-  /** @return the configuration this store was opened with */
+  /**
+   * @return the configuration this store was opened with
+   */
   public StoreConfig config() {
     return config;
   }

@@ -61,19 +61,26 @@ abstract class StoreContractTest {
     WorldStore worlds = new WorldStore(db);
     var loaded = worlds.ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK);
     assertThat(loaded.generated()).isTrue();
-    assertThat(worlds.current()).hasValueSatisfying(m -> {
-      assertThat(m.seed()).isEqualTo(42);
-      assertThat(m.userCount()).isEqualTo(1_000);
-      assertThat(m.generatedAt()).isEqualTo(CLOCK.instant());
-    });
+    assertThat(worlds.current())
+        .hasValueSatisfying(
+            m -> {
+              assertThat(m.seed()).isEqualTo(42);
+              assertThat(m.userCount()).isEqualTo(1_000);
+              assertThat(m.generatedAt()).isEqualTo(CLOCK.instant());
+            });
     UserRepository users = new UserRepository(db);
     assertThat(users.count()).isEqualTo(1_000);
     var alice = users.findByHandle("alice").orElseThrow();
     assertThat(alice.country().value()).isEqualTo("DE");
-    assertThat(users.friends(alice.id(), 0, 1_000)).extracting(u -> u.handle()).contains("dave", "bob");
-    assertThat(users.friendCount(alice.id())).isEqualTo(users.friends(alice.id(), 0, 10_000).size());
+    assertThat(users.friends(alice.id(), 0, 1_000))
+        .extracting(u -> u.handle())
+        .contains("dave", "bob");
+    assertThat(users.friendCount(alice.id()))
+        .isEqualTo(users.friends(alice.id(), 0, 10_000).size());
     assertThat(users.threadCount(UserId.of(2))).isGreaterThanOrEqualTo(2);
-    assertThat(users.countByCountry()).extracting(UserRepository.CountryCount::country).contains("US", "DE", "BR");
+    assertThat(users.countByCountry())
+        .extracting(UserRepository.CountryCount::country)
+        .contains("US", "DE", "BR");
   }
 
   @Test
@@ -88,19 +95,27 @@ abstract class StoreContractTest {
 
   @Test
   void storesPartiesClientsAndConsoleAccountsWithHashedSecrets() throws Exception {
-    var loaded = new WorldStore(db).ensure(generator, new WorldSpec(42, 200), ProgressListener.NONE, CLOCK);
+    var loaded =
+        new WorldStore(db).ensure(generator, new WorldSpec(42, 200), ProgressListener.NONE, CLOCK);
     PartyRepository parties = new PartyRepository(db);
-    assertThat(parties.all()).extracting(p -> p.id().value())
+    assertThat(parties.all())
+        .extracting(p -> p.id().value())
         .containsExactly("ads", "ranking", "seekr", "streamflix", "tunely", "watch");
-    var streamflix = loaded.cast().clients().stream().filter(c -> c.party().value().equals("streamflix")).findFirst().orElseThrow();
+    var streamflix =
+        loaded.cast().clients().stream()
+            .filter(c -> c.party().value().equals("streamflix"))
+            .findFirst()
+            .orElseThrow();
     var stored = parties.client(streamflix.clientId()).orElseThrow();
     assertThat(SecretHasher.verify(streamflix.clientSecret(), stored.secretHash())).isTrue();
     assertThat(SecretHasher.verify(Secret.of("wrong"), stored.secretHash())).isFalse();
     assertThat(parties.clientIds(PartyId.of("streamflix"))).containsExactly(streamflix.clientId());
-    assertThat(parties.consoleAccount("sam")).hasValueSatisfying(a -> {
-      assertThat(a.role()).isEqualTo(ConsoleRole.PARTNER);
-      assertThat(a.party()).isEqualTo(PartyId.of("streamflix"));
-    });
+    assertThat(parties.consoleAccount("sam"))
+        .hasValueSatisfying(
+            a -> {
+              assertThat(a.role()).isEqualTo(ConsoleRole.PARTNER);
+              assertThat(a.party()).isEqualTo(PartyId.of("streamflix"));
+            });
     assertThat(parties.consoleAccount("nobody")).isEmpty();
   }
 
@@ -109,9 +124,17 @@ abstract class StoreContractTest {
     WorldStore worlds = new WorldStore(db);
     worlds.ensure(generator, new WorldSpec(42, 500), ProgressListener.NONE, CLOCK);
     String digest = worlds.digest();
-    assertThat(worlds.ensure(generator, new WorldSpec(42, 500), ProgressListener.NONE, CLOCK).generated()).isFalse();
+    assertThat(
+            worlds
+                .ensure(generator, new WorldSpec(42, 500), ProgressListener.NONE, CLOCK)
+                .generated())
+        .isFalse();
     assertThat(worlds.digest()).isEqualTo(digest);
-    assertThat(worlds.ensure(generator, new WorldSpec(43, 500), ProgressListener.NONE, CLOCK).generated()).isTrue();
+    assertThat(
+            worlds
+                .ensure(generator, new WorldSpec(43, 500), ProgressListener.NONE, CLOCK)
+                .generated())
+        .isTrue();
     assertThat(worlds.digest()).isNotEqualTo(digest);
     assertThat(new UserRepository(db).count()).isEqualTo(500);
   }
@@ -120,14 +143,23 @@ abstract class StoreContractTest {
   void storesTheAgreementTimelineAndTheConsentHistory() throws Exception {
     new WorldStore(db).ensure(generator, new WorldSpec(42, 500), ProgressListener.NONE, CLOCK);
     var policies = new org.datapact.store.policy.PolicyStore(db);
-    assertThat(policies.agreements()).containsExactlyInAnyOrderElementsOf(org.datapact.core.world.DemoPolicy.agreements());
+    assertThat(policies.agreements())
+        .containsExactlyInAnyOrderElementsOf(org.datapact.core.world.DemoPolicy.agreements());
     var alice = UserId.of(1);
-    assertThat(policies.current(alice)).extracting(c -> c.party().value() + ":" + c.topic().wire())
+    assertThat(policies.current(alice))
+        .extracting(c -> c.party().value() + ":" + c.topic().wire())
         .contains("streamflix:recommendations", "platform:ad_targeting");
-    var revoke = org.datapact.core.consent.ConsentChange.revoke(alice, PartyId.of("streamflix"),
-        org.datapact.core.consent.ConsentTopic.of(org.datapact.core.policy.Purpose.RECOMMENDATIONS), CLOCK.instant(), "test");
+    var revoke =
+        org.datapact.core.consent.ConsentChange.revoke(
+            alice,
+            PartyId.of("streamflix"),
+            org.datapact.core.consent.ConsentTopic.of(
+                org.datapact.core.policy.Purpose.RECOMMENDATIONS),
+            CLOCK.instant(),
+            "test");
     policies.appendConsents(java.util.List.of(revoke));
-    assertThat(policies.current(alice)).extracting(c -> c.party().value() + ":" + c.topic().wire())
+    assertThat(policies.current(alice))
+        .extracting(c -> c.party().value() + ":" + c.topic().wire())
         .doesNotContain("streamflix:recommendations");
     assertThat(policies.history(alice)).last().isEqualTo(revoke);
     assertThat(policies.history(alice)).anySatisfy(c -> assertThat(c.granted()).isTrue());
@@ -138,13 +170,35 @@ abstract class StoreContractTest {
     new WorldStore(db).ensure(generator, new WorldSpec(42, 500), ProgressListener.NONE, CLOCK);
     var policies = new org.datapact.store.policy.PolicyStore(db);
     var snapshot = policies.loadSnapshot(org.datapact.core.jurisdiction.Jurisdictions.standard());
-    assertThat(snapshot.policyHash()).isEqualTo(policies.loadSnapshot(org.datapact.core.jurisdiction.Jurisdictions.standard()).policyHash());
+    assertThat(snapshot.policyHash())
+        .isEqualTo(
+            policies
+                .loadSnapshot(org.datapact.core.jurisdiction.Jurisdictions.standard())
+                .policyHash());
     var now = java.time.Instant.parse("2026-11-29T00:00:00Z");
     var scope = org.datapact.core.policy.Scope.FRIENDS_LIST;
     var recs = org.datapact.core.policy.Purpose.RECOMMENDATIONS;
-    assertThat(snapshot.decide(org.datapact.core.decision.DecisionRequest.about(PartyId.of("streamflix"), UserId.of(1), scope, recs, now)).allowed()).isTrue();
-    assertThat(snapshot.decide(org.datapact.core.decision.DecisionRequest.about(PartyId.of("streamflix"), UserId.of(4), scope, recs, now)).allowed()).isFalse();
-    assertThat(snapshot.decide(org.datapact.core.decision.DecisionRequest.about(PartyId.of("seekr"), UserId.of(1), scope, recs, now)).allowed()).isFalse();
+    assertThat(
+            snapshot
+                .decide(
+                    org.datapact.core.decision.DecisionRequest.about(
+                        PartyId.of("streamflix"), UserId.of(1), scope, recs, now))
+                .allowed())
+        .isTrue();
+    assertThat(
+            snapshot
+                .decide(
+                    org.datapact.core.decision.DecisionRequest.about(
+                        PartyId.of("streamflix"), UserId.of(4), scope, recs, now))
+                .allowed())
+        .isFalse();
+    assertThat(
+            snapshot
+                .decide(
+                    org.datapact.core.decision.DecisionRequest.about(
+                        PartyId.of("seekr"), UserId.of(1), scope, recs, now))
+                .allowed())
+        .isFalse();
   }
 
   @Test

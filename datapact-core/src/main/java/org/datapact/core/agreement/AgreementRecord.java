@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An agreement version with its append-only status history. The version decides at time
- * {@code t} when its latest status change at or before {@code t} is {@link AgreementStatus#ACTIVE}
- * and {@code t} is in its effective window.
+ * An agreement version with its append-only status history. The version decides at time {@code t}
+ * when its latest status change at or before {@code t} is {@link AgreementStatus#ACTIVE} and {@code
+ * t} is in its effective window.
  *
  * @param terms the version's immutable terms
  * @param history status changes, in time order
@@ -41,7 +41,9 @@ public record AgreementRecord(AgreementVersion terms, List<StatusChange> history
     }
   }
 
-  /** @return the status at time {@code t} ({@code draft} before any change) */
+  /**
+   * @return the status at time {@code t} ({@code draft} before any change)
+   */
   public AgreementStatus statusAt(Instant t) {
     AgreementStatus s = AgreementStatus.DRAFT;
     for (StatusChange c : history) {
@@ -53,13 +55,18 @@ public record AgreementRecord(AgreementVersion terms, List<StatusChange> history
     return s;
   }
 
-  /** @return whether this version decides at {@code t} */
+  /**
+   * @return whether this version decides at {@code t}
+   */
   public boolean activeAt(Instant t) {
-    return statusAt(t) == AgreementStatus.ACTIVE && !t.isBefore(terms.effectiveFrom())
+    return statusAt(t) == AgreementStatus.ACTIVE
+        && !t.isBefore(terms.effectiveFrom())
         && (terms.effectiveUntil() == null || t.isBefore(terms.effectiveUntil()));
   }
 
-  /** @return this record with one more status change appended */
+  /**
+   * @return this record with one more status change appended
+   */
   public AgreementRecord with(StatusChange change) {
     List<StatusChange> h = new ArrayList<>(history);
     h.add(change);

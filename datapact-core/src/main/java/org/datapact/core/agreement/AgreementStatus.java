@@ -2,7 +2,10 @@ package org.datapact.core.agreement;
 
 import java.util.Locale;
 
-/** The lifecycle of an agreement version: draft → pending approval → active → suspended | terminated | expired. */
+/**
+ * The lifecycle of an agreement version: draft → pending approval → active → suspended | terminated
+ * | expired.
+ */
 public enum AgreementStatus {
   /** Being written; decides nothing. */
   DRAFT,
@@ -17,12 +20,16 @@ public enum AgreementStatus {
   /** Ended by its validity window. */
   EXPIRED;
 
-  /** @return the lowercase wire name */
+  /**
+   * @return the lowercase wire name
+   */
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** @return the status with this wire name */
+  /**
+   * @return the status with this wire name
+   */
   public static AgreementStatus fromWire(String wire) {
     return valueOf(wire.toUpperCase(Locale.ROOT));
   }

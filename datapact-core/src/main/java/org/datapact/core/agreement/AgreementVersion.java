@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.datapact.core.party.PartyId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One immutable version of a data-sharing agreement between the platform and a counterparty (a
@@ -23,8 +24,15 @@ import org.datapact.core.party.PartyId;
  * @param duties what the parties must do
  */
 public record AgreementVersion(
-    String agreementId, int version, PartyId counterparty, String title, Instant effectiveFrom, Instant effectiveUntil,
-    List<Permission> permissions, List<Prohibition> prohibitions, List<Duty> duties) {
+    String agreementId,
+    int version,
+    PartyId counterparty,
+    String title,
+    Instant effectiveFrom,
+    @Nullable Instant effectiveUntil,
+    List<Permission> permissions,
+    List<Prohibition> prohibitions,
+    List<Duty> duties) {
 
   /** Validates every term: unique rule ids, a sane window. */
   public AgreementVersion {
@@ -36,33 +44,41 @@ public record AgreementVersion(
     prohibitions = List.copyOf(prohibitions);
     duties = List.copyOf(duties);
     if (!agreementId.matches("[a-z][a-z0-9-]{1,63}")) {
-      throw new IllegalArgumentException("agreement id `" + agreementId + "` must be a lowercase slug");
+      throw new IllegalArgumentException(
+          "agreement id `" + agreementId + "` must be a lowercase slug");
     }
     if (version < 1) {
-      throw new IllegalArgumentException("agreement `" + agreementId + "`: version must be at least 1, got `" + version + "`");
+      throw new IllegalArgumentException(
+          "agreement `" + agreementId + "`: version must be at least 1, got `" + version + "`");
     }
     if (effectiveUntil != null && !effectiveUntil.isAfter(effectiveFrom)) {
-      throw new IllegalArgumentException("agreement `" + agreementId + "` v" + version + " ends before it starts");
+      throw new IllegalArgumentException(
+          "agreement `" + agreementId + "` v" + version + " ends before it starts");
     }
     Set<String> ids = new HashSet<>();
     for (Permission p : permissions) {
       if (!ids.add(p.id())) {
-        throw new IllegalArgumentException("agreement `" + agreementId + "` v" + version + ": rule id `" + p.id() + "` repeats");
+        throw new IllegalArgumentException(
+            "agreement `" + agreementId + "` v" + version + ": rule id `" + p.id() + "` repeats");
       }
     }
     for (Prohibition p : prohibitions) {
       if (!ids.add(p.id())) {
-        throw new IllegalArgumentException("agreement `" + agreementId + "` v" + version + ": rule id `" + p.id() + "` repeats");
+        throw new IllegalArgumentException(
+            "agreement `" + agreementId + "` v" + version + ": rule id `" + p.id() + "` repeats");
       }
     }
     for (Duty d : duties) {
       if (!ids.add(d.id())) {
-        throw new IllegalArgumentException("agreement `" + agreementId + "` v" + version + ": rule id `" + d.id() + "` repeats");
+        throw new IllegalArgumentException(
+            "agreement `" + agreementId + "` v" + version + ": rule id `" + d.id() + "` repeats");
       }
     }
   }
 
-  /** @return {@code agreementId@version}, the reference decisions name */
+  /**
+   * @return {@code agreementId@version}, the reference decisions name
+   */
   public String ref() {
     return agreementId + "@" + version;
   }

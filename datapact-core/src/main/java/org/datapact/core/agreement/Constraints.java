@@ -4,13 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
+import org.datapact.core.jurisdiction.JurisdictionTerm;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The conditions of a permission, shaped after ODRL 2.2 constraints.
  *
- * @param jurisdictionsIncluded rule-set ids or ISO country codes the permission covers; empty
- *     means every jurisdiction
- * @param jurisdictionsExcluded rule-set ids or ISO country codes it never covers
+ * @param jurisdictionsIncluded the rule sets or ISO countries the permission covers; empty means
+ *     every jurisdiction
+ * @param jurisdictionsExcluded the rule sets or ISO countries it never covers
  * @param notBefore start of the permission's own validity window, or null
  * @param notAfter end (exclusive) of the window, or null
  * @param minimisation how much data it releases
@@ -20,17 +22,18 @@ import java.util.Set;
  *     sent message may point to; a link anywhere else is refused. Empty: no links at all
  */
 public record Constraints(
-    Set<String> jurisdictionsIncluded,
-    Set<String> jurisdictionsExcluded,
-    Instant notBefore,
-    Instant notAfter,
+    Set<JurisdictionTerm> jurisdictionsIncluded,
+    Set<JurisdictionTerm> jurisdictionsExcluded,
+    @Nullable Instant notBefore,
+    @Nullable Instant notAfter,
     Minimisation minimisation,
     int minCohort,
-    RateLimit rateLimit,
+    @Nullable RateLimit rateLimit,
     Set<String> linkDomains) {
 
   /** No constraints at all (and no link may be sent). */
-  public static final Constraints NONE = new Constraints(Set.of(), Set.of(), null, null, Minimisation.NONE, 0, null, Set.of());
+  public static final Constraints NONE =
+      new Constraints(Set.of(), Set.of(), null, null, Minimisation.NONE, 0, null, Set.of());
 
   /** Validates and copies. */
   public Constraints {
@@ -39,22 +42,27 @@ public record Constraints(
     Objects.requireNonNull(minimisation, "minimisation");
     linkDomains = Set.copyOf(linkDomains);
     for (String d : linkDomains) {
-      if (!d.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")) {
-        throw new IllegalArgumentException("link domain `" + d + "` must be a lowercase DNS name such as `streamflix.example`");
+      if (!d.matches(
+          "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")) {
+        throw new IllegalArgumentException(
+            "link domain `" + d + "` must be a lowercase DNS name such as `streamflix.example`");
       }
     }
     if (notBefore != null && notAfter != null && !notAfter.isAfter(notBefore)) {
-      throw new IllegalArgumentException("validity window ends `" + notAfter + "` before it starts `" + notBefore + "`");
+      throw new IllegalArgumentException(
+          "validity window ends `" + notAfter + "` before it starts `" + notBefore + "`");
     }
     if (minCohort < 0) {
-      throw new IllegalArgumentException("minimum cohort must not be negative, got `" + minCohort + "`");
+      throw new IllegalArgumentException(
+          "minimum cohort must not be negative, got `" + minCohort + "`");
     }
     if (minimisation == Minimisation.AGGREGATE_ONLY && minCohort == 0) {
       throw new IllegalArgumentException("aggregate-only use needs a minimum cohort size");
     }
-    for (String j : jurisdictionsIncluded) {
+    for (JurisdictionTerm j : jurisdictionsIncluded) {
       if (jurisdictionsExcluded.contains(j)) {
-        throw new IllegalArgumentException("jurisdiction `" + j + "` is both included and excluded");
+        throw new IllegalArgumentException(
+            "jurisdiction `" + j + "` is both included and excluded");
       }
     }
   }
@@ -69,7 +77,8 @@ public record Constraints(
     /** Validates. */
     public RateLimit {
       if (requests <= 0) {
-        throw new IllegalArgumentException("a rate limit needs a positive request count, got `" + requests + "`");
+        throw new IllegalArgumentException(
+            "a rate limit needs a positive request count, got `" + requests + "`");
       }
       if (per == null || per.isNegative() || per.isZero()) {
         throw new IllegalArgumentException("a rate limit needs a positive window");
@@ -77,39 +86,104 @@ public record Constraints(
     }
   }
 
-  /** @return these constraints with another jurisdiction inclusion/exclusion */
+  /**
+   * @return these constraints with another jurisdiction inclusion/exclusion, given by name
+   */
   public Constraints withJurisdictions(Set<String> included, Set<String> excluded) {
-    return new Constraints(included, excluded, notBefore, notAfter, minimisation, minCohort, rateLimit, linkDomains);
+    return withJurisdictionTerms(terms(included), terms(excluded));
   }
 
-  /** @return these constraints with another minimisation */
+  /**
+   * @return these constraints with another jurisdiction inclusion/exclusion
+   */
+  public Constraints withJurisdictionTerms(
+      Set<JurisdictionTerm> included, Set<JurisdictionTerm> excluded) {
+    return new Constraints(
+        included, excluded, notBefore, notAfter, minimisation, minCohort, rateLimit, linkDomains);
+  }
+
+  /**
+   * @return these constraints with another minimisation
+   */
   public Constraints withMinimisation(Minimisation m, int cohort) {
-    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, notBefore, notAfter, m, cohort, rateLimit, linkDomains);
+    return new Constraints(
+        jurisdictionsIncluded,
+        jurisdictionsExcluded,
+        notBefore,
+        notAfter,
+        m,
+        cohort,
+        rateLimit,
+        linkDomains);
   }
 
-  /** @return these constraints with a rate limit */
-  public Constraints withRateLimit(RateLimit limit) {
-    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, notBefore, notAfter, minimisation, minCohort, limit, linkDomains);
+  /**
+   * @return the terms these names give
+   */
+  public static Set<JurisdictionTerm> terms(Set<String> names) {
+    Set<JurisdictionTerm> out = new java.util.HashSet<>();
+    for (String n : names) {
+      out.add(JurisdictionTerm.of(n));
+    }
+    return out;
   }
 
-  /** @return these constraints with a validity window */
-  public Constraints withWindow(Instant from, Instant until) {
-    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, from, until, minimisation, minCohort, rateLimit, linkDomains);
+  /**
+   * @return these constraints with a rate limit
+   */
+  public Constraints withRateLimit(@Nullable RateLimit limit) {
+    return new Constraints(
+        jurisdictionsIncluded,
+        jurisdictionsExcluded,
+        notBefore,
+        notAfter,
+        minimisation,
+        minCohort,
+        limit,
+        linkDomains);
   }
 
-  /** @return these constraints with the domains links may point to */
+  /**
+   * @return these constraints with a validity window
+   */
+  public Constraints withWindow(@Nullable Instant from, @Nullable Instant until) {
+    return new Constraints(
+        jurisdictionsIncluded,
+        jurisdictionsExcluded,
+        from,
+        until,
+        minimisation,
+        minCohort,
+        rateLimit,
+        linkDomains);
+  }
+
+  /**
+   * @return these constraints with the domains links may point to
+   */
   public Constraints withLinkDomains(Set<String> domains) {
-    return new Constraints(jurisdictionsIncluded, jurisdictionsExcluded, notBefore, notAfter, minimisation, minCohort, rateLimit,
+    return new Constraints(
+        jurisdictionsIncluded,
+        jurisdictionsExcluded,
+        notBefore,
+        notAfter,
+        minimisation,
+        minCohort,
+        rateLimit,
         domains);
   }
 
-  /** @return whether a link to {@code host} may be sent: the host is a named domain or under one */
+  /**
+   * @return whether a link to {@code host} may be sent: the host is a named domain or under one
+   */
   public boolean allowsLinkTo(String host) {
     return linkAllowed(linkDomains, host);
   }
 
-  /** @return whether {@code host} is one of {@code domains} or under one of them (case-insensitive) */
-  public static boolean linkAllowed(java.util.Collection<String> domains, String host) {
+  /**
+   * @return whether {@code host} is one of {@code domains} or under one of them (case-insensitive)
+   */
+  public static boolean linkAllowed(java.util.Collection<String> domains, @Nullable String host) {
     if (host == null) {
       return false;
     }

@@ -13,17 +13,24 @@ public enum Minimisation {
   /** Only aggregates over a minimum cohort may be used, never individual rows. */
   AGGREGATE_ONLY;
 
-  /** @return the lowercase wire name */
+  /**
+   * @return the lowercase wire name
+   */
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** @return the value with this wire name */
+  /**
+   * @return the value with this wire name
+   */
   public static Minimisation fromWire(String wire) {
     try {
       return valueOf(wire.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown minimisation `" + wire + "`; known: none, app_threads_only, all_threads, aggregate_only");
+      throw new IllegalArgumentException(
+          "unknown minimisation `"
+              + wire
+              + "`; known: none, app_threads_only, all_threads, aggregate_only");
     }
   }
 }

@@ -16,7 +16,8 @@ import org.datapact.core.policy.Scope;
  * @param purposes the purposes it covers; never empty
  * @param constraints the conditions
  */
-public record Permission(String id, PartyId assignee, Scope scope, Set<Purpose> purposes, Constraints constraints) {
+public record Permission(
+    String id, PartyId assignee, Scope scope, Set<Purpose> purposes, Constraints constraints) {
   /** Validates and copies. */
   public Permission {
     Objects.requireNonNull(id, "id");

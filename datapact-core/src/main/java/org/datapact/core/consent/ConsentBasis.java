@@ -9,12 +9,16 @@ public enum ConsentBasis {
   /** It came with accepting general terms of service. */
   TERMS;
 
-  /** @return the lowercase wire name */
+  /**
+   * @return the lowercase wire name
+   */
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** @return the basis with this wire name */
+  /**
+   * @return the basis with this wire name
+   */
   public static ConsentBasis fromWire(String wire) {
     return valueOf(wire.toUpperCase(Locale.ROOT));
   }

@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.Objects;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.user.UserId;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One change of a user's consent: a grant or a revocation for one party and topic. Consent
- * history is the append-only sequence of these; a revocation never erases the grant before it.
+ * One change of a user's consent: a grant or a revocation for one party and topic. Consent history
+ * is the append-only sequence of these; a revocation never erases the grant before it.
  *
  * @param user the data subject
  * @param party the party the consent is given to (a partner, or {@code platform} for internal use)
@@ -19,8 +20,14 @@ import org.datapact.core.user.UserId;
  * @param source where the change came from, e.g. {@code privacy-center}, {@code demo-generator}
  */
 public record ConsentChange(
-    UserId user, PartyId party, ConsentTopic topic, boolean granted, Instant at, Instant expiresAt,
-    ConsentBasis basis, String source) {
+    UserId user,
+    PartyId party,
+    ConsentTopic topic,
+    boolean granted,
+    Instant at,
+    @Nullable Instant expiresAt,
+    ConsentBasis basis,
+    String source) {
 
   /** Validates the fields and their combination. */
   public ConsentChange {
@@ -34,24 +41,46 @@ public record ConsentChange(
       throw new IllegalArgumentException("a revocation has no expiry");
     }
     if (expiresAt != null && !expiresAt.isAfter(at)) {
-      throw new IllegalArgumentException("consent expiry `" + expiresAt + "` must be after the grant `" + at + "`");
+      throw new IllegalArgumentException(
+          "consent expiry `" + expiresAt + "` must be after the grant `" + at + "`");
     }
   }
 
-  /** @return a grant */
-  public static ConsentChange grant(UserId user, PartyId party, ConsentTopic topic, Instant at, Instant expiresAt,
-      ConsentBasis basis, String source) {
+  /**
+   * @return a grant
+   */
+  public static ConsentChange grant(
+      UserId user,
+      PartyId party,
+      ConsentTopic topic,
+      Instant at,
+      @Nullable Instant expiresAt,
+      ConsentBasis basis,
+      String source) {
     return new ConsentChange(user, party, topic, true, at, expiresAt, basis, source);
   }
 
-  /** @return a revocation */
-  public static ConsentChange revoke(UserId user, PartyId party, ConsentTopic topic, Instant at, String source) {
+  /**
+   * @return a revocation
+   */
+  public static ConsentChange revoke(
+      UserId user, PartyId party, ConsentTopic topic, Instant at, String source) {
     return new ConsentChange(user, party, topic, false, at, null, ConsentBasis.EXPLICIT, source);
   }
 
-  /** @return a canonical, unambiguous text form, used for hashing */
+  /**
+   * @return a canonical, unambiguous text form, used for hashing
+   */
   public String canonical() {
-    return String.join("|", Long.toString(user.value()), party.value(), topic.wire(), granted ? "grant" : "revoke",
-        at.toString(), expiresAt == null ? "-" : expiresAt.toString(), basis.wire(), source);
+    return String.join(
+        "|",
+        Long.toString(user.value()),
+        party.value(),
+        topic.wire(),
+        granted ? "grant" : "revoke",
+        at.toString(),
+        expiresAt == null ? "-" : expiresAt.toString(),
+        basis.wire(),
+        source);
   }
 }

@@ -11,10 +11,14 @@ public sealed interface ConsentTopic permits ConsentTopic.ForPurpose, ConsentTop
   /** The US video-sharing consent. */
   ConsentTopic VIDEO_SHARING = Special.VIDEO_SHARING;
 
-  /** @return the wire name: a purpose's wire name, or {@code video_sharing} */
+  /**
+   * @return the wire name: a purpose's wire name, or {@code video_sharing}
+   */
   String wire();
 
-  /** @return the topic with this wire name */
+  /**
+   * @return the topic with this wire name
+   */
   static ConsentTopic fromWire(String wire) {
     if (Special.VIDEO_SHARING.wire().equals(wire)) {
       return VIDEO_SHARING;
@@ -26,7 +30,9 @@ public sealed interface ConsentTopic permits ConsentTopic.ForPurpose, ConsentTop
     }
   }
 
-  /** @return the topic for a purpose */
+  /**
+   * @return the topic for a purpose
+   */
   static ConsentTopic of(Purpose purpose) {
     return new ForPurpose(purpose);
   }

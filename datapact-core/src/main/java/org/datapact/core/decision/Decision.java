@@ -2,11 +2,13 @@ package org.datapact.core.decision;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The decision point's answer: an effect with the reasons that decided it, the obligations of an
- * allow, the hash of the policy snapshot it was made under, and the agreement version that
- * allowed it (null for a deny).
+ * allow, the hash of the policy snapshot it was made under, and the agreement version that allowed
+ * it (null for a deny).
  *
  * @param effect allow or deny
  * @param reasons why; never empty
@@ -14,8 +16,12 @@ import java.util.Objects;
  * @param policyHash hex SHA-256 identifying the snapshot (agreements + consent history)
  * @param agreementVersion {@code agreement@version} of the allowing version, or null
  */
-public record Decision(Effect effect, List<Reason> reasons, List<Obligation> obligations, String policyHash,
-    String agreementVersion) {
+public record Decision(
+    Effect effect,
+    List<Reason> reasons,
+    List<Obligation> obligations,
+    String policyHash,
+    @Nullable String agreementVersion) {
   /** Validates and copies. */
   public Decision {
     Objects.requireNonNull(effect, "effect");
@@ -27,12 +33,28 @@ public record Decision(Effect effect, List<Reason> reasons, List<Obligation> obl
     }
   }
 
-  /** @return whether the effect is allow */
+  /**
+   * @return whether the effect is allow
+   */
   public boolean allowed() {
     return effect == Effect.ALLOW;
   }
 
-  /** @return whether any reason has this code */
+  /**
+   * @return the allow's obligation of this type, if it carries one
+   */
+  public <T extends Obligation> Optional<T> obligation(Class<T> type) {
+    for (Obligation o : obligations) {
+      if (type.isInstance(o)) {
+        return Optional.of(type.cast(o));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * @return whether any reason has this code
+   */
   public boolean hasReason(ReasonCode code) {
     for (Reason r : reasons) {
       if (r.code() == code) {

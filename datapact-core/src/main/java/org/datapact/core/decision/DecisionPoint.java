@@ -1,51 +1,63 @@
 package org.datapact.core.decision;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import org.datapact.core.consent.ConsentChange;
 
 /**
  * The one decision point: answers every request from the current {@link PolicySnapshot}, and
  * publishes a new snapshot for every change. Readers never block: a decision reads the snapshot
- * reference once and decides against that immutable value; writers are serialised among
- * themselves and swap the reference, so the very next decision sees the change.
+ * reference once and decides against that immutable value; writers are serialised among themselves
+ * and swap the reference, so the very next decision sees the change.
  *
  * <p>Thread-safe.
  */
 public final class DecisionPoint {
-  private final AtomicReference<PolicySnapshot> current;
+  /** Written under this object's lock, read without it. */
+  private volatile PolicySnapshot current;
 
-  /** @param initial the first snapshot */
+  /**
+   * @param initial the first snapshot
+   */
   public DecisionPoint(PolicySnapshot initial) {
-    this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+    this.current = Objects.requireNonNull(initial, "initial");
   }
 
-  /** @return the decision for {@code request} under the current snapshot */
+  /**
+   * @return the decision for {@code request} under the current snapshot
+   */
   public Decision decide(DecisionRequest request) {
-    return current.get().decide(request);
+    return current.decide(request);
   }
 
-  /** @return whether {@link #decide} would allow the request, without building its reasons */
+  /**
+   * @return whether {@link #decide} would allow the request, without building its reasons
+   */
   public boolean allows(DecisionRequest request) {
-    return current.get().allows(request);
+    return current.allows(request);
   }
 
-  /** @return the current snapshot */
+  /**
+   * @return the current snapshot
+   */
   public PolicySnapshot snapshot() {
-    return current.get();
+    return current;
   }
 
   /** Applies a consent change; the next decision sees it. @return the new snapshot */
   public synchronized PolicySnapshot apply(ConsentChange change) {
-    PolicySnapshot next = current.get().withConsent(change);
-    current.set(next);
+    PolicySnapshot next = current.withConsent(change);
+    current = next;
     return next;
   }
 
-  /** Replaces the agreement records (a status change); the next decision sees them. @return the new snapshot */
-  public synchronized PolicySnapshot applyAgreements(java.util.Collection<org.datapact.core.agreement.AgreementRecord> records) {
-    PolicySnapshot next = current.get().withAgreements(records);
-    current.set(next);
+  /**
+   * Replaces the agreement records (a status change); the next decision sees them. @return the new
+   * snapshot
+   */
+  public synchronized PolicySnapshot applyAgreements(
+      java.util.Collection<org.datapact.core.agreement.AgreementRecord> records) {
+    PolicySnapshot next = current.withAgreements(records);
+    current = next;
     return next;
   }
 }

@@ -9,7 +9,9 @@ public enum Effect {
   /** It may not. */
   DENY;
 
-  /** @return the lowercase wire name */
+  /**
+   * @return the lowercase wire name
+   */
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -1,6 +1,7 @@
 package org.datapact.core.decision;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable map from a dense non-negative id to a value, stored in pages of 1,024 slots so that
@@ -10,7 +11,7 @@ import java.util.Arrays;
  *
  * @param <T> value type
  */
-final class PagedTable<T> {
+final class PagedTable<T extends @Nullable Object> {
   private static final int SHIFT = 10;
   private static final int PAGE = 1 << SHIFT;
   private static final int MASK = PAGE - 1;
@@ -26,7 +27,7 @@ final class PagedTable<T> {
   }
 
   @SuppressWarnings("unchecked")
-  T get(long id) {
+  @Nullable T get(long id) {
     int p = (int) (id >>> SHIFT);
     if (id < 0 || p >= pages.length || pages[p] == null) {
       return null;
@@ -34,7 +35,9 @@ final class PagedTable<T> {
     return (T) pages[p][(int) (id & MASK)];
   }
 
-  /** @return a table equal to this one except that {@code id} maps to {@code value} */
+  /**
+   * @return a table equal to this one except that {@code id} maps to {@code value}
+   */
   PagedTable<T> with(long id, T value) {
     int p = (int) (id >>> SHIFT);
     Object[][] dir = p < pages.length ? pages.clone() : Arrays.copyOf(pages, p + 1);
@@ -60,7 +63,7 @@ final class PagedTable<T> {
     }
 
     @SuppressWarnings("unchecked")
-    T get(long id) {
+    @Nullable T get(long id) {
       int p = (int) (id >>> SHIFT);
       return p < pages.length && pages[p] != null ? (T) pages[p][(int) (id & MASK)] : null;
     }

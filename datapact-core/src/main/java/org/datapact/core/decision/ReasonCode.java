@@ -20,7 +20,9 @@ public enum ReasonCode {
   CONSENT_EXPIRED,
   /** The jurisdiction requires explicit consent, and this one came with accepting terms. */
   CONSENT_NOT_EXPLICIT,
-  /** The jurisdiction requires a special consent (e.g. US video sharing) that is missing or lapsed. */
+  /**
+   * The jurisdiction requires a special consent (e.g. US video sharing) that is missing or lapsed.
+   */
   SPECIAL_CONSENT_MISSING,
   /** A prohibition on the data's labels forbids this use. */
   PROHIBITED,
@@ -29,6 +31,11 @@ public enum ReasonCode {
   /** The rate limit is exhausted. */
   RATE_LIMITED,
   /**
+   * The permission allows only aggregates over a minimum cohort; a release about one user is
+   * refused.
+   */
+  AGGREGATE_ONLY,
+  /**
    * A recipient of a message may not receive it: not a friend of the sender, or the decision point
    * does not allow the partner on them (their consent). Which of the two is never said.
    */
@@ -36,7 +43,9 @@ public enum ReasonCode {
   /** A term could not be evaluated; the decision point denies rather than guess. */
   EVALUATION_ERROR;
 
-  /** @return the lowercase wire name */
+  /**
+   * @return the lowercase wire name
+   */
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -14,17 +14,18 @@ import org.datapact.core.user.CountryCode;
 
 /**
  * The catalogue of rule sets: which rules apply to a user's country. A country belongs to at most
- * one rule set; every other country falls under the default. Adding a country or region is adding
- * a {@link RuleSet} value, not code.
+ * one rule set; every other country falls under the default. Adding a country or region is adding a
+ * {@link RuleSet} value, not code.
  */
 public final class Jurisdictions {
   /** Id of the rule set for countries no other rule set covers. */
   public static final String DEFAULT = "DEFAULT";
 
   /** The 27 member states of the European Union. */
-  public static final Set<String> EU_MEMBERS = Set.of(
-      "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
-      "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE");
+  public static final Set<String> EU_MEMBERS =
+      Set.of(
+          "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+          "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE");
 
   private final List<RuleSet> ruleSets;
   private final Map<CountryCode, RuleSet> byCountry = new HashMap<>();
@@ -33,7 +34,8 @@ public final class Jurisdictions {
 
   /**
    * @param ruleSets the rule sets; exactly one with id {@value #DEFAULT} and no countries
-   * @throws IllegalArgumentException if a country is in two rule sets, ids repeat, or the default is missing
+   * @throws IllegalArgumentException if a country is in two rule sets, ids repeat, or the default
+   *     is missing
    */
   public Jurisdictions(List<RuleSet> ruleSets) {
     this.ruleSets = List.copyOf(ruleSets);
@@ -51,7 +53,8 @@ public final class Jurisdictions {
       for (CountryCode c : r.countries()) {
         RuleSet previous = byCountry.put(c, r);
         if (previous != null) {
-          throw new IllegalArgumentException("country `" + c + "` is in both `" + previous.id() + "` and `" + r.id() + "`");
+          throw new IllegalArgumentException(
+              "country `" + c + "` is in both `" + previous.id() + "` and `" + r.id() + "`");
         }
       }
     }
@@ -65,31 +68,49 @@ public final class Jurisdictions {
    * default (consent per purpose).
    */
   public static Jurisdictions standard() {
-    return new Jurisdictions(List.of(
-        new RuleSet("US", Set.of(CountryCode.of("US")), false,
-            Map.of(DataCategory.VIDEO_VIEWING, new RuleSet.SpecialConsent(ConsentTopic.VIDEO_SHARING, Duration.ofDays(730))),
-            Duration.ofDays(45)),
-        new RuleSet("EU", EU_MEMBERS.stream().map(CountryCode::of).collect(Collectors.toSet()), true, Map.of(),
-            Duration.ofDays(30)),
-        new RuleSet(DEFAULT, Set.of(), false, Map.of(), Duration.ofDays(30))));
+    return new Jurisdictions(
+        List.of(
+            new RuleSet(
+                "US",
+                Set.of(CountryCode.of("US")),
+                false,
+                Map.of(
+                    DataCategory.VIDEO_VIEWING,
+                    new RuleSet.SpecialConsent(ConsentTopic.VIDEO_SHARING, Duration.ofDays(730))),
+                Duration.ofDays(45)),
+            new RuleSet(
+                "EU",
+                EU_MEMBERS.stream().map(CountryCode::of).collect(Collectors.toSet()),
+                true,
+                Map.of(),
+                Duration.ofDays(30)),
+            new RuleSet(DEFAULT, Set.of(), false, Map.of(), Duration.ofDays(30))));
   }
 
-  /** @return the rule set that applies in {@code country} */
+  /**
+   * @return the rule set that applies in {@code country}
+   */
   public RuleSet of(CountryCode country) {
     return byCountry.getOrDefault(country, fallback);
   }
 
-  /** @return the rule set with this id */
+  /**
+   * @return the rule set with this id
+   */
   public Optional<RuleSet> byId(String id) {
     return Optional.ofNullable(byId.get(id));
   }
 
-  /** @return the rule set with this id */
+  /**
+   * @return the rule set with this id
+   */
   public Optional<RuleSet> byId(RuleSetId id) {
     return byId(id.value());
   }
 
-  /** @return every rule set */
+  /**
+   * @return every rule set
+   */
   public List<RuleSet> all() {
     return ruleSets;
   }

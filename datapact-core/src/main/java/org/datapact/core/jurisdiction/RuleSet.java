@@ -15,9 +15,10 @@ import org.datapact.core.user.CountryCode;
  *
  * @param id the rule set's id, e.g. {@code US}, {@code EU}, {@code DEFAULT}
  * @param countries the countries it covers; empty for the default rule set
- * @param explicitConsentRequired whether a purpose consent counts only when given explicitly
- *     (not by accepting terms)
- * @param specialConsents data categories that need a separate consent topic, with its maximum validity
+ * @param explicitConsentRequired whether a purpose consent counts only when given explicitly (not
+ *     by accepting terms)
+ * @param specialConsents data categories that need a separate consent topic, with its maximum
+ *     validity
  * @param erasureDeadline how long an erasure may take at most
  */
 public record RuleSet(
@@ -34,11 +35,14 @@ public record RuleSet(
     specialConsents = Map.copyOf(specialConsents);
     Objects.requireNonNull(erasureDeadline, "erasureDeadline");
     if (!id.matches("[A-Z][A-Z0-9_]{1,15}")) {
-      throw new IllegalArgumentException("rule set id `" + id + "` must be 2-16 uppercase letters, digits or _");
+      throw new IllegalArgumentException(
+          "rule set id `" + id + "` must be 2-16 uppercase letters, digits or _");
     }
   }
 
-  /** @return the typed id */
+  /**
+   * @return the typed id
+   */
   public RuleSetId ruleSetId() {
     return RuleSetId.of(id);
   }

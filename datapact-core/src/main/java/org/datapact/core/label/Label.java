@@ -11,8 +11,8 @@ import org.datapact.core.policy.DataCategory;
  *
  * @param source the party the data came from ({@code platform} for first-party data)
  * @param category what the data is about
- * @param jurisdiction the rule set of the data subject's jurisdiction, e.g. {@code EU} for a
- *     German user (a rule set, never a country)
+ * @param jurisdiction the rule set of the data subject's jurisdiction, e.g. {@code EU} for a German
+ *     user (a rule set, never a country)
  */
 public record Label(PartyId source, DataCategory category, RuleSetId jurisdiction) {
   /** Validates. */

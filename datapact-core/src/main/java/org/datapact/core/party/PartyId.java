@@ -17,11 +17,15 @@ public record PartyId(String value) implements Comparable<PartyId> {
     Objects.requireNonNull(value, "value");
     if (!SLUG.matcher(value).matches()) {
       throw new IllegalArgumentException(
-          "party id `" + value + "` must be 2-32 characters of a-z, 0-9 and -, starting with a letter");
+          "party id `"
+              + value
+              + "` must be 2-32 characters of a-z, 0-9 and -, starting with a letter");
     }
   }
 
-  /** @return a party id, or an {@link IllegalArgumentException} naming the bad input */
+  /**
+   * @return a party id, or an {@link IllegalArgumentException} naming the bad input
+   */
   public static PartyId of(String value) {
     return new PartyId(value);
   }

@@ -11,7 +11,9 @@ public enum PartyKind {
   /** An internal product unit (ads, watch, ranking) that asks before using data. */
   UNIT;
 
-  /** @return the lowercase wire name */
+  /**
+   * @return the lowercase wire name
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

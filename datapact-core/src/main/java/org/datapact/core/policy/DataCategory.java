@@ -1,9 +1,6 @@
 package org.datapact.core.policy;
 
-
-/**
- * What a datum is about, with the Fides taxonomy data category it corresponds to.
- */
+/** What a datum is about, with the Fides taxonomy data category it corresponds to. */
 public enum DataCategory {
   /** Name and contact details (Fides {@code user.contact}). */
   CONTACT("contact", "user.contact"),
@@ -24,12 +21,16 @@ public enum DataCategory {
     this.fides = fides;
   }
 
-  /** @return the wire name, e.g. {@code video_viewing} */
+  /**
+   * @return the wire name, e.g. {@code video_viewing}
+   */
   public String wire() {
     return wire;
   }
 
-  /** @return the Fides taxonomy key */
+  /**
+   * @return the Fides taxonomy key
+   */
   public String fides() {
     return fides;
   }
@@ -44,6 +45,7 @@ public enum DataCategory {
 
   /** Holder: enum constants are initialised before this, so the lookup can list them. */
   private static final class Names {
-    static final WireNames<DataCategory> WIRE = new WireNames<>(values(), DataCategory::wire, "data category", "categories");
+    static final WireNames<DataCategory> WIRE =
+        new WireNames<>(values(), DataCategory::wire, "data category", "categories");
   }
 }

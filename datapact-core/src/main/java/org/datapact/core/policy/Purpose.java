@@ -28,12 +28,16 @@ public enum Purpose {
     this.tcfPurposes = tcfPurposes;
   }
 
-  /** @return the wire name, e.g. {@code ad_targeting} */
+  /**
+   * @return the wire name, e.g. {@code ad_targeting}
+   */
   public String wire() {
     return wire;
   }
 
-  /** @return the IAB TCF v2.2 purpose ids covering this purpose (empty when none does) */
+  /**
+   * @return the IAB TCF v2.2 purpose ids covering this purpose (empty when none does)
+   */
   public List<Integer> tcfPurposes() {
     return tcfPurposes;
   }
@@ -48,6 +52,7 @@ public enum Purpose {
 
   /** Holder: enum constants are initialised before this, so the lookup can list them. */
   private static final class Names {
-    static final WireNames<Purpose> WIRE = new WireNames<>(values(), Purpose::wire, "purpose", "purposes");
+    static final WireNames<Purpose> WIRE =
+        new WireNames<>(values(), Purpose::wire, "purpose", "purposes");
   }
 }

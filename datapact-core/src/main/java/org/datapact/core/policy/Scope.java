@@ -1,10 +1,11 @@
 package org.datapact.core.policy;
 
+import org.jspecify.annotations.Nullable;
 
 /**
  * A kind of data or action a party may be granted: the partner API's scopes, and {@code data.use}
- * for an internal unit using a labelled dataset. Each scope names the ODRL action it stands for
- * and the data category it releases.
+ * for an internal unit using a labelled dataset. Each scope names the ODRL action it stands for and
+ * the data category it releases.
  */
 public enum Scope {
   /** A user's display name and country. */
@@ -22,26 +23,33 @@ public enum Scope {
 
   private final String wire;
   private final String odrlAction;
-  private final DataCategory category;
+  private final @Nullable DataCategory category;
 
-  Scope(String wire, String odrlAction, DataCategory category) {
+  Scope(String wire, String odrlAction, @Nullable DataCategory category) {
     this.wire = wire;
     this.odrlAction = odrlAction;
     this.category = category;
   }
 
-  /** @return the wire name, e.g. {@code inbox.read} */
+  /**
+   * @return the wire name, e.g. {@code inbox.read}
+   */
   public String wire() {
     return wire;
   }
 
-  /** @return the ODRL 2.2 action this scope stands for */
+  /**
+   * @return the ODRL 2.2 action this scope stands for
+   */
   public String odrlAction() {
     return odrlAction;
   }
 
-  /** @return the data category the scope releases, or null when the request's labels say it ({@link #DATA_USE}) */
-  public DataCategory category() {
+  /**
+   * @return the data category the scope releases, or null when the request's labels say it ({@link
+   *     #DATA_USE})
+   */
+  public @Nullable DataCategory category() {
     return category;
   }
 

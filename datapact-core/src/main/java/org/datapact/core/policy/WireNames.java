@@ -17,12 +17,19 @@ final class WireNames<E extends Enum<E>> {
   private final String known;
 
   WireNames(E[] values, Function<E, String> wire, String kind, String kinds) {
-    this.byWire = Arrays.stream(values).collect(Collectors.toUnmodifiableMap(wire, Function.identity()));
+    this.byWire =
+        Arrays.stream(values).collect(Collectors.toUnmodifiableMap(wire, Function.identity()));
     this.kind = kind;
-    this.known = "; known " + kinds + ": " + Arrays.stream(values).map(wire).collect(Collectors.joining(", "));
+    this.known =
+        "; known "
+            + kinds
+            + ": "
+            + Arrays.stream(values).map(wire).collect(Collectors.joining(", "));
   }
 
-  /** @throws IllegalArgumentException naming the unknown value and the known ones */
+  /**
+   * @throws IllegalArgumentException naming the unknown value and the known ones
+   */
   E of(String wire) {
     E e = byWire.get(wire);
     if (e == null) {

@@ -3,9 +3,9 @@ package org.datapact.core.security;
 import java.util.Objects;
 
 /**
- * A secret (a client secret, a password) that must never reach a log, an exception or a
- * {@code toString()}. The only way to read it is {@link #revealForHashingOrDisplayOnce()}, a
- * name that is easy to grep for.
+ * A secret (a client secret, a password) that must never reach a log, an exception or a {@code
+ * toString()}. The only way to read it is {@link #revealForHashingOrDisplayOnce()}, a name that is
+ * easy to grep for.
  */
 public final class Secret {
   private final String value;
@@ -24,8 +24,8 @@ public final class Secret {
   }
 
   /**
-   * Returns the raw secret. Call it only to hash it, or to hand it once to the party it
-   * belongs to (the demo cast file).
+   * Returns the raw secret. Call it only to hash it, or to hand it once to the party it belongs to
+   * (the demo cast file).
    */
   public String revealForHashingOrDisplayOnce() {
     return value;

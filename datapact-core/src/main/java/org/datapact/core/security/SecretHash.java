@@ -3,9 +3,8 @@ package org.datapact.core.security;
 import java.util.Objects;
 
 /**
- * The stored, one-way form of a secret, in the text format
- * {@code pbkdf2-sha256$<iterations>$<salt, base64>$<hash, base64>}. Produced and checked by
- * {@link SecretHasher}.
+ * The stored, one-way form of a secret, in the text format {@code pbkdf2-sha256$<iterations>$<salt,
+ * base64>$<hash, base64>}. Produced and checked by {@link SecretHasher}.
  *
  * @param encoded the encoded hash
  */
@@ -15,7 +14,8 @@ public record SecretHash(String encoded) {
     Objects.requireNonNull(encoded, "encoded");
     String[] parts = encoded.split("\\$");
     if (parts.length != 4 || !parts[0].equals(SecretHasher.ALGORITHM_ID)) {
-      throw new IllegalArgumentException("secret hash is not in the `pbkdf2-sha256$n$salt$hash` format");
+      throw new IllegalArgumentException(
+          "secret hash is not in the `pbkdf2-sha256$n$salt$hash` format");
     }
   }
 

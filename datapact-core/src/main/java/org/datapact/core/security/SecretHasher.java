@@ -39,22 +39,33 @@ public final class SecretHasher {
    */
   public SecretHasher(int iterations) {
     if (iterations < 10_000) {
-      throw new IllegalArgumentException("pbkdf2 needs at least 10000 iterations, got `" + iterations + "`");
+      throw new IllegalArgumentException(
+          "pbkdf2 needs at least 10000 iterations, got `" + iterations + "`");
     }
     this.iterations = iterations;
   }
 
-  /** @return the one-way hash of {@code secret} with a fresh random salt */
+  /**
+   * @return the one-way hash of {@code secret} with a fresh random salt
+   */
   public SecretHash hash(Secret secret) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
     byte[] hash = derive(secret.revealForHashingOrDisplayOnce(), salt, iterations);
     Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
     return new SecretHash(
-        ALGORITHM_ID + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash));
+        ALGORITHM_ID
+            + "$"
+            + iterations
+            + "$"
+            + b64.encodeToString(salt)
+            + "$"
+            + b64.encodeToString(hash));
   }
 
-  /** @return whether {@code candidate} is the secret {@code stored} was made from */
+  /**
+   * @return whether {@code candidate} is the secret {@code stored} was made from
+   */
   public static boolean verify(Secret candidate, SecretHash stored) {
     String[] parts = stored.encoded().split("\\$");
     int n;
@@ -71,7 +82,8 @@ public final class SecretHasher {
   }
 
   private static byte[] derive(String secret, byte[] salt, int iterations) {
-    char[] chars = new String(secret.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).toCharArray();
+    char[] chars =
+        new String(secret.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).toCharArray();
     PBEKeySpec spec = new PBEKeySpec(chars, salt, iterations, HASH_BITS);
     try {
       return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();

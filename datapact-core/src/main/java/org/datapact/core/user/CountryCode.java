@@ -21,7 +21,16 @@ public record CountryCode(String value) implements Comparable<CountryCode> {
     }
   }
 
-  /** @return the country code for {@code value} */
+  /**
+   * @return whether {@code value} is a country of the JDK's ISO 3166 list
+   */
+  public static boolean isIsoCountry(String value) {
+    return ISO.contains(value);
+  }
+
+  /**
+   * @return the country code for {@code value}
+   */
   public static CountryCode of(String value) {
     return new CountryCode(value);
   }

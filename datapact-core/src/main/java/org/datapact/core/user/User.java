@@ -21,11 +21,14 @@ public record User(UserId id, String handle, String displayName, CountryCode cou
     Objects.requireNonNull(displayName, "displayName");
     Objects.requireNonNull(country, "country");
     if (!HANDLE.matcher(handle).matches()) {
-      throw new IllegalArgumentException("handle `" + handle + "` must be 2-64 characters of a-z, 0-9, . _ -");
+      throw new IllegalArgumentException(
+          "handle `" + handle + "` must be 2-64 characters of a-z, 0-9, . _ -");
     }
   }
 
-  /** @return whether {@code handle} is a well-formed handle */
+  /**
+   * @return whether {@code handle} is a well-formed handle
+   */
   public static boolean isValidHandle(String handle) {
     return handle != null && HANDLE.matcher(handle).matches();
   }

@@ -1,8 +1,8 @@
 package org.datapact.core.user;
 
 /**
- * The platform's internal identifier of a user. It never leaves the platform towards a
- * partner: partners see partner-scoped pseudonymous ids instead.
+ * The platform's internal identifier of a user. It never leaves the platform towards a partner:
+ * partners see partner-scoped pseudonymous ids instead.
  *
  * @param value a positive number
  */
@@ -14,7 +14,9 @@ public record UserId(long value) implements Comparable<UserId> {
     }
   }
 
-  /** @return the user id for {@code value} */
+  /**
+   * @return the user id for {@code value}
+   */
   public static UserId of(long value) {
     return new UserId(value);
   }

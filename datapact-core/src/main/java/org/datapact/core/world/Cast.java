@@ -5,10 +5,11 @@ import java.util.Objects;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.party.PartyKind;
 import org.datapact.core.security.Secret;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The named people and clients of a demo world, with what each one demonstrates. Written to
- * {@code data/demo/cast.json} so that a person trying the demo knows whom to log in as.
+ * The named people and clients of a demo world, with what each one demonstrates. Written to {@code
+ * data/demo/cast.json} so that a person trying the demo knows whom to log in as.
  *
  * @param seed the world's seed
  * @param userCount the world's number of users
@@ -18,7 +19,12 @@ import org.datapact.core.security.Secret;
  * @param clients OAuth2 clients of partners and units, with their demo secrets
  */
 public record Cast(
-    long seed, int userCount, int generatorVersion, List<User> users, List<Staff> staff, List<Client> clients) {
+    long seed,
+    int userCount,
+    int generatorVersion,
+    List<User> users,
+    List<Staff> staff,
+    List<Client> clients) {
 
   /** Copies the lists. */
   public Cast {
@@ -36,7 +42,8 @@ public record Cast(
    * @param country ISO country code
    * @param demonstrates what this person shows in the demo
    */
-  public record User(String handle, long userId, String displayName, String country, String demonstrates) {
+  public record User(
+      String handle, long userId, String displayName, String country, String demonstrates) {
     /** Validates non-null fields. */
     public User {
       Objects.requireNonNull(handle, "handle");
@@ -53,7 +60,12 @@ public record Cast(
    * @param party the partner for partner staff, null otherwise
    * @param demonstrates what this person shows in the demo
    */
-  public record Staff(String handle, String displayName, ConsoleRole role, PartyId party, String demonstrates) {
+  public record Staff(
+      String handle,
+      String displayName,
+      ConsoleRole role,
+      @Nullable PartyId party,
+      String demonstrates) {
     /** Validates non-null fields. */
     public Staff {
       Objects.requireNonNull(handle, "handle");

@@ -11,7 +11,9 @@ public enum ConsoleRole {
   /** A partner's staff member: reads their partner's agreement and usage. */
   PARTNER;
 
-  /** @return the lowercase wire name */
+  /**
+   * @return the lowercase wire name
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -22,23 +22,28 @@ import org.datapact.core.security.SecretHasher;
 import org.datapact.core.user.CountryCode;
 import org.datapact.core.user.User;
 import org.datapact.core.user.UserId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the demo world of DESIGN.md "The demo world", deterministically from a seed: the
- * platform's partners and units with OAuth2 clients, console accounts, users across the US, the
- * EU and other countries, a power-law friend graph, and inbox threads with messages, some of them
+ * platform's partners and units with OAuth2 clients, console accounts, users across the US, the EU
+ * and other countries, a power-law friend graph, and inbox threads with messages, some of them
  * recommendations sent through a partner's app.
  *
  * <p>The friend graph follows the Barabási–Albert preferential-attachment model (Barabási and
  * Albert, "Emergence of scaling in random networks", Science 286, 1999): every new user befriends
  * {@value #EDGES_PER_USER} existing users chosen with probability proportional to their degree,
- * which gives the heavy-tailed degree distribution of real social graphs. The earliest users —
- * the cast — become hubs.
+ * which gives the heavy-tailed degree distribution of real social graphs. The earliest users — the
+ * cast — become hubs.
  *
  * <p>Every section draws from its own random stream ({@link Seeds}), so a later section (the
  * agreement timeline, consents, ads data) can be added without changing what the earlier ones
- * generate. Memory is about 40 bytes per friendship; the output is streamed to the sink in
- * batches, friendships as one ascending friend list per user.
+ * generate. Memory is about 40 bytes per friendship; the output is streamed to the sink in batches,
+ * friendships as one ascending friend list per user.
+ *
+ * <p>Why one class of about 500 lines: each section (users, friendships, inbox, consents) draws
+ * from its own random stream in a fixed order, and that order is the world's identity; one class
+ * keeps the order visible.
  */
 public final class DemoWorldGenerator {
   /** Bumped whenever the same seed would generate a different world. */
@@ -52,70 +57,169 @@ public final class DemoWorldGenerator {
   static final PartyId SEEKR = PartyId.of("seekr");
 
   private static final int BATCH = 10_000;
-  private static final long EPOCH_2011 = ZonedDateTime.of(2011, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toEpochSecond();
-  private static final long EPOCH_2020 = ZonedDateTime.of(2020, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toEpochSecond();
+  private static final long EPOCH_2011 =
+      ZonedDateTime.of(2011, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toEpochSecond();
+  private static final long EPOCH_2020 =
+      ZonedDateTime.of(2020, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toEpochSecond();
 
-  private static final List<Party> PARTIES = List.of(
-      new Party(STREAMFLIX, PartyKind.PARTNER, "Streamflix", "Video streaming service; Extended API partner"),
-      new Party(TUNELY, PartyKind.PARTNER, "Tunely", "Music streaming service; messaging integration partner"),
-      new Party(SEEKR, PartyKind.PARTNER, "Seekr", "Search engine; asks for friends lists"),
-      new Party(PartyId.of("ads"), PartyKind.UNIT, "Ads", "The platform's ad targeting and measurement unit"),
-      new Party(PartyId.of("watch"), PartyKind.UNIT, "Watch", "The platform's own video product, a Streamflix competitor"),
-      new Party(PartyId.of("ranking"), PartyKind.UNIT, "Ranking", "The platform's feed ranking models"));
+  private static final List<Party> PARTIES =
+      List.of(
+          new Party(
+              STREAMFLIX,
+              PartyKind.PARTNER,
+              "Streamflix",
+              "Video streaming service; Extended API partner"),
+          new Party(
+              TUNELY,
+              PartyKind.PARTNER,
+              "Tunely",
+              "Music streaming service; messaging integration partner"),
+          new Party(SEEKR, PartyKind.PARTNER, "Seekr", "Search engine; asks for friends lists"),
+          new Party(
+              PartyId.of("ads"),
+              PartyKind.UNIT,
+              "Ads",
+              "The platform's ad targeting and measurement unit"),
+          new Party(
+              PartyId.of("watch"),
+              PartyKind.UNIT,
+              "Watch",
+              "The platform's own video product, a Streamflix competitor"),
+          new Party(
+              PartyId.of("ranking"),
+              PartyKind.UNIT,
+              "Ranking",
+              "The platform's feed ranking models"));
 
   private record CastSpec(String handle, String displayName, String country, String demonstrates) {}
 
-  private static final List<CastSpec> CAST_USERS = List.of(
-      new CastSpec("alice", "Alice Martin", "DE",
-          "EU user who consents to streamflix for recommendations; friend of dave"),
-      new CastSpec("bob", "Bob Walker", "US",
-          "US user who consents to streamflix but has not given the US video-sharing consent"),
-      new CastSpec("carol", "Carol Souza", "BR", "user who consents to no one"),
-      new CastSpec("dave", "Dave Moreau", "FR",
-          "alice's friend who has not consented to streamflix: never visible through alice"));
+  private static final List<CastSpec> CAST_USERS =
+      List.of(
+          new CastSpec(
+              "alice",
+              "Alice Martin",
+              "DE",
+              "EU user who consents to streamflix for recommendations; friend of dave"),
+          new CastSpec(
+              "bob",
+              "Bob Walker",
+              "US",
+              "US user who consents to streamflix but has not given the US video-sharing consent"),
+          new CastSpec("carol", "Carol Souza", "BR", "user who consents to no one"),
+          new CastSpec(
+              "dave",
+              "Dave Moreau",
+              "FR",
+              "alice's friend who has not consented to streamflix: never visible through alice"));
 
-  private static final List<Cast.Staff> CAST_STAFF = List.of(
-      new Cast.Staff("oscar", "Oscar Okafor", ConsoleRole.OPERATOR, null,
-          "platform operator: registers partners, drafts and approves agreements"),
-      new Cast.Staff("olga", "Olga Lindqvist", ConsoleRole.OPERATOR, null,
-          "second operator, for two-person approval"),
-      new Cast.Staff("rita", "Rita Novak", ConsoleRole.REGULATOR, null,
-          "regulator: reads compliance reports and verifies the log"),
-      new Cast.Staff("sam", "Sam Reyes", ConsoleRole.PARTNER, STREAMFLIX, "streamflix's partner manager"),
-      new Cast.Staff("tess", "Tess Park", ConsoleRole.PARTNER, TUNELY, "tunely's partner manager"),
-      new Cast.Staff("sid", "Sid Banerjee", ConsoleRole.PARTNER, SEEKR, "seekr's partner manager"));
+  private static final List<Cast.Staff> CAST_STAFF =
+      List.of(
+          new Cast.Staff(
+              "oscar",
+              "Oscar Okafor",
+              ConsoleRole.OPERATOR,
+              null,
+              "platform operator: registers partners, drafts and approves agreements"),
+          new Cast.Staff(
+              "olga",
+              "Olga Lindqvist",
+              ConsoleRole.OPERATOR,
+              null,
+              "second operator, for two-person approval"),
+          new Cast.Staff(
+              "rita",
+              "Rita Novak",
+              ConsoleRole.REGULATOR,
+              null,
+              "regulator: reads compliance reports and verifies the log"),
+          new Cast.Staff(
+              "sam", "Sam Reyes", ConsoleRole.PARTNER, STREAMFLIX, "streamflix's partner manager"),
+          new Cast.Staff(
+              "tess", "Tess Park", ConsoleRole.PARTNER, TUNELY, "tunely's partner manager"),
+          new Cast.Staff(
+              "sid", "Sid Banerjee", ConsoleRole.PARTNER, SEEKR, "seekr's partner manager"));
 
   /** Country codes and their weights: a third US, a third EU, the rest elsewhere. */
   private static final String[] COUNTRIES = {
     "US", "DE", "FR", "IE", "ES", "IT", "NL", "PL", "SE", "GB", "BR", "IN", "JP", "CA", "MX", "NG"
   };
+
   private static final int[] COUNTRY_WEIGHTS = {34, 8, 7, 2, 5, 5, 3, 4, 2, 6, 8, 7, 3, 3, 2, 1};
 
   private static final String[] FIRST = {
-    "Ada", "Ben", "Chloe", "Daniel", "Elena", "Felix", "Grace", "Hugo", "Ines", "Jonas", "Kira", "Liam",
-    "Maya", "Noah", "Olivia", "Pablo", "Quinn", "Rosa", "Samuel", "Tara", "Umar", "Vera", "Wei", "Ximena",
-    "Yusuf", "Zoe", "Aiko", "Bruno", "Chiara", "Diego", "Emma", "Farah", "Giulia", "Hannah", "Ivan", "Jana",
-    "Kofi", "Lucia", "Mateo", "Nadia", "Oskar", "Priya", "Rafael", "Sofia", "Tomas", "Uma", "Viktor", "Yara"
+    "Ada", "Ben", "Chloe", "Daniel", "Elena", "Felix", "Grace", "Hugo", "Ines", "Jonas", "Kira",
+        "Liam",
+    "Maya", "Noah", "Olivia", "Pablo", "Quinn", "Rosa", "Samuel", "Tara", "Umar", "Vera", "Wei",
+        "Ximena",
+    "Yusuf", "Zoe", "Aiko", "Bruno", "Chiara", "Diego", "Emma", "Farah", "Giulia", "Hannah", "Ivan",
+        "Jana",
+    "Kofi", "Lucia", "Mateo", "Nadia", "Oskar", "Priya", "Rafael", "Sofia", "Tomas", "Uma",
+        "Viktor", "Yara"
   };
   private static final String[] LAST = {
-    "Smith", "Müller", "Dubois", "Kowalski", "Rossi", "Garcia", "Jansen", "Nilsson", "Murphy", "Silva",
-    "Sharma", "Tanaka", "Tremblay", "Hernandez", "Okoye", "Brown", "Schmidt", "Lefevre", "Nowak", "Bianchi",
-    "Lopez", "De Vries", "Berg", "Kelly", "Santos", "Patel", "Sato", "Roy", "Ramirez", "Adeyemi", "Wilson",
-    "Fischer", "Moreau", "Wozniak", "Ricci", "Martinez", "Visser", "Lund", "Byrne", "Costa"
+    "Smith",
+    "Müller",
+    "Dubois",
+    "Kowalski",
+    "Rossi",
+    "Garcia",
+    "Jansen",
+    "Nilsson",
+    "Murphy",
+    "Silva",
+    "Sharma",
+    "Tanaka",
+    "Tremblay",
+    "Hernandez",
+    "Okoye",
+    "Brown",
+    "Schmidt",
+    "Lefevre",
+    "Nowak",
+    "Bianchi",
+    "Lopez",
+    "De Vries",
+    "Berg",
+    "Kelly",
+    "Santos",
+    "Patel",
+    "Sato",
+    "Roy",
+    "Ramirez",
+    "Adeyemi",
+    "Wilson",
+    "Fischer",
+    "Moreau",
+    "Wozniak",
+    "Ricci",
+    "Martinez",
+    "Visser",
+    "Lund",
+    "Byrne",
+    "Costa"
   };
   private static final String[] TITLES = {
     "The Quiet Harbour", "Night Circuit", "Paper Kingdoms", "Salt and Static", "The Long Signal",
     "Glass Orchard", "Midnight Ledger", "Northern Drift", "A Field of Wires", "Small Hours"
   };
   private static final String[] CHAT = {
-    "are we still on for saturday?", "did you see the game last night?", "sending the photos now",
-    "happy birthday!", "can you call me later?", "that recipe worked, thanks", "running ten minutes late",
-    "what time is the meeting?", "loved the pictures from your trip", "see you at the station"
+    "are we still on for saturday?",
+    "did you see the game last night?",
+    "sending the photos now",
+    "happy birthday!",
+    "can you call me later?",
+    "that recipe worked, thanks",
+    "running ten minutes late",
+    "what time is the meeting?",
+    "loved the pictures from your trip",
+    "see you at the station"
   };
 
   private final SecretHasher hasher;
 
-  /** @param hasher hashes the generated client secrets before they reach the sink */
+  /**
+   * @param hasher hashes the generated client secrets before they reach the sink
+   */
   public DemoWorldGenerator(SecretHasher hasher) {
     this.hasher = hasher;
   }
@@ -126,7 +230,8 @@ public final class DemoWorldGenerator {
    * @return the cast: who to log in as and the demo client credentials
    * @throws DataPactException if the sink fails
    */
-  public Cast generate(WorldSpec spec, WorldSink sink, ProgressListener progress) throws DataPactException {
+  public Cast generate(WorldSpec spec, WorldSink sink, ProgressListener progress)
+      throws DataPactException {
     Cast cast = cast(spec);
     List<Cast.Client> clients = cast.clients();
     sink.parties(PARTIES);
@@ -135,12 +240,15 @@ public final class DemoWorldGenerator {
         .map(c -> new ClientCredential(c.clientId(), c.party(), hasher.hash(c.clientSecret())))
         .forEachOrdered(hashed::add);
     sink.clients(hashed);
-    sink.consoleAccounts(CAST_STAFF.stream()
-        .map(s -> new ConsoleAccount(s.handle(), s.displayName(), s.role(), s.party()))
-        .toList());
+    sink.consoleAccounts(
+        CAST_STAFF.stream()
+            .map(s -> new ConsoleAccount(s.handle(), s.displayName(), s.role(), s.party()))
+            .toList());
 
     byte[] countries = users(spec, sink, progress);
-    Graph graph = Graph.preferentialAttachment(spec.users(), EDGES_PER_USER, Seeds.stream(spec.seed(), "friends"));
+    Graph graph =
+        Graph.preferentialAttachment(
+            spec.users(), EDGES_PER_USER, Seeds.stream(spec.seed(), "friends"));
     friendships(graph, sink, progress);
     inbox(spec, graph, sink, progress);
     sink.agreements(DemoPolicy.agreements());
@@ -149,8 +257,8 @@ public final class DemoWorldGenerator {
   }
 
   /**
-   * The cast of the world {@code spec} without generating the world: what {@link #generate}
-   * returns for the same spec.
+   * The cast of the world {@code spec} without generating the world: what {@link #generate} returns
+   * for the same spec.
    */
   public Cast cast(WorldSpec spec) {
     List<Cast.User> users = new ArrayList<>();
@@ -172,8 +280,8 @@ public final class DemoWorldGenerator {
 
   /**
    * Demo secrets are a keyed hash of the client id under a key derived from the seed, so that the
-   * same seed gives the same cast file. They are for the demo only: a server started with
-   * {@code serve} never creates them.
+   * same seed gives the same cast file. They are for the demo only: a server started with {@code
+   * serve} never creates them.
    */
   private static Secret demoSecret(long seed, String clientId) {
     try {
@@ -210,9 +318,17 @@ public final class DemoWorldGenerator {
       } else {
         String first = FIRST[rng.nextInt(FIRST.length)];
         String last = LAST[rng.nextInt(LAST.length)];
-        String handle = (first + "." + last.replace(" ", "").replace("ü", "ue")).toLowerCase(java.util.Locale.ROOT)
-            + "." + id;
-        u = new User(UserId.of(id), handle, first + " " + last, CountryCode.of(pickCountry(rng, totalWeight)));
+        String handle =
+            (first + "." + last.replace(" ", "").replace("ü", "ue"))
+                    .toLowerCase(java.util.Locale.ROOT)
+                + "."
+                + id;
+        u =
+            new User(
+                UserId.of(id),
+                handle,
+                first + " " + last,
+                CountryCode.of(pickCountry(rng, totalWeight)));
       }
       batch.add(u);
       countryOf[(int) id] = (byte) java.util.Arrays.asList(COUNTRIES).indexOf(u.country().value());
@@ -229,12 +345,15 @@ public final class DemoWorldGenerator {
     return countryOf;
   }
 
-  private static final java.util.Set<String> EU = org.datapact.core.jurisdiction.Jurisdictions.EU_MEMBERS;
+  private static final java.util.Set<String> EU =
+      org.datapact.core.jurisdiction.Jurisdictions.EU_MEMBERS;
 
-  private static void consents(WorldSpec spec, byte[] countryOf, WorldSink sink, ProgressListener progress)
+  private static void consents(
+      WorldSpec spec, byte[] countryOf, WorldSink sink, ProgressListener progress)
       throws DataPactException {
     SplittableRandom rng = Seeds.stream(spec.seed(), "consents");
-    List<org.datapact.core.consent.ConsentChange> batch = new ArrayList<>(DemoPolicy.castConsents());
+    List<org.datapact.core.consent.ConsentChange> batch =
+        new ArrayList<>(DemoPolicy.castConsents());
     for (int id = CAST_USERS.size() + 1; id <= spec.users(); id++) {
       String country = COUNTRIES[countryOf[id]];
       DemoPolicy.userConsents(id, EU.contains(country), country.equals("US"), rng, batch);
@@ -261,7 +380,8 @@ public final class DemoWorldGenerator {
     throw new AssertionError("weights exhausted"); // INVARIANT: r < totalWeight
   }
 
-  private static void friendships(Graph graph, WorldSink sink, ProgressListener progress) throws DataPactException {
+  private static void friendships(Graph graph, WorldSink sink, ProgressListener progress)
+      throws DataPactException {
     List<FriendList> batch = new ArrayList<>(BATCH);
     for (int u = 1; u <= graph.users(); u++) {
       int from = graph.offset(u);
@@ -291,7 +411,8 @@ public final class DemoWorldGenerator {
     // The cast's threads come first: bob has a streamflix recommendation from alice in his inbox,
     // and a thread no app took part in.
     addThread(rng, ids, threads, messages, new long[] {1, 4}, null, "weekend plans");
-    addThread(rng, ids, threads, messages, new long[] {1, 2}, STREAMFLIX, "a recommendation for you");
+    addThread(
+        rng, ids, threads, messages, new long[] {1, 2}, STREAMFLIX, "a recommendation for you");
     addThread(rng, ids, threads, messages, new long[] {2, 3}, null, "dinner?");
     for (int u = 1; u <= graph.users(); u++) {
       int degree = graph.offset(u + 1) - graph.offset(u);
@@ -341,14 +462,22 @@ public final class DemoWorldGenerator {
   }
 
   private static void addThread(
-      SplittableRandom rng, long[] ids, List<InboxThread> threads, List<Message> messages,
-      long[] participants, PartyId viaParty, String fixedSubject) {
+      SplittableRandom rng,
+      long[] ids,
+      List<InboxThread> threads,
+      List<Message> messages,
+      long[] participants,
+      @Nullable PartyId viaParty,
+      @Nullable String fixedSubject) {
     long threadId = ++ids[0];
     long t = EPOCH_2011 + rng.nextLong(EPOCH_2020 - EPOCH_2011);
     String title = TITLES[rng.nextInt(TITLES.length)];
-    String subject = fixedSubject != null ? fixedSubject
-        : viaParty != null ? "Recommended: " + title : CHAT[rng.nextInt(CHAT.length)];
-    threads.add(new InboxThread(threadId, subject, viaParty, Instant.ofEpochSecond(t), participants));
+    String subject =
+        fixedSubject != null
+            ? fixedSubject
+            : viaParty != null ? "Recommended: " + title : CHAT[rng.nextInt(CHAT.length)];
+    threads.add(
+        new InboxThread(threadId, subject, viaParty, Instant.ofEpochSecond(t), participants));
     int count = 1 + rng.nextInt(4);
     for (int m = 0; m < count; m++) {
       long sender = participants[m % participants.length];

@@ -12,13 +12,17 @@ public record FriendList(long userId, long[] friendIds) {
     friendIds = friendIds.clone();
   }
 
-  /** @return a copy of the friend ids */
+  /**
+   * @return a copy of the friend ids
+   */
   @Override
   public long[] friendIds() {
     return friendIds.clone();
   }
 
-  /** @return the number of friends */
+  /**
+   * @return the number of friends
+   */
   public int size() {
     return friendIds.length;
   }

@@ -3,6 +3,7 @@ package org.datapact.core.world;
 import java.time.Instant;
 import java.util.Objects;
 import org.datapact.core.party.PartyId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One message in an inbox thread.
@@ -14,7 +15,13 @@ import org.datapact.core.party.PartyId;
  * @param body the text
  * @param viaParty the partner app it was sent through, or null
  */
-public record Message(long id, long threadId, long senderId, Instant sentAt, String body, PartyId viaParty) {
+public record Message(
+    long id,
+    long threadId,
+    long senderId,
+    Instant sentAt,
+    String body,
+    @Nullable PartyId viaParty) {
   /** Validates every field. */
   public Message {
     Objects.requireNonNull(sentAt, "sentAt");

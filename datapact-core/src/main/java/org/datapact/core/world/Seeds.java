@@ -7,19 +7,23 @@ import java.security.NoSuchAlgorithmException;
 import java.util.SplittableRandom;
 
 /**
- * Independent random streams per world section, derived from the world seed by SHA-256. A
- * section draws only from its own stream, so adding a section (or changing how many numbers one
- * draws) never changes what the other sections generate.
+ * Independent random streams per world section, derived from the world seed by SHA-256. A section
+ * draws only from its own stream, so adding a section (or changing how many numbers one draws)
+ * never changes what the other sections generate.
  */
 final class Seeds {
   private Seeds() {}
 
-  /** @return a random stream for {@code section} that depends only on {@code seed} and the name */
+  /**
+   * @return a random stream for {@code section} that depends only on {@code seed} and the name
+   */
   static SplittableRandom stream(long seed, String section) {
     return new SplittableRandom(ByteBuffer.wrap(derive(seed, "stream|" + section)).getLong());
   }
 
-  /** @return 32 bytes derived from the seed and a label */
+  /**
+   * @return 32 bytes derived from the seed and a label
+   */
   static byte[] derive(long seed, String label) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");

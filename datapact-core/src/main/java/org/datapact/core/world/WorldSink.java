@@ -9,10 +9,11 @@ import org.datapact.core.party.Party;
 import org.datapact.core.user.User;
 
 /**
- * Where the generator writes a world. The store implements it with bulk inserts; tests implement
- * it in memory. The generator calls the methods in this order: parties, clients, console
- * accounts, then users, friendships, threads and messages in ascending id order, each in
- * batches, then agreements and consents. Implementations MUST consume a batch before returning: the generator may reuse it.
+ * Where the generator writes a world. The store implements it with bulk inserts; tests implement it
+ * in memory. The generator calls the methods in this order: parties, clients, console accounts,
+ * then users, friendships, threads and messages in ascending id order, each in batches, then
+ * agreements and consents. Implementations MUST consume a batch before returning: the generator may
+ * reuse it.
  */
 public interface WorldSink {
   /** The platform's partners and internal units. */

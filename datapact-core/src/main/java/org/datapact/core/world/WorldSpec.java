@@ -9,6 +9,7 @@ package org.datapact.core.world;
 public record WorldSpec(long seed, int users) {
   /** The fewest users a world can have: the cast plus enough strangers to form a graph. */
   public static final int MIN_USERS = 100;
+
   /** The most users the generator supports in one world. */
   public static final int MAX_USERS = 50_000_000;
 

@@ -35,14 +35,15 @@ import org.datapact.core.user.UserId;
 import org.junit.jupiter.api.Test;
 
 /**
- * Properties of the decision point over seeded, generated worlds and requests. Each failure
- * message carries the seed of its world; rerun one with {@code -Ddatapact.seed=<seed>}.
+ * Properties of the decision point over seeded, generated worlds and requests. Each failure message
+ * carries the seed of its world; rerun one with {@code -Ddatapact.seed=<seed>}.
  */
 class DecisionPropertyTest {
   private static final long BASE_SEED = Long.getLong("datapact.seed", 20261129L);
   private static final int WORLDS = Integer.getInteger("datapact.worlds", 40);
   private static final int REQUESTS = 250;
-  private static final List<PartyId> PARTNERS = List.of(PartyId.of("alpha"), PartyId.of("beta"), PartyId.of("gamma"));
+  private static final List<PartyId> PARTNERS =
+      List.of(PartyId.of("alpha"), PartyId.of("beta"), PartyId.of("gamma"));
   private static final List<PartyId> UNITS = List.of(PartyId.of("ads"), PartyId.of("watch"));
   private static final List<String> COUNTRIES = List.of("US", "DE", "FR", "BR", "JP", "IE");
   private static final List<String> TERMS = List.of("US", "EU", "DEFAULT", "DE", "BR");
@@ -50,7 +51,11 @@ class DecisionPropertyTest {
   private static final long SPAN = Duration.ofDays(3650).getSeconds();
 
   /** A generated world: agreements, subjects, consent history. */
-  record World(long seed, List<AgreementRecord> agreements, Map<UserId, CountryCode> subjects, List<ConsentChange> consents) {
+  record World(
+      long seed,
+      List<AgreementRecord> agreements,
+      Map<UserId, CountryCode> subjects,
+      List<ConsentChange> consents) {
     PolicySnapshot snapshot() {
       return snapshot(agreements, consents);
     }
@@ -59,7 +64,8 @@ class DecisionPropertyTest {
       Map<PartyId, PartyKind> kinds = new HashMap<>();
       PARTNERS.forEach(p -> kinds.put(p, PartyKind.PARTNER));
       UNITS.forEach(p -> kinds.put(p, PartyKind.UNIT));
-      PolicySnapshot.Builder b = PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(a);
+      PolicySnapshot.Builder b =
+          PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(a);
       subjects.forEach(b::subject);
       c.forEach(b::consent);
       return b.build();
@@ -109,17 +115,27 @@ class DecisionPropertyTest {
         }
         Constraints c = Constraints.NONE.withJurisdictions(in, out);
         if (rng.nextDouble() < 0.2) {
-          c = c.withRateLimit(new Constraints.RateLimit(1 + rng.nextInt(10), Duration.ofSeconds(1)));
+          c =
+              c.withRateLimit(
+                  new Constraints.RateLimit(1 + rng.nextInt(10), Duration.ofSeconds(1)));
         }
-        perms.add(new Permission("p" + i, pick(rng, principals), pick(rng, List.of(Scope.values())),
-            someOf(rng, Purpose.class), c));
+        perms.add(
+            new Permission(
+                "p" + i,
+                pick(rng, principals),
+                pick(rng, List.of(Scope.values())),
+                someOf(rng, Purpose.class),
+                c));
       }
       List<Prohibition> prohibitions = new ArrayList<>();
       if (rng.nextDouble() < 0.4) {
-        prohibitions.add(new Prohibition("x" + a, Set.of(pick(rng, PARTNERS)),
-            rng.nextBoolean() ? Set.of() : Set.of(pick(rng, principals)),
-            rng.nextBoolean() ? Set.of() : Set.of(pick(rng, List.of(Purpose.values()))),
-            rng.nextBoolean() ? Set.of() : Set.of(pick(rng, PARTNERS))));
+        prohibitions.add(
+            new Prohibition(
+                "x" + a,
+                Set.of(pick(rng, PARTNERS)),
+                rng.nextBoolean() ? Set.of() : Set.of(pick(rng, principals)),
+                rng.nextBoolean() ? Set.of() : Set.of(pick(rng, List.of(Purpose.values()))),
+                rng.nextBoolean() ? Set.of() : Set.of(pick(rng, PARTNERS))));
       }
       Instant proposed = time(rng);
       List<StatusChange> history = new ArrayList<>();
@@ -128,11 +144,24 @@ class DecisionPropertyTest {
         Instant active = proposed.plusSeconds(rng.nextLong(SPAN / 10));
         history.add(new StatusChange(AgreementStatus.ACTIVE, active, "op2"));
         if (rng.nextDouble() < 0.3) {
-          history.add(new StatusChange(AgreementStatus.SUSPENDED, active.plusSeconds(rng.nextLong(SPAN / 2)), "system"));
+          history.add(
+              new StatusChange(
+                  AgreementStatus.SUSPENDED, active.plusSeconds(rng.nextLong(SPAN / 2)), "system"));
         }
       }
-      agreements.add(new AgreementRecord(new AgreementVersion("agreement-" + a, 1, pick(rng, PARTNERS), "generated",
-          T0, null, perms, prohibitions, List.of()), history));
+      agreements.add(
+          new AgreementRecord(
+              new AgreementVersion(
+                  "agreement-" + a,
+                  1,
+                  pick(rng, PARTNERS),
+                  "generated",
+                  T0,
+                  null,
+                  perms,
+                  prohibitions,
+                  List.of()),
+              history));
     }
     Map<UserId, CountryCode> subjects = new HashMap<>();
     List<ConsentChange> consents = new ArrayList<>();
@@ -143,14 +172,25 @@ class DecisionPropertyTest {
       subjects.put(user, CountryCode.of(pick(rng, COUNTRIES)));
       for (int i = 0, n = rng.nextInt(6); i < n; i++) {
         PartyId party = pick(rng, consentParties);
-        ConsentTopic topic = rng.nextDouble() < 0.15 ? ConsentTopic.VIDEO_SHARING : ConsentTopic.of(pick(rng, List.of(Purpose.values())));
+        ConsentTopic topic =
+            rng.nextDouble() < 0.15
+                ? ConsentTopic.VIDEO_SHARING
+                : ConsentTopic.of(pick(rng, List.of(Purpose.values())));
         Instant at = time(rng);
         if (rng.nextDouble() < 0.2) {
           consents.add(ConsentChange.revoke(user, party, topic, at, "gen"));
         } else {
-          Instant expires = rng.nextDouble() < 0.3 ? at.plusSeconds(1 + rng.nextLong(SPAN / 3)) : null;
-          consents.add(ConsentChange.grant(user, party, topic, at, expires,
-              rng.nextBoolean() ? ConsentBasis.EXPLICIT : ConsentBasis.TERMS, "gen"));
+          Instant expires =
+              rng.nextDouble() < 0.3 ? at.plusSeconds(1 + rng.nextLong(SPAN / 3)) : null;
+          consents.add(
+              ConsentChange.grant(
+                  user,
+                  party,
+                  topic,
+                  at,
+                  expires,
+                  rng.nextBoolean() ? ConsentBasis.EXPLICIT : ConsentBasis.TERMS,
+                  "gen"));
         }
       }
     }
@@ -165,11 +205,19 @@ class DecisionPropertyTest {
     Scope scope = pick(rng, List.of(Scope.values()));
     Purpose purpose = pick(rng, List.of(Purpose.values()));
     Instant at = time(rng);
-    LabelSet labels = rng.nextDouble() < 0.5 ? LabelSet.EMPTY
-        : LabelSet.of(new Label(pick(rng, PARTNERS), pick(rng, List.of(DataCategory.values())), org.datapact.core.jurisdiction.RuleSetId.of(pick(rng, List.of("US", "EU", "DEFAULT")))));
+    LabelSet labels =
+        rng.nextDouble() < 0.5
+            ? LabelSet.EMPTY
+            : LabelSet.of(
+                new Label(
+                    pick(rng, PARTNERS),
+                    pick(rng, List.of(DataCategory.values())),
+                    org.datapact.core.jurisdiction.RuleSetId.of(
+                        pick(rng, List.of("US", "EU", "DEFAULT")))));
     UserId subject = labels.isEmpty() || rng.nextBoolean() ? UserId.of(1 + rng.nextInt(20)) : null;
     PartyId onBehalf = rng.nextDouble() < 0.3 ? pick(rng, PARTNERS) : null;
-    return new DecisionRequest(principal, subject, labels, scope, purpose, at, onBehalf, rng.nextInt(12));
+    return new DecisionRequest(
+        principal, subject, labels, scope, purpose, at, onBehalf, rng.nextInt(12));
   }
 
   interface Property {
@@ -183,117 +231,176 @@ class DecisionPropertyTest {
       try {
         p.check(w, new SplittableRandom(seed * 31 + 7));
       } catch (AssertionError e) {
-        throw new AssertionError(name + " failed for seed " + seed + " (rerun with -Ddatapact.seed=" + seed
-            + " -Ddatapact.worlds=1): " + e.getMessage(), e);
+        throw new AssertionError(
+            name
+                + " failed for seed "
+                + seed
+                + " (rerun with -Ddatapact.seed="
+                + seed
+                + " -Ddatapact.worlds=1): "
+                + e.getMessage(),
+            e);
       }
     }
   }
 
   @Test
   void defaultDeny() {
-    forAll("default deny", (w, rng) -> {
-      PolicySnapshot empty = w.snapshot(List.of(), w.consents());
-      for (int i = 0; i < REQUESTS; i++) {
-        DecisionRequest r = request(rng, w);
-        assertThat(empty.decide(r).allowed()).as("%s", r).isFalse();
-      }
-    });
+    forAll(
+        "default deny",
+        (w, rng) -> {
+          PolicySnapshot empty = w.snapshot(List.of(), w.consents());
+          for (int i = 0; i < REQUESTS; i++) {
+            DecisionRequest r = request(rng, w);
+            assertThat(empty.decide(r).allowed()).as("%s", r).isFalse();
+          }
+        });
   }
 
   @Test
   void noAllowWithoutAnActiveAgreementAndAValidConsent() {
     int[] allowed = {0, 0};
-    forAll("no allow without agreement and consent", (w, rng) -> {
-      PolicySnapshot s = w.snapshot();
-      for (int i = 0; i < REQUESTS; i++) {
-        DecisionRequest r = request(rng, w);
-        Decision d = s.decide(r);
-        allowed[1]++;
-        if (!d.allowed()) {
-          continue;
-        }
-        allowed[0]++;
-        // an independent, naive oracle over the raw records and history
-        boolean permitted = w.agreements().stream().anyMatch(a -> a.activeAt(r.at())
-            && a.terms().permissions().stream().anyMatch(p -> p.assignee().equals(r.principal())
-                && p.scope() == r.scope() && p.purposes().contains(r.purpose())));
-        assertThat(permitted).as("allowed without an active permitting agreement: %s", r).isTrue();
-        if (r.subject() != null) {
-          PartyId consentParty = UNITS.contains(r.principal()) ? PolicySnapshot.PLATFORM : r.principal();
-          ConsentChange last = null;
-          for (ConsentChange c : w.consents()) {
-            if (c.user().equals(r.subject()) && c.party().equals(consentParty) && c.topic().equals(ConsentTopic.of(r.purpose()))) {
-              last = c;
+    forAll(
+        "no allow without agreement and consent",
+        (w, rng) -> {
+          PolicySnapshot s = w.snapshot();
+          for (int i = 0; i < REQUESTS; i++) {
+            DecisionRequest r = request(rng, w);
+            Decision d = s.decide(r);
+            allowed[1]++;
+            if (!d.allowed()) {
+              continue;
             }
+            allowed[0]++;
+            // an independent, naive oracle over the raw records and history
+            boolean permitted =
+                w.agreements().stream()
+                    .anyMatch(
+                        a ->
+                            a.activeAt(r.at())
+                                && a.terms().permissions().stream()
+                                    .anyMatch(
+                                        p ->
+                                            p.assignee().equals(r.principal())
+                                                && p.scope() == r.scope()
+                                                && p.purposes().contains(r.purpose())));
+            assertThat(permitted)
+                .as("allowed without an active permitting agreement: %s", r)
+                .isTrue();
+            if (r.subject() != null) {
+              PartyId consentParty =
+                  UNITS.contains(r.principal()) ? PolicySnapshot.PLATFORM : r.principal();
+              ConsentChange last = null;
+              for (ConsentChange c : w.consents()) {
+                if (c.user().equals(r.subject())
+                    && c.party().equals(consentParty)
+                    && c.topic().equals(ConsentTopic.of(r.purpose()))) {
+                  last = c;
+                }
+              }
+              assertThat(last).as("allowed without any consent: %s", r).isNotNull();
+              assertThat(last.granted()).as("allowed after a revoke: %s", r).isTrue();
+              assertThat(last.at()).isBeforeOrEqualTo(r.at());
+              assertThat(last.expiresAt() == null || last.expiresAt().isAfter(r.at()))
+                  .as("expired consent: %s", r)
+                  .isTrue();
+            }
+            assertThat(d.reasons()).extracting(Reason::code).containsExactly(ReasonCode.PERMITTED);
           }
-          assertThat(last).as("allowed without any consent: %s", r).isNotNull();
-          assertThat(last.granted()).as("allowed after a revoke: %s", r).isTrue();
-          assertThat(last.at()).isBeforeOrEqualTo(r.at());
-          assertThat(last.expiresAt() == null || last.expiresAt().isAfter(r.at())).as("expired consent: %s", r).isTrue();
-        }
-        assertThat(d.reasons()).extracting(Reason::code).containsExactly(ReasonCode.PERMITTED);
-      }
-    });
+        });
     // the property is not vacuous: the generated worlds allow a share of requests
-    assertThat(allowed[0]).as("allowed %d of %d", allowed[0], allowed[1]).isGreaterThan(allowed[1] / 200);
+    assertThat(allowed[0])
+        .as("allowed %d of %d", allowed[0], allowed[1])
+        .isGreaterThan(allowed[1] / 200);
   }
 
   @Test
   void revokingNeverWidens() {
-    forAll("revoking never widens", (w, rng) -> {
-      PolicySnapshot before = w.snapshot();
-      for (int k = 0; k < 20; k++) {
-        UserId user = UserId.of(1 + rng.nextInt(20));
-        List<PartyId> parties = new ArrayList<>(PARTNERS);
-        parties.add(PolicySnapshot.PLATFORM);
-        ConsentChange revoke = ConsentChange.revoke(user, pick(rng, parties),
-            rng.nextDouble() < 0.2 ? ConsentTopic.VIDEO_SHARING : ConsentTopic.of(pick(rng, List.of(Purpose.values()))),
-            T0.plusSeconds(SPAN + 1), "prop");
-        PolicySnapshot after = before.withConsent(revoke);
-        for (int i = 0; i < REQUESTS / 10; i++) {
-          DecisionRequest r = request(rng, w);
-          if (after.decide(r).allowed()) {
-            assertThat(before.decide(r).allowed()).as("revoke %s widened %s", revoke, r).isTrue();
+    forAll(
+        "revoking never widens",
+        (w, rng) -> {
+          PolicySnapshot before = w.snapshot();
+          for (int k = 0; k < 20; k++) {
+            UserId user = UserId.of(1 + rng.nextInt(20));
+            List<PartyId> parties = new ArrayList<>(PARTNERS);
+            parties.add(PolicySnapshot.PLATFORM);
+            ConsentChange revoke =
+                ConsentChange.revoke(
+                    user,
+                    pick(rng, parties),
+                    rng.nextDouble() < 0.2
+                        ? ConsentTopic.VIDEO_SHARING
+                        : ConsentTopic.of(pick(rng, List.of(Purpose.values()))),
+                    T0.plusSeconds(SPAN + 1),
+                    "prop");
+            PolicySnapshot after = before.withConsent(revoke);
+            for (int i = 0; i < REQUESTS / 10; i++) {
+              DecisionRequest r = request(rng, w);
+              if (after.decide(r).allowed()) {
+                assertThat(before.decide(r).allowed())
+                    .as("revoke %s widened %s", revoke, r)
+                    .isTrue();
+              }
+            }
+            before = after;
           }
-        }
-        before = after;
-      }
-    });
+        });
   }
 
   @Test
   void addingAProhibitionNeverWidens() {
-    forAll("adding a prohibition never widens", (w, rng) -> {
-      PolicySnapshot before = w.snapshot();
-      List<AgreementRecord> more = new ArrayList<>(w.agreements());
-      List<PartyId> principals = new ArrayList<>(PARTNERS);
-      principals.addAll(UNITS);
-      more.add(new AgreementRecord(new AgreementVersion("extra", 1, pick(rng, PARTNERS), "extra", T0, null, List.of(),
-          List.of(new Prohibition("extra", Set.of(pick(rng, PARTNERS)), rng.nextBoolean() ? Set.of() : Set.of(pick(rng, principals)),
-              rng.nextBoolean() ? Set.of() : Set.of(pick(rng, List.of(Purpose.values()))), Set.of())),
-          List.of()), List.of(new StatusChange(AgreementStatus.ACTIVE, T0, "op"))));
-      PolicySnapshot after = before.withAgreements(more);
-      for (int i = 0; i < REQUESTS; i++) {
-        DecisionRequest r = request(rng, w);
-        if (after.decide(r).allowed()) {
-          assertThat(before.decide(r).allowed()).as("prohibition widened %s", r).isTrue();
-        }
-      }
-    });
+    forAll(
+        "adding a prohibition never widens",
+        (w, rng) -> {
+          PolicySnapshot before = w.snapshot();
+          List<AgreementRecord> more = new ArrayList<>(w.agreements());
+          List<PartyId> principals = new ArrayList<>(PARTNERS);
+          principals.addAll(UNITS);
+          more.add(
+              new AgreementRecord(
+                  new AgreementVersion(
+                      "extra",
+                      1,
+                      pick(rng, PARTNERS),
+                      "extra",
+                      T0,
+                      null,
+                      List.of(),
+                      List.of(
+                          new Prohibition(
+                              "extra",
+                              Set.of(pick(rng, PARTNERS)),
+                              rng.nextBoolean() ? Set.of() : Set.of(pick(rng, principals)),
+                              rng.nextBoolean()
+                                  ? Set.of()
+                                  : Set.of(pick(rng, List.of(Purpose.values()))),
+                              Set.of())),
+                      List.of()),
+                  List.of(new StatusChange(AgreementStatus.ACTIVE, T0, "op"))));
+          PolicySnapshot after = before.withAgreements(more);
+          for (int i = 0; i < REQUESTS; i++) {
+            DecisionRequest r = request(rng, w);
+            if (after.decide(r).allowed()) {
+              assertThat(before.decide(r).allowed()).as("prohibition widened %s", r).isTrue();
+            }
+          }
+        });
   }
 
   @Test
   void allowsAnswersWhatDecideAllows() {
     int[] seen = new int[2];
-    forAll("allows = decide().allowed()", (w, rng) -> {
-      PolicySnapshot s = w.snapshot();
-      for (int i = 0; i < REQUESTS; i++) {
-        DecisionRequest r = request(rng, w);
-        boolean allowed = s.decide(r).allowed();
-        assertThat(s.allows(r)).as("%s", r).isEqualTo(allowed);
-        seen[allowed ? 1 : 0]++;
-      }
-    });
+    forAll(
+        "allows = decide().allowed()",
+        (w, rng) -> {
+          PolicySnapshot s = w.snapshot();
+          for (int i = 0; i < REQUESTS; i++) {
+            DecisionRequest r = request(rng, w);
+            boolean allowed = s.decide(r).allowed();
+            assertThat(s.allows(r)).as("%s", r).isEqualTo(allowed);
+            seen[allowed ? 1 : 0]++;
+          }
+        });
     // the generated requests reach both answers, so the equality says something about each
     assertThat(seen[0]).as("denied requests generated").isPositive();
     assertThat(seen[1]).as("allowed requests generated").isPositive();
@@ -301,32 +408,38 @@ class DecisionPropertyTest {
 
   @Test
   void decisionsAreDeterministicForASnapshot() {
-    forAll("determinism", (w, rng) -> {
-      PolicySnapshot a = w.snapshot();
-      PolicySnapshot b = w.snapshot();
-      assertThat(a.policyHash()).isEqualTo(b.policyHash());
-      for (int i = 0; i < REQUESTS; i++) {
-        DecisionRequest r = request(rng, w);
-        Decision first = a.decide(r);
-        assertThat(a.decide(r)).isEqualTo(first);
-        assertThat(b.decide(r)).isEqualTo(first);
-      }
-    });
+    forAll(
+        "determinism",
+        (w, rng) -> {
+          PolicySnapshot a = w.snapshot();
+          PolicySnapshot b = w.snapshot();
+          assertThat(a.policyHash()).isEqualTo(b.policyHash());
+          for (int i = 0; i < REQUESTS; i++) {
+            DecisionRequest r = request(rng, w);
+            Decision first = a.decide(r);
+            assertThat(a.decide(r)).isEqualTo(first);
+            assertThat(b.decide(r)).isEqualTo(first);
+          }
+        });
   }
 
   @Test
   void incrementalConsentUpdatesEqualARebuild() {
-    forAll("incremental = rebuild", (w, rng) -> {
-      int half = w.consents().size() / 2;
-      PolicySnapshot incremental = w.snapshot(w.agreements(), w.consents().subList(0, half));
-      for (ConsentChange c : w.consents().subList(half, w.consents().size())) {
-        incremental = incremental.withConsent(c);
-      }
-      PolicySnapshot rebuilt = w.snapshot();
-      for (int i = 0; i < REQUESTS; i++) {
-        DecisionRequest r = request(rng, w);
-        assertThat(incremental.decide(r).effect()).as("%s", r).isEqualTo(rebuilt.decide(r).effect());
-      }
-    });
+    forAll(
+        "incremental = rebuild",
+        (w, rng) -> {
+          int half = w.consents().size() / 2;
+          PolicySnapshot incremental = w.snapshot(w.agreements(), w.consents().subList(0, half));
+          for (ConsentChange c : w.consents().subList(half, w.consents().size())) {
+            incremental = incremental.withConsent(c);
+          }
+          PolicySnapshot rebuilt = w.snapshot();
+          for (int i = 0; i < REQUESTS; i++) {
+            DecisionRequest r = request(rng, w);
+            assertThat(incremental.decide(r).effect())
+                .as("%s", r)
+                .isEqualTo(rebuilt.decide(r).effect());
+          }
+        });
   }
 }

@@ -26,13 +26,15 @@ import org.junit.jupiter.api.Test;
  * seed is printed and {@code -Ddatapact.seed=N} replays a run.
  */
 class PolicyHashPropertyTest {
-  private static final List<PartyId> PARTIES = List.of(PartyId.of("streamflix"), PartyId.of("tunely"), PolicySnapshot.PLATFORM);
+  private static final List<PartyId> PARTIES =
+      List.of(PartyId.of("streamflix"), PartyId.of("tunely"), PolicySnapshot.PLATFORM);
   private static final List<String> COUNTRIES = List.of("US", "DE", "FR", "BR", "JP");
 
   @Test
   void theHashAfterARebuildEqualsTheHashAfterTheSameChangesAppliedIncrementally() {
     long seed = Long.getLong("datapact.seed", System.nanoTime());
-    System.out.println("PolicyHashPropertyTest seed=" + seed + " (replay with -Ddatapact.seed=" + seed + ")");
+    System.out.println(
+        "PolicyHashPropertyTest seed=" + seed + " (replay with -Ddatapact.seed=" + seed + ")");
     Random rng = new Random(seed);
     for (int round = 0; round < 50; round++) {
       int users = 1 + rng.nextInt(20);
@@ -42,11 +44,21 @@ class PolicyHashPropertyTest {
         t = t.plus(Duration.ofMinutes(1 + rng.nextInt(10_000)));
         UserId u = UserId.of(1 + rng.nextInt(users));
         PartyId p = PARTIES.get(rng.nextInt(PARTIES.size()));
-        ConsentTopic topic = rng.nextInt(5) == 0 ? ConsentTopic.VIDEO_SHARING
-            : ConsentTopic.of(Purpose.values()[rng.nextInt(Purpose.values().length)]);
-        history.add(rng.nextInt(4) == 0 ? ConsentChange.revoke(u, p, topic, t, "test")
-            : ConsentChange.grant(u, p, topic, t, rng.nextBoolean() ? null : t.plus(Duration.ofDays(1 + rng.nextInt(900))),
-                rng.nextBoolean() ? ConsentBasis.EXPLICIT : ConsentBasis.TERMS, "test"));
+        ConsentTopic topic =
+            rng.nextInt(5) == 0
+                ? ConsentTopic.VIDEO_SHARING
+                : ConsentTopic.of(Purpose.values()[rng.nextInt(Purpose.values().length)]);
+        history.add(
+            rng.nextInt(4) == 0
+                ? ConsentChange.revoke(u, p, topic, t, "test")
+                : ConsentChange.grant(
+                    u,
+                    p,
+                    topic,
+                    t,
+                    rng.nextBoolean() ? null : t.plus(Duration.ofDays(1 + rng.nextInt(900))),
+                    rng.nextBoolean() ? ConsentBasis.EXPLICIT : ConsentBasis.TERMS,
+                    "test"));
       }
       int split = history.isEmpty() ? 0 : rng.nextInt(history.size() + 1);
       PolicySnapshot rebuilt = build(users, history);
@@ -55,20 +67,28 @@ class PolicyHashPropertyTest {
       for (ConsentChange c : history.subList(split, history.size())) {
         incremental = incremental.withConsent(c);
       }
-      assertThat(incremental.policyHash()).as("round %d, split %d of %d (seed %d)", round, split, history.size(), seed)
+      assertThat(incremental.policyHash())
+          .as("round %d, split %d of %d (seed %d)", round, split, history.size(), seed)
           .isEqualTo(rebuilt.policyHash());
       assertThat(again.policyHash()).isEqualTo(rebuilt.policyHash());
       assertThat(incremental.consentChanges()).isEqualTo(history.size());
       if (!history.isEmpty()) {
         assertThat(build(users, history.subList(0, history.size() - 1)).policyHash())
-            .as("one change less is another history").isNotEqualTo(rebuilt.policyHash());
+            .as("one change less is another history")
+            .isNotEqualTo(rebuilt.policyHash());
       }
     }
   }
 
   private static PolicySnapshot build(int users, List<ConsentChange> history) {
-    var b = PolicySnapshot.builder(Jurisdictions.standard(), Map.of(PartyId.of("streamflix"), PartyKind.PARTNER,
-        PartyId.of("tunely"), PartyKind.PARTNER));
+    var b =
+        PolicySnapshot.builder(
+            Jurisdictions.standard(),
+            Map.of(
+                PartyId.of("streamflix"),
+                PartyKind.PARTNER,
+                PartyId.of("tunely"),
+                PartyKind.PARTNER));
     for (int u = 1; u <= users; u++) {
       b.subject(UserId.of(u), CountryCode.of(COUNTRIES.get(u % COUNTRIES.size())));
     }

@@ -17,7 +17,10 @@ class PartnerIdsTest {
   void anIdIsStablePerPartnerAndResolvesOnlyForThatPartner() {
     PartnerIds ids = DemoWorldGenerator.partnerIds(42);
     String a = ids.of(STREAMFLIX, UserId.of(1));
-    assertThat(a).hasSize(24).startsWith("u_").isEqualTo(DemoWorldGenerator.partnerIds(42).of(STREAMFLIX, UserId.of(1)));
+    assertThat(a)
+        .hasSize(24)
+        .startsWith("u_")
+        .isEqualTo(DemoWorldGenerator.partnerIds(42).of(STREAMFLIX, UserId.of(1)));
     assertThat(ids.of(SEEKR, UserId.of(1))).isNotEqualTo(a);
     assertThat(ids.resolve(STREAMFLIX, a)).contains(UserId.of(1));
     assertThat(ids.resolve(SEEKR, a)).isEmpty();
@@ -27,8 +30,18 @@ class PartnerIdsTest {
   @Test
   void madeUpAndMalformedIdsResolveToNobody() {
     PartnerIds ids = PartnerIds.random();
-    for (String bad : new String[] {null, "", "1", "u_", "u_AAAAAAAAAAAAAAAAAAAAAA", "u_' OR 1=1 --xxxxxxxxxx", "../../etc/passwd",
-        "x_AAAAAAAAAAAAAAAAAAAAAA", "u_AAAAAAAAAAAAAAAAAAAAA="}) {
+    for (String bad :
+        new String[] {
+          null,
+          "",
+          "1",
+          "u_",
+          "u_AAAAAAAAAAAAAAAAAAAAAA",
+          "u_' OR 1=1 --xxxxxxxxxx",
+          "../../etc/passwd",
+          "x_AAAAAAAAAAAAAAAAAAAAAA",
+          "u_AAAAAAAAAAAAAAAAAAAAA="
+        }) {
       assertThat(ids.resolve(STREAMFLIX, bad)).as(bad).isEmpty();
     }
   }
@@ -50,6 +63,7 @@ class PartnerIdsTest {
       seen.add(s);
       seen.add(k);
     }
-    assertThat(seen).hasSizeGreaterThan(9_990); // a repeated user id gives a repeated id; nothing else may
+    assertThat(seen)
+        .hasSizeGreaterThan(9_990); // a repeated user id gives a repeated id; nothing else may
   }
 }

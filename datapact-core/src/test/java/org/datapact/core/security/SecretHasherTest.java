@@ -34,6 +34,7 @@ class SecretHasherTest {
 
   @Test
   void defaultWorkFactorIsOwaspsFigure() {
-    assertThat(new SecretHasher().hash(Secret.of("x")).encoded()).startsWith("pbkdf2-sha256$600000$");
+    assertThat(new SecretHasher().hash(Secret.of("x")).encoded())
+        .startsWith("pbkdf2-sha256$600000$");
   }
 }

@@ -80,7 +80,14 @@ public final class CollectingSink implements WorldSink {
   @Override
   public void threads(List<InboxThread> batch) {
     threads.addAll(batch);
-    batch.forEach(t -> feed(t.id(), t.subject(), t.viaParty(), t.createdAt(), java.util.Arrays.toString(t.participants())));
+    batch.forEach(
+        t ->
+            feed(
+                t.id(),
+                t.subject(),
+                t.viaParty(),
+                t.createdAt(),
+                java.util.Arrays.toString(t.participants())));
   }
 
   @Override

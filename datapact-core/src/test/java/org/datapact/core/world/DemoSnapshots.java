@@ -15,12 +15,14 @@ public final class DemoSnapshots {
 
   public static PolicySnapshot build(long seed, int users) throws Exception {
     CollectingSink sink = new CollectingSink();
-    new DemoWorldGenerator(new SecretHasher(10_000)).generate(new WorldSpec(seed, users), sink, ProgressListener.NONE);
+    new DemoWorldGenerator(new SecretHasher(10_000))
+        .generate(new WorldSpec(seed, users), sink, ProgressListener.NONE);
     Map<PartyId, PartyKind> kinds = new HashMap<>();
     for (Party p : sink.parties) {
       kinds.put(p.id(), p.kind());
     }
-    PolicySnapshot.Builder b = PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(sink.agreements);
+    PolicySnapshot.Builder b =
+        PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(sink.agreements);
     sink.users.values().forEach(u -> b.subject(u.id(), u.country()));
     sink.consents.forEach(b::consent);
     return b.build();

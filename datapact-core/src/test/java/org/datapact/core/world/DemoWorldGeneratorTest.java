@@ -46,12 +46,16 @@ class DemoWorldGeneratorTest {
   void castHasAliceBobCarolAndDaveWithTheirCountries() throws Exception {
     CollectingSink sink = new CollectingSink();
     Cast cast = generator.generate(new WorldSpec(42, 1_000), sink, ProgressListener.NONE);
-    assertThat(cast.users()).extracting(Cast.User::handle).containsExactly("alice", "bob", "carol", "dave");
+    assertThat(cast.users())
+        .extracting(Cast.User::handle)
+        .containsExactly("alice", "bob", "carol", "dave");
     assertThat(cast.users()).extracting(Cast.User::country).containsExactly("DE", "US", "BR", "FR");
     for (Cast.User u : cast.users()) {
       assertThat(sink.users.get(u.userId()).handle()).isEqualTo(u.handle());
     }
-    assertThat(cast.staff()).extracting(s -> s.role().wireName()).contains("operator", "regulator", "partner");
+    assertThat(cast.staff())
+        .extracting(s -> s.role().wireName())
+        .contains("operator", "regulator", "partner");
   }
 
   @Test
@@ -59,10 +63,11 @@ class DemoWorldGeneratorTest {
     CollectingSink sink = new CollectingSink();
     generator.generate(new WorldSpec(42, 1_000), sink, ProgressListener.NONE);
     assertThat(sink.threads)
-        .anySatisfy(t -> {
-          assertThat(t.participants()).contains(2L);
-          assertThat(t.viaParty()).isEqualTo(DemoWorldGenerator.STREAMFLIX);
-        });
+        .anySatisfy(
+            t -> {
+              assertThat(t.participants()).contains(2L);
+              assertThat(t.viaParty()).isEqualTo(DemoWorldGenerator.STREAMFLIX);
+            });
     assertThat(sink.friends.get(1L)).contains(4L);
     assertThat(sink.friends.get(4L)).contains(1L);
     assertThat(sink.degree.get(1L)).isGreaterThan(5);
@@ -71,10 +76,12 @@ class DemoWorldGeneratorTest {
   @Test
   void usersSpanTheUsTheEuAndAtLeastThreeOtherCountries() throws Exception {
     CollectingSink sink = generate(42, 5_000);
-    Set<String> countries = sink.users.values().stream().map(u -> u.country().value()).collect(Collectors.toSet());
+    Set<String> countries =
+        sink.users.values().stream().map(u -> u.country().value()).collect(Collectors.toSet());
     assertThat(countries).contains("US");
     assertThat(countries.stream().filter(EU::contains).count()).isGreaterThanOrEqualTo(3);
-    assertThat(countries.stream().filter(c -> !c.equals("US") && !EU.contains(c)).count()).isGreaterThanOrEqualTo(3);
+    assertThat(countries.stream().filter(c -> !c.equals("US") && !EU.contains(c)).count())
+        .isGreaterThanOrEqualTo(3);
     long us = sink.users.values().stream().filter(u -> u.country().value().equals("US")).count();
     assertThat(us).isBetween(1_300L, 2_100L);
   }
@@ -84,20 +91,24 @@ class DemoWorldGeneratorTest {
     CollectingSink sink = generate(42, 20_000);
     // every user befriends EDGES_PER_USER earlier users; each friendship is in two lists
     assertThat(sink.friendshipRows % 2).isZero();
-    assertThat(sink.friendshipRows).isEqualTo(2L * (15 + (20_000 - 6) * DemoWorldGenerator.EDGES_PER_USER));
-    sink.friends.forEach((u, fs) -> {
-      for (long f : fs) {
-        assertThat(sink.friends.get(f)).as("friendship %d-%d is mutual", u, f).contains(u);
-      }
-      assertThat(fs).isSorted().doesNotHaveDuplicates().doesNotContain(u);
-    });
+    assertThat(sink.friendshipRows)
+        .isEqualTo(2L * (15 + (20_000 - 6) * DemoWorldGenerator.EDGES_PER_USER));
+    sink.friends.forEach(
+        (u, fs) -> {
+          for (long f : fs) {
+            assertThat(sink.friends.get(f)).as("friendship %d-%d is mutual", u, f).contains(u);
+          }
+          assertThat(fs).isSorted().doesNotHaveDuplicates().doesNotContain(u);
+        });
     List<Integer> degrees = new ArrayList<>(sink.degree.values());
     Collections.sort(degrees);
     int median = degrees.get(degrees.size() / 2);
     int max = degrees.get(degrees.size() - 1);
     assertThat(degrees).hasSize(20_000); // nobody is friendless
     assertThat(median).isBetween(5, 10);
-    assertThat(max).as("a power-law graph has hubs far above the median").isGreaterThan(30 * median);
+    assertThat(max)
+        .as("a power-law graph has hubs far above the median")
+        .isGreaterThan(30 * median);
   }
 
   @Test
@@ -108,18 +119,21 @@ class DemoWorldGeneratorTest {
     assertThat(cast.clients()).filteredOn(c -> c.kind() == PartyKind.PARTNER).hasSize(3);
     for (int i = 0; i < cast.clients().size(); i++) {
       var stored = sink.clients.get(i);
-      assertThat(stored.secretHash().encoded()).doesNotContain(cast.clients().get(i).clientSecret().revealForHashingOrDisplayOnce());
-      assertThat(SecretHasher.verify(cast.clients().get(i).clientSecret(), stored.secretHash())).isTrue();
+      assertThat(stored.secretHash().encoded())
+          .doesNotContain(cast.clients().get(i).clientSecret().revealForHashingOrDisplayOnce());
+      assertThat(SecretHasher.verify(cast.clients().get(i).clientSecret(), stored.secretHash()))
+          .isTrue();
     }
   }
 
   @Test
   void messagesBelongToThreadsTheirSenderIsIn() throws Exception {
     CollectingSink sink = generate(42, 2_000);
-    var participants = sink.threads.stream()
-        .collect(Collectors.toMap(InboxThread::id, t -> t.participants()));
-    assertThat(sink.messages).isNotEmpty().allSatisfy(m ->
-        assertThat(participants.get(m.threadId())).contains(m.senderId()));
+    var participants =
+        sink.threads.stream().collect(Collectors.toMap(InboxThread::id, t -> t.participants()));
+    assertThat(sink.messages)
+        .isNotEmpty()
+        .allSatisfy(m -> assertThat(participants.get(m.threadId())).contains(m.senderId()));
     assertThat(sink.users.values()).extracting(User::handle).doesNotHaveDuplicates();
   }
 

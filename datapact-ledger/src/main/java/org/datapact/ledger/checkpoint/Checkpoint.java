@@ -22,7 +22,8 @@ public record Checkpoint(String origin, long size, byte[] rootHash, Instant time
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(timestamp, "timestamp");
     if (origin.isBlank() || origin.contains("\n") || !origin.equals(origin.strip())) {
-      throw new IllegalArgumentException("checkpoint origin `" + origin + "` must be one non-blank line");
+      throw new IllegalArgumentException(
+          "checkpoint origin `" + origin + "` must be one non-blank line");
     }
     if (size < 0) {
       throw new IllegalArgumentException("checkpoint size must not be negative");
@@ -34,26 +35,42 @@ public record Checkpoint(String origin, long size, byte[] rootHash, Instant time
     timestamp = Instant.ofEpochMilli(timestamp.toEpochMilli());
   }
 
-  /** @return a copy of the root hash */
+  /**
+   * @return a copy of the root hash
+   */
   @Override
   public byte[] rootHash() {
     return rootHash.clone();
   }
 
-  /** @return the note body that is signed: three checkpoint lines and the timestamp extension */
+  /**
+   * @return the note body that is signed: three checkpoint lines and the timestamp extension
+   */
   public String body() {
-    return origin + "\n" + size + "\n" + Base64.getEncoder().encodeToString(rootHash) + "\n"
-        + "timestamp " + timestamp.toEpochMilli() + "\n";
+    return origin
+        + "\n"
+        + size
+        + "\n"
+        + Base64.getEncoder().encodeToString(rootHash)
+        + "\n"
+        + "timestamp "
+        + timestamp.toEpochMilli()
+        + "\n";
   }
 
-  /** @return the body's bytes */
+  /**
+   * @return the body's bytes
+   */
   byte[] bodyBytes() {
     return body().getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Checkpoint c && c.origin.equals(origin) && c.size == size && Arrays.equals(c.rootHash, rootHash)
+    return o instanceof Checkpoint c
+        && c.origin.equals(origin)
+        && c.size == size
+        && Arrays.equals(c.rootHash, rootHash)
         && c.timestamp.equals(timestamp);
   }
 
@@ -64,7 +81,14 @@ public record Checkpoint(String origin, long size, byte[] rootHash, Instant time
 
   @Override
   public String toString() {
-    return "Checkpoint[" + origin + ", size=" + size + ", root=" + Base64.getEncoder().encodeToString(rootHash)
-        + ", at=" + timestamp + "]";
+    return "Checkpoint["
+        + origin
+        + ", size="
+        + size
+        + ", root="
+        + Base64.getEncoder().encodeToString(rootHash)
+        + ", at="
+        + timestamp
+        + "]";
   }
 }

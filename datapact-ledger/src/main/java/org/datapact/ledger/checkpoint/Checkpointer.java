@@ -8,13 +8,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.datapact.ledger.log.DurableLog;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Signs the log's tree head at a fixed cadence (default one second) and on demand, writing each
- * signed note to the log's checkpoint file. A tick signs only when the log has grown since the
- * last checkpoint, so an idle log does not fill its file with identical heads. A failed tick
- * (an I/O error) is counted and retried with exponential back-off (from one cadence to
- * {@link #MAX_BACKOFF}); it never stops the ticker.
+ * signed note to the log's checkpoint file. A tick signs only when the log has grown since the last
+ * checkpoint, so an idle log does not fill its file with identical heads. A failed tick (an I/O
+ * error) is counted and retried with exponential back-off (from one cadence to {@link
+ * #MAX_BACKOFF}); it never stops the ticker.
  *
  * <p>Thread-safe.
  */
@@ -26,16 +27,18 @@ public final class Checkpointer implements AutoCloseable {
   private final String origin;
   private final SigningKeys keys;
   private final Clock clock;
-  private final ScheduledExecutorService timer;
+  private final @Nullable ScheduledExecutorService timer;
+
   /** The longest wait between retries after failures. */
   public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-  private volatile String latest;
+  private volatile @Nullable String latest;
   private long latestSize = -1;
-  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failures =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile int consecutiveFailures;
   private volatile long retryAtMillis;
-  private volatile String lastError;
+  private volatile @Nullable String lastError;
   private final long cadenceMillis;
 
   /**
@@ -45,7 +48,8 @@ public final class Checkpointer implements AutoCloseable {
    * @param clock timestamps the checkpoints
    * @param cadence how often to tick; {@link Duration#ZERO} for on-demand only
    */
-  public Checkpointer(DurableLog log, String origin, SigningKeys keys, Clock clock, Duration cadence) {
+  public Checkpointer(
+      DurableLog log, String origin, SigningKeys keys, Clock clock, Duration cadence) {
     this.log = log;
     this.origin = origin;
     this.keys = keys;
@@ -54,11 +58,13 @@ public final class Checkpointer implements AutoCloseable {
     if (cadence.isZero()) {
       this.timer = null;
     } else {
-      this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ledger-checkpointer");
-        t.setDaemon(true);
-        return t;
-      });
+      this.timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "ledger-checkpointer");
+                t.setDaemon(true);
+                return t;
+              });
       long ms = cadence.toMillis();
       timer.scheduleAtFixedRate(this::tickQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
@@ -80,36 +86,48 @@ public final class Checkpointer implements AutoCloseable {
   /** Signs and stores a checkpoint of the current head, whether or not it changed. */
   public synchronized String checkpointNow() throws IOException {
     long size = log.size();
-    latest = log.checkpoint(origin, keys.name(), keys.pair(), clock.instant());
+    latest = append(log, origin, keys.name(), keys.pair(), clock.instant());
     latestSize = size;
     return latest;
   }
 
-  /** @return the latest signed note, signing one first if there is none yet */
+  /**
+   * @return the latest signed note, signing one first if there is none yet
+   */
   public String latest() throws IOException {
     String l = latest;
     return l != null ? l : checkpointNow();
   }
 
-  /** @return whether this checkpointer has no ticker: checkpoints are signed only when asked for (tests) */
+  /**
+   * @return whether this checkpointer has no ticker: checkpoints are signed only when asked for
+   *     (tests)
+   */
   public boolean onDemand() {
     return timer == null;
   }
 
-  /** @return how many ticks have failed since start */
+  /**
+   * @return how many ticks have failed since start
+   */
   public long failures() {
     return failures.get();
   }
 
-  /** @return the last failure's message while ticks are failing; empty once one succeeds */
+  /**
+   * @return the last failure's message while ticks are failing; empty once one succeeds
+   */
   public Optional<String> failing() {
     return consecutiveFailures == 0 ? Optional.empty() : Optional.ofNullable(lastError);
   }
 
-  /** Runs on the timer: never throws, so the timer never stops; failures back off and are counted. */
+  /**
+   * Runs on the timer: never throws, so the timer never stops; failures back off and are counted.
+   */
   void tickQuietly() {
     long now = clock.millis();
-    if (now < retryAtMillis && retryAtMillis - now <= MAX_BACKOFF.toMillis()) { // a clock stepped back retries at once
+    if (now < retryAtMillis
+        && retryAtMillis - now <= MAX_BACKOFF.toMillis()) { // a clock stepped back retries at once
       return;
     }
     try {
@@ -131,5 +149,27 @@ public final class Checkpointer implements AutoCloseable {
     if (timer != null) {
       timer.shutdownNow();
     }
+  }
+
+  /**
+   * Signs {@code log}'s current tree head as a checkpoint at {@code at} and appends it to the log's
+   * checkpoints file, synced.
+   *
+   * @return the signed note
+   */
+  public static String append(
+      DurableLog log,
+      String origin,
+      String keyName,
+      java.security.KeyPair keys,
+      java.time.Instant at)
+      throws IOException {
+    return log.checkpoint(
+        (size, root) ->
+            Notes.sign(
+                new Checkpoint(origin, size, root, at),
+                keyName,
+                keys.getPrivate(),
+                keys.getPublic()));
   }
 }

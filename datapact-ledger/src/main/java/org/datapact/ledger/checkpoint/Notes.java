@@ -16,20 +16,23 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * Signs and verifies checkpoints as C2SP signed notes with Ed25519 (the JDK's own
- * implementation): the body, a blank line, then {@code — <name> <base64(key id ‖ signature)>},
- * where the key id is the first four bytes of {@code SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)}.
- * Existing transparency-log tooling reads this format.
+ * Signs and verifies checkpoints as C2SP signed notes with Ed25519 (the JDK's own implementation):
+ * the body, a blank line, then {@code — <name> <base64(key id ‖ signature)>}, where the key id is
+ * the first four bytes of {@code SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)}. Existing
+ * transparency-log tooling reads this format.
  *
  * <p>Thread-safe.
  */
 public final class Notes {
-  private static final byte[] ED25519_X509_PREFIX = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
+  private static final byte[] ED25519_X509_PREFIX =
+      java.util.HexFormat.of().parseHex("302a300506032b6570032100");
   private static final String DASH = "\u2014 ";
 
   private Notes() {}
 
-  /** @return a new Ed25519 key pair */
+  /**
+   * @return a new Ed25519 key pair
+   */
   public static KeyPair generateKeyPair() {
     try {
       return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -38,18 +41,26 @@ public final class Notes {
     }
   }
 
-  /** @return the raw 32-byte Ed25519 public key */
+  /**
+   * @return the raw 32-byte Ed25519 public key
+   */
   public static byte[] rawPublicKey(PublicKey key) {
     byte[] encoded = key.getEncoded();
     return Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
   }
 
-  /** @return the public key for 32 raw bytes */
+  /**
+   * @return the public key for 32 raw bytes
+   */
   public static PublicKey publicKey(byte[] raw) {
     if (raw.length != 32) {
       throw new IllegalArgumentException("an Ed25519 public key has 32 bytes, got " + raw.length);
     }
-    byte[] x509 = ByteBuffer.allocate(ED25519_X509_PREFIX.length + 32).put(ED25519_X509_PREFIX).put(raw).array();
+    byte[] x509 =
+        ByteBuffer.allocate(ED25519_X509_PREFIX.length + 32)
+            .put(ED25519_X509_PREFIX)
+            .put(raw)
+            .array();
     try {
       return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509));
     } catch (GeneralSecurityException e) {
@@ -58,12 +69,15 @@ public final class Notes {
   }
 
   /**
-   * @return the C2SP signed-note verifier key for a named Ed25519 public key:
-   *     {@code <name>+<key id hex>+<base64(0x01 ‖ key)>}
+   * @return the C2SP signed-note verifier key for a named Ed25519 public key: {@code <name>+<key id
+   *     hex>+<base64(0x01 ‖ key)>}
    */
   public static String verifierKey(String name, byte[] rawPublicKey) {
     byte[] typed = ByteBuffer.allocate(33).put((byte) 0x01).put(rawPublicKey).array();
-    return name + "+" + java.util.HexFormat.of().formatHex(keyId(name, rawPublicKey)) + "+"
+    return name
+        + "+"
+        + java.util.HexFormat.of().formatHex(keyId(name, rawPublicKey))
+        + "+"
         + Base64.getEncoder().encodeToString(typed);
   }
 
@@ -100,7 +114,9 @@ public final class Notes {
     return new VerifierKey(parts[0], raw);
   }
 
-  /** @return the C2SP key id of a named Ed25519 key */
+  /**
+   * @return the C2SP key id of a named Ed25519 key
+   */
   public static byte[] keyId(String name, byte[] rawPublicKey) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -114,8 +130,11 @@ public final class Notes {
     }
   }
 
-  /** @return the signed note of {@code checkpoint} under {@code name}'s key */
-  public static String sign(Checkpoint checkpoint, String name, PrivateKey key, PublicKey publicKey) {
+  /**
+   * @return the signed note of {@code checkpoint} under {@code name}'s key
+   */
+  public static String sign(
+      Checkpoint checkpoint, String name, PrivateKey key, PublicKey publicKey) {
     if (name.isBlank() || name.contains(" ") || name.contains("+") || name.contains("\n")) {
       throw new IllegalArgumentException("key name `" + name + "` must be one word without `+`");
     }
@@ -124,8 +143,18 @@ public final class Notes {
       s.initSign(key);
       s.update(checkpoint.bodyBytes());
       byte[] sig = s.sign();
-      byte[] blob = ByteBuffer.allocate(4 + sig.length).put(keyId(name, rawPublicKey(publicKey))).put(sig).array();
-      return checkpoint.body() + "\n" + DASH + name + " " + Base64.getEncoder().encodeToString(blob) + "\n";
+      byte[] blob =
+          ByteBuffer.allocate(4 + sig.length)
+              .put(keyId(name, rawPublicKey(publicKey)))
+              .put(sig)
+              .array();
+      return checkpoint.body()
+          + "\n"
+          + DASH
+          + name
+          + " "
+          + Base64.getEncoder().encodeToString(blob)
+          + "\n";
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign a checkpoint", e);
     }
@@ -139,7 +168,8 @@ public final class Notes {
   public static Checkpoint verify(String note, String name, byte[] rawPublicKey) {
     int split = note.indexOf("\n\n");
     if (split < 0) {
-      throw new IllegalArgumentException("not a signed note: no blank line between body and signatures");
+      throw new IllegalArgumentException(
+          "not a signed note: no blank line between body and signatures");
     }
     String body = note.substring(0, split + 1);
     byte[] wantId = keyId(name, rawPublicKey);
@@ -164,7 +194,8 @@ public final class Notes {
           throw new IllegalArgumentException("the signature of `" + name + "` does not verify");
         }
       } catch (GeneralSecurityException e) {
-        throw new IllegalArgumentException("the signature of `" + name + "` cannot be checked: " + e.getMessage());
+        throw new IllegalArgumentException(
+            "the signature of `" + name + "` cannot be checked: " + e.getMessage());
       }
       return parse(body);
     }
@@ -174,10 +205,14 @@ public final class Notes {
   private static Checkpoint parse(String body) {
     String[] lines = body.split("\n");
     if (lines.length < 4 || !lines[3].startsWith("timestamp ")) {
-      throw new IllegalArgumentException("checkpoint body needs origin, size, root hash and a timestamp line");
+      throw new IllegalArgumentException(
+          "checkpoint body needs origin, size, root hash and a timestamp line");
     }
     try {
-      return new Checkpoint(lines[0], Long.parseLong(lines[1]), Base64.getDecoder().decode(lines[2]),
+      return new Checkpoint(
+          lines[0],
+          Long.parseLong(lines[1]),
+          Base64.getDecoder().decode(lines[2]),
           Instant.ofEpochMilli(Long.parseLong(lines[3].substring("timestamp ".length()))));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("checkpoint size or timestamp is not a number");

@@ -15,9 +15,9 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * The log's Ed25519 signing key on disk: {@code <name>.key} holds the private key (PKCS#8,
- * base64, owner-only permissions) and {@code <name>.pub} the public key, {@code <name>.vkey} the
- * C2SP verifier key that regulators use with {@code datapact ledger verify}. Created on first use,
+ * The log's Ed25519 signing key on disk: {@code <name>.key} holds the private key (PKCS#8, base64,
+ * owner-only permissions) and {@code <name>.pub} the public key, {@code <name>.vkey} the C2SP
+ * verifier key that regulators use with {@code datapact ledger verify}. Created on first use,
  * loaded after. The private key never leaves this class except as a {@link KeyPair} for signing.
  */
 public final class SigningKeys {
@@ -30,7 +30,8 @@ public final class SigningKeys {
   }
 
   /**
-   * Loads the key named {@code name} from {@code dir}, creating it (and its public files) if absent.
+   * Loads the key named {@code name} from {@code dir}, creating it (and its public files) if
+   * absent.
    *
    * @throws IOException if the files cannot be read or written, or hold no Ed25519 key
    */
@@ -44,11 +45,15 @@ public final class SigningKeys {
     if (!Files.exists(privateFile)) {
       KeyPair fresh = Notes.generateKeyPair();
       try {
-        Files.writeString(privateFile, Base64.getEncoder().encodeToString(fresh.getPrivate().getEncoded()) + "\n",
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.writeString(
+            privateFile,
+            Base64.getEncoder().encodeToString(fresh.getPrivate().getEncoded()) + "\n",
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
         restrict(privateFile);
         byte[] raw = Notes.rawPublicKey(fresh.getPublic());
-        Files.writeString(dir.resolve(name + ".pub"), Base64.getEncoder().encodeToString(raw) + "\n");
+        Files.writeString(
+            dir.resolve(name + ".pub"), Base64.getEncoder().encodeToString(raw) + "\n");
         Files.writeString(dir.resolve(name + ".vkey"), Notes.verifierKey(name, raw) + "\n");
         return new SigningKeys(name, fresh);
       } catch (FileAlreadyExistsException raced) {
@@ -57,7 +62,8 @@ public final class SigningKeys {
     }
     try {
       byte[] pkcs8 = Base64.getDecoder().decode(Files.readString(privateFile).strip());
-      PrivateKey priv = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      PrivateKey priv =
+          KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       byte[] raw = Base64.getDecoder().decode(Files.readString(dir.resolve(name + ".pub")).strip());
       return new SigningKeys(name, new KeyPair(Notes.publicKey(raw), priv));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -73,22 +79,30 @@ public final class SigningKeys {
     }
   }
 
-  /** @return the key's name, which signatures carry */
+  /**
+   * @return the key's name, which signatures carry
+   */
   public String name() {
     return name;
   }
 
-  /** @return the key pair, for signing checkpoints */
+  /**
+   * @return the key pair, for signing checkpoints
+   */
   public KeyPair pair() {
     return keys;
   }
 
-  /** @return the raw 32-byte public key */
+  /**
+   * @return the raw 32-byte public key
+   */
   public byte[] rawPublicKey() {
     return Notes.rawPublicKey(keys.getPublic());
   }
 
-  /** @return the C2SP verifier key */
+  /**
+   * @return the C2SP verifier key
+   */
   public String verifierKey() {
     return Notes.verifierKey(name, rawPublicKey());
   }

@@ -18,6 +18,7 @@ import java.util.zip.CRC32C;
 import org.datapact.ledger.merkle.Hashes;
 import org.datapact.ledger.merkle.Proofs;
 import org.datapact.ledger.merkle.SubtreeHashes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An append-only, crash-safe Merkle log on local files, after Tessera's split between sequencing
@@ -27,31 +28,38 @@ import org.datapact.ledger.merkle.SubtreeHashes;
  * integrates the batch into the tree and completes the futures.
  *
  * <p>Layout under the directory:
+ *
  * <ul>
  *   <li>{@code entries-NNNNNN.log}: segments of records {@code [length u32][crc32c u32][bytes]},
- *       rolled at {@link #SEGMENT_BYTES}; the source of truth. An entry is never empty, so a
- *       length of 0 ends the records: the segment being written is zero-filled
- *       {@link #PREALLOCATE_BYTES} ahead of them, and a closed or rolled one is cut back to its
- *       last record;
+ *       rolled at {@link #SEGMENT_BYTES}; the source of truth. An entry is never empty, so a length
+ *       of 0 ends the records: the segment being written is zero-filled {@link #PREALLOCATE_BYTES}
+ *       ahead of them, and a closed or rolled one is cut back to its last record;
  *   <li>{@code index.bin}: each entry's segment and offset, 8 bytes per entry;
- *   <li>{@code level-L.bin}: the hashes of the complete aligned subtrees of {@code 2^L} leaves,
- *       32 bytes each (level 0: leaf hashes) — the equivalent of Tessera's tiles, so a proof or a
- *       root reads O(log n) hashes and never the log itself.
+ *   <li>{@code level-L.bin}: the hashes of the complete aligned subtrees of {@code 2^L} leaves, 32
+ *       bytes each (level 0: leaf hashes) — the equivalent of Tessera's tiles, so a proof or a root
+ *       reads O(log n) hashes and never the log itself.
  * </ul>
+ *
  * The index and level files are derived: on open, everything after the last complete record is
  * truncated (a torn tail), and the derived files are cut back or rebuilt to match the entries, so
  * after a crash every acknowledged entry is present and the tree is consistent with it.
  *
  * <p>Thread-safe: appends from any thread; reads of integrated sizes from any thread.
+ *
+ * <p>Why one class of about 700 lines: the sequencer, the integration into the tree and the
+ * recovery share the segment, index and level files under one threading discipline (one sequencer
+ * thread, readers of integrated sizes); the file format itself is {@link LogFormat}'s alone.
  */
 public final class DurableLog implements SubtreeHashes, AutoCloseable {
   /** Segment size at which a new segment starts. */
   public static final long SEGMENT_BYTES = 256L << 20;
-  /** Largest entry accepted. */
-  public static final int MAX_ENTRY_BYTES = 1 << 20;
 
-  private static final int RECORD_HEADER = 8;
+  /** Largest entry accepted. */
+  public static final int MAX_ENTRY_BYTES = LogFormat.MAX_ENTRY_BYTES;
+
+  private static final int RECORD_HEADER = LogFormat.RECORD_HEADER;
   private static final int MAX_BATCH = 8192;
+
   /**
    * The shortest time between the starts of two group commits while appends arrive concurrently.
    * Each sync costs the whole machine a fixed amount of CPU (the device kick and the file system's
@@ -63,61 +71,78 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
    * server's CPU under the partner load, and 4 ms was no faster (docs/benchmarks.md).
    */
   static final long MIN_SYNC_INTERVAL_NANOS = 2_000_000;
+
   /**
-   * How far ahead of its records the segment being written is zero-filled. A sync that makes a
-   * file longer also commits the file system's journal (the new size); one that only overwrites
+   * How far ahead of its records the segment being written is zero-filled. A sync that makes a file
+   * longer also commits the file system's journal (the new size); one that only overwrites
    * allocated blocks does not: a write and {@code fdatasync} of 4 KiB cost 92–122 µs of CPU and
    * 320–340 µs of wall time here on a growing file, 52 µs and 163 µs on a zero-filled one
    * (docs/benchmarks.md). So the journal is committed once per this many bytes of records rather
    * than once per group commit. (PostgreSQL zero-fills its WAL segments for the same reason.)
    */
   static final long PREALLOCATE_BYTES = 1L << 20;
+
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
   private final Path dir;
+
   /** Where a segment rolls: {@link #SEGMENT_BYTES}, smaller in tests. */
   private final long segmentBytes;
+
   private final BlockingQueue<Pending> queue;
   private final int capacity;
   private final Thread sequencer;
   private final List<FileChannel> levels = new ArrayList<>();
   private final List<byte[]> frontier = new ArrayList<>();
   private final FileChannel index;
+
   /** Proof reads: the level files through memory mappings. */
   private final TreeLevels tree;
+
+  @SuppressWarnings("NullAway.Init") // opened by openSegment(), which the constructor calls
   private FileChannel segment;
+
   private int segmentNumber;
+
   /** Where the current segment's records end. */
   private long segmentSize;
+
   /** The current segment file's length: zeros from {@link #segmentSize} to here. */
   private long segmentAllocated;
+
   private volatile long size;
   private volatile boolean closing;
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
+
   /** Whether {@link #close()} ran (guarded by this). */
   private boolean closed;
+
   /** While the sequencer lingers: the queue length at which an appender wakes it; 0 otherwise. */
   private volatile int wakeAt;
 
-  private record Pending(byte[] entry, LongConsumer onDurable, CompletableFuture<Long> done) {}
+  private record Pending(
+      byte[] entry, @Nullable LongConsumer onDurable, CompletableFuture<Long> done) {}
 
   /**
-   * Runs on the sequencer thread just before each group commit's sync, with the batch's size.
-   * Tests use it to stall the log (and prove that nothing is released while it stalls); in
-   * production it is a no-op.
+   * Runs on the sequencer thread just before each group commit's sync, with the batch's size. Tests
+   * use it to stall the log (and prove that nothing is released while it stalls); in production it
+   * is a no-op.
    */
   @FunctionalInterface
   public interface BeforeSync {
     /** No-op. */
     BeforeSync NONE = entries -> {};
 
-    /** @param entries entries in the batch about to be synced */
+    /**
+     * @param entries entries in the batch about to be synced
+     */
     void beforeSync(int entries) throws InterruptedException;
   }
 
   private final BeforeSync beforeSync;
 
-  private DurableLog(Path dir, int capacity, BeforeSync beforeSync, long segmentBytes) throws IOException {
+  private DurableLog(Path dir, int capacity, BeforeSync beforeSync, long segmentBytes)
+      throws IOException {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
     this.beforeSync = beforeSync;
@@ -125,8 +150,12 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(capacity);
     Files.createDirectories(dir);
     this.tree = new TreeLevels(dir, () -> size);
-    this.index = FileChannel.open(dir.resolve("index.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    this.index =
+        FileChannel.open(
+            dir.resolve("index.bin"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
     recover();
     this.sequencer = new Thread(this::sequence, "ledger-sequencer");
     this.sequencer.setDaemon(true);
@@ -144,7 +173,8 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
   }
 
   /** Opens the log with a hook that runs before every group commit's sync. */
-  public static DurableLog open(Path dir, int queueCapacity, BeforeSync beforeSync) throws IOException {
+  public static DurableLog open(Path dir, int queueCapacity, BeforeSync beforeSync)
+      throws IOException {
     return new DurableLog(dir, queueCapacity, beforeSync, SEGMENT_BYTES);
   }
 
@@ -166,7 +196,10 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     return append(entry, null);
   }
 
-  /** @return why the log refuses appends (a failed write or sync, or it is closed), or empty while it accepts them */
+  /**
+   * @return why the log refuses appends (a failed write or sync, or it is closed), or empty while
+   *     it accepts them
+   */
   public java.util.Optional<String> refusal() {
     Throwable f = failure;
     if (f != null) {
@@ -186,12 +219,14 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
    * @throws LedgerBusyException if the queue is full
    * @throws IllegalStateException if the log is closed or failed
    */
-  public CompletableFuture<Long> append(byte[] entry, LongConsumer onDurable) {
+  public CompletableFuture<Long> append(byte[] entry, @Nullable LongConsumer onDurable) {
     if (entry.length > MAX_ENTRY_BYTES || entry.length == 0) {
-      throw new IllegalArgumentException("a ledger entry has from 1 to " + MAX_ENTRY_BYTES + " bytes, got " + entry.length);
+      throw new IllegalArgumentException(
+          "a ledger entry has from 1 to " + MAX_ENTRY_BYTES + " bytes, got " + entry.length);
     }
     if (closing || failure != null) {
-      throw new IllegalStateException("the ledger is " + (failure != null ? "failed: " + failure.getMessage() : "closed"));
+      throw new IllegalStateException(
+          "the ledger is " + (failure != null ? "failed: " + failure.getMessage() : "closed"));
     }
     CompletableFuture<Long> done = new CompletableFuture<>();
     if (!queue.offer(new Pending(entry.clone(), onDurable, done))) {
@@ -223,8 +258,10 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
           // concurrent appenders: let as many entries join this commit as joined the last, up to
           // the minimum interval; the appender that completes that number wakes us
           wakeAt = lastBatch - 1;
-          for (long left; queue.size() < lastBatch - 1 && (left = lastSync + MIN_SYNC_INTERVAL_NANOS - System.nanoTime()) > 0
-              && !closing; ) {
+          for (long left;
+              queue.size() < lastBatch - 1
+                  && (left = lastSync + MIN_SYNC_INTERVAL_NANOS - System.nanoTime()) > 0
+                  && !closing; ) {
             LockSupport.parkNanos(left);
           }
           wakeAt = 0;
@@ -241,8 +278,11 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
               p.onDurable().accept(firstIndex + i);
             } catch (RuntimeException e) {
               // INVARIANT: an action feeds derived data; its failure must not fail the log
-              System.getLogger(DurableLog.class.getName()).log(System.Logger.Level.WARNING,
-                  "an action after entry " + (firstIndex + i) + " failed", e);
+              System.getLogger(DurableLog.class.getName())
+                  .log(
+                      System.Logger.Level.WARNING,
+                      "an action after entry " + (firstIndex + i) + " failed",
+                      e);
             }
           }
           p.done().complete(firstIndex + i);
@@ -276,10 +316,8 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     long at = segmentSize;
     CRC32C crc = new CRC32C();
     for (Pending p : batch) {
-      crc.reset();
-      crc.update(p.entry());
-      records.putInt(p.entry().length).putInt((int) crc.getValue()).put(p.entry());
-      offsets.putLong(((long) segmentNumber << 40) | at);
+      LogFormat.putRecord(records, p.entry(), crc);
+      offsets.putLong(LogFormat.position(segmentNumber, at));
       at += RECORD_HEADER + p.entry().length;
     }
     records.flip();
@@ -319,7 +357,9 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
   }
 
   private void openSegment() throws IOException {
-    segment = FileChannel.open(segmentPath(segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    segment =
+        FileChannel.open(
+            segmentPath(segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     segmentSize = segment.size();
     segmentAllocated = segmentSize;
   }
@@ -334,21 +374,27 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
   }
 
   private Path segmentPath(int n) {
-    return segmentFile(dir, n);
+    return LogFormat.segmentFile(dir, n);
   }
 
   // ------------------------------------------------------------------ the tree
 
   private FileChannel level(int l) throws IOException {
     while (levels.size() <= l) {
-      levels.add(FileChannel.open(dir.resolve("level-" + levels.size() + ".bin"), StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE));
+      levels.add(
+          FileChannel.open(
+              dir.resolve("level-" + levels.size() + ".bin"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE));
       frontier.add(null);
     }
     return levels.get(l);
   }
 
-  /** Appends leaf hashes and the complete-subtree nodes they finish, then publishes the new size. */
+  /**
+   * Appends leaf hashes and the complete-subtree nodes they finish, then publishes the new size.
+   */
   private void integrate(List<byte[]> leaves) throws IOException {
     List<ByteBuffer> out = new ArrayList<>();
     long n = size;
@@ -386,17 +432,23 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     size = n;
   }
 
-  /** @return the directory of the log's files */
+  /**
+   * @return the directory of the log's files
+   */
   public Path directory() {
     return dir;
   }
 
-  /** @return the number of durable, integrated entries */
+  /**
+   * @return the number of durable, integrated entries
+   */
   public long size() {
     return size;
   }
 
-  /** @return the root of the first {@code treeSize} entries */
+  /**
+   * @return the root of the first {@code treeSize} entries
+   */
   public byte[] root(long treeSize) {
     if (treeSize < 0 || treeSize > size) {
       throw new IllegalArgumentException("no tree of size `" + treeSize + "` in a log of " + size);
@@ -409,13 +461,17 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     return tree.hash(start, end);
   }
 
-  /** @return the inclusion proof of entry {@code i} in the tree of {@code treeSize} */
+  /**
+   * @return the inclusion proof of entry {@code i} in the tree of {@code treeSize}
+   */
   public List<byte[]> inclusionProof(long i, long treeSize) {
     checkSize(treeSize);
     return Proofs.inclusion(i, treeSize, this);
   }
 
-  /** @return the consistency proof between two tree sizes */
+  /**
+   * @return the consistency proof between two tree sizes
+   */
   public List<byte[]> consistencyProof(long first, long second) {
     checkSize(second);
     return Proofs.consistency(first, second, this);
@@ -428,26 +484,33 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
   }
 
   /**
-   * Signs the current tree head and appends the signed note to {@code checkpoints.log}, synced.
+   * Signs a tree head. What a signed note is, and which key signs it, is the checkpoint package's
+   * business: the log only appends what the signer returns.
+   */
+  @FunctionalInterface
+  public interface TreeHeadSigner {
+    /**
+     * @return the signed note of the tree of {@code size} entries with root hash {@code root}
+     */
+    String sign(long size, byte[] root);
+  }
+
+  /**
+   * Signs the current tree head with {@code signer} and appends the signed note to {@code
+   * checkpoints.log}, synced.
    *
-   * @param origin the log's identity line
-   * @param keyName the signing key's name
-   * @param keys the Ed25519 key pair
-   * @param at the checkpoint's timestamp
    * @return the signed note
    */
-  public synchronized String checkpoint(String origin, String keyName, java.security.KeyPair keys, java.time.Instant at)
-      throws IOException {
+  public synchronized String checkpoint(TreeHeadSigner signer) throws IOException {
     long n = size;
-    String note = org.datapact.ledger.checkpoint.Notes.sign(
-        new org.datapact.ledger.checkpoint.Checkpoint(origin, n, root(n), at), keyName, keys.getPrivate(), keys.getPublic());
-    byte[] bytes = note.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    CRC32C crc = new CRC32C();
-    crc.update(bytes);
-    ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER + bytes.length).putInt(bytes.length).putInt((int) crc.getValue()).put(bytes);
-    record.flip();
-    try (FileChannel ch = FileChannel.open(dir.resolve(CHECKPOINTS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
+    String note = signer.sign(n, root(n));
+    ByteBuffer record = LogFormat.record(note.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (FileChannel ch =
+        FileChannel.open(
+            dir.resolve(LogFormat.CHECKPOINTS),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND)) {
       while (record.hasRemaining()) {
         ch.write(record);
       }
@@ -456,28 +519,9 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     return note;
   }
 
-  /** The file of signed checkpoints, framed like entries. */
-  public static final String CHECKPOINTS = "checkpoints.log";
-
-  /** @return the file of segment {@code n} in {@code dir} */
-  public static Path segmentFile(Path dir, int n) {
-    return dir.resolve(String.format("entries-%06d.log", n));
-  }
-
   /**
-   * Reads the complete, CRC-valid record at {@code offset}, or null when there is none (end of
-   * file, a torn or altered record).
+   * @return entry {@code i} as appended
    */
-  public static byte[] readRecordAt(FileChannel ch, long offset) throws IOException {
-    return readRecord(ch, offset);
-  }
-
-  /** @return bytes a record of {@code entryLength} takes */
-  public static int recordSize(int entryLength) {
-    return RECORD_HEADER + entryLength;
-  }
-
-  /** @return entry {@code i} as appended */
   public byte[] entry(long i) throws IOException {
     if (i < 0 || i >= size) {
       throw new IllegalArgumentException("no entry `" + i + "` in a log of " + size);
@@ -485,47 +529,14 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     ByteBuffer pos = ByteBuffer.allocate(8);
     index.read(pos, i * 8);
     long packed = pos.flip().getLong();
-    try (FileChannel ch = FileChannel.open(segmentPath((int) (packed >>> 40)), StandardOpenOption.READ)) {
-      return readRecord(ch, packed & ((1L << 40) - 1));
-    }
-  }
-
-  private static byte[] readRecord(FileChannel ch, long offset) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
-    if (readFully(ch, header, offset) < RECORD_HEADER) {
-      return null;
-    }
-    header.flip();
-    int length = header.getInt();
-    int crc = header.getInt();
-    if (length <= 0 || length > MAX_ENTRY_BYTES) {
-      return null; // 0: the zeros after the last record
-    }
-    ByteBuffer body = ByteBuffer.allocate(length);
-    if (readFully(ch, body, offset + RECORD_HEADER) < length) {
-      return null;
-    }
-    CRC32C c = new CRC32C();
-    c.update(body.array());
-    return (int) c.getValue() == crc ? body.array() : null;
-  }
-
-  /**
-   * Reads from {@code pos} until {@code b} is full or the file ends (positioned reads: safe beside
-   * other readers and the writer of the same channel).
-   *
-   * @return the bytes read
-   */
-  public static int readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-    int total = 0;
-    while (b.hasRemaining()) {
-      int r = ch.read(b, pos + total);
-      if (r < 0) {
-        break;
+    try (FileChannel ch =
+        FileChannel.open(segmentPath(LogFormat.segmentOf(packed)), StandardOpenOption.READ)) {
+      byte[] e = LogFormat.readRecord(ch, LogFormat.offsetOf(packed));
+      if (e == null) {
+        throw new IOException("entry " + i + " is unreadable: its record is torn or altered");
       }
-      total += r;
+      return e;
     }
-    return total;
   }
 
   // ------------------------------------------------------------------ recovery
@@ -554,14 +565,14 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     long segOffset = 0;
     if (trusted > 0) {
       ByteBuffer last = ByteBuffer.allocate(8);
-      readFully(index, last, (trusted - 1) * 8);
+      LogFormat.readFully(index, last, (trusted - 1) * 8);
       long packed = last.flip().getLong();
-      int lastSeg = (int) (packed >>> 40);
-      long lastOff = packed & ((1L << 40) - 1);
+      int lastSeg = LogFormat.segmentOf(packed);
+      long lastOff = LogFormat.offsetOf(packed);
       byte[] e = null;
       if (Files.exists(segmentPath(lastSeg))) {
         try (FileChannel ch = FileChannel.open(segmentPath(lastSeg), StandardOpenOption.READ)) {
-          e = readRecord(ch, lastOff);
+          e = LogFormat.readRecord(ch, lastOff);
         }
       }
       if (e == null) {
@@ -574,14 +585,15 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     // scan forward from (seg, segOffset)
     long count = trusted;
     while (Files.exists(segmentPath(seg))) {
-      try (FileChannel ch = FileChannel.open(segmentPath(seg), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(segmentPath(seg), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         long at = segOffset;
         while (true) {
-          byte[] e = readRecord(ch, at);
+          byte[] e = LogFormat.readRecord(ch, at);
           if (e == null) {
             break;
           }
-          offsets.add(((long) seg << 40) | at);
+          offsets.add(LogFormat.position(seg, at));
           leafHashes.add(Hashes.leaf(e));
           at += RECORD_HEADER + e.length;
           count++;
@@ -626,7 +638,9 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     }
   }
 
-  /** @return the highest level with a file, or -1 when there is none */
+  /**
+   * @return the highest level with a file, or -1 when there is none
+   */
   private int topLevel() throws IOException {
     int top = -1;
     try (var files = Files.list(dir)) {
@@ -649,7 +663,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
         continue;
       }
       ByteBuffer b = ByteBuffer.allocate(32);
-      readFully(levels.get(l), b, (nodes - 1) * 32);
+      LogFormat.readFully(levels.get(l), b, (nodes - 1) * 32);
       frontier.set(l, b.array());
     }
   }

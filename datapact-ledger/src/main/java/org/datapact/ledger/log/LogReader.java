@@ -13,9 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * Reads a log directory without writing to it — safe beside a running server, which only
- * appends. Its size is what {@code index.bin} covers when it is opened; every record read is
- * checked against its CRC. Tools (replay) use it; {@link DurableLog} is the writer.
+ * Reads a log directory without writing to it — safe beside a running server, which only appends.
+ * Its size is what {@code index.bin} covers when it is opened; every record read is checked against
+ * its CRC. Tools (replay) use it; {@link DurableLog} is the writer.
  */
 public final class LogReader implements AutoCloseable {
   private final Path dir;
@@ -36,12 +36,16 @@ public final class LogReader implements AutoCloseable {
     return new LogReader(dir);
   }
 
-  /** @return the number of entries the index covered when opened */
+  /**
+   * @return the number of entries the index covered when opened
+   */
   public long size() {
     return size;
   }
 
-  /** @return entry {@code i} */
+  /**
+   * @return entry {@code i}
+   */
   public byte[] entry(long i) throws IOException {
     if (i < 0 || i >= size) {
       throw new IllegalArgumentException("no entry `" + i + "` in a log of " + size);
@@ -51,8 +55,10 @@ public final class LogReader implements AutoCloseable {
       // read the 8 bytes
     }
     long packed = pos.flip().getLong();
-    try (FileChannel ch = FileChannel.open(DurableLog.segmentFile(dir, (int) (packed >>> 40)), StandardOpenOption.READ)) {
-      byte[] e = DurableLog.readRecordAt(ch, packed & ((1L << 40) - 1));
+    try (FileChannel ch =
+        FileChannel.open(
+            LogFormat.segmentFile(dir, LogFormat.segmentOf(packed)), StandardOpenOption.READ)) {
+      byte[] e = LogFormat.readRecord(ch, LogFormat.offsetOf(packed));
       if (e == null) {
         throw new IOException("entry " + i + " is torn or altered (CRC mismatch)");
       }
@@ -63,7 +69,9 @@ public final class LogReader implements AutoCloseable {
   /** Receives entries in order. */
   @FunctionalInterface
   public interface EntryConsumer {
-    /** @param index the entry's index; @param entry its bytes */
+    /**
+     * @param index the entry's index; @param entry its bytes
+     */
     void accept(long index, byte[] entry) throws IOException;
   }
 
@@ -86,12 +94,12 @@ public final class LogReader implements AutoCloseable {
         // read the 8 bytes
       }
       long packed = pos.flip().getLong();
-      firstSegment = (int) (packed >>> 40);
-      firstOffset = packed & ((1L << 40) - 1);
+      firstSegment = LogFormat.segmentOf(packed);
+      firstOffset = LogFormat.offsetOf(packed);
     }
     CRC32C crc = new CRC32C();
-    for (int seg = firstSegment; i < end && Files.exists(DurableLog.segmentFile(dir, seg)); seg++) {
-      try (InputStream raw = Files.newInputStream(DurableLog.segmentFile(dir, seg));
+    for (int seg = firstSegment; i < end && Files.exists(LogFormat.segmentFile(dir, seg)); seg++) {
+      try (InputStream raw = Files.newInputStream(LogFormat.segmentFile(dir, seg));
           DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
         if (seg == firstSegment) {
           in.skipNBytes(firstOffset);
@@ -104,13 +112,11 @@ public final class LogReader implements AutoCloseable {
             break;
           }
           int expected = in.readInt();
-          if (length <= 0 || length > DurableLog.MAX_ENTRY_BYTES) {
+          if (!LogFormat.validLength(length)) {
             throw new IOException("entry " + i + " has an impossible length " + length);
           }
           byte[] e = in.readNBytes(length);
-          crc.reset();
-          crc.update(e);
-          if (e.length != length || (int) crc.getValue() != expected) {
+          if (e.length != length || !LogFormat.crcMatches(e, expected, crc)) {
             throw new IOException("entry " + i + " is torn or altered (CRC mismatch)");
           }
           sink.accept(i++, e);

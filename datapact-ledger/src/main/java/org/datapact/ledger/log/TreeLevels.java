@@ -13,11 +13,11 @@ import org.datapact.ledger.merkle.Hashes;
 import org.datapact.ledger.merkle.SubtreeHashes;
 
 /**
- * Reads the tree from its level files ({@code level-L.bin}: the hashes of the complete subtrees
- * of 2^L leaves, 32 bytes each, in order) through read-only memory mappings, so a proof's
- * O(log n) node reads are memory reads, not system calls, and never touch the entries. The
- * {@link DurableLog} writes the files and reads through this class; tools and benchmarks can open
- * a directory of level files on their own.
+ * Reads the tree from its level files ({@code level-L.bin}: the hashes of the complete subtrees of
+ * 2^L leaves, 32 bytes each, in order) through read-only memory mappings, so a proof's O(log n)
+ * node reads are memory reads, not system calls, and never touch the entries. The {@link
+ * DurableLog} writes the files and reads through this class; tools and benchmarks can open a
+ * directory of level files on their own.
  *
  * <p>Thread-safe.
  */
@@ -28,10 +28,13 @@ public final class TreeLevels implements SubtreeHashes, AutoCloseable {
   private final Path dir;
   private final LongSupplier size;
   private final ConcurrentHashMap<Integer, FileChannel> files = new ConcurrentHashMap<>();
+
   /** Read-only mappings per level and window; replaced when a file has grown. */
   private final ConcurrentHashMap<Long, MappedByteBuffer> windows = new ConcurrentHashMap<>();
 
-  /** @param size the number of leaves the files cover now (the log's integrated size) */
+  /**
+   * @param size the number of leaves the files cover now (the log's integrated size)
+   */
   TreeLevels(Path dir, LongSupplier size) {
     this.dir = dir;
     this.size = size;
@@ -39,13 +42,16 @@ public final class TreeLevels implements SubtreeHashes, AutoCloseable {
 
   /** Opens the level files in {@code dir} as a tree of {@code leaves} leaves, read-only. */
   public static TreeLevels open(Path dir, long leaves) throws IOException {
-    if (!Files.exists(dir.resolve("level-0.bin")) || Files.size(dir.resolve("level-0.bin")) < leaves * 32) {
+    if (!Files.exists(dir.resolve("level-0.bin"))
+        || Files.size(dir.resolve("level-0.bin")) < leaves * 32) {
       throw new IOException("`" + dir + "` holds no tree of " + leaves + " leaves");
     }
     return new TreeLevels(dir, () -> leaves);
   }
 
-  /** @return the number of leaves */
+  /**
+   * @return the number of leaves
+   */
   public long size() {
     return size.getAsLong();
   }
@@ -54,7 +60,8 @@ public final class TreeLevels implements SubtreeHashes, AutoCloseable {
   public byte[] hash(long start, long end) {
     long n = end - start;
     if (n <= 0 || start < 0 || end > size.getAsLong()) {
-      throw new IllegalArgumentException("range [" + start + ", " + end + ") is not in a tree of " + size.getAsLong());
+      throw new IllegalArgumentException(
+          "range [" + start + ", " + end + ") is not in a tree of " + size.getAsLong());
     }
     if (Long.bitCount(n) == 1 && start % n == 0) {
       int l = Long.numberOfTrailingZeros(n);
@@ -68,7 +75,9 @@ public final class TreeLevels implements SubtreeHashes, AutoCloseable {
     return Hashes.node(hash(start, start + k), hash(start + k, end));
   }
 
-  /** @return the root of the first {@code treeSize} leaves */
+  /**
+   * @return the root of the first {@code treeSize} leaves
+   */
   public byte[] root(long treeSize) {
     return treeSize == 0 ? Hashes.emptyRoot() : hash(0, treeSize);
   }

@@ -4,8 +4,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The hashing of RFC 9162 §2.1.1 (as in RFC 6962): SHA-256 with domain separation between
- * leaves and interior nodes, so that no leaf can be passed off as a node.
+ * The hashing of RFC 9162 §2.1.1 (as in RFC 6962): SHA-256 with domain separation between leaves
+ * and interior nodes, so that no leaf can be passed off as a node.
  *
  * <pre>
  *   leaf hash  = SHA-256(0x00 || entry)
@@ -19,17 +19,22 @@ public final class Hashes {
   /** Bytes in a hash. */
   public static final int SIZE = 32;
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e); // INVARIANT: every JDK has it
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(
+                  "the JDK lacks SHA-256", e); // INVARIANT: every JDK has it
+            }
+          });
 
   private Hashes() {}
 
-  /** @return the root of the empty tree */
+  /**
+   * @return the root of the empty tree
+   */
   public static byte[] emptyRoot() {
     return fresh().digest(new byte[0]);
   }
@@ -41,7 +46,9 @@ public final class Hashes {
     return sha;
   }
 
-  /** @return the hash of a leaf holding {@code entry} */
+  /**
+   * @return the hash of a leaf holding {@code entry}
+   */
   public static byte[] leaf(byte[] entry) {
     MessageDigest sha = fresh();
     sha.update((byte) 0x00);
@@ -49,7 +56,9 @@ public final class Hashes {
     return sha.digest();
   }
 
-  /** @return the hash of an interior node over two child hashes */
+  /**
+   * @return the hash of an interior node over two child hashes
+   */
   public static byte[] node(byte[] left, byte[] right) {
     if (left == null || right == null) {
       throw new IllegalArgumentException("a node needs two child hashes");

@@ -12,7 +12,9 @@ import java.util.List;
 public final class Proofs {
   private Proofs() {}
 
-  /** @return the largest power of two smaller than {@code n} (n &gt; 1) */
+  /**
+   * @return the largest power of two smaller than {@code n} (n &gt; 1)
+   */
   static long split(long n) {
     return Long.highestOneBit(n - 1);
   }
@@ -24,14 +26,16 @@ public final class Proofs {
    */
   public static List<byte[]> inclusion(long index, long size, SubtreeHashes tree) {
     if (index < 0 || index >= size) {
-      throw new IllegalArgumentException("leaf `" + index + "` is not in a tree of size `" + size + "`");
+      throw new IllegalArgumentException(
+          "leaf `" + index + "` is not in a tree of size `" + size + "`");
     }
     List<byte[]> path = new ArrayList<>();
     inclusion(index, 0, size, tree, path);
     return path;
   }
 
-  private static void inclusion(long m, long start, long end, SubtreeHashes tree, List<byte[]> out) {
+  private static void inclusion(
+      long m, long start, long end, SubtreeHashes tree, List<byte[]> out) {
     long n = end - start;
     if (n == 1) {
       return;
@@ -53,7 +57,8 @@ public final class Proofs {
    */
   public static List<byte[]> consistency(long first, long second, SubtreeHashes tree) {
     if (first < 0 || first > second) {
-      throw new IllegalArgumentException("no consistency proof from size `" + first + "` to `" + second + "`");
+      throw new IllegalArgumentException(
+          "no consistency proof from size `" + first + "` to `" + second + "`");
     }
     List<byte[]> proof = new ArrayList<>();
     if (first == 0 || first == second) {
@@ -63,7 +68,8 @@ public final class Proofs {
     return proof;
   }
 
-  private static void subproof(long m, long start, long end, boolean complete, SubtreeHashes tree, List<byte[]> out) {
+  private static void subproof(
+      long m, long start, long end, boolean complete, SubtreeHashes tree, List<byte[]> out) {
     long n = end - start;
     if (m == n) {
       if (!complete) {
@@ -84,10 +90,16 @@ public final class Proofs {
   /**
    * Verifies an inclusion proof with the algorithm of RFC 9162 §2.1.3.2.
    *
-   * @return whether {@code leafHash} is leaf {@code index} of the tree of {@code size} with {@code root}
+   * @return whether {@code leafHash} is leaf {@code index} of the tree of {@code size} with {@code
+   *     root}
    */
-  public static boolean verifyInclusion(byte[] leafHash, long index, long size, List<byte[]> proof, byte[] root) {
-    if (index < 0 || index >= size || leafHash == null || root == null || leafHash.length != Hashes.SIZE) {
+  public static boolean verifyInclusion(
+      byte[] leafHash, long index, long size, List<byte[]> proof, byte[] root) {
+    if (index < 0
+        || index >= size
+        || leafHash == null
+        || root == null
+        || leafHash.length != Hashes.SIZE) {
       return false;
     }
     long fn = index;
@@ -120,7 +132,8 @@ public final class Proofs {
    * @return whether the tree of {@code second} leaves with {@code secondRoot} extends the tree of
    *     {@code first} leaves with {@code firstRoot}
    */
-  public static boolean verifyConsistency(long first, long second, byte[] firstRoot, byte[] secondRoot, List<byte[]> proof) {
+  public static boolean verifyConsistency(
+      long first, long second, byte[] firstRoot, byte[] secondRoot, List<byte[]> proof) {
     if (first < 0 || first > second || firstRoot == null || secondRoot == null) {
       return false;
     }

@@ -2,8 +2,8 @@ package org.datapact.ledger.merkle;
 
 /**
  * Where proofs get their hashes: the root of any range of leaves. A tiled store answers aligned
- * power-of-two ranges from stored nodes and needs to compute only the ragged right edge, so a
- * proof reads O(log n) hashes, never the whole log.
+ * power-of-two ranges from stored nodes and needs to compute only the ragged right edge, so a proof
+ * reads O(log n) hashes, never the whole log.
  */
 @FunctionalInterface
 public interface SubtreeHashes {

@@ -17,22 +17,31 @@ final class Sealing {
   private static final String PREFIX = "v1.";
   private static final int IV = 12;
   private static final int TAG_BITS = 128;
+
   /** One generator per thread: a shared one's lock convoyed request threads under load. */
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
-    try {
-      return SecureRandom.getInstance("DRBG");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      return new SecureRandom(); // INVARIANT: JDK 9+ has DRBG
-    }
-  });
-  /** One cipher object per thread: looking one up costs more than the encryption of a small value. */
-  private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-    try {
-      return Cipher.getInstance("AES/GCM/NoPadding");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks AES-GCM", e); // INVARIANT: every JDK 17 has it
-    }
-  });
+  private static final ThreadLocal<SecureRandom> RANDOM =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return SecureRandom.getInstance("DRBG");
+            } catch (java.security.NoSuchAlgorithmException e) {
+              return new SecureRandom(); // INVARIANT: JDK 9+ has DRBG
+            }
+          });
+
+  /**
+   * One cipher object per thread: looking one up costs more than the encryption of a small value.
+   */
+  private static final ThreadLocal<Cipher> CIPHER =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException(
+                  "the JDK lacks AES-GCM", e); // INVARIANT: every JDK 17 has it
+            }
+          });
 
   private Sealing() {}
 
@@ -41,7 +50,8 @@ final class Sealing {
     RANDOM.get().nextBytes(iv);
     try {
       Cipher c = CIPHER.get();
-      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, iv));
+      c.init(
+          Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, iv));
       c.updateAAD(aad);
       byte[] ct = c.doFinal(plaintext);
       byte[] out = new byte[IV + ct.length];
@@ -68,11 +78,15 @@ final class Sealing {
     }
     try {
       Cipher c = CIPHER.get();
-      c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, in, 0, IV));
+      c.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
+          new GCMParameterSpec(TAG_BITS, in, 0, IV));
       c.updateAAD(aad);
       return c.doFinal(in, IV, in.length - IV);
     } catch (AEADBadTagException e) {
-      throw new IllegalArgumentException("a sealed value does not open under this subject's key", e);
+      throw new IllegalArgumentException(
+          "a sealed value does not open under this subject's key", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK lacks AES-GCM", e); // INVARIANT: every JDK 17 has it
     }

@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
-import org.datapact.ledger.log.DurableLog;
+import org.datapact.ledger.log.LogFormat;
 
 /**
  * The index from a subject to the log entries about them, newest first: a user's own view of the
@@ -21,15 +21,15 @@ import org.datapact.ledger.log.DurableLog;
  * where {@code previous} is the number of the same subject's record before this one (-1 for their
  * first). A subject's records thus form a chain from their newest backwards, and a page of their
  * view is a walk along it: one positioned read per record, whatever the size of the log. Records
- * are appended in the order of the log (entry indexes never decrease along the file, see
- * {@link #append}), so every chain is in descending entry order and a walk stops as soon as the
- * page is full. An in-memory open-addressing table holds each subject's newest record (their
- * head). {@link #close} writes the table to a second file with the number of records it covers;
- * {@link #open} reads it back (and deletes it) and scans only the records after it. Without it
- * (after a crash), open scans the whole file and checks every record against the table it builds:
- * the first record whose entry index goes backwards or whose {@code previous} is not its subject's
- * head, and everything after it, is cut off as a torn tail. The owner re-indexes the log from
- * {@link #indexedThrough}.
+ * are appended in the order of the log (entry indexes never decrease along the file, see {@link
+ * #append}), so every chain is in descending entry order and a walk stops as soon as the page is
+ * full. An in-memory open-addressing table holds each subject's newest record (their head). {@link
+ * #close} writes the table to a second file with the number of records it covers; {@link #open}
+ * reads it back (and deletes it) and scans only the records after it. Without it (after a crash),
+ * open scans the whole file and checks every record against the table it builds: the first record
+ * whose entry index goes backwards or whose {@code previous} is not its subject's head, and
+ * everything after it, is cut off as a torn tail. The owner re-indexes the log from {@link
+ * #indexedThrough}.
  *
  * <p>Nothing is synced on append: the index is derived from the log and rebuilt from it. Appending
  * costs a table update and 24 bytes of a file write, and leaves nothing for the garbage collector
@@ -41,18 +41,24 @@ import org.datapact.ledger.log.DurableLog;
 public final class SubjectIndex implements AutoCloseable {
   /** Bytes per record. */
   static final int RECORD = 24;
+
   private static final long NONE = -1;
+
   /** The {@code previous} of an erased record (its key is zeroed too). */
   private static final long TOMBSTONE = -2;
+
   private static final long MAGIC = 0x4450534958303031L; // "DPSIX001"
 
   private final Path headsPath;
   private final FileChannel file;
   private final Heads heads = new Heads();
+
   /** Records in the file (all valid). */
   private long records;
+
   /** Entry index of the last record; -1 when there is none. */
   private long lastEntry = -1;
+
   private boolean closed;
 
   private SubjectIndex(Path path, FileChannel file) {
@@ -67,7 +73,9 @@ public final class SubjectIndex implements AutoCloseable {
    */
   public static SubjectIndex open(Path path) throws IOException {
     Files.createDirectories(path.toAbsolutePath().getParent());
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     SubjectIndex index = new SubjectIndex(path, ch);
     try {
       index.load();
@@ -78,12 +86,16 @@ public final class SubjectIndex implements AutoCloseable {
     return index;
   }
 
-  /** @return the index key of a pseudonym (32 hex digits): its first 64 bits */
+  /**
+   * @return the index key of a pseudonym (32 hex digits): its first 64 bits
+   */
   public static long key(String pseudonym) {
     return Long.parseUnsignedLong(pseudonym.substring(0, 16), 16);
   }
 
-  /** @return the index key of a pseudonym's bytes: its first 64 bits */
+  /**
+   * @return the index key of a pseudonym's bytes: its first 64 bits
+   */
   public static long key(byte[] pseudonym) {
     return ByteBuffer.wrap(pseudonym, 0, 8).getLong();
   }
@@ -101,7 +113,7 @@ public final class SubjectIndex implements AutoCloseable {
     scan:
     while (records < inFile) {
       b.clear();
-      int n = DurableLog.readFully(file, b, pos);
+      int n = LogFormat.readFully(file, b, pos);
       b.flip();
       for (int i = 0; i + RECORD <= n; i += RECORD) {
         long key = b.getLong();
@@ -126,7 +138,9 @@ public final class SubjectIndex implements AutoCloseable {
     }
   }
 
-  /** @return how many records the heads file covers (0 without a valid one); fills the table */
+  /**
+   * @return how many records the heads file covers (0 without a valid one); fills the table
+   */
   private long readHeads(long inFile) throws IOException {
     if (!Files.exists(headsPath)) {
       return 0;
@@ -140,7 +154,9 @@ public final class SubjectIndex implements AutoCloseable {
     crc.update(all, 0, all.length - 4);
     long covered = b.getLong(8);
     long count = b.getLong(16);
-    if (b.getLong(0) != MAGIC || b.getInt(all.length - 4) != (int) crc.getValue() || covered > inFile
+    if (b.getLong(0) != MAGIC
+        || b.getInt(all.length - 4) != (int) crc.getValue()
+        || covered > inFile
         || count != (all.length - 28) / 24) {
       return 0;
     }
@@ -155,7 +171,7 @@ public final class SubjectIndex implements AutoCloseable {
 
   private Row read(long record) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(RECORD);
-    if (DurableLog.readFully(file, b, record * RECORD) < RECORD) {
+    if (LogFormat.readFully(file, b, record * RECORD) < RECORD) {
       throw new IOException("subject index record " + record + " is past the end of the file");
     }
     return new Row(b.getLong(0), b.getLong(8), b.getLong(16));
@@ -175,8 +191,14 @@ public final class SubjectIndex implements AutoCloseable {
     long last = lastEntry;
     for (int i = 0; i < n; i++) {
       if (entries[i] < last || keys[i] == 0) {
-        throw new IllegalArgumentException(keys[i] == 0 ? "a subject key is never 0"
-            : "entry " + entries[i] + " comes after entry " + last + ": the index follows the order of the log");
+        throw new IllegalArgumentException(
+            keys[i] == 0
+                ? "a subject key is never 0"
+                : "entry "
+                    + entries[i]
+                    + " comes after entry "
+                    + last
+                    + ": the index follows the order of the log");
       }
       last = entries[i];
     }
@@ -190,7 +212,8 @@ public final class SubjectIndex implements AutoCloseable {
         long head = heads.get(keys[i]);
         long headEntry = head == NONE ? NONE : heads.entry(keys[i]);
         if (head != NONE && headEntry == entries[i]) {
-          continue; // this subject already has this entry (entries never go backwards, so it is the head)
+          continue; // this subject already has this entry (entries never go backwards, so it is the
+          // head)
         }
         b.putLong(keys[i]).putLong(entries[i]).putLong(head);
         replacedEntry[added] = headEntry;
@@ -221,8 +244,8 @@ public final class SubjectIndex implements AutoCloseable {
   }
 
   /**
-   * @return the entries about the subject, newest first, below {@code before}, at most
-   *     {@code limit}
+   * @return the entries about the subject, newest first, below {@code before}, at most {@code
+   *     limit}
    */
   public List<Long> entries(long key, long before, int limit) throws IOException {
     long r;
@@ -276,14 +299,16 @@ public final class SubjectIndex implements AutoCloseable {
   }
 
   /**
-   * @return the index of the first log entry the index may not cover: the one after the last
-   *     entry it holds (0 when empty)
+   * @return the index of the first log entry the index may not cover: the one after the last entry
+   *     it holds (0 when empty)
    */
   public synchronized long indexedThrough() {
     return lastEntry + 1;
   }
 
-  /** @return how many subjects have entries in the index */
+  /**
+   * @return how many subjects have entries in the index
+   */
   public synchronized int subjects() {
     return heads.size();
   }
@@ -310,92 +335,53 @@ public final class SubjectIndex implements AutoCloseable {
       crc.update(b.array(), 0, b.position());
       b.putInt((int) crc.getValue());
       Path tmp = headsPath.resolveSibling(headsPath.getFileName() + ".tmp");
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel out =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
         b.flip();
         while (b.hasRemaining()) {
           out.write(b);
         }
         out.force(true);
       }
-      Files.move(tmp, headsPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp, headsPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       file.close();
     }
   }
 
-  /**
-   * Key (never 0) → the subject's newest record and its entry index; open addressing with linear
-   * probing and backward-shift removal.
-   */
+  /** Key (never 0) → the subject's newest record and that record's entry index. */
   private static final class Heads {
-    private long[] keys = new long[1024];
-    private long[] records = new long[1024];
-    private long[] entries = new long[1024];
-    private int size;
+    private final LongTable table = new LongTable(2, 1024);
 
-    /** @return the subject's newest record, or {@link #NONE} */
+    /**
+     * @return the subject's newest record, or {@link #NONE}
+     */
     long get(long key) {
-      int i = find(key);
-      return i < 0 ? NONE : records[i];
+      return table.get(key, 0, NONE);
     }
 
-    /** @return the entry index of the subject's newest record (the subject must be present) */
+    /**
+     * @return the entry index of the subject's newest record (the subject must be present)
+     */
     long entry(long key) {
-      return entries[find(key)];
-    }
-
-    private int find(long key) {
-      int mask = keys.length - 1;
-      for (int i = slot(key, mask); ; i = (i + 1) & mask) {
-        if (keys[i] == key) {
-          return i;
-        }
-        if (keys[i] == 0) {
-          return -1;
-        }
-      }
+      return table.get(key, 1, NONE);
     }
 
     void put(long key, long record, long entry) {
-      if (2 * (size + 1) > keys.length) {
-        grow();
-      }
-      int mask = keys.length - 1;
-      int i = slot(key, mask);
-      while (keys[i] != 0 && keys[i] != key) {
-        i = (i + 1) & mask;
-      }
-      if (keys[i] == 0) {
-        size++;
-      }
-      keys[i] = key;
-      records[i] = record;
-      entries[i] = entry;
+      table.put(key, record, entry);
     }
 
     void remove(long key) {
-      int i = find(key);
-      if (i < 0) {
-        return;
-      }
-      int mask = keys.length - 1;
-      size--;
-      // shift back the entries after the hole whose probe passed through it
-      for (int j = (i + 1) & mask; keys[j] != 0; j = (j + 1) & mask) {
-        int home = slot(keys[j], mask);
-        if (((j - home) & mask) >= ((j - i) & mask)) {
-          keys[i] = keys[j];
-          records[i] = records[j];
-          entries[i] = entries[j];
-          i = j;
-        }
-      }
-      keys[i] = 0;
+      table.remove(key);
     }
 
     int size() {
-      return size;
+      return table.size();
     }
 
     interface Visitor {
@@ -403,31 +389,7 @@ public final class SubjectIndex implements AutoCloseable {
     }
 
     void forEach(Visitor v) {
-      for (int i = 0; i < keys.length; i++) {
-        if (keys[i] != 0) {
-          v.visit(keys[i], records[i], entries[i]);
-        }
-      }
-    }
-
-    private void grow() {
-      long[] k = keys;
-      long[] r = records;
-      long[] e = entries;
-      keys = new long[k.length * 2];
-      records = new long[k.length * 2];
-      entries = new long[k.length * 2];
-      size = 0;
-      for (int i = 0; i < k.length; i++) {
-        if (k[i] != 0) {
-          put(k[i], r[i], e[i]);
-        }
-      }
-    }
-
-    private static int slot(long key, int mask) {
-      long h = key * 0x9E3779B97F4A7C15L;
-      return (int) (h ^ (h >>> 32)) & mask;
+      table.forEach((key, slot) -> v.visit(key, table.value(slot, 0), table.value(slot, 1)));
     }
   }
 }

@@ -14,12 +14,12 @@ import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The ledger's key store for crypto-shredding: one random 128-bit pseudonym and one random
- * 256-bit AES key per user, created the first time the ledger records something about the user.
- * Entries name the user only by the pseudonym and seal their personal fields under the key
- * ({@link Subject#seal}); {@link #erase} overwrites both, after which nothing links those entries
- * to the user and their personal fields cannot be decrypted — while every hash, and so every
- * proof, is unchanged.
+ * The ledger's key store for crypto-shredding: one random 128-bit pseudonym and one random 256-bit
+ * AES key per user, created the first time the ledger records something about the user. Entries
+ * name the user only by the pseudonym and seal their personal fields under the key ({@link
+ * Subject#seal}); {@link #erase} overwrites both, after which nothing links those entries to the
+ * user and their personal fields cannot be decrypted — while every hash, and so every proof, is
+ * unchanged.
  *
  * <p>Storage: one file of 48-byte slots indexed by user id ({@code [pseudonym 16][key 32]}, all
  * zero when the user has no key), sparse on disk. Erasure writes zeros over the slot in place and
@@ -32,21 +32,31 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class SubjectKeys implements AutoCloseable {
   /** Bytes per slot. */
   static final int SLOT = 48;
+
   /** Largest user id the store accepts (2^32 - 1), so the sparse file stays addressable. */
   public static final long MAX_USER_ID = (1L << 32) - 1;
 
   private final FileChannel file;
-  /** Subjects read or created recently; bounded, cleared when full. Updated under the write lock. */
-  private final java.util.concurrent.ConcurrentHashMap<Long, Subject> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Subjects read or created recently; bounded, cleared when full. Updated under the write lock.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Long, Subject> cache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final int CACHE_LIMIT = 1 << 18;
   private final SecureRandom random = new SecureRandom();
-  /** Readers of slots and the table share; creating and erasing a slot excludes them, so no read sees half a slot. */
+
+  /**
+   * Readers of slots and the table share; creating and erasing a slot excludes them, so no read
+   * sees half a slot.
+   */
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
   private volatile boolean dirty;
-  /** pseudonym prefix (first 8 bytes, never 0) → user id; open addressing, linear probing. */
-  private long[] tableKeys = new long[1024];
-  private long[] tableUsers = new long[1024];
-  private int tableCount;
+
+  /** pseudonym prefix (first 8 bytes, never 0) → user id. */
+  private final LongTable table = new LongTable(1, 1024);
 
   private SubjectKeys(FileChannel file) {
     this.file = file;
@@ -56,7 +66,9 @@ public final class SubjectKeys implements AutoCloseable {
   public static SubjectKeys open(Path path) throws IOException {
     boolean created = !Files.exists(path);
     Files.createDirectories(path.toAbsolutePath().getParent());
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     if (created) {
       try {
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
@@ -69,20 +81,28 @@ public final class SubjectKeys implements AutoCloseable {
     return keys;
   }
 
-  /** A user's ledger identity: the pseudonym entries carry and the key their personal fields are sealed with. */
+  /**
+   * A user's ledger identity: the pseudonym entries carry and the key their personal fields are
+   * sealed with.
+   */
   public record Subject(long userId, byte[] pseudonymBytes, byte[] key, String pseudonym) {
     /** A subject; the hex form of the pseudonym is computed once (entries name subjects often). */
     public Subject(long userId, byte[] pseudonymBytes, byte[] key) {
       this(userId, pseudonymBytes, key, HexFormat.of().formatHex(pseudonymBytes));
     }
 
-    /** @return the pseudonym as 32 hex digits */
+    /**
+     * @return the pseudonym as 32 hex digits
+     */
     @Override
     public String pseudonym() {
       return pseudonym;
     }
 
-    /** @return {@code plaintext} encrypted and authenticated under this subject's key, bound to the pseudonym */
+    /**
+     * @return {@code plaintext} encrypted and authenticated under this subject's key, bound to the
+     *     pseudonym
+     */
     public String seal(byte[] plaintext) {
       return Sealing.seal(key, pseudonymBytes, plaintext);
     }
@@ -126,7 +146,9 @@ public final class SubjectKeys implements AutoCloseable {
     }
   }
 
-  /** @return the user's subject, if the user has one (never created here) */
+  /**
+   * @return the user's subject, if the user has one (never created here)
+   */
   public Optional<Subject> find(long userId) throws IOException {
     checkUser(userId);
     Subject cached = cache.get(userId);
@@ -135,7 +157,8 @@ public final class SubjectKeys implements AutoCloseable {
     }
     ByteBuffer b = ByteBuffer.allocate(SLOT);
     long at = userId * SLOT;
-    // INVARIANT: read and cached under the read lock, so an erasure (write lock) never races a stale entry into the cache
+    // INVARIANT: read and cached under the read lock, so an erasure (write lock) never races a
+    // stale entry into the cache
     lock.readLock().lock();
     try {
       while (b.hasRemaining()) {
@@ -162,7 +185,9 @@ public final class SubjectKeys implements AutoCloseable {
     cache.put(s.userId(), s);
   }
 
-  /** @return the user a pseudonym (32 hex digits) belongs to, unless it was erased or never existed */
+  /**
+   * @return the user a pseudonym (32 hex digits) belongs to, unless it was erased or never existed
+   */
   public OptionalLong userOf(String pseudonym) throws IOException {
     byte[] p;
     try {
@@ -184,7 +209,8 @@ public final class SubjectKeys implements AutoCloseable {
       return OptionalLong.empty();
     }
     Optional<Subject> s = find(user);
-    return s.isPresent() && java.util.Arrays.equals(s.get().pseudonymBytes(), p) ? OptionalLong.of(user)
+    return s.isPresent() && java.util.Arrays.equals(s.get().pseudonymBytes(), p)
+        ? OptionalLong.of(user)
         : OptionalLong.empty();
   }
 
@@ -210,7 +236,10 @@ public final class SubjectKeys implements AutoCloseable {
     }
   }
 
-  /** Syncs the file if a key was created since the last sync (the ledger calls this before each group commit). */
+  /**
+   * Syncs the file if a key was created since the last sync (the ledger calls this before each
+   * group commit).
+   */
   public void syncIfDirty() throws IOException {
     if (dirty) {
       dirty = false;
@@ -218,11 +247,13 @@ public final class SubjectKeys implements AutoCloseable {
     }
   }
 
-  /** @return how many users have a key */
+  /**
+   * @return how many users have a key
+   */
   public int count() {
     lock.readLock().lock();
     try {
-      return tableCount;
+      return table.size();
     } finally {
       lock.readLock().unlock();
     }
@@ -260,7 +291,10 @@ public final class SubjectKeys implements AutoCloseable {
   }
 
   private static Subject toSubject(long userId, byte[] slot) {
-    return new Subject(userId, java.util.Arrays.copyOfRange(slot, 0, 16), java.util.Arrays.copyOfRange(slot, 16, SLOT));
+    return new Subject(
+        userId,
+        java.util.Arrays.copyOfRange(slot, 0, 16),
+        java.util.Arrays.copyOfRange(slot, 16, SLOT));
   }
 
   private static long prefix(byte[] pseudonymOrSlot) {
@@ -288,57 +322,15 @@ public final class SubjectKeys implements AutoCloseable {
     }
   }
 
-  private int slotOf(long key, long[] keys) {
-    int mask = keys.length - 1;
-    int i = (int) (key ^ (key >>> 32)) & mask;
-    while (keys[i] != 0 && keys[i] != key) {
-      i = (i + 1) & mask;
-    }
-    return i;
-  }
-
   private long lookup(long key) {
-    int i = slotOf(key, tableKeys);
-    return tableKeys[i] == key ? tableUsers[i] : -1;
+    return table.get(key, 0, -1);
   }
 
   private void put(long key, long user) {
-    if (tableCount * 2 >= tableKeys.length) {
-      long[] oldKeys = tableKeys;
-      long[] oldUsers = tableUsers;
-      tableKeys = new long[oldKeys.length * 2];
-      tableUsers = new long[oldKeys.length * 2];
-      for (int i = 0; i < oldKeys.length; i++) {
-        if (oldKeys[i] != 0) {
-          int j = slotOf(oldKeys[i], tableKeys);
-          tableKeys[j] = oldKeys[i];
-          tableUsers[j] = oldUsers[i];
-        }
-      }
-    }
-    int i = slotOf(key, tableKeys);
-    if (tableKeys[i] == 0) {
-      tableCount++;
-    }
-    tableKeys[i] = key;
-    tableUsers[i] = user;
+    table.put(key, user);
   }
 
-  /** Removes a key, re-inserting the rest of its probe run (linear-probing deletion). */
   private void remove(long key) {
-    int mask = tableKeys.length - 1;
-    int i = slotOf(key, tableKeys);
-    if (tableKeys[i] != key) {
-      return;
-    }
-    tableKeys[i] = 0;
-    tableCount--;
-    for (int j = (i + 1) & mask; tableKeys[j] != 0; j = (j + 1) & mask) {
-      long k = tableKeys[j];
-      long u = tableUsers[j];
-      tableKeys[j] = 0;
-      tableCount--;
-      put(k, u);
-    }
+    table.remove(key);
   }
 }

@@ -12,8 +12,12 @@ import org.junit.jupiter.api.Test;
 class NotesTest {
   static final KeyPair KEYS = Notes.generateKeyPair();
   static final byte[] PUB = Notes.rawPublicKey(KEYS.getPublic());
-  static final Checkpoint HEAD = new Checkpoint("datapact.test/ledger", 8,
-      Hashes.leaf(new byte[] {1, 2, 3}), Instant.parse("2026-11-29T12:00:00.123Z"));
+  static final Checkpoint HEAD =
+      new Checkpoint(
+          "datapact.test/ledger",
+          8,
+          Hashes.leaf(new byte[] {1, 2, 3}),
+          Instant.parse("2026-11-29T12:00:00.123Z"));
 
   private static String signed() {
     return Notes.sign(HEAD, "datapact-test", KEYS.getPrivate(), KEYS.getPublic());
@@ -41,18 +45,22 @@ class NotesTest {
   @Test
   void anyChangeToTheBodyBreaksTheSignature() {
     String note = signed();
-    assertThatThrownBy(() -> Notes.verify(note.replaceFirst("\n8\n", "\n9\n"), "datapact-test", PUB))
+    assertThatThrownBy(
+            () -> Notes.verify(note.replaceFirst("\n8\n", "\n9\n"), "datapact-test", PUB))
         .hasMessageContaining("does not verify");
     String root = Base64.getEncoder().encodeToString(HEAD.rootHash());
     String other = Base64.getEncoder().encodeToString(Hashes.leaf(new byte[] {9}));
-    assertThatThrownBy(() -> Notes.verify(note.replace(root, other), "datapact-test", PUB)).hasMessageContaining("does not verify");
+    assertThatThrownBy(() -> Notes.verify(note.replace(root, other), "datapact-test", PUB))
+        .hasMessageContaining("does not verify");
   }
 
   @Test
   void anotherKeyOrNameIsRefused() {
     byte[] other = Notes.rawPublicKey(Notes.generateKeyPair().getPublic());
-    assertThatThrownBy(() -> Notes.verify(signed(), "datapact-test", other)).hasMessageContaining("no signature by key");
-    assertThatThrownBy(() -> Notes.verify(signed(), "someone-else", PUB)).hasMessageContaining("no signature by key `someone-else`");
+    assertThatThrownBy(() -> Notes.verify(signed(), "datapact-test", other))
+        .hasMessageContaining("no signature by key");
+    assertThatThrownBy(() -> Notes.verify(signed(), "someone-else", PUB))
+        .hasMessageContaining("no signature by key `someone-else`");
   }
 
   @Test
@@ -62,7 +70,8 @@ class NotesTest {
     Notes.VerifierKey parsed = Notes.parseVerifierKey(vkey);
     assertThat(parsed.name()).isEqualTo("datapact-test");
     assertThat(parsed.rawPublicKey()).isEqualTo(PUB);
-    assertThatThrownBy(() -> Notes.parseVerifierKey(vkey.replaceFirst("datapact-test", "other-name")))
+    assertThatThrownBy(
+            () -> Notes.parseVerifierKey(vkey.replaceFirst("datapact-test", "other-name")))
         .hasMessageContaining("id does not match");
   }
 
@@ -76,8 +85,11 @@ class NotesTest {
 
   @Test
   void malformedNotesAreRefusedWithAReason() {
-    assertThatThrownBy(() -> Notes.verify("datapact.test/ledger\n8\n", "datapact-test", PUB)).hasMessageContaining("no blank line");
-    assertThatThrownBy(() -> new Checkpoint("two\nlines", 1, new byte[32], Instant.EPOCH)).hasMessageContaining("one non-blank line");
-    assertThatThrownBy(() -> new Checkpoint("o", 1, new byte[31], Instant.EPOCH)).hasMessageContaining("32 bytes");
+    assertThatThrownBy(() -> Notes.verify("datapact.test/ledger\n8\n", "datapact-test", PUB))
+        .hasMessageContaining("no blank line");
+    assertThatThrownBy(() -> new Checkpoint("two\nlines", 1, new byte[32], Instant.EPOCH))
+        .hasMessageContaining("one non-blank line");
+    assertThatThrownBy(() -> new Checkpoint("o", 1, new byte[31], Instant.EPOCH))
+        .hasMessageContaining("32 bytes");
   }
 }

@@ -18,7 +18,12 @@ class SigningKeysTest {
     SigningKeys first = SigningKeys.loadOrCreate(dir, "node-1");
     SigningKeys again = SigningKeys.loadOrCreate(dir, "node-1");
     assertThat(again.rawPublicKey()).isEqualTo(first.rawPublicKey());
-    Checkpoint head = new Checkpoint("datapact.test/ledger", 0, org.datapact.ledger.merkle.Hashes.emptyRoot(), Instant.EPOCH);
+    Checkpoint head =
+        new Checkpoint(
+            "datapact.test/ledger",
+            0,
+            org.datapact.ledger.merkle.Hashes.emptyRoot(),
+            Instant.EPOCH);
     String note = Notes.sign(head, "node-1", again.pair().getPrivate(), again.pair().getPublic());
     Notes.VerifierKey vkey = Notes.parseVerifierKey(Files.readString(dir.resolve("node-1.vkey")));
     assertThat(Notes.verify(note, vkey.name(), vkey.rawPublicKey())).isEqualTo(head);
@@ -27,7 +32,9 @@ class SigningKeysTest {
   @Test
   void thePrivateKeyFileIsOwnerOnlyAndNeverPrinted() throws Exception {
     SigningKeys keys = SigningKeys.loadOrCreate(dir, "node-1");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("node-1.key")))).isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("node-1.key"))))
+        .isEqualTo("rw-------");
     assertThat(keys.toString()).doesNotContain(Files.readString(dir.resolve("node-1.key")).strip());
   }
 
@@ -35,6 +42,7 @@ class SigningKeysTest {
   void aDamagedKeyFileIsAnErrorNotANewKey() throws Exception {
     SigningKeys.loadOrCreate(dir, "node-1");
     Files.writeString(dir.resolve("node-1.key"), "not a key\n");
-    assertThatThrownBy(() -> SigningKeys.loadOrCreate(dir, "node-1")).hasMessageContaining("does not hold an Ed25519 private key");
+    assertThatThrownBy(() -> SigningKeys.loadOrCreate(dir, "node-1"))
+        .hasMessageContaining("does not hold an Ed25519 private key");
   }
 }

@@ -11,20 +11,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The crash tests' child JVM: runs a {@code main} on this test class path, which prints
- * {@code ready ...} and then an {@code ack ...} line for each thing it has made durable, and kills
- * it with SIGKILL (no shutdown hook, no close, no flush) once it has acknowledged enough.
+ * The crash tests' child JVM: runs a {@code main} on this test class path, which prints {@code
+ * ready ...} and then an {@code ack ...} line for each thing it has made durable, and kills it with
+ * SIGKILL (no shutdown hook, no close, no flush) once it has acknowledged enough.
  */
 public final class KilledChild {
   private KilledChild() {}
 
   /**
-   * @param onAck given each {@code ack} line, without the {@code "ack "} prefix, including those the
-   *     child printed before the kill took effect
+   * @param onAck given each {@code ack} line, without the {@code "ack "} prefix, including those
+   *     the child printed before the kill took effect
    * @param what names the round in assertion messages
    * @return the acknowledgements read
    */
-  public static long run(Class<?> main, long killAfterAcks, Consumer<String> onAck, String what, String... args)
+  public static long run(
+      Class<?> main, long killAfterAcks, Consumer<String> onAck, String what, String... args)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String[] command = new String[args.length + 4];
@@ -34,7 +35,8 @@ public final class KilledChild {
     command[3] = main.getName();
     System.arraycopy(args, 0, command, 4, args.length);
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     assertThat(out.readLine()).as(what).startsWith("ready ");
     long acks = 0;
     for (String line; (line = out.readLine()) != null; ) {

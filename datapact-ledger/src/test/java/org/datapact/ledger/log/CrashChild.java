@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The process {@link CrashTest} kills: opens the log, prints {@code ready}, then appends from
- * several threads until it dies, printing {@code ack <index> <entry>} for every acknowledged
- * entry — only after its future completed, i.e. only once it is durable.
+ * several threads until it dies, printing {@code ack <index> <entry>} for every acknowledged entry
+ * — only after its future completed, i.e. only once it is durable.
  */
 public final class CrashChild {
   private CrashChild() {}
@@ -23,21 +23,23 @@ public final class CrashChild {
     out.println("ready " + log.size());
     AtomicLong seq = new AtomicLong();
     for (int t = 0; t < threads; t++) {
-      Thread th = new Thread(() -> {
-        while (true) {
-          String entry = "r" + round + "-" + seq.incrementAndGet();
-          try {
-            long index = log.append(entry.getBytes(StandardCharsets.UTF_8)).get();
-            synchronized (out) {
-              out.println("ack " + index + " " + entry);
-            }
-          } catch (LedgerBusyException e) {
-            Thread.onSpinWait();
-          } catch (Exception e) {
-            return;
-          }
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                while (true) {
+                  String entry = "r" + round + "-" + seq.incrementAndGet();
+                  try {
+                    long index = log.append(entry.getBytes(StandardCharsets.UTF_8)).get();
+                    synchronized (out) {
+                      out.println("ack " + index + " " + entry);
+                    }
+                  } catch (LedgerBusyException e) {
+                    Thread.onSpinWait();
+                  } catch (Exception e) {
+                    return;
+                  }
+                }
+              });
       th.start();
     }
     Thread.currentThread().join(); // run until killed

@@ -38,19 +38,25 @@ class DurableLogTest {
       List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
       List<Boolean> doneBefore = java.util.Collections.synchronizedList(new ArrayList<>());
       List<Thread> threads = new ArrayList<>();
-      List<CompletableFuture<Long>> acks = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<Long>> acks =
+          java.util.Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < 8; t++) {
         int id = t;
-        threads.add(new Thread(() -> {
-          for (int i = 0; i < 250; i++) {
-            CompletableFuture<Long>[] mine = new CompletableFuture[1];
-            mine[0] = log.append(entry("t" + id + "-" + i), index -> {
-              seen.add(index);
-              doneBefore.add(mine[0] != null && mine[0].isDone());
-            });
-            acks.add(mine[0]);
-          }
-        }));
+        threads.add(
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 250; i++) {
+                    CompletableFuture<Long>[] mine = new CompletableFuture[1];
+                    mine[0] =
+                        log.append(
+                            entry("t" + id + "-" + i),
+                            index -> {
+                              seen.add(index);
+                              doneBefore.add(mine[0] != null && mine[0].isDone());
+                            });
+                    acks.add(mine[0]);
+                  }
+                }));
       }
       threads.forEach(Thread::start);
       for (Thread t : threads) {
@@ -59,10 +65,20 @@ class DurableLogTest {
       for (CompletableFuture<Long> a : acks) {
         a.get();
       }
-      assertThat(seen).hasSize(2000).isSorted().doesNotHaveDuplicates(); // the log's order, whoever appended
+      assertThat(seen)
+          .hasSize(2000)
+          .isSorted()
+          .doesNotHaveDuplicates(); // the log's order, whoever appended
       assertThat(doneBefore).containsOnly(false);
       // an action that throws fails neither its entry nor the log
-      assertThat(log.append(entry("x"), index -> { throw new IllegalStateException("boom"); }).get()).isEqualTo(2000);
+      assertThat(
+              log.append(
+                      entry("x"),
+                      index -> {
+                        throw new IllegalStateException("boom");
+                      })
+                  .get())
+          .isEqualTo(2000);
       assertThat(log.append(entry("y")).get()).isEqualTo(2001);
     }
   }
@@ -77,11 +93,13 @@ class DurableLogTest {
         List<CompletableFuture<Long>> mine = new ArrayList<>();
         perThread.add(mine);
         int id = t;
-        threads.add(new Thread(() -> {
-          for (int i = 0; i < 250; i++) {
-            mine.add(log.append(entry("t" + id + "-" + i)));
-          }
-        }));
+        threads.add(
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 250; i++) {
+                    mine.add(log.append(entry("t" + id + "-" + i)));
+                  }
+                }));
       }
       threads.forEach(Thread::start);
       for (Thread t : threads) {
@@ -91,7 +109,8 @@ class DurableLogTest {
       for (int t = 0; t < 8; t++) {
         for (int i = 0; i < 250; i++) {
           long index = perThread.get(t).get(i).get();
-          assertThat(new String(log.entry(index), StandardCharsets.UTF_8)).isEqualTo("t" + t + "-" + i);
+          assertThat(new String(log.entry(index), StandardCharsets.UTF_8))
+              .isEqualTo("t" + t + "-" + i);
         }
       }
       assertThat(log.size()).isEqualTo(2_000);
@@ -100,9 +119,19 @@ class DurableLogTest {
         assertThat(log.root(n)).isEqualTo(ref.root(n));
       }
       for (long i = 0; i < 2_000; i += 97) {
-        assertThat(Proofs.verifyInclusion(Hashes.leaf(log.entry(i)), i, 2_000, log.inclusionProof(i, 2_000), log.root(2_000))).isTrue();
+        assertThat(
+                Proofs.verifyInclusion(
+                    Hashes.leaf(log.entry(i)),
+                    i,
+                    2_000,
+                    log.inclusionProof(i, 2_000),
+                    log.root(2_000)))
+            .isTrue();
       }
-      assertThat(Proofs.verifyConsistency(777, 2_000, log.root(777), log.root(2_000), log.consistencyProof(777, 2_000))).isTrue();
+      assertThat(
+              Proofs.verifyConsistency(
+                  777, 2_000, log.root(777), log.root(2_000), log.consistencyProof(777, 2_000)))
+          .isTrue();
     }
   }
 
@@ -152,11 +181,14 @@ class DurableLogTest {
       }
       root = log.root(100);
     }
-    // as if the process died after the entries were synced but before the index and levels were written
-    try (var ch = java.nio.channels.FileChannel.open(dir.resolve("index.bin"), StandardOpenOption.WRITE)) {
+    // as if the process died after the entries were synced but before the index and levels were
+    // written
+    try (var ch =
+        java.nio.channels.FileChannel.open(dir.resolve("index.bin"), StandardOpenOption.WRITE)) {
       ch.truncate(8 * 60);
     }
-    try (var ch = java.nio.channels.FileChannel.open(dir.resolve("level-0.bin"), StandardOpenOption.WRITE)) {
+    try (var ch =
+        java.nio.channels.FileChannel.open(dir.resolve("level-0.bin"), StandardOpenOption.WRITE)) {
       ch.truncate(32 * 41);
     }
     Files.delete(dir.resolve("level-3.bin"));
@@ -168,12 +200,12 @@ class DurableLogTest {
 
   /** Bytes the records of {@code entries} take in a segment. */
   private static long recordBytes(List<byte[]> entries) {
-    return entries.stream().mapToLong(e -> DurableLog.recordSize(e.length)).sum();
+    return entries.stream().mapToLong(e -> LogFormat.recordSize(e.length)).sum();
   }
 
   @Test
   void theSegmentIsZeroFilledAheadOfItsRecordsAndCutBackOnClose() throws Exception {
-    Path segment = DurableLog.segmentFile(dir, 0);
+    Path segment = LogFormat.segmentFile(dir, 0);
     List<byte[]> written = new ArrayList<>();
     try (DurableLog log = DurableLog.open(dir, 100)) {
       for (int i = 0; i < 20; i++) {
@@ -181,7 +213,9 @@ class DurableLogTest {
         log.append(written.get(i)).get();
       }
       long records = recordBytes(written);
-      assertThat(Files.size(segment)).isGreaterThan(records).isGreaterThanOrEqualTo(DurableLog.PREALLOCATE_BYTES);
+      assertThat(Files.size(segment))
+          .isGreaterThan(records)
+          .isGreaterThanOrEqualTo(DurableLog.PREALLOCATE_BYTES);
       byte[] bytes = Files.readAllBytes(segment);
       for (int i = (int) records; i < bytes.length; i++) {
         assertThat(bytes[i]).as("byte %d", i).isZero();
@@ -202,7 +236,8 @@ class DurableLogTest {
       // the files as a crash leaves them: the segment still zero-filled ahead of its records
       copyDirectory(dir.resolve("live"), crashed);
     }
-    assertThat(Files.size(DurableLog.segmentFile(crashed, 0))).isGreaterThan(DurableLog.PREALLOCATE_BYTES);
+    assertThat(Files.size(LogFormat.segmentFile(crashed, 0)))
+        .isGreaterThan(DurableLog.PREALLOCATE_BYTES);
     try (DurableLog log = DurableLog.open(crashed, 100)) {
       assertThat(log.size()).isEqualTo(50);
       assertThat(log.root(50)).isEqualTo(root);
@@ -230,15 +265,19 @@ class DurableLogTest {
     }
     int segments = 0;
     long bytes = 0;
-    for (; Files.exists(DurableLog.segmentFile(crashed, segments)); segments++) {
-      bytes += Files.size(DurableLog.segmentFile(crashed, segments));
+    for (; Files.exists(LogFormat.segmentFile(crashed, segments)); segments++) {
+      bytes += Files.size(LogFormat.segmentFile(crashed, segments));
     }
     assertThat(segments).isGreaterThan(3);
     for (int n = 0; n < segments - 1; n++) {
-      assertThat(Files.size(DurableLog.segmentFile(crashed, n))).as("segment %d", n).isLessThanOrEqualTo(4096);
+      assertThat(Files.size(LogFormat.segmentFile(crashed, n)))
+          .as("segment %d", n)
+          .isLessThanOrEqualTo(4096);
     }
     // only the last segment has zeros, and at most up to the roll size
-    assertThat(bytes).isGreaterThan(recordBytes(written)).isLessThanOrEqualTo(recordBytes(written) + 4096);
+    assertThat(bytes)
+        .isGreaterThan(recordBytes(written))
+        .isLessThanOrEqualTo(recordBytes(written) + 4096);
     try (DurableLog log = DurableLog.open(crashed, 100, 4096)) {
       assertThat(log.size()).isEqualTo(300);
       assertThat(log.root(300)).isEqualTo(root);
@@ -268,7 +307,8 @@ class DurableLogTest {
   void refusesEmptyAndOversizedEntriesAndAppendsAfterClose() throws Exception {
     DurableLog log = DurableLog.open(dir, 100);
     assertThatThrownBy(() -> log.append(new byte[0])).hasMessageContaining("from 1 to");
-    assertThatThrownBy(() -> log.append(new byte[DurableLog.MAX_ENTRY_BYTES + 1])).hasMessageContaining("from 1 to");
+    assertThatThrownBy(() -> log.append(new byte[LogFormat.MAX_ENTRY_BYTES + 1]))
+        .hasMessageContaining("from 1 to");
     log.close();
     assertThatThrownBy(() -> log.append(entry("late"))).hasMessageContaining("closed");
   }

@@ -32,10 +32,13 @@ class LogReaderTest {
       assertThat(r.size()).isEqualTo(501);
       for (long from : new long[] {0, 1, 250, 499, 501}) {
         List<Long> seen = new ArrayList<>();
-        r.forEach(from, r.size(), (i, e) -> {
-          assertThat(e).isEqualTo(r.entry(i));
-          seen.add(i);
-        });
+        r.forEach(
+            from,
+            r.size(),
+            (i, e) -> {
+              assertThat(e).isEqualTo(r.entry(i));
+              seen.add(i);
+            });
         assertThat(seen).hasSize((int) (r.size() - from));
         if (!seen.isEmpty()) {
           assertThat(seen.get(0)).isEqualTo(from);
@@ -47,28 +50,33 @@ class LogReaderTest {
   @Test
   void reportsAnAlteredEntry() throws Exception {
     write(10);
-    Path segment = DurableLog.segmentFile(dir, 0);
+    Path segment = LogFormat.segmentFile(dir, 0);
     byte[] bytes = Files.readAllBytes(segment);
-    bytes[DurableLog.recordSize("entry number 0".length()) + 8 + 3] ^= 1;
+    bytes[LogFormat.recordSize("entry number 0".length()) + 8 + 3] ^= 1;
     Files.write(segment, bytes);
     try (LogReader r = LogReader.open(dir)) {
-      assertThatThrownBy(() -> r.entry(1)).isInstanceOf(IOException.class).hasMessageContaining("entry 1");
-      assertThatThrownBy(() -> r.forEach(r.size(), (i, e) -> { })).hasMessageContaining("entry 1");
+      assertThatThrownBy(() -> r.entry(1))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("entry 1");
+      assertThatThrownBy(() -> r.forEach(r.size(), (i, e) -> {})).hasMessageContaining("entry 1");
     }
   }
 
   @Test
   void treeLevelsOpenedOnTheirOwnGiveTheLogsProofs() throws Exception {
     write(300);
-    try (DurableLog log = DurableLog.open(dir, 16); TreeLevels tree = TreeLevels.open(dir, log.size())) {
+    try (DurableLog log = DurableLog.open(dir, 16);
+        TreeLevels tree = TreeLevels.open(dir, log.size())) {
       assertThat(tree.root(log.size())).isEqualTo(log.root(log.size()));
-      assertThat(Proofs.inclusion(123, log.size(), tree)).containsExactlyElementsOf(log.inclusionProof(123, log.size()));
+      assertThat(Proofs.inclusion(123, log.size(), tree))
+          .containsExactlyElementsOf(log.inclusionProof(123, log.size()));
     }
     assertThatThrownBy(() -> TreeLevels.open(dir, 10_000)).isInstanceOf(IOException.class);
   }
 
   @Test
   void aDirectoryWithoutALogIsRefused() {
-    assertThatThrownBy(() -> LogReader.open(dir.resolve("none"))).hasMessageContaining("holds no ledger log");
+    assertThatThrownBy(() -> LogReader.open(dir.resolve("none")))
+        .hasMessageContaining("holds no ledger log");
   }
 }

@@ -17,7 +17,14 @@ import org.junit.jupiter.api.Test;
 class ProofsTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final String[] ENTRIES = {
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
+    "606162636465666768696a6b6c6d6e6f"
   };
   private static final String[] ROOTS = {
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -63,14 +70,16 @@ class ProofsTest {
   @Test
   void inclusionProofsMatchTheReferenceVectors() {
     MemoryTree t = referenceTree();
-    assertThat(hex(Proofs.inclusion(0, 8, t))).containsExactly(
-        "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
-    List<byte[]> p5 = unhex(
-        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
-        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7");
+    assertThat(hex(Proofs.inclusion(0, 8, t)))
+        .containsExactly(
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
+    List<byte[]> p5 =
+        unhex(
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7");
     assertThat(hex(Proofs.inclusion(5, 8, t))).isEqualTo(hex(p5));
     assertThat(Proofs.verifyInclusion(t.hash(5, 6), 5, 8, p5, HEX.parseHex(ROOTS[8]))).isTrue();
   }
@@ -78,17 +87,21 @@ class ProofsTest {
   @Test
   void consistencyProofsMatchTheReferenceVectors() {
     MemoryTree t = referenceTree();
-    List<byte[]> p2 = unhex(
-        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
-    List<byte[]> p6 = unhex(
-        "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7");
+    List<byte[]> p2 =
+        unhex(
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
+    List<byte[]> p6 =
+        unhex(
+            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7");
     assertThat(hex(Proofs.consistency(2, 8, t))).isEqualTo(hex(p2));
     assertThat(hex(Proofs.consistency(6, 8, t))).isEqualTo(hex(p6));
-    assertThat(Proofs.verifyConsistency(2, 8, HEX.parseHex(ROOTS[2]), HEX.parseHex(ROOTS[8]), p2)).isTrue();
-    assertThat(Proofs.verifyConsistency(6, 8, HEX.parseHex(ROOTS[6]), HEX.parseHex(ROOTS[8]), p6)).isTrue();
+    assertThat(Proofs.verifyConsistency(2, 8, HEX.parseHex(ROOTS[2]), HEX.parseHex(ROOTS[8]), p2))
+        .isTrue();
+    assertThat(Proofs.verifyConsistency(6, 8, HEX.parseHex(ROOTS[6]), HEX.parseHex(ROOTS[8]), p6))
+        .isTrue();
   }
 
   // ---- an independent, naive implementation of RFC 9162 §2.1, straight from the definitions ----
@@ -170,16 +183,21 @@ class ProofsTest {
       MemoryTree t = new MemoryTree();
       leaves.forEach(t::append);
       for (int size = 0; size <= n; size += 1 + rng.nextInt(7)) {
-        assertThat(t.root(size)).as("seed %d, root of %d", SEED, size).isEqualTo(naiveRoot(leaves.subList(0, size)));
+        assertThat(t.root(size))
+            .as("seed %d, root of %d", SEED, size)
+            .isEqualTo(naiveRoot(leaves.subList(0, size)));
         if (size == 0) {
           continue;
         }
         int m = rng.nextInt(size);
-        assertThat(hex(Proofs.inclusion(m, size, t))).as("seed %d, path %d/%d", SEED, m, size)
+        assertThat(hex(Proofs.inclusion(m, size, t)))
+            .as("seed %d, path %d/%d", SEED, m, size)
             .isEqualTo(hex(naivePath(m, leaves.subList(0, size))));
         int first = 1 + rng.nextInt(size);
-        List<byte[]> expected = first == size ? List.of() : naiveSubproof(first, leaves.subList(0, size), true);
-        assertThat(hex(Proofs.consistency(first, size, t))).as("seed %d, proof %d->%d", SEED, first, size)
+        List<byte[]> expected =
+            first == size ? List.of() : naiveSubproof(first, leaves.subList(0, size), true);
+        assertThat(hex(Proofs.consistency(first, size, t)))
+            .as("seed %d, proof %d->%d", SEED, first, size)
             .isEqualTo(hex(expected));
       }
     }
@@ -194,14 +212,19 @@ class ProofsTest {
       byte[] root = t.root(n);
       for (int i = 0; i < n; i++) {
         List<byte[]> proof = Proofs.inclusion(i, n, t);
-        assertThat(Proofs.verifyInclusion(leaves.get(i), i, n, proof, root)).as("inclusion %d/%d", i, n).isTrue();
+        assertThat(Proofs.verifyInclusion(leaves.get(i), i, n, proof, root))
+            .as("inclusion %d/%d", i, n)
+            .isTrue();
         if (!proof.isEmpty()) {
           List<byte[]> flipped = new ArrayList<>(proof);
           byte[] b = flipped.get(0).clone();
           b[7] ^= 1;
           flipped.set(0, b);
           assertThat(Proofs.verifyInclusion(leaves.get(i), i, n, flipped, root)).isFalse();
-          assertThat(Proofs.verifyInclusion(leaves.get(i), i, n, proof.subList(0, proof.size() - 1), root)).isFalse();
+          assertThat(
+                  Proofs.verifyInclusion(
+                      leaves.get(i), i, n, proof.subList(0, proof.size() - 1), root))
+              .isFalse();
           List<byte[]> longer = new ArrayList<>(proof);
           longer.add(new byte[32]);
           assertThat(Proofs.verifyInclusion(leaves.get(i), i, n, longer, root)).isFalse();
@@ -209,17 +232,24 @@ class ProofsTest {
       }
       for (int m = 0; m <= n; m++) {
         List<byte[]> proof = Proofs.consistency(m, n, t);
-        assertThat(Proofs.verifyConsistency(m, n, t.root(m), root, proof)).as("consistency %d->%d", m, n).isTrue();
+        assertThat(Proofs.verifyConsistency(m, n, t.root(m), root, proof))
+            .as("consistency %d->%d", m, n)
+            .isTrue();
         if (!proof.isEmpty()) {
           List<byte[]> flipped = new ArrayList<>(proof);
           byte[] b = flipped.get(proof.size() - 1).clone();
           b[3] ^= (byte) 0x80;
           flipped.set(proof.size() - 1, b);
           assertThat(Proofs.verifyConsistency(m, n, t.root(m), root, flipped)).isFalse();
-          assertThat(Proofs.verifyConsistency(m, n, t.root(m), root, proof.subList(0, proof.size() - 1))).isFalse();
+          assertThat(
+                  Proofs.verifyConsistency(
+                      m, n, t.root(m), root, proof.subList(0, proof.size() - 1)))
+              .isFalse();
         }
         if (m > 0 && m < n) {
-          assertThat(Proofs.verifyConsistency(m, n, t.root(m - 1), root, proof)).as("wrong first root").isFalse();
+          assertThat(Proofs.verifyConsistency(m, n, t.root(m - 1), root, proof))
+              .as("wrong first root")
+              .isFalse();
         }
       }
     }
@@ -228,11 +258,19 @@ class ProofsTest {
   @Test
   void refusesProofsOutsideTheTree() {
     MemoryTree t = referenceTree();
-    assertThatThrownBy(() -> Proofs.inclusion(8, 8, t)).hasMessage("leaf `8` is not in a tree of size `8`");
-    assertThatThrownBy(() -> Proofs.consistency(5, 3, t)).hasMessage("no consistency proof from size `5` to `3`");
+    assertThatThrownBy(() -> Proofs.inclusion(8, 8, t))
+        .hasMessage("leaf `8` is not in a tree of size `8`");
+    assertThatThrownBy(() -> Proofs.consistency(5, 3, t))
+        .hasMessage("no consistency proof from size `5` to `3`");
     assertThatThrownBy(() -> t.root(9)).hasMessageContaining("no tree of size `9`");
-    assertThat(Proofs.verifyInclusion(new byte[31], 0, 8, List.of(), HEX.parseHex(ROOTS[8]))).isFalse();
-    assertThat(Proofs.verifyConsistency(0, 8, Hashes.emptyRoot(), HEX.parseHex(ROOTS[8]), List.of())).isTrue();
-    assertThat(Proofs.verifyConsistency(8, 8, HEX.parseHex(ROOTS[8]), HEX.parseHex(ROOTS[7]), List.of())).isFalse();
+    assertThat(Proofs.verifyInclusion(new byte[31], 0, 8, List.of(), HEX.parseHex(ROOTS[8])))
+        .isFalse();
+    assertThat(
+            Proofs.verifyConsistency(0, 8, Hashes.emptyRoot(), HEX.parseHex(ROOTS[8]), List.of()))
+        .isTrue();
+    assertThat(
+            Proofs.verifyConsistency(
+                8, 8, HEX.parseHex(ROOTS[8]), HEX.parseHex(ROOTS[7]), List.of()))
+        .isFalse();
   }
 }

@@ -64,8 +64,10 @@ class SubjectIndexTest {
     try (SubjectIndex index = SubjectIndex.open(dir.resolve("subjects.idx"))) {
       append(index, new long[] {ALICE}, 10);
       assertThatThrownBy(() -> append(index, new long[] {BOB, ALICE}, 11, 9))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("order of the log");
-      assertThatThrownBy(() -> append(index, new long[] {0L}, 12)).isInstanceOf(IllegalArgumentException.class);
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("order of the log");
+      assertThatThrownBy(() -> append(index, new long[] {0L}, 12))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThat(index.entries(BOB, Long.MAX_VALUE, 10)).isEmpty();
       assertThat(index.indexedThrough()).isEqualTo(11);
     }
@@ -88,7 +90,9 @@ class SubjectIndexTest {
     }
   }
 
-  /** @return a copy of an index file taken while it was open, as a crash leaves it: no heads file */
+  /**
+   * @return a copy of an index file taken while it was open, as a crash leaves it: no heads file
+   */
   private Path crashedAfter(long[] keys, long... entries) throws Exception {
     Path file = dir.resolve("subjects.idx");
     Path crashed = dir.resolve("crashed.idx");
@@ -140,7 +144,8 @@ class SubjectIndexTest {
     byte[] raw = Files.readAllBytes(file);
     ByteBuffer b = ByteBuffer.wrap(raw);
     for (int r = 0; r < raw.length / SubjectIndex.RECORD; r++) {
-      assertThat(b.getLong(r * SubjectIndex.RECORD)).isNotEqualTo(ALICE); // no record names Alice's key any more
+      assertThat(b.getLong(r * SubjectIndex.RECORD))
+          .isNotEqualTo(ALICE); // no record names Alice's key any more
     }
     for (Path p : List.of(file, dir.resolve("crashed.idx"))) {
       try (SubjectIndex index = SubjectIndex.open(p)) {
@@ -155,7 +160,8 @@ class SubjectIndexTest {
   void refusesUseAfterClose() throws Exception {
     SubjectIndex index = SubjectIndex.open(dir.resolve("subjects.idx"));
     index.close();
-    assertThatThrownBy(() -> append(index, new long[] {ALICE}, 1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> append(index, new long[] {ALICE}, 1))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> index.entries(ALICE, 1, 1)).isInstanceOf(IllegalStateException.class);
   }
 
@@ -197,7 +203,9 @@ class SubjectIndexTest {
         } else if (op < 16) {
           long k = subjects[rnd.nextInt(subjects.length)];
           List<Long> mine = model.remove(k);
-          assertThat(index.forget(k)).as("seed %d step %d", seed, step).isEqualTo(mine == null ? 0 : mine.size());
+          assertThat(index.forget(k))
+              .as("seed %d step %d", seed, step)
+              .isEqualTo(mine == null ? 0 : mine.size());
         } else if (op < 18) {
           index.close();
           index = SubjectIndex.open(file);
@@ -212,7 +220,10 @@ class SubjectIndexTest {
         }
         long k = subjects[rnd.nextInt(subjects.length)];
         List<Long> mine = model.getOrDefault(k, List.of());
-        long before = mine.isEmpty() || rnd.nextBoolean() ? Long.MAX_VALUE : mine.get(rnd.nextInt(mine.size()));
+        long before =
+            mine.isEmpty() || rnd.nextBoolean()
+                ? Long.MAX_VALUE
+                : mine.get(rnd.nextInt(mine.size()));
         int limit = 1 + rnd.nextInt(20);
         List<Long> expected = new ArrayList<>();
         for (int i = mine.size() - 1; i >= 0 && expected.size() < limit; i--) {
@@ -220,12 +231,16 @@ class SubjectIndexTest {
             expected.add(mine.get(i));
           }
         }
-        assertThat(index.entries(k, before, limit)).as("seed %d step %d", seed, step).isEqualTo(expected);
+        assertThat(index.entries(k, before, limit))
+            .as("seed %d step %d", seed, step)
+            .isEqualTo(expected);
       }
       for (Map.Entry<Long, List<Long>> e : model.entrySet()) {
         List<Long> newestFirst = new ArrayList<>(e.getValue());
         java.util.Collections.reverse(newestFirst);
-        assertThat(index.entries(e.getKey(), Long.MAX_VALUE, Integer.MAX_VALUE)).as("seed %d", seed).isEqualTo(newestFirst);
+        assertThat(index.entries(e.getKey(), Long.MAX_VALUE, Integer.MAX_VALUE))
+            .as("seed %d", seed)
+            .isEqualTo(newestFirst);
       }
       assertThat(index.subjects()).as("seed %d", seed).isEqualTo(model.size());
     } finally {

@@ -28,7 +28,8 @@ class SubjectKeysTest {
     }
     try (SubjectKeys keys = SubjectKeys.open(file)) {
       assertThat(keys.userOf(pseudonym)).hasValue(42);
-      assertThat(new String(keys.find(42).orElseThrow().open(sealed), StandardCharsets.UTF_8)).isEqualTo("{\"user\":42}");
+      assertThat(new String(keys.find(42).orElseThrow().open(sealed), StandardCharsets.UTF_8))
+          .isEqualTo("{\"user\":42}");
     }
     assertThat(Files.getPosixFilePermissions(file)).hasSize(2); // owner read and write only
   }
@@ -55,9 +56,11 @@ class SubjectKeysTest {
     try (SubjectKeys keys = SubjectKeys.open(dir.resolve("subjects.bin"))) {
       String sealed = keys.subject(1).seal("x".getBytes(StandardCharsets.UTF_8));
       SubjectKeys.Subject one = keys.subject(1);
-      SubjectKeys.Subject moved = new SubjectKeys.Subject(2, keys.subject(2).pseudonymBytes(), one.key());
+      SubjectKeys.Subject moved =
+          new SubjectKeys.Subject(2, keys.subject(2).pseudonymBytes(), one.key());
       assertThatThrownBy(() -> moved.open(sealed)).hasMessageContaining("does not open");
-      String tampered = sealed.substring(0, sealed.length() - 2) + (sealed.endsWith("A") ? "BB" : "AA");
+      String tampered =
+          sealed.substring(0, sealed.length() - 2) + (sealed.endsWith("A") ? "BB" : "AA");
       assertThatThrownBy(() -> one.open(tampered)).isInstanceOf(IllegalArgumentException.class);
     }
   }
@@ -66,7 +69,8 @@ class SubjectKeysTest {
   void rejectsUserIdsOutsideTheAddressableRange() throws Exception {
     try (SubjectKeys keys = SubjectKeys.open(dir.resolve("subjects.bin"))) {
       assertThatThrownBy(() -> keys.subject(0)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> keys.subject(SubjectKeys.MAX_USER_ID + 1)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> keys.subject(SubjectKeys.MAX_USER_ID + 1))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -85,7 +89,9 @@ class SubjectKeysTest {
         if (op < 6) {
           model.put(user, keys.subject(user).pseudonym());
         } else if (op < 9) {
-          assertThat(keys.erase(user).orElse(null)).as("seed %d step %d", seed, step).isEqualTo(model.remove(user));
+          assertThat(keys.erase(user).orElse(null))
+              .as("seed %d step %d", seed, step)
+              .isEqualTo(model.remove(user));
         } else {
           keys.close();
           keys = SubjectKeys.open(file);

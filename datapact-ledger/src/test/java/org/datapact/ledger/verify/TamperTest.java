@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.datapact.ledger.checkpoint.Notes;
 import org.datapact.ledger.log.DurableLog;
+import org.datapact.ledger.log.LogFormat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,9 +36,14 @@ class TamperTest {
         byte[] e = ("decision " + i + " of the tamper test").getBytes(StandardCharsets.UTF_8);
         log.append(e).get();
         starts.add(at);
-        at += DurableLog.recordSize(e.length);
+        at += org.datapact.ledger.log.LogFormat.recordSize(e.length);
         if (i % 50 == 49) {
-          log.checkpoint("datapact.test/ledger", "test-key", KEYS, Instant.ofEpochSecond(1_800_000_000L + i));
+          org.datapact.ledger.checkpoint.Checkpointer.append(
+              log,
+              "datapact.test/ledger",
+              "test-key",
+              KEYS,
+              Instant.ofEpochSecond(1_800_000_000L + i));
         }
       }
     }
@@ -48,7 +54,7 @@ class TamperTest {
   }
 
   private Path segment() {
-    return DurableLog.segmentFile(dir, 0);
+    return LogFormat.segmentFile(dir, 0);
   }
 
   private List<byte[]> records() throws Exception {
@@ -97,7 +103,9 @@ class TamperTest {
       Files.write(segment(), bytes);
       LedgerVerifier.Result r = verify();
       assertThat(r.ok()).as("seed %d: byte %d", SEED, pos).isFalse();
-      assertThat(r.firstBadIndex()).as("seed %d: byte %d: %s", SEED, pos, r.message()).isEqualTo(entryAt(pos));
+      assertThat(r.firstBadIndex())
+          .as("seed %d: byte %d: %s", SEED, pos, r.message())
+          .isEqualTo(entryAt(pos));
     }
   }
 
@@ -108,7 +116,9 @@ class TamperTest {
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> !p.equals(segment())).sorted().toList();
     }
-    assertThat(files).extracting(p -> p.getFileName().toString()).contains("index.bin", "level-0.bin", "checkpoints.log");
+    assertThat(files)
+        .extracting(p -> p.getFileName().toString())
+        .contains("index.bin", "level-0.bin", "checkpoints.log");
     for (Path f : files) {
       byte[] original = Files.readAllBytes(f);
       for (int k = 0; k < 8 && original.length > 0; k++) {
@@ -166,7 +176,9 @@ class TamperTest {
 
   @Test
   void aWrongPublicKeyFails() throws Exception {
-    LedgerVerifier.Result r = LedgerVerifier.verify(dir, "test-key", Notes.rawPublicKey(Notes.generateKeyPair().getPublic()));
+    LedgerVerifier.Result r =
+        LedgerVerifier.verify(
+            dir, "test-key", Notes.rawPublicKey(Notes.generateKeyPair().getPublic()));
     assertThat(r.ok()).isFalse();
     assertThat(r.message()).contains("checkpoint 0");
   }

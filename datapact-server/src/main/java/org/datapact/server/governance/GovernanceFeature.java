@@ -27,7 +27,9 @@ public final class GovernanceFeature implements Feature {
   private final ServerContext context;
   private final OdrlCodec odrl = new OdrlCodec();
 
-  /** @param context the server's shared parts */
+  /**
+   * @param context the server's shared parts
+   */
   public GovernanceFeature(ServerContext context) {
     this.context = context;
   }
@@ -39,7 +41,10 @@ public final class GovernanceFeature implements Feature {
         Route.get("/api/v1/agreements", this::list, readers),
         Route.get("/api/v1/agreements/{agreementId}/versions/{version}", this::show, readers),
         Route.get("/api/v1/agreements/{agreementId}/versions/{version}/odrl", this::odrl, readers),
-        Route.post("/api/v1/agreements/{agreementId}/versions/{version}/status", this::changeStatus, Role.OPERATOR));
+        Route.post(
+            "/api/v1/agreements/{agreementId}/versions/{version}/status",
+            this::changeStatus,
+            Role.OPERATOR));
   }
 
   private List<AgreementRecord> visible(Caller caller) {
@@ -62,17 +67,24 @@ public final class GovernanceFeature implements Feature {
       m.put("statusNow", r.statusAt(now).wire());
       m.put("activeNow", r.activeAt(now));
       m.put("effectiveFrom", v.effectiveFrom().toString());
-      m.put("history", r.history().stream().map(c -> Map.of("status", c.status().wire(), "at", c.at().toString(), "by", c.by())).toList());
+      m.put(
+          "history",
+          r.history().stream()
+              .map(c -> Map.of("status", c.status().wire(), "at", c.at().toString(), "by", c.by()))
+              .toList());
       m.put("permissions", v.permissions().size());
       m.put("prohibitions", v.prohibitions().size());
       m.put("duties", v.duties().size());
       byAgreement.computeIfAbsent(v.agreementId(), k -> new ArrayList<>()).add(m);
     }
     List<Map<String, Object>> out = new ArrayList<>();
-    byAgreement.forEach((id, versions) -> {
-      versions.sort((a, b) -> Integer.compare((int) a.get("version"), (int) b.get("version")));
-      out.add(Map.of("agreementId", id, "versions", versions));
-    });
+    byAgreement.forEach(
+        (id, versions) -> {
+          versions.sort(
+              java.util.Comparator.comparingInt(
+                  m -> (Integer) java.util.Objects.requireNonNull(m.get("version"))));
+          out.add(Map.of("agreementId", id, "versions", versions));
+        });
     ctx.json(Map.of("agreements", out, "policyHash", context.decisions().snapshot().policyHash()));
   }
 
@@ -82,11 +94,14 @@ public final class GovernanceFeature implements Feature {
     try {
       version = Integer.parseInt(ctx.pathParam("version"));
     } catch (NumberFormatException e) {
-      throw DataPactException.invalid("version `" + ctx.pathParam("version") + "` must be a number");
+      throw DataPactException.invalid(
+          "version `" + ctx.pathParam("version") + "` must be a number");
     }
     return visible(AccessControl.requireCaller(ctx)).stream()
-        .filter(r -> r.terms().agreementId().equals(id) && r.terms().version() == version).findFirst()
-        .orElseThrow(() -> DataPactException.notFound("no agreement `" + id + "` version " + version));
+        .filter(r -> r.terms().agreementId().equals(id) && r.terms().version() == version)
+        .findFirst()
+        .orElseThrow(
+            () -> DataPactException.notFound("no agreement `" + id + "` version " + version));
   }
 
   private void show(Context ctx) throws DataPactException {
@@ -101,7 +116,11 @@ public final class GovernanceFeature implements Feature {
     m.put("counterparty", v.counterparty().value());
     m.put("effectiveFrom", v.effectiveFrom().toString());
     m.put("statusNow", r.statusAt(now).wire());
-    m.put("history", r.history().stream().map(c -> Map.of("status", c.status().wire(), "at", c.at().toString(), "by", c.by())).toList());
+    m.put(
+        "history",
+        r.history().stream()
+            .map(c -> Map.of("status", c.status().wire(), "at", c.at().toString(), "by", c.by()))
+            .toList());
     m.put("permissions", PlainLanguage.permissions(v));
     m.put("prohibitions", PlainLanguage.prohibitions(v));
     m.put("duties", PlainLanguage.duties(v));
@@ -116,10 +135,10 @@ public final class GovernanceFeature implements Feature {
   record StatusBody(String status) {}
 
   /**
-   * {@code POST …/status}: an operator suspends, reinstates or terminates an agreement version.
-   * The change is committed to the ledger, then stored, then published to the decision point;
-   * then every access token of the counterparty is revoked, so its next token carries the scopes
-   * of what is active now.
+   * {@code POST …/status}: an operator suspends, reinstates or terminates an agreement version. The
+   * change is committed to the ledger, then stored, then published to the decision point; then
+   * every access token of the counterparty is revoked, so its next token carries the scopes of what
+   * is active now.
    */
   private void changeStatus(Context ctx) throws DataPactException {
     AgreementRecord r = find(ctx);
@@ -128,28 +147,50 @@ public final class GovernanceFeature implements Feature {
     try {
       status = AgreementStatus.fromWire(body.status() == null ? "" : body.status());
     } catch (IllegalArgumentException e) {
-      throw DataPactException.invalid("`status` must be `active`, `suspended` or `terminated`, got `" + body.status() + "`");
+      throw DataPactException.invalid(
+          "`status` must be `active`, `suspended` or `terminated`, got `" + body.status() + "`");
     }
-    if (status != AgreementStatus.ACTIVE && status != AgreementStatus.SUSPENDED && status != AgreementStatus.TERMINATED) {
-      throw DataPactException.invalid("`status` must be `active`, `suspended` or `terminated`, got `" + body.status() + "`");
+    if (status != AgreementStatus.ACTIVE
+        && status != AgreementStatus.SUSPENDED
+        && status != AgreementStatus.TERMINATED) {
+      throw DataPactException.invalid(
+          "`status` must be `active`, `suspended` or `terminated`, got `" + body.status() + "`");
     }
     Instant now = context.clock().instant();
     AgreementStatus current = r.statusAt(now);
-    if (current == status || current == AgreementStatus.TERMINATED || current == AgreementStatus.EXPIRED) {
-      throw new DataPactException(org.datapact.core.ErrorKind.CONFLICT,
-          "agreement " + r.terms().ref() + " is `" + current.wire() + "`; it cannot become `" + status.wire() + "`");
+    if (current == status
+        || current == AgreementStatus.TERMINATED
+        || current == AgreementStatus.EXPIRED) {
+      throw new DataPactException(
+          org.datapact.core.ErrorKind.CONFLICT,
+          "agreement "
+              + r.terms().ref()
+              + " is `"
+              + current.wire()
+              + "`; it cannot become `"
+              + status.wire()
+              + "`");
     }
-    AgreementRecord.StatusChange change = new AgreementRecord.StatusChange(status, now,
-        "operator:" + AccessControl.requireCaller(ctx).handle());
+    AgreementRecord.StatusChange change =
+        new AgreementRecord.StatusChange(
+            status, now, "operator:" + AccessControl.requireCaller(ctx).handle());
     AgreementRecord next = r.with(change);
     synchronized (context.decisions()) {
       context.audit().agreement(next); // INVARIANT: in the ledger before it changes any decision
       context.policies().appendStatus(r.terms(), change);
-      java.util.List<AgreementRecord> all = new java.util.ArrayList<>(context.decisions().snapshot().agreements());
+      java.util.List<AgreementRecord> all =
+          new java.util.ArrayList<>(context.decisions().snapshot().agreements());
       all.replaceAll(x -> x.terms().ref().equals(r.terms().ref()) ? next : x);
       context.decisions().applyAgreements(all);
     }
     context.accessTokens().revokeAll(r.terms().counterparty());
-    ctx.json(Map.of("ref", r.terms().ref(), "statusNow", status.wire(), "tokensRevokedFor", r.terms().counterparty().value()));
+    ctx.json(
+        Map.of(
+            "ref",
+            r.terms().ref(),
+            "statusNow",
+            status.wire(),
+            "tokensRevokedFor",
+            r.terms().counterparty().value()));
   }
 }

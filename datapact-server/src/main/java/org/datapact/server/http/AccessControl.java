@@ -7,17 +7,20 @@ import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.server.session.Caller;
 import org.datapact.server.session.SessionTokens;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The one place that decides whether a caller may reach a route: runs before every matched
- * route, establishes the caller from a bearer access token (API clients) or the session cookie
- * (console), and compares its role with the route's
- * roles. A route with no roles is refused (it cannot happen: {@link Route} requires roles).
+ * The one place that decides whether a caller may reach a route: runs before every matched route,
+ * establishes the caller from a bearer access token (API clients) or the session cookie (console),
+ * and compares its role with the route's roles. A route with no roles is refused (it cannot happen:
+ * {@link Route} requires roles).
  */
 public final class AccessControl {
   /** The session cookie's name. */
   public static final String SESSION_COOKIE = "dp_session";
+
   private static final String CALLER_ATTRIBUTE = "datapact.caller";
+
   /** The {@code WWW-Authenticate} challenge sent with a refused bearer token. */
   public static final String CHALLENGE = "Bearer realm=\"datapact\"";
 
@@ -28,7 +31,8 @@ public final class AccessControl {
    * @param sessions verifies console session cookies
    * @param accessTokens verifies API clients' bearer tokens
    */
-  public AccessControl(SessionTokens sessions, org.datapact.server.oauth.AccessTokens accessTokens) {
+  public AccessControl(
+      SessionTokens sessions, org.datapact.server.oauth.AccessTokens accessTokens) {
     this.sessions = sessions;
     this.accessTokens = accessTokens;
   }
@@ -39,8 +43,13 @@ public final class AccessControl {
     if (roles.isEmpty()) {
       return; // static files and unmatched paths: nothing to protect here
     }
-    Caller caller = check(roles, ctx.header("Authorization"), () -> ctx.cookie(SESSION_COOKIE), ctx.path(),
-        () -> ctx.header("WWW-Authenticate", CHALLENGE));
+    Caller caller =
+        check(
+            roles,
+            ctx.header("Authorization"),
+            () -> ctx.cookie(SESSION_COOKIE),
+            ctx.path(),
+            () -> ctx.header("WWW-Authenticate", CHALLENGE));
     if (caller != null) {
       ctx.attribute(CALLER_ATTRIBUTE, caller);
     }
@@ -52,14 +61,22 @@ public final class AccessControl {
    *
    * @param roles who may call the route; never empty
    * @param authorization the {@code Authorization} header, or null
-   * @param sessionCookie reads the session cookie's value (or null), only when no bearer token is sent
+   * @param sessionCookie reads the session cookie's value (or null), only when no bearer token is
+   *     sent
    * @param path the request path, for the messages
-   * @param challenge sets {@code WWW-Authenticate: }{@link #CHALLENGE} before a bad token is refused
+   * @param challenge sets {@code WWW-Authenticate: }{@link #CHALLENGE} before a bad token is
+   *     refused
    * @return the verified caller; null only on a public route called without credentials
-   * @throws DataPactException unauthenticated without a valid credential, forbidden for another role
+   * @throws DataPactException unauthenticated without a valid credential, forbidden for another
+   *     role
    */
-  public Caller check(Set<?> roles, String authorization, java.util.function.Supplier<String> sessionCookie, String path,
-      Runnable challenge) throws DataPactException {
+  public @Nullable Caller check(
+      Set<?> roles,
+      @Nullable String authorization,
+      java.util.function.Supplier<@Nullable String> sessionCookie,
+      String path,
+      Runnable challenge)
+      throws DataPactException {
     Caller caller = null;
     try {
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -83,13 +100,16 @@ public final class AccessControl {
       throw new DataPactException(ErrorKind.UNAUTHENTICATED, "sign in to use `" + path + "`");
     }
     if (!roles.contains(caller.role())) {
-      throw new DataPactException(ErrorKind.FORBIDDEN,
+      throw new DataPactException(
+          ErrorKind.FORBIDDEN,
           "the " + caller.role().wireName() + " role may not use `" + path + "`");
     }
     return caller;
   }
 
-  /** @return the verified caller of this request, if any */
+  /**
+   * @return the verified caller of this request, if any
+   */
   public static Optional<Caller> caller(Context ctx) {
     return Optional.ofNullable(ctx.attribute(CALLER_ATTRIBUTE));
   }
@@ -99,7 +119,10 @@ public final class AccessControl {
    * @throws DataPactException unauthenticated if there is none
    */
   public static Caller requireCaller(Context ctx) throws DataPactException {
-    return caller(ctx).orElseThrow(() ->
-        new DataPactException(ErrorKind.UNAUTHENTICATED, "sign in to use `" + ctx.path() + "`"));
+    return caller(ctx)
+        .orElseThrow(
+            () ->
+                new DataPactException(
+                    ErrorKind.UNAUTHENTICATED, "sign in to use `" + ctx.path() + "`"));
   }
 }

@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request served by {@link CoreRoutes} on Jetty's core API, and its one answer: {@link #respond}
@@ -24,15 +25,24 @@ public final class CoreExchange implements Exchange {
   private final Route route;
   private final String path;
   private final Map<String, String> params;
-  private final Fields query;
+  private final @Nullable Fields query;
   private final ProblemMapper problems;
   private final RequestLog log;
   private final long started;
   private final AtomicBoolean answered = new AtomicBoolean();
-  private volatile Caller caller;
+  private volatile @Nullable Caller caller;
 
-  CoreExchange(Request request, Response response, Callback callback, Route route, String path, Map<String, String> params,
-      Fields query, ProblemMapper problems, RequestLog log, long started) {
+  CoreExchange(
+      Request request,
+      Response response,
+      Callback callback,
+      Route route,
+      String path,
+      Map<String, String> params,
+      @Nullable Fields query,
+      ProblemMapper problems,
+      RequestLog log,
+      long started) {
     this.request = request;
     this.response = response;
     this.callback = callback;
@@ -45,7 +55,7 @@ public final class CoreExchange implements Exchange {
     this.started = started;
   }
 
-  void caller(Caller c) {
+  void caller(@Nullable Caller c) {
     this.caller = c;
   }
 
@@ -65,12 +75,12 @@ public final class CoreExchange implements Exchange {
   }
 
   @Override
-  public String pathParam(String name) {
+  public @Nullable String pathParam(String name) {
     return params.get(name);
   }
 
   @Override
-  public String queryParam(String name) {
+  public @Nullable String queryParam(String name) {
     return query == null ? null : query.getValue(name);
   }
 
@@ -92,7 +102,13 @@ public final class CoreExchange implements Exchange {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.write(true, ByteBuffer.wrap(body), callback);
-    log.record(request.getMethod(), path, route.path(), status, (System.nanoTime() - started) / 1e6, caller);
+    log.record(
+        request.getMethod(),
+        path,
+        route.path(),
+        status,
+        (System.nanoTime() - started) / 1e6,
+        caller);
   }
 
   /**
@@ -100,9 +116,19 @@ public final class CoreExchange implements Exchange {
    * 500 naming an incident whose trace is only in the log.
    */
   public void fail(Throwable t) {
-    Problem p = t instanceof DataPactException e ? ProblemMapper.of(e, path) : problems.failure(t, path);
-    if (p.status() == 503 && !(t instanceof DataPactException)) {
-      header("Retry-After", Integer.toString(StoreHealth.RETRY_AFTER_SECONDS));
+    Throwable cause =
+        t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+            ? t.getCause()
+            : t;
+    Problem p;
+    if (cause instanceof DataPactException e) {
+      ProblemMapper.headers(e).forEach(this::header);
+      p = ProblemMapper.of(e, path);
+    } else {
+      p = problems.failure(cause, path);
+      if (p.status() == 503) {
+        header("Retry-After", Integer.toString(StoreHealth.RETRY_AFTER_SECONDS));
+      }
     }
     respond(p.status(), Problem.MEDIA_TYPE, problems.bytes(p));
   }

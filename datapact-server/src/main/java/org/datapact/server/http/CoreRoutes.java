@@ -13,14 +13,15 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.URIUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves the routes declared with a {@link CoreHandler} on Jetty's core API, ahead of Javalin's
  * servlet, and passes every other request on to it. These are the partner API's reads, answered
- * asynchronously once their ledger entry is durable: on the servlet path each call cost 10–20 µs
- * of the server's CPU more (the servlet's async state machine, Javalin's context and its future,
- * and almost twice the thread switches), and the partner load reached a third of its plain peer's
- * rate instead of two fifths (docs/benchmarks.md).
+ * asynchronously once their ledger entry is durable: on the servlet path each call cost 10–20 µs of
+ * the server's CPU more (the servlet's async state machine, Javalin's context and its future, and
+ * almost twice the thread switches), and the partner load reached a third of its plain peer's rate
+ * instead of two fifths (docs/benchmarks.md).
  *
  * <p>A body sent with a GET to these routes is not read (Jetty discards it, or closes the
  * connection when it cannot).
@@ -38,11 +39,15 @@ public final class CoreRoutes extends Handler.Wrapper {
 
   private record Compiled(Route route, String[] segments) {}
 
-  /** @param routes the core routes (those with {@link Route#core()}) */
-  public CoreRoutes(List<Route> routes, AccessControl access, ProblemMapper problems, RequestLog log) {
+  /**
+   * @param routes the core routes (those with {@link Route#core()})
+   */
+  public CoreRoutes(
+      List<Route> routes, AccessControl access, ProblemMapper problems, RequestLog log) {
     for (Route r : routes) {
       if (r.core() == null) {
-        throw new IllegalArgumentException("route " + r.method() + " `" + r.path() + "` is not a core route");
+        throw new IllegalArgumentException(
+            "route " + r.method() + " `" + r.path() + "` is not a core route");
       }
       this.routes.add(new Compiled(r, r.path().substring(1).split("/")));
     }
@@ -64,43 +69,64 @@ public final class CoreRoutes extends Handler.Wrapper {
         break;
       }
     }
-    if (match == null) {
+    if (match == null || params == null) {
       return super.handle(request, response, callback);
     }
     Route route = match.route();
-    String path = raw; // as Javalin's ctx.path(): the problem's `instance` and the log show the path as sent
-    Fields query = null;
-    DataPactException early = null;
+    String path =
+        raw; // as Javalin's ctx.path(): the problem's `instance` and the log show the path as sent
+    @Nullable Fields query = null;
+    @Nullable DataPactException early = null;
     try {
       query = Request.extractQueryParameters(request);
     } catch (RuntimeException e) {
       early = DataPactException.invalid("the query string is not valid URL encoding");
     }
-    CoreExchange x = new CoreExchange(request, response, callback, route, path, params, query, problems, log, started);
+    CoreExchange x =
+        new CoreExchange(
+            request, response, callback, route, path, params, query, problems, log, started);
     if (!route.method().name().equals(request.getMethod())) {
-      Problem p = ProblemMapper.of(405, "method " + request.getMethod() + " is not allowed on `" + path + "`", path);
+      Problem p =
+          ProblemMapper.of(
+              405, "method " + request.getMethod() + " is not allowed on `" + path + "`", path);
       x.respond(405, Problem.MEDIA_TYPE, problems.bytes(p));
       return true;
     }
     try {
-      x.caller(access.check(route.roles(), request.getHeaders().get(HttpHeader.AUTHORIZATION), () -> sessionCookie(request),
-          path, () -> response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, AccessControl.CHALLENGE)));
+      x.caller(
+          access.check(
+              route.roles(),
+              request.getHeaders().get(HttpHeader.AUTHORIZATION),
+              () -> sessionCookie(request),
+              path,
+              () ->
+                  response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, AccessControl.CHALLENGE)));
       if (early != null) {
         throw early;
       }
-      route.core().handle(x);
+      CoreHandler core = route.core();
+      if (core == null) {
+        throw new IllegalStateException(
+            "route `"
+                + route.path()
+                + "` has no core handler"); // INVARIANT: only core routes are compiled here
+      }
+      core.handle(x);
     } catch (Throwable t) {
       x.fail(t);
     }
     return true;
   }
 
-  /** @return the decoded parameters when {@code raw} matches the template's segments, else null */
-  static Map<String, String> match(String[] segments, String raw) {
+  /**
+   * @return the decoded parameters when {@code raw} matches the template's segments, else null
+   */
+  static @Nullable Map<String, String> match(String[] segments, @Nullable String raw) {
     if (raw == null || raw.isEmpty() || raw.charAt(0) != '/') {
       return null;
     }
-    int end = raw.length() > 1 && raw.charAt(raw.length() - 1) == '/' ? raw.length() - 1 : raw.length();
+    int end =
+        raw.length() > 1 && raw.charAt(raw.length() - 1) == '/' ? raw.length() - 1 : raw.length();
     int at = 1;
     Map<String, String> params = null;
     for (int i = 0; i < segments.length; i++) {
@@ -135,7 +161,7 @@ public final class CoreRoutes extends Handler.Wrapper {
     }
   }
 
-  private static String sessionCookie(Request request) {
+  private static @Nullable String sessionCookie(Request request) {
     for (HttpCookie c : Request.getCookies(request)) {
       if (AccessControl.SESSION_COOKIE.equals(c.getName())) {
         return c.getValue();

@@ -3,6 +3,7 @@ package org.datapact.server.http;
 import io.javalin.http.Context;
 import java.util.Optional;
 import org.datapact.server.session.Caller;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request and its response as a feature's code sees them, whichever path serves it: a Javalin
@@ -10,31 +11,48 @@ import org.datapact.server.session.Caller;
  * reads). Only what handlers shared between the two need.
  */
 public interface Exchange {
-  /** @return the request path as sent (not decoded), as problem documents and the log show it */
+  /**
+   * @return the request path as sent (not decoded), as problem documents and the log show it
+   */
   String path();
 
-  /** @return the HTTP method, e.g. {@code GET} */
+  /**
+   * @return the HTTP method, e.g. {@code GET}
+   */
   String method();
 
-  /** @return the matched route's path template, e.g. {@code /api/v1/users/{userId}/friends} */
+  /**
+   * @return the matched route's path template, e.g. {@code /api/v1/users/{userId}/friends}
+   */
   String route();
 
-  /** @return the decoded path parameter {@code name} of the matched route */
-  String pathParam(String name);
+  /**
+   * @return the decoded path parameter {@code name} of the matched route
+   */
+  @Nullable String pathParam(String name);
 
-  /** @return the first value of query parameter {@code name}, or null */
-  String queryParam(String name);
+  /**
+   * @return the first value of query parameter {@code name}, or null
+   */
+  @Nullable String queryParam(String name);
 
-  /** @return the verified caller, if any */
+  /**
+   * @return the verified caller, if any
+   */
   Optional<Caller> caller();
 
   /** Sets a response header. */
   void header(String name, String value);
 
-  /** Answers with {@code body} of {@code contentType} (the request is done once this returns or completes). */
+  /**
+   * Answers with {@code body} of {@code contentType} (the request is done once this returns or
+   * completes).
+   */
   void respond(int status, String contentType, byte[] body);
 
-  /** @return an exchange over a Javalin request */
+  /**
+   * @return an exchange over a Javalin request
+   */
   static Exchange of(Context ctx) {
     return new Exchange() {
       @Override
@@ -58,7 +76,7 @@ public interface Exchange {
       }
 
       @Override
-      public String queryParam(String name) {
+      public @Nullable String queryParam(String name) {
         return ctx.queryParam(name);
       }
 

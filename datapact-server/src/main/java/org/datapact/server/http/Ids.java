@@ -6,21 +6,25 @@ import java.util.UUID;
 
 /**
  * Random ids for decisions and listings: version-4 UUIDs from a DRBG per thread. {@code
- * UUID.randomUUID()} draws from one shared generator whose lock convoyed request threads under
- * load on two cores.
+ * UUID.randomUUID()} draws from one shared generator whose lock convoyed request threads under load
+ * on two cores.
  */
 public final class Ids {
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
-    try {
-      return SecureRandom.getInstance("DRBG");
-    } catch (NoSuchAlgorithmException e) {
-      return new SecureRandom(); // INVARIANT: JDK 9+ has DRBG; any SecureRandom will do
-    }
-  });
+  private static final ThreadLocal<SecureRandom> RANDOM =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return SecureRandom.getInstance("DRBG");
+            } catch (NoSuchAlgorithmException e) {
+              return new SecureRandom(); // INVARIANT: JDK 9+ has DRBG; any SecureRandom will do
+            }
+          });
 
   private Ids() {}
 
-  /** @return a random version-4 UUID, as text */
+  /**
+   * @return a random version-4 UUID, as text
+   */
   public static String uuid() {
     byte[] b = new byte[16];
     RANDOM.get().nextBytes(b);

@@ -20,18 +20,25 @@ public final class Json {
    *     list, no number for a string) and writes ISO-8601 times
    */
   public static ObjectMapper newMapper() {
-    ObjectMapper m = new ObjectMapper()
-        .registerModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+    ObjectMapper m =
+        new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
     m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
-        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
     m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Collection)
-        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.String, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
     return m;
   }
 
@@ -41,7 +48,8 @@ public final class Json {
    * @throws DataPactException invalid-input naming the field and the problem when the body is
    *     empty, not JSON, has an unknown field or a value of the wrong type
    */
-  public static <T> T body(Context ctx, ObjectMapper mapper, Class<T> type) throws DataPactException {
+  public static <T> T body(Context ctx, ObjectMapper mapper, Class<T> type)
+      throws DataPactException {
     return parse(ctx.body(), ctx.contentType(), mapper, type);
   }
 
@@ -53,13 +61,21 @@ public final class Json {
    *     field and the problem when the body is empty, not JSON, has an unknown field or a value of
    *     the wrong type
    */
-  public static <T> T parse(String body, String contentType, ObjectMapper mapper, Class<T> type) throws DataPactException {
-    String media = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+  public static <T> T parse(String body, String contentType, ObjectMapper mapper, Class<T> type)
+      throws DataPactException {
+    String media =
+        contentType == null
+            ? ""
+            : contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
     if (!media.equals("application/json")) {
-      // INVARIANT: a JSON body is read only when sent as JSON: a cross-site form (text/plain, form-encoded)
+      // INVARIANT: a JSON body is read only when sent as JSON: a cross-site form (text/plain,
+      // form-encoded)
       // cannot pass for one
-      throw new DataPactException(org.datapact.core.ErrorKind.UNSUPPORTED_MEDIA_TYPE, "send the body as `application/json`, got `"
-          + (contentType == null ? "no Content-Type" : contentType) + "`");
+      throw new DataPactException(
+          org.datapact.core.ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+          "send the body as `application/json`, got `"
+              + (contentType == null ? "no Content-Type" : contentType)
+              + "`");
     }
     if (body == null || body.isBlank()) {
       throw DataPactException.invalid("the request needs a JSON body");
@@ -71,23 +87,44 @@ public final class Json {
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
-      throw DataPactException.invalid("unknown field `" + e.getPropertyName() + "`; known fields: "
-          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+      throw DataPactException.invalid(
+          "unknown field `"
+              + e.getPropertyName()
+              + "`; known fields: "
+              + e.getKnownPropertyIds().stream()
+                  .map(String::valueOf)
+                  .sorted()
+                  .collect(Collectors.joining(", ")));
     } catch (JsonMappingException e) {
-      String where = e.getPath().stream()
-          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .collect(Collectors.joining("."));
+      String where =
+          e.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining("."));
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
       String original = e.getOriginalMessage();
-      String what = cause != null && cause.getMessage() != null ? cause.getMessage()
-          : original == null ? "invalid value" : original.lines().findFirst().orElse("invalid value");
-      throw DataPactException.invalid(where.isEmpty() ? "invalid request body: " + what
-          : "invalid value for `" + where + "`: " + what);
+      String what =
+          cause != null && cause.getMessage() != null
+              ? cause.getMessage()
+              : original == null
+                  ? "invalid value"
+                  : original.lines().findFirst().orElse("invalid value");
+      throw DataPactException.invalid(
+          where.isEmpty()
+              ? "invalid request body: " + what
+              : "invalid value for `" + where + "`: " + what);
     } catch (JsonProcessingException e) {
       String original = e.getOriginalMessage();
-      throw DataPactException.invalid("the request body is not valid JSON: "
-          + (original == null ? "parse error" : original.lines().findFirst().orElse("parse error"))
-          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+      throw DataPactException.invalid(
+          "the request body is not valid JSON: "
+              + (original == null
+                  ? "parse error"
+                  : original.lines().findFirst().orElse("parse error"))
+              + (e.getLocation() == null
+                  ? ""
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()));
     }
   }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.datapact.server.session.Caller;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +18,16 @@ public final class RequestLog {
   private static final Logger HTTP_LOG = LoggerFactory.getLogger("org.datapact.http");
 
   private final MeterRegistry metrics;
-  /** One timer per method, route and status, looked up once (building a meter id per request showed up in load profiles). */
+
+  /**
+   * One timer per method, route and status, looked up once (building a meter id per request showed
+   * up in load profiles).
+   */
   private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-  /** @param metrics where the timers are registered */
+  /**
+   * @param metrics where the timers are registered
+   */
   public RequestLog(MeterRegistry metrics) {
     this.metrics = metrics;
   }
@@ -32,30 +39,46 @@ public final class RequestLog {
    * @param ms how long it took, in milliseconds
    * @param caller the verified caller, or null; logged as {@code role:handle}, or {@code -}
    */
-  public void record(String requestMethod, String path, String route, int status, double ms, Caller caller) {
-    // INVARIANT: every tag comes from a fixed set (a route template, a standard method, a status), so no
+  public void record(
+      String requestMethod,
+      String path,
+      String route,
+      int status,
+      double ms,
+      @Nullable Caller caller) {
+    // INVARIANT: every tag comes from a fixed set (a route template, a standard method, a status),
+    // so no
     // request can add a time series of its own
     String method = standardMethod(requestMethod);
-    timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("http.server.requests")
-            .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-            .register(metrics))
+    timers
+        .computeIfAbsent(
+            method + ' ' + route + ' ' + status,
+            k ->
+                Timer.builder("http.server.requests")
+                    .tag("method", method)
+                    .tag("route", route)
+                    .tag("status", Integer.toString(status))
+                    .register(metrics))
         .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
     if (!HTTP_LOG.isInfoEnabled()) {
       return;
     }
-    HTTP_LOG.atInfo()
+    HTTP_LOG
+        .atInfo()
         .addKeyValue("method", method)
         .addKeyValue("path", path)
         .addKeyValue("route", route)
         .addKeyValue("status", status)
         .addKeyValue("ms", Math.round(ms * 100) / 100.0)
-        .addKeyValue("caller", caller == null ? "-" : caller.role().wireName() + ":" + caller.handle())
+        .addKeyValue(
+            "caller", caller == null ? "-" : caller.role().wireName() + ":" + caller.handle())
         .log("request");
   }
 
   /** The standard methods a timer may be tagged with; any other is {@code OTHER}. */
-  private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
-      "OPTIONS", "TRACE", "CONNECT");
+  private static final java.util.Set<String> METHODS =
+      java.util.Set.of(
+          "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
   private static String standardMethod(String m) {
     return m != null && METHODS.contains(m) ? m : "OTHER";

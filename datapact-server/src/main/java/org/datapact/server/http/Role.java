@@ -23,12 +23,16 @@ public enum Role implements RouteRole {
   /** A partner's application, authenticated with OAuth2 client credentials. */
   PARTNER_APP;
 
-  /** @return the lowercase wire name */
+  /**
+   * @return the lowercase wire name
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** @return the role with this wire name */
+  /**
+   * @return the role with this wire name
+   */
   public static Role fromWire(String name) {
     return valueOf(name.toUpperCase(Locale.ROOT));
   }

@@ -24,31 +24,40 @@ import org.datapact.core.user.CountryCode;
 import org.datapact.core.user.UserId;
 import org.datapact.ledger.subject.SubjectKeys;
 import org.datapact.store.policy.OdrlCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The ledger's entry formats, in one place: JSON objects with a {@code type}. Entries never hold
- * a user id in the clear: a subject appears as the random pseudonym of their ledger key, and
- * their personal fields (their id, their country) are sealed under that key in {@code personal}.
- * Message contents are never written. Decision entries carry every input of the request, and
- * agreement versions, party lists and consent changes are entries too, so a decision can be
- * replayed from the log alone ({@link LedgerReplay}).
+ * The ledger's entry formats, in one place: JSON objects with a {@code type}. Entries never hold a
+ * user id in the clear: a subject appears as the random pseudonym of their ledger key, and their
+ * personal fields (their id, their country) are sealed under that key in {@code personal}. Message
+ * contents are never written. Decision entries carry every input of the request, and agreement
+ * versions, party lists and consent changes are entries too, so a decision can be replayed from the
+ * log alone ({@link LedgerReplay}).
  */
 public final class LedgerEntries {
   /** Entry types. */
   public static final String DECISION = "decision";
+
   /** A consent grant or revocation. */
   public static final String CONSENT = "consent";
+
   /** An agreement version with its status history. */
   public static final String AGREEMENT = "agreement";
+
   /** The parties and their kinds. */
   public static final String PARTIES = "parties";
+
   /** A subject's key was destroyed. */
   public static final String ERASURE = "erasure";
+
   /** A page of users released by a listing endpoint, each allowed by its own decision. */
   public static final String LISTING = "listing";
 
-  /** A decision entry's size without released users, rounded up (a friends page's is ~750 bytes). */
+  /**
+   * A decision entry's size without released users, rounded up (a friends page's is ~750 bytes).
+   */
   private static final int ENTRY_BYTES = 896;
+
   /** What each released user adds to an entry: a quoted 32-hex pseudonym and a comma. */
   private static final int PSEUDONYM_BYTES = 35;
 
@@ -56,7 +65,9 @@ public final class LedgerEntries {
   private final LedgerService ledger;
   private final OdrlCodec odrl = new OdrlCodec();
 
-  /** @param mapper writes the JSON; @param ledger gives subjects their pseudonyms and keys */
+  /**
+   * @param mapper writes the JSON; @param ledger gives subjects their pseudonyms and keys
+   */
   public LedgerEntries(ObjectMapper mapper, LedgerService ledger) {
     this.mapper = mapper;
     this.ledger = ledger;
@@ -66,7 +77,9 @@ public final class LedgerEntries {
    * @param country the subject's country as the decision point saw it (null for a dataset request)
    * @return the entry of a decision
    */
-  public byte[] decision(String decisionId, DecisionRequest r, Decision d, CountryCode country) throws DataPactException {
+  public byte[] decision(
+      String decisionId, DecisionRequest r, Decision d, @Nullable CountryCode country)
+      throws DataPactException {
     return decision(decisionId, r, d, country, List.of(), null);
   }
 
@@ -76,8 +89,14 @@ public final class LedgerEntries {
    * @param endpoint the API route that released it, or null
    * @return the entry of a decision and of what its answer released
    */
-  public byte[] decision(String decisionId, DecisionRequest r, Decision d, CountryCode country, List<UserId> released,
-      String endpoint) throws DataPactException {
+  public byte[] decision(
+      String decisionId,
+      DecisionRequest r,
+      Decision d,
+      @Nullable CountryCode country,
+      List<UserId> released,
+      @Nullable String endpoint)
+      throws DataPactException {
     return decision(decisionId, r, d, country, released, endpoint, null);
   }
 
@@ -86,10 +105,18 @@ public final class LedgerEntries {
    *     nothing), who asked it as {@code role:handle}; null for an authorizing decision
    * @return the entry of a decision, marked {@code whatIf} when it is one
    */
-  public byte[] decision(String decisionId, DecisionRequest r, Decision d, CountryCode country, List<UserId> released,
-      String endpoint, String whatIfAskedBy) throws DataPactException {
+  public byte[] decision(
+      String decisionId,
+      DecisionRequest r,
+      Decision d,
+      @Nullable CountryCode country,
+      List<UserId> released,
+      @Nullable String endpoint,
+      @Nullable String whatIfAskedBy)
+      throws DataPactException {
     // written with a streaming generator: the hottest entry on the partner API's path
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(ENTRY_BYTES + PSEUDONYM_BYTES * released.size());
+    java.io.ByteArrayOutputStream out =
+        new java.io.ByteArrayOutputStream(ENTRY_BYTES + PSEUDONYM_BYTES * released.size());
     try (com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("type", DECISION);
@@ -106,8 +133,10 @@ public final class LedgerEntries {
       }
       g.writeArrayFieldStart("labels");
       List<Label> labels = new java.util.ArrayList<>(r.labels().labels());
-      labels.sort(java.util.Comparator.comparing((Label l) -> l.source().value()).thenComparing(l -> l.category().wire())
-          .thenComparing(l -> l.jurisdiction().value()));
+      labels.sort(
+          java.util.Comparator.comparing((Label l) -> l.source().value())
+              .thenComparing(l -> l.category().wire())
+              .thenComparing(l -> l.jurisdiction().value()));
       for (Label l : labels) {
         g.writeStartObject();
         g.writeStringField("source", l.source().value());
@@ -144,16 +173,21 @@ public final class LedgerEntries {
       }
       g.writeEndObject();
     } catch (java.io.IOException ex) {
-      throw new IllegalStateException("cannot serialise a ledger entry", ex); // INVARIANT: in-memory output
+      throw new IllegalStateException(
+          "cannot serialise a ledger entry", ex); // INVARIANT: in-memory output
     }
     return out.toByteArray();
   }
 
-  /** @return the sealed personal fields' plaintext: the user id and, when known, the country */
-  private static byte[] personal(long userId, CountryCode country) {
+  /**
+   * @return the sealed personal fields' plaintext: the user id and, when known, the country
+   */
+  private static byte[] personal(long userId, @Nullable CountryCode country) {
     // a country code is two ASCII letters: nothing to escape
-    String json = country == null ? "{\"user\":" + userId + "}"
-        : "{\"user\":" + userId + ",\"country\":\"" + country.value() + "\"}";
+    String json =
+        country == null
+            ? "{\"user\":" + userId + "}"
+            : "{\"user\":" + userId + ",\"country\":\"" + country.value() + "\"}";
     return json.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
@@ -163,8 +197,15 @@ public final class LedgerEntries {
    * @param denied how many candidates the decision point refused (left out of the page)
    * @return the entry of a listing page
    */
-  public byte[] listing(String listingId, PartyId principal, org.datapact.core.policy.Scope scope,
-      org.datapact.core.policy.Purpose purpose, Instant at, String endpoint, List<UserId> released, int denied)
+  public byte[] listing(
+      String listingId,
+      PartyId principal,
+      org.datapact.core.policy.Scope scope,
+      org.datapact.core.policy.Purpose purpose,
+      Instant at,
+      String endpoint,
+      List<UserId> released,
+      int denied)
       throws DataPactException {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("type", LISTING);
@@ -183,12 +224,16 @@ public final class LedgerEntries {
     return write(e);
   }
 
-  /** @return the reasons of a decision as entries write them ({@code "<code> <rule>"}) */
+  /**
+   * @return the reasons of a decision as entries write them ({@code "<code> <rule>"})
+   */
   static List<String> reasons(Decision d) {
     return d.reasons().stream().map(x -> x.code().wire() + " " + x.rule()).toList();
   }
 
-  /** @return the entry of a consent change */
+  /**
+   * @return the entry of a consent change
+   */
   public byte[] consent(ConsentChange c) throws DataPactException {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("type", CONSENT);
@@ -203,7 +248,9 @@ public final class LedgerEntries {
     return write(e);
   }
 
-  /** @return the entry of an agreement version and its status history so far */
+  /**
+   * @return the entry of an agreement version and its status history so far
+   */
   public byte[] agreement(AgreementRecord r) {
     ObjectNode e = mapper.createObjectNode();
     e.put("type", AGREEMENT);
@@ -212,12 +259,18 @@ public final class LedgerEntries {
     e.set("document", odrl.toOdrl(r.terms()));
     var history = e.putArray("history");
     for (AgreementRecord.StatusChange c : r.history()) {
-      history.addObject().put("status", c.status().wire()).put("at", c.at().toString()).put("by", c.by());
+      history
+          .addObject()
+          .put("status", c.status().wire())
+          .put("at", c.at().toString())
+          .put("by", c.by());
     }
     return write(e);
   }
 
-  /** @return the entry listing every party and its kind */
+  /**
+   * @return the entry listing every party and its kind
+   */
   public byte[] parties(Map<PartyId, PartyKind> kinds) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("type", PARTIES);
@@ -227,7 +280,9 @@ public final class LedgerEntries {
     return write(e);
   }
 
-  /** @return the entry recording that a subject's key was destroyed; it names nobody */
+  /**
+   * @return the entry recording that a subject's key was destroyed; it names nobody
+   */
   public byte[] erasure(Instant at, String requestedBy) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("type", ERASURE);
@@ -236,7 +291,8 @@ public final class LedgerEntries {
     return write(e);
   }
 
-  private void subject(Map<String, Object> e, long userId, CountryCode country) throws DataPactException {
+  private void subject(Map<String, Object> e, long userId, @Nullable CountryCode country)
+      throws DataPactException {
     if (userId == 0) {
       e.put("subject", null);
       e.put("personal", null);
@@ -251,13 +307,16 @@ public final class LedgerEntries {
     try {
       return mapper.writeValueAsBytes(e);
     } catch (JsonProcessingException ex) {
-      throw new IllegalStateException("cannot serialise a ledger entry", ex); // INVARIANT: maps of strings serialise
+      throw new IllegalStateException(
+          "cannot serialise a ledger entry", ex); // INVARIANT: maps of strings serialise
     }
   }
 
   // ------------------------------------------------------------------ reading
 
-  /** @return an entry parsed */
+  /**
+   * @return an entry parsed
+   */
   public static ObjectNode parse(ObjectMapper mapper, byte[] entry) throws IOException {
     JsonNode n = mapper.readTree(entry);
     if (!(n instanceof ObjectNode o)) {
@@ -274,9 +333,20 @@ public final class LedgerEntries {
    *
    * @return empty when the entry has none or the subject was erased (crypto-shredded)
    */
-  public static Optional<Personal> open(ObjectMapper mapper, SubjectKeys keys, JsonNode entry) throws IOException {
-    String subject = entry.path("subject").asText(null);
-    String sealed = entry.path("personal").asText(null);
+  public static Optional<Personal> open(ObjectMapper mapper, SubjectKeys keys, JsonNode entry)
+      throws IOException {
+    return open(
+        mapper, keys, entry.path("subject").asText(null), entry.path("personal").asText(null));
+  }
+
+  /**
+   * Opens the sealed personal fields of {@code subject}'s entry with their key.
+   *
+   * @return empty when there are none or the subject was erased (crypto-shredded)
+   */
+  public static Optional<Personal> open(
+      ObjectMapper mapper, SubjectKeys keys, @Nullable String subject, @Nullable String sealed)
+      throws IOException {
     if (subject == null || sealed == null) {
       return Optional.empty();
     }
@@ -291,14 +361,16 @@ public final class LedgerEntries {
       return Optional.empty();
     }
     String country = p.path("country").asText(null);
-    return Optional.of(new Personal(p.path("user").asLong(), Optional.ofNullable(country).map(CountryCode::of)));
+    return Optional.of(
+        new Personal(p.path("user").asLong(), Optional.ofNullable(country).map(CountryCode::of)));
   }
 
   /**
    * @return the entry as a reader with access to personal data sees it: {@code personal} replaced
    *     by its opened fields, or by {@code "erased"} once the subject's key is gone
    */
-  public static ObjectNode view(ObjectMapper mapper, SubjectKeys keys, long index, byte[] entry) throws IOException {
+  public static ObjectNode view(ObjectMapper mapper, SubjectKeys keys, long index, byte[] entry)
+      throws IOException {
     ObjectNode e = parse(mapper, entry);
     ObjectNode out = mapper.createObjectNode();
     out.put("index", index);
@@ -314,11 +386,5 @@ public final class LedgerEntries {
       }
     }
     return out;
-  }
-
-  /** @return the label of a parsed label object */
-  static Label label(JsonNode l) {
-    return new Label(PartyId.of(l.path("source").asText()),
-        org.datapact.core.policy.DataCategory.fromWire(l.path("category").asText()), org.datapact.core.jurisdiction.RuleSetId.of(l.path("jurisdiction").asText()));
   }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
+import org.datapact.core.user.UserId;
 import org.datapact.ledger.checkpoint.Checkpoint;
 import org.datapact.ledger.checkpoint.Notes;
-import org.datapact.core.user.UserId;
 import org.datapact.server.ServerContext;
 import org.datapact.server.http.AccessControl;
 import org.datapact.server.http.Feature;
@@ -21,13 +21,15 @@ import org.datapact.server.http.Route;
  * The ledger over HTTP. Public: the latest signed checkpoint (JSON and the C2SP note), the public
  * key, and inclusion and consistency proofs — hashes, never entries — so anyone can check the log
  * without trusting the operator. Entries themselves: any entry for the regulator, a user's own
- * entries for that user, with personal fields opened unless erased. Erasure (crypto-shredding):
- * by the user, or by an operator on the user's request.
+ * entries for that user, with personal fields opened unless erased. Erasure (crypto-shredding): by
+ * the user, or by an operator on the user's request.
  */
 public final class LedgerFeature implements Feature {
   private final ServerContext context;
 
-  /** @param context the server's shared parts */
+  /**
+   * @param context the server's shared parts
+   */
   public LedgerFeature(ServerContext context) {
     this.context = context;
   }
@@ -99,21 +101,26 @@ public final class LedgerFeature implements Feature {
   }
 
   private void mine(Context ctx) throws DataPactException {
-    var user = AccessControl.requireCaller(ctx).userId();
+    var user = AccessControl.requireCaller(ctx).requireUser();
     long before = ctx.queryParam("before") == null ? Long.MAX_VALUE : param(ctx, "before");
     int limit = limit(ctx);
     var list = context.audit().entriesOf(user, before, limit);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("entries", list);
     if (list.size() == limit) {
-      m.put("next", "/api/v1/me/ledger?before=" + list.get(list.size() - 1).get("index").asLong() + "&limit=" + limit);
+      m.put(
+          "next",
+          "/api/v1/me/ledger?before="
+              + list.get(list.size() - 1).get("index").asLong()
+              + "&limit="
+              + limit);
     }
     ctx.json(m);
   }
 
   private void eraseMe(Context ctx) throws DataPactException {
     var caller = AccessControl.requireCaller(ctx);
-    erase(ctx, caller.userId(), "user");
+    erase(ctx, caller.requireUser(), "user");
   }
 
   private void eraseUser(Context ctx) throws DataPactException {
@@ -128,16 +135,21 @@ public final class LedgerFeature implements Feature {
     java.util.Optional<String> erased;
     long size;
     synchronized (context.decisions()) { // no consent change interleaves with the carry-over
-      erased = context.audit().erase(user, by, context.clock().instant(), context.policies().current(user));
+      erased =
+          context
+              .audit()
+              .erase(user, by, context.clock().instant(), context.policies().current(user));
       size = context.ledger().log().size();
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("erased", erased.isPresent());
     m.put("ledgerSize", size);
-    m.put("detail", erased.isPresent()
-        ? "the ledger key and pseudonym were destroyed: earlier entries about this user can no longer be opened or linked"
-            + " to them; every proof still verifies"
-        : "the ledger held no key for this user");
+    m.put(
+        "detail",
+        erased.isPresent()
+            ? "the ledger key and pseudonym were destroyed: earlier entries about this user can no longer be opened or linked"
+                + " to them; every proof still verifies"
+            : "the ledger held no key for this user");
     ctx.json(m);
   }
 
@@ -151,7 +163,8 @@ public final class LedgerFeature implements Feature {
     try {
       note = ledger.checkpoint();
     } catch (IOException e) {
-      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot sign a checkpoint: " + e.getMessage(), e);
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE, "cannot sign a checkpoint: " + e.getMessage(), e);
     }
     Checkpoint c = Notes.verify(note, ledger.keys().name(), ledger.keys().rawPublicKey());
     Map<String, Object> m = new LinkedHashMap<>();
@@ -165,8 +178,11 @@ public final class LedgerFeature implements Feature {
   }
 
   private void publicKey(Context ctx) {
-    SigningKeysView v = new SigningKeysView(context.ledger().keys().name(), b64(context.ledger().keys().rawPublicKey()),
-        context.ledger().keys().verifierKey());
+    SigningKeysView v =
+        new SigningKeysView(
+            context.ledger().keys().name(),
+            b64(context.ledger().keys().rawPublicKey()),
+            context.ledger().keys().verifierKey());
     ctx.json(v);
   }
 
@@ -185,7 +201,8 @@ public final class LedgerFeature implements Feature {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw DataPactException.invalid("query parameter `" + name + "` must be a non-negative number, got `" + v + "`");
+      throw DataPactException.invalid(
+          "query parameter `" + name + "` must be a non-negative number, got `" + v + "`");
     }
   }
 
@@ -194,14 +211,23 @@ public final class LedgerFeature implements Feature {
     long size = param(ctx, "size");
     long have = context.ledger().log().size();
     if (size == 0 || size > have || index >= size) {
-      throw DataPactException.invalid("need `index` < `size` <= " + have + " (the log's size); got index " + index
-          + ", size " + size);
+      throw DataPactException.invalid(
+          "need `index` < `size` <= "
+              + have
+              + " (the log's size); got index "
+              + index
+              + ", size "
+              + size);
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("index", index);
     m.put("size", size);
     m.put("leafHash", b64(context.ledger().log().hash(index, index + 1)));
-    m.put("auditPath", context.ledger().log().inclusionProof(index, size).stream().map(LedgerFeature::b64).toList());
+    m.put(
+        "auditPath",
+        context.ledger().log().inclusionProof(index, size).stream()
+            .map(LedgerFeature::b64)
+            .toList());
     ctx.json(m);
   }
 
@@ -210,14 +236,24 @@ public final class LedgerFeature implements Feature {
     long second = param(ctx, "second");
     long have = context.ledger().log().size();
     if (first > second || second > have) {
-      throw DataPactException.invalid("need `first` <= `second` <= " + have + " (the log's size); got " + first + ", " + second);
+      throw DataPactException.invalid(
+          "need `first` <= `second` <= "
+              + have
+              + " (the log's size); got "
+              + first
+              + ", "
+              + second);
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("first", first);
     m.put("second", second);
     m.put("firstRoot", b64(context.ledger().log().root(first)));
     m.put("secondRoot", b64(context.ledger().log().root(second)));
-    m.put("proof", context.ledger().log().consistencyProof(first, second).stream().map(LedgerFeature::b64).toList());
+    m.put(
+        "proof",
+        context.ledger().log().consistencyProof(first, second).stream()
+            .map(LedgerFeature::b64)
+            .toList());
     ctx.json(m);
   }
 }

@@ -1,10 +1,8 @@
 package org.datapact.server.ledger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,27 +10,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.datapact.core.DataPactException;
 import org.datapact.core.agreement.AgreementRecord;
-import org.datapact.core.agreement.AgreementStatus;
-import org.datapact.core.consent.ConsentBasis;
 import org.datapact.core.consent.ConsentChange;
-import org.datapact.core.consent.ConsentTopic;
 import org.datapact.core.decision.Decision;
 import org.datapact.core.decision.DecisionRequest;
 import org.datapact.core.decision.PolicySnapshot;
 import org.datapact.core.jurisdiction.Jurisdictions;
-import org.datapact.core.label.Label;
 import org.datapact.core.label.LabelSet;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.party.PartyKind;
-import org.datapact.core.policy.Purpose;
-import org.datapact.core.policy.Scope;
 import org.datapact.core.user.UserId;
 import org.datapact.ledger.log.LogReader;
 import org.datapact.ledger.subject.SubjectKeys;
 import org.datapact.store.policy.OdrlCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Re-decides a decision entry from the log alone: the party list, agreement versions and the
@@ -66,44 +58,64 @@ public final class LedgerReplay {
    * @param agreements agreement versions the replay used
    * @param consents the subject's consent changes the replay applied
    */
-  public record Result(long index, Outcome outcome, Verdict recorded, Verdict replayed, int agreements, int consents,
+  public record Result(
+      long index,
+      Outcome outcome,
+      @Nullable Verdict recorded,
+      @Nullable Verdict replayed,
+      int agreements,
+      int consents,
       String message) {}
 
   /** The parts of a decision a replay compares. */
-  public record Verdict(String effect, List<String> reasons, String agreementVersion) {
+  public record Verdict(String effect, List<String> reasons, @Nullable String agreementVersion) {
     static Verdict of(Decision d) {
       return new Verdict(d.effect().wire(), LedgerEntries.reasons(d), d.agreementVersion());
     }
 
-    static Verdict of(JsonNode e) {
-      List<String> reasons = new ArrayList<>();
-      e.path("reasons").forEach(r -> reasons.add(r.asText()));
-      return new Verdict(e.path("effect").asText(), reasons, e.path("agreementVersion").asText(null));
+    static Verdict of(LedgerEntry.DecisionEntry e) {
+      return new Verdict(e.effect(), e.reasons(), e.agreementVersion());
     }
   }
 
   /**
-   * Replays entry {@code index} of the ledger in {@code ledgerDir} (the directory holding
-   * {@code log/} and {@code keys/}).
+   * Replays entry {@code index} of the ledger in {@code ledgerDir} (the directory holding {@code
+   * log/} and {@code keys/}).
    *
    * @throws DataPactException invalid input when there is no such entry
    */
-  public static Result replay(Path ledgerDir, long index, ObjectMapper mapper) throws IOException, DataPactException {
+  public static Result replay(Path ledgerDir, long index, ObjectMapper mapper)
+      throws IOException, DataPactException {
     try (LogReader log = LogReader.open(ledgerDir.resolve("log"));
         SubjectKeys keys = SubjectKeys.open(LedgerService.subjectKeysFile(ledgerDir))) {
       if (index < 0 || index >= log.size()) {
-        throw DataPactException.invalid("no entry " + index + " in a log of " + log.size() + " entries");
+        throw DataPactException.invalid(
+            "no entry " + index + " in a log of " + log.size() + " entries");
       }
-      JsonNode target = LedgerEntries.parse(mapper, log.entry(index));
-      if (!LedgerEntries.DECISION.equals(target.path("type").asText())) {
-        return new Result(index, Outcome.NOT_A_DECISION, null, null, 0, 0,
-            "entry " + index + " is a `" + target.path("type").asText() + "` entry, not a decision");
+      EntryCodec codec = new EntryCodec(mapper);
+      LedgerEntry read = codec.decode(log.entry(index));
+      if (!(read instanceof LedgerEntry.DecisionEntry target)) {
+        return new Result(
+            index,
+            Outcome.NOT_A_DECISION,
+            null,
+            null,
+            0,
+            0,
+            "entry " + index + " is a `" + read.type() + "` entry, not a decision");
       }
       Verdict recorded = Verdict.of(target);
-      String subject = target.path("subject").asText(null);
-      Optional<LedgerEntries.Personal> personal = LedgerEntries.open(mapper, keys, target);
+      String subject = target.subject();
+      Optional<LedgerEntries.Personal> personal =
+          LedgerEntries.open(mapper, keys, subject, target.personal());
       if (subject != null && personal.isEmpty()) {
-        return new Result(index, Outcome.ERASED, recorded, null, 0, 0,
+        return new Result(
+            index,
+            Outcome.ERASED,
+            recorded,
+            null,
+            0,
+            0,
             "entry " + index + " cannot be replayed: its subject was erased (crypto-shredded)");
       }
 
@@ -112,84 +124,119 @@ public final class LedgerReplay {
       List<ConsentChange> consents = new ArrayList<>();
       OdrlCodec odrl = new OdrlCodec();
       UserId user = personal.map(p -> UserId.of(p.user())).orElse(null);
-      log.forEach(index, (i, bytes) -> {
-        JsonNode e = LedgerEntries.parse(mapper, bytes);
-        switch (e.path("type").asText()) {
-          case LedgerEntries.PARTIES -> {
-            kinds.clear();
-            e.path("parties").fields().forEachRemaining(f ->
-                kinds.put(PartyId.of(f.getKey()), PartyKind.valueOf(f.getValue().asText().toUpperCase(java.util.Locale.ROOT))));
-          }
-          case LedgerEntries.AGREEMENT -> agreements.put(e.path("agreementId").asText() + "@" + e.path("version").asInt(),
-              agreement(odrl, e));
-          case LedgerEntries.CONSENT -> {
-            if (subject != null && subject.equals(e.path("subject").asText(null))) {
-              consents.add(consent(user, e));
+      log.forEach(
+          index,
+          (i, bytes) -> {
+            LedgerEntry e = codec.decode(bytes);
+            if (e instanceof LedgerEntry.PartiesEntry p) {
+              kinds.clear();
+              kinds.putAll(p.parties());
+            } else if (e instanceof LedgerEntry.AgreementEntry a) {
+              agreements.put(a.ref(), agreement(odrl, a));
+            } else if (e instanceof LedgerEntry.ConsentEntry c
+                && user != null
+                && c.subject().equals(subject)) {
+              consents.add(
+                  new ConsentChange(
+                      user,
+                      c.party(),
+                      c.topic(),
+                      c.granted(),
+                      c.at(),
+                      c.expiresAt(),
+                      c.basis(),
+                      c.source()));
             }
-          }
-          default -> { }
-        }
-      });
+          });
 
-      PolicySnapshot.Builder b = PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(agreements.values());
-      if (user != null && personal.get().country().isPresent()) { // no country: the decision point did not know the user
+      PolicySnapshot.Builder b =
+          PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(agreements.values());
+      if (user != null
+          && personal
+              .get()
+              .country()
+              .isPresent()) { // no country: the decision point did not know the user
         b.subject(user, personal.get().country().get());
         consents.forEach(b::consent);
       }
       Decision d = b.build().decide(request(target, user));
       Verdict replayed = Verdict.of(d);
-      if (recorded.effect().equals("deny") && recorded.reasons().equals(List.of(RECIPIENT_REFUSED))) {
+      if (recorded.effect().equals("deny")
+          && recorded.reasons().equals(List.of(RECIPIENT_REFUSED))) {
         // A send refused for a recipient: the sender's own decision was allowed and is what the log
         // can re-decide; the recipient check (friendship, their consent) is not in the log.
-        boolean same = d.allowed() && java.util.Objects.equals(d.agreementVersion(), recorded.agreementVersion());
-        return new Result(index, same ? Outcome.MATCH : Outcome.MISMATCH, recorded, replayed, agreements.size(),
-            consents.size(), same
-                ? "entry " + index + " replays: the sender's decision is allow under " + d.agreementVersion()
+        boolean same =
+            d.allowed()
+                && java.util.Objects.equals(d.agreementVersion(), recorded.agreementVersion());
+        return new Result(
+            index,
+            same ? Outcome.MATCH : Outcome.MISMATCH,
+            recorded,
+            replayed,
+            agreements.size(),
+            consents.size(),
+            same
+                ? "entry "
+                    + index
+                    + " replays: the sender's decision is allow under "
+                    + d.agreementVersion()
                     + ", and a recipient was refused (which one and why is not in the log, so that part is not replayed)"
-                : "entry " + index + " does NOT replay: a send refused for a recipient, but the sender's decision replays "
+                : "entry "
+                    + index
+                    + " does NOT replay: a send refused for a recipient, but the sender's decision replays "
                     + replayed);
       }
       boolean same = replayed.equals(recorded);
-      return new Result(index, same ? Outcome.MATCH : Outcome.MISMATCH, recorded, replayed, agreements.size(),
-          consents.size(), same
-              ? "entry " + index + " replays: " + replayed.effect() + " from " + agreements.size() + " agreement versions and "
-                  + consents.size() + " consent changes"
-              : "entry " + index + " does NOT replay: recorded " + recorded + ", replayed " + replayed);
+      return new Result(
+          index,
+          same ? Outcome.MATCH : Outcome.MISMATCH,
+          recorded,
+          replayed,
+          agreements.size(),
+          consents.size(),
+          same
+              ? "entry "
+                  + index
+                  + " replays: "
+                  + replayed.effect()
+                  + " from "
+                  + agreements.size()
+                  + " agreement versions and "
+                  + consents.size()
+                  + " consent changes"
+              : "entry "
+                  + index
+                  + " does NOT replay: recorded "
+                  + recorded
+                  + ", replayed "
+                  + replayed);
     } catch (DataPactException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw new IOException("the log holds an entry this version cannot read: " + e.getMessage(), e);
+      throw new IOException(
+          "the log holds an entry this version cannot read: " + e.getMessage(), e);
     }
   }
 
-  private static AgreementRecord agreement(OdrlCodec odrl, JsonNode e) throws IOException {
+  private static AgreementRecord agreement(OdrlCodec odrl, LedgerEntry.AgreementEntry e)
+      throws IOException {
     try {
-      var terms = odrl.fromJson(e.path("document").toString(), e.path("agreementId").asText(), e.path("version").asInt());
-      List<AgreementRecord.StatusChange> history = new ArrayList<>();
-      for (JsonNode h : e.path("history")) {
-        history.add(new AgreementRecord.StatusChange(AgreementStatus.fromWire(h.path("status").asText()),
-            Instant.parse(h.path("at").asText()), h.path("by").asText()));
-      }
-      return new AgreementRecord(terms, history);
+      return new AgreementRecord(
+          odrl.fromJson(e.document().toString(), e.agreementId(), e.version()), e.history());
     } catch (DataPactException ex) {
       throw new IOException("agreement entry does not parse: " + ex.getMessage(), ex);
     }
   }
 
-  private static ConsentChange consent(UserId user, JsonNode e) {
-    String expires = e.path("expiresAt").asText(null);
-    return new ConsentChange(user, PartyId.of(e.path("party").asText()), ConsentTopic.fromWire(e.path("topic").asText()),
-        "grant".equals(e.path("action").asText()), Instant.parse(e.path("at").asText()),
-        expires == null ? null : Instant.parse(expires), ConsentBasis.fromWire(e.path("basis").asText()),
-        e.path("source").asText());
-  }
-
-  private static DecisionRequest request(JsonNode e, UserId user) {
-    Set<Label> labels = new HashSet<>();
-    e.path("labels").forEach(l -> labels.add(LedgerEntries.label(l)));
-    String onBehalfOf = e.path("onBehalfOf").asText(null);
-    return new DecisionRequest(PartyId.of(e.path("principal").asText()), user, new LabelSet(labels),
-        Scope.fromWire(e.path("scope").asText()), Purpose.fromWire(e.path("purpose").asText()),
-        Instant.parse(e.path("at").asText()), onBehalfOf == null ? null : PartyId.of(onBehalfOf), e.path("recentUses").asInt());
+  private static DecisionRequest request(LedgerEntry.DecisionEntry e, @Nullable UserId user) {
+    return new DecisionRequest(
+        e.principal(),
+        user,
+        new LabelSet(new HashSet<>(e.labels())),
+        e.scope(),
+        e.purpose(),
+        e.at(),
+        e.onBehalfOf(),
+        e.recentUses());
   }
 }

@@ -24,6 +24,7 @@ import org.datapact.ledger.checkpoint.SigningKeys;
 import org.datapact.ledger.log.DurableLog;
 import org.datapact.ledger.log.LedgerBusyException;
 import org.datapact.ledger.subject.SubjectKeys;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's ledger: the durable log under {@code <data-dir>/ledger}, its signing key and a
@@ -44,20 +45,30 @@ public final class LedgerService implements AutoCloseable {
   private final Checkpointer checkpointer;
   private final String origin;
   private final Duration durableTimeout;
+
   /**
    * Runs what follows a durable entry for {@link #recordAsync} callers (writing an HTTP response),
    * off the log's sequencer, which would otherwise write the responses of a whole batch before its
    * next sync. Two threads: one per core of the machine we measure on.
    */
-  private final ExecutorService responders = Executors.newFixedThreadPool(2, daemons("ledger-responder"));
+  private final ExecutorService responders =
+      Executors.newFixedThreadPool(2, daemons("ledger-responder"));
+
   /** Fails {@link #recordAsync} futures whose entry is not durable within the timeout. */
-  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemons("ledger-timeouts"));
+  private final ScheduledExecutorService sweeper =
+      Executors.newSingleThreadScheduledExecutor(daemons("ledger-timeouts"));
+
   /** Asynchronous records in the order they were made, which with one timeout is deadline order. */
   private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
 
   private record Waiting(long deadline, CompletableFuture<Long> future) {}
 
-  private LedgerService(DurableLog log, SigningKeys keys, SubjectKeys subjects, Checkpointer checkpointer, String origin,
+  private LedgerService(
+      DurableLog log,
+      SigningKeys keys,
+      SubjectKeys subjects,
+      Checkpointer checkpointer,
+      String origin,
       Duration durableTimeout) {
     this.durableTimeout = durableTimeout;
     this.log = log;
@@ -83,43 +94,63 @@ public final class LedgerService implements AutoCloseable {
    *
    * @throws DataPactException unavailable when the directory cannot be used
    */
-  public static LedgerService open(Path dir, Clock clock, Duration cadence) throws DataPactException {
+  public static LedgerService open(Path dir, Clock clock, Duration cadence)
+      throws DataPactException {
     return open(dir, clock, cadence, DURABLE_TIMEOUT, DurableLog.BeforeSync.NONE);
   }
 
   /**
-   * Opens the ledger with an explicit durability timeout and a hook before every sync (tests
-   * stall the log with it).
+   * Opens the ledger with an explicit durability timeout and a hook before every sync (tests stall
+   * the log with it).
    */
-  public static LedgerService open(Path dir, Clock clock, Duration cadence, Duration durableTimeout,
-      DurableLog.BeforeSync beforeSync) throws DataPactException {
+  public static LedgerService open(
+      Path dir,
+      Clock clock,
+      Duration cadence,
+      Duration durableTimeout,
+      DurableLog.BeforeSync beforeSync)
+      throws DataPactException {
     try {
       Files.createDirectories(dir);
       SigningKeys keys = SigningKeys.loadOrCreate(dir.resolve("keys"), "datapact-ledger");
       SubjectKeys subjects = SubjectKeys.open(subjectKeysFile(dir));
       // INVARIANT: a new subject key is durable before the first entry sealed under it
-      DurableLog log = DurableLog.open(dir.resolve("log"), 65_536, entries -> {
-        beforeSync.beforeSync(entries);
-        try {
-          subjects.syncIfDirty();
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      DurableLog log =
+          DurableLog.open(
+              dir.resolve("log"),
+              65_536,
+              entries -> {
+                beforeSync.beforeSync(entries);
+                try {
+                  subjects.syncIfDirty();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
       String origin = "datapact/ledger/" + keys.verifierKey().split("\\+")[1];
-      return new LedgerService(log, keys, subjects, new Checkpointer(log, origin, keys, clock, cadence), origin,
+      return new LedgerService(
+          log,
+          keys,
+          subjects,
+          new Checkpointer(log, origin, keys, clock, cadence),
+          origin,
           durableTimeout);
     } catch (IOException e) {
-      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot open the ledger in `" + dir + "`: " + e.getMessage(), e);
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE, "cannot open the ledger in `" + dir + "`: " + e.getMessage(), e);
     }
   }
 
-  /** @return the subject index file of the ledger in {@code dir} (derived from the log) */
+  /**
+   * @return the subject index file of the ledger in {@code dir} (derived from the log)
+   */
   public static Path subjectIndexFile(Path dir) {
     return dir.resolve("index").resolve("subjects.idx");
   }
 
-  /** @return the key store file of the ledger in {@code dir} */
+  /**
+   * @return the key store file of the ledger in {@code dir}
+   */
   public static Path subjectKeysFile(Path dir) {
     return dir.resolve("keys").resolve("subjects.bin");
   }
@@ -132,11 +163,14 @@ public final class LedgerService implements AutoCloseable {
     try {
       return subjects.subject(user.value());
     } catch (IOException e) {
-      throw new DataPactException(ErrorKind.UNAVAILABLE, "cannot read the ledger's key store: " + e.getMessage(), e);
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE, "cannot read the ledger's key store: " + e.getMessage(), e);
     }
   }
 
-  /** @return the per-user key store */
+  /**
+   * @return the per-user key store
+   */
   public SubjectKeys subjects() {
     return subjects;
   }
@@ -159,7 +193,7 @@ public final class LedgerService implements AutoCloseable {
    * @return the entry's index
    * @throws DataPactException as {@link #record(byte[])}
    */
-  public long record(byte[] entry, LongConsumer onDurable) throws DataPactException {
+  public long record(byte[] entry, @Nullable LongConsumer onDurable) throws DataPactException {
     try {
       return log.append(entry, onDurable).get(durableTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (LedgerBusyException e) {
@@ -185,11 +219,10 @@ public final class LedgerService implements AutoCloseable {
   }
 
   /**
-   * Appends an entry without blocking the caller, like {@link #recordAsync(byte[])};
-   * {@code onDurable} runs on the log's sequencer, in the order of the log, before the future
-   * completes.
+   * Appends an entry without blocking the caller, like {@link #recordAsync(byte[])}; {@code
+   * onDurable} runs on the log's sequencer, in the order of the log, before the future completes.
    */
-  public CompletableFuture<Long> recordAsync(byte[] entry, LongConsumer onDurable) {
+  public CompletableFuture<Long> recordAsync(byte[] entry, @Nullable LongConsumer onDurable) {
     CompletableFuture<Long> durable;
     try {
       durable = log.append(entry, onDurable);
@@ -200,13 +233,15 @@ public final class LedgerService implements AutoCloseable {
     }
     CompletableFuture<Long> out = new CompletableFuture<>();
     waiting.add(new Waiting(System.nanoTime() + durableTimeout.toNanos(), out));
-    durable.whenCompleteAsync((index, e) -> { // the log completes `durable` itself: `e` is its own failure
-      if (e == null) {
-        out.complete(index);
-      } else {
-        out.completeExceptionally(unwritten(e));
-      }
-    }, responders);
+    durable.whenCompleteAsync(
+        (index, e) -> { // the log completes `durable` itself: `e` is its own failure
+          if (e == null) {
+            out.complete(index);
+          } else {
+            out.completeExceptionally(unwritten(e));
+          }
+        },
+        responders);
     return out;
   }
 
@@ -215,7 +250,10 @@ public final class LedgerService implements AutoCloseable {
   }
 
   private static DataPactException unwritten(Throwable e) {
-    return new DataPactException(ErrorKind.UNAVAILABLE, "the ledger could not make the entry durable; nothing was released", e);
+    return new DataPactException(
+        ErrorKind.UNAVAILABLE,
+        "the ledger could not make the entry durable; nothing was released",
+        e);
   }
 
   /** Drops finished waits from the head of the queue and fails those past their deadline. */
@@ -228,28 +266,40 @@ public final class LedgerService implements AutoCloseable {
       waiting.poll();
       CompletableFuture<Long> late = w.future();
       if (!late.isDone()) {
-        responders.execute(() -> late.completeExceptionally(unwritten(new TimeoutException(
-            "not durable within " + durableTimeout.toMillis() + " ms"))));
+        responders.execute(
+            () ->
+                late.completeExceptionally(
+                    unwritten(
+                        new TimeoutException(
+                            "not durable within " + durableTimeout.toMillis() + " ms"))));
       }
     }
   }
 
-  /** @return the ledger's directory (the log, keys and derived index beneath it) */
+  /**
+   * @return the ledger's directory (the log, keys and derived index beneath it)
+   */
   public Path directory() {
-    return log.directory().getParent();
+    return log.directory().toAbsolutePath().resolve("..").normalize();
   }
 
-  /** @return the log */
+  /**
+   * @return the log
+   */
   public DurableLog log() {
     return log;
   }
 
-  /** @return the signing key */
+  /**
+   * @return the signing key
+   */
   public SigningKeys keys() {
     return keys;
   }
 
-  /** @return the log's origin line */
+  /**
+   * @return the log's origin line
+   */
   public String origin() {
     return origin;
   }
@@ -266,7 +316,9 @@ public final class LedgerService implements AutoCloseable {
     return checkpointer.latest();
   }
 
-  /** @return how many checkpoint ticks have failed since start */
+  /**
+   * @return how many checkpoint ticks have failed since start
+   */
   public long checkpointFailures() {
     return checkpointer.failures();
   }

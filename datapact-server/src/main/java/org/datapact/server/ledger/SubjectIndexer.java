@@ -1,16 +1,12 @@
 package org.datapact.server.ledger;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.nio.file.Path;
+import java.util.function.LongSupplier;
 import org.datapact.ledger.log.LogReader;
 import org.datapact.ledger.subject.SubjectIndex;
 import org.slf4j.Logger;
@@ -20,20 +16,33 @@ import org.slf4j.LoggerFactory;
  * Keeps the ledger's subject index (pseudonym → entries: the user's own view of the ledger) up to
  * date, off the request path. Entries about subjects are offered by the log's sequencer, in the
  * order of the log ({@link LedgerService#record(byte[], java.util.function.LongConsumer)}), and
- * written to the {@link SubjectIndex} in batches by one thread. The index is derived data: on
- * start it catches up from the log, so a crash loses nothing but time.
+ * written to the {@link SubjectIndex} in batches by one thread. The index is derived data: on start
+ * it catches up from the log, so a crash loses nothing but time.
  *
  * <p>The writer wakes every {@link #PERIOD_MS} ms rather than for each entry: a wake-up per entry
  * (a blocking queue's signal) cost a context switch per partner request, and context switches are
  * the dearest thing on the request path of a virtual machine (docs/benchmarks.md). A user's own
  * view therefore lags the ledger by up to that period; {@link #flush} hurries it.
+ *
+ * <p>A failed write or catch-up does not stop the indexer: it counts the failure ({@link
+ * #failures()}, the metric {@code datapact.ledger.index.failures}), shows in readiness while it
+ * lasts ({@link #failing()}), and retries with back-off (from {@link #FIRST_RETRY_MS} ms, doubling
+ * to {@link #MAX_RETRY_MS} ms) by catching up from the log after the index's last record — the log
+ * is the truth, so what was queued meanwhile and is already caught up is dropped, and the index
+ * never holds a later entry after a gap.
  */
 final class SubjectIndexer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SubjectIndexer.class);
   private static final int BATCH = 10_000;
+
   /** How long the writer sleeps when it finds nothing queued. */
   static final long PERIOD_MS = 50;
-  private static final JsonFactory JSON = new JsonFactory();
+
+  /** The first wait before retrying after a failure. */
+  static final long FIRST_RETRY_MS = 100;
+
+  /** The longest wait between retries. */
+  static final long MAX_RETRY_MS = 30_000;
 
   private record Offer(long key, long index) {}
 
@@ -44,11 +53,14 @@ final class SubjectIndexer implements AutoCloseable {
   private final Object progress = new Object();
   private long written;
   private volatile boolean closing;
-  /**
-   * Set when a write or the catch-up failed: the indexer then writes nothing more, so the index
-   * never holds a later entry after a gap, and the next start catches up from its last record.
-   */
-  private volatile boolean stopped;
+
+  /** Set while a write or a catch-up has failed and not yet been retried successfully. */
+  private volatile boolean failing;
+
+  private final AtomicLong failures = new AtomicLong();
+  private final LongSupplier logSize;
+  private final Path logDir;
+
   /** Whether the catch-up from the log has finished (guarded by {@code progress}). */
   private boolean caughtUp;
 
@@ -56,21 +68,34 @@ final class SubjectIndexer implements AutoCloseable {
    * Starts the indexer; it first catches up with the entries of the log in {@code logDir} that the
    * index does not cover (up to {@code size}, the log's size now), then indexes what is offered.
    */
-  SubjectIndexer(SubjectIndex index, Path logDir, long size) {
+  SubjectIndexer(SubjectIndex index, Path logDir, LongSupplier logSize) {
     this.index = index;
-    this.thread = new Thread(() -> {
-      catchUp(logDir, size);
-      synchronized (progress) {
-        caughtUp = true;
-        progress.notifyAll();
-      }
-      run();
-    }, "ledger-subject-indexer");
+    this.logDir = logDir;
+    this.logSize = logSize;
+    long size = logSize.getAsLong();
+    this.thread =
+        new Thread(
+            () -> {
+              long through = -1;
+              try {
+                catchUp(size);
+                through = size;
+              } catch (IOException | RuntimeException e) {
+                failed(e, "catch-up");
+              }
+              synchronized (progress) {
+                caughtUp = true;
+                progress.notifyAll();
+              }
+              run(through);
+            },
+            "ledger-subject-indexer");
     this.thread.setDaemon(true);
     this.thread.start();
   }
 
-  private void catchUp(Path logDir, long to) {
+  /** Indexes the log's entries from the index's last record up to {@code to}. */
+  private void catchUp(long to) throws IOException {
     long from = index.indexedThrough();
     if (to <= from) {
       return;
@@ -80,54 +105,43 @@ final class SubjectIndexer implements AutoCloseable {
     long[] entries = new long[BATCH];
     int[] n = {0};
     try (LogReader log = LogReader.open(logDir)) {
-      log.forEach(from, Math.min(to, log.size()), (i, entry) -> {
-        for (String s : subjectsOf(entry)) {
-          if (n[0] == BATCH) {
-            index.append(keys, entries, n[0]);
-            n[0] = 0;
-          }
-          keys[n[0]] = SubjectIndex.key(s);
-          entries[n[0]++] = i;
-        }
-      });
+      log.forEach(
+          from,
+          Math.min(to, log.size()),
+          (i, entry) -> {
+            for (String s : EntryCodec.subjectsOf(entry)) {
+              if (n[0] == BATCH) {
+                index.append(keys, entries, n[0]);
+                n[0] = 0;
+              }
+              keys[n[0]] = SubjectIndex.key(s);
+              entries[n[0]++] = i;
+            }
+          });
       index.append(keys, entries, n[0]);
-      LOG.atInfo().addKeyValue("from", from).addKeyValue("to", to)
-          .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000).log("ledger subject index caught up");
-    } catch (IOException | RuntimeException e) {
-      // INVARIANT: the index is derived; the next start tries again from its last record
-      stopped = true;
-      LOG.atWarn().setCause(e).log("ledger subject index catch-up failed; the index stops until the next start");
+      LOG.atInfo()
+          .addKeyValue("from", from)
+          .addKeyValue("to", to)
+          .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+          .log("ledger subject index caught up");
     }
   }
 
-  /**
-   * @return the pseudonyms an entry is indexed under, read without building a tree: its
-   *     {@code subject}, and for a listing the users it released (a decision's other released
-   *     users are not indexed, as in {@link AuditTrail#decision})
-   */
-  static List<String> subjectsOf(byte[] entry) throws IOException {
-    List<String> out = new ArrayList<>(1);
-    boolean listing = false;
-    try (JsonParser p = JSON.createParser(entry)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return out;
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        if ("type".equals(name) && t == JsonToken.VALUE_STRING) {
-          listing = LedgerEntries.LISTING.equals(p.getText());
-        } else if ("subject".equals(name) && t == JsonToken.VALUE_STRING) {
-          out.add(p.getText());
-        } else if (listing && "released".equals(name) && t == JsonToken.START_ARRAY) {
-          while (p.nextToken() == JsonToken.VALUE_STRING) {
-            out.add(p.getText());
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
-      return out;
+  private void failed(Exception e, String what) {
+    boolean outageBegins = !failing;
+    failing = true;
+    long n = failures.incrementAndGet();
+    // one WARN with the trace for the first failure of an outage, a line for the next ones
+    if (outageBegins) {
+      LOG.atWarn()
+          .setCause(e)
+          .addKeyValue("failures", n)
+          .log("ledger subject index " + what + " failed; retrying");
+    } else {
+      LOG.atWarn()
+          .addKeyValue("failures", n)
+          .addKeyValue("error", String.valueOf(e))
+          .log("ledger subject index " + what + " failed again; retrying");
     }
   }
 
@@ -140,13 +154,16 @@ final class SubjectIndexer implements AutoCloseable {
     queue.add(new Offer(key, entry)); // no signal: the writer comes by within PERIOD_MS
   }
 
-  /** Waits until the catch-up and everything offered so far are in the index. */
+  /**
+   * Waits until the catch-up and everything offered so far are in the index; returns at once while
+   * the indexer is failing (the user's view lags until a retry succeeds).
+   */
   void flush() throws InterruptedException {
     LockSupport.unpark(thread);
     synchronized (progress) {
       long target = offered.get();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while ((!caughtUp || written < target) && !closing) {
+      while ((!caughtUp || written < target) && !closing && !failing) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IllegalStateException("the subject index did not catch up within 30 s");
@@ -156,32 +173,62 @@ final class SubjectIndexer implements AutoCloseable {
     }
   }
 
-  private void run() {
+  /**
+   * The writer's loop.
+   *
+   * @param through how far the log is indexed by the catch-up, or -1 when it failed
+   */
+  private void run(long through) {
     long[] keys = new long[BATCH];
     long[] entries = new long[BATCH];
+    long retryMs = FIRST_RETRY_MS;
+    long skipBelow = 0; // after a recovery, offers of entries the catch-up already indexed
+    if (through < 0) {
+      failing = true;
+    }
     while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
-      int n = 0;
-      for (Offer o; n < BATCH && (o = queue.poll()) != null; n++) {
-        keys[n] = o.key();
-        entries[n] = o.index();
+      if (failing) {
+        if (closing) {
+          break; // the next start catches up
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(retryMs));
+        try {
+          long to = logSize.getAsLong();
+          catchUp(to);
+          skipBelow = to;
+          failing = false;
+          retryMs = FIRST_RETRY_MS;
+          LOG.atInfo()
+              .addKeyValue("failures", failures.get())
+              .log("ledger subject index recovered");
+        } catch (IOException | RuntimeException e) {
+          failed(e, "retry");
+          retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+        }
+        continue;
       }
-      if (n == 0) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PERIOD_MS)); // flush() and close() unpark
+      int n = 0;
+      int polled = 0;
+      for (Offer o; polled < BATCH && (o = queue.poll()) != null; polled++) {
+        if (o.index() >= skipBelow) {
+          keys[n] = o.key();
+          entries[n++] = o.index();
+        }
+      }
+      if (polled == 0) {
+        LockSupport.parkNanos(
+            TimeUnit.MILLISECONDS.toNanos(PERIOD_MS)); // flush() and close() unpark
         continue;
       }
       try {
-        if (!stopped) {
-          index.append(keys, entries, n);
-        }
+        index.append(keys, entries, n);
       } catch (IOException | RuntimeException e) {
-        // INVARIANT: the index is derived; what is not written here comes back with the next
-        // start's catch-up, which begins after the index's last record
-        stopped = true;
-        LOG.atWarn().addKeyValue("entries", n).setCause(e)
-            .log("ledger subject index write failed; the index stops until the next start");
+        // INVARIANT: the index is derived; what is not written here comes back with the retry's
+        // catch-up, which begins after the index's last record
+        failed(e, "write");
       } finally {
         synchronized (progress) {
-          written += n;
+          written += polled;
           progress.notifyAll();
         }
       }
@@ -202,8 +249,18 @@ final class SubjectIndexer implements AutoCloseable {
     }
   }
 
-  /** @return whether the indexer stopped after a failure (a user's history then misses entries until restart) */
-  boolean stopped() {
-    return stopped;
+  /**
+   * @return whether a write or catch-up failed and its retry has not yet succeeded (the user's view
+   *     misses entries)
+   */
+  boolean failing() {
+    return failing;
+  }
+
+  /**
+   * @return how many writes, catch-ups and retries have failed since start
+   */
+  long failures() {
+    return failures.get();
   }
 }

@@ -22,16 +22,17 @@ import org.datapact.server.http.Role;
 import org.datapact.server.session.Caller;
 
 /**
- * OAuth2 access tokens for API clients (RFC 6749 client credentials, RFC 9068 JWT profile
- * shape): HS256 JWTs with issuer, audience {@code datapact-api}, the client id as subject, the
- * party and role, and a 15-minute expiry. A separate key and audience from console sessions, so
- * neither kind of token is accepted as the other.
+ * OAuth2 access tokens for API clients (RFC 6749 client credentials, RFC 9068 JWT profile shape):
+ * HS256 JWTs with issuer, audience {@code datapact-api}, the client id as subject, the party and
+ * role, and a 15-minute expiry. A separate key and audience from console sessions, so neither kind
+ * of token is accepted as the other.
  *
  * <p>Thread-safe.
  */
 public final class AccessTokens {
   static final String ISSUER = "datapact";
   static final String AUDIENCE = "datapact-api";
+
   /** How long an access token lasts. */
   public static final Duration LIFETIME = Duration.ofMinutes(15);
 
@@ -39,7 +40,9 @@ public final class AccessTokens {
   private final MACVerifier verifier;
   private final Clock clock;
 
-  /** @param key at least 32 bytes; @param clock expiry is checked against it */
+  /**
+   * @param key at least 32 bytes; @param clock expiry is checked against it
+   */
   public AccessTokens(byte[] key, Clock clock) {
     try {
       this.signer = new MACSigner(key.clone());
@@ -50,7 +53,9 @@ public final class AccessTokens {
     this.clock = clock;
   }
 
-  /** @return tokens under a fresh random key */
+  /**
+   * @return tokens under a fresh random key
+   */
   public static AccessTokens withRandomKey(Clock clock) {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
@@ -58,11 +63,12 @@ public final class AccessTokens {
   }
 
   /**
-   * Each party's token generation: a token carries the generation it was issued in, and
-   * {@link #revokeAll} moves the party to the next, so every earlier token stops working at once.
+   * Each party's token generation: a token carries the generation it was issued in, and {@link
+   * #revokeAll} moves the party to the next, so every earlier token stops working at once.
    */
-  private final java.util.concurrent.ConcurrentHashMap<PartyId, java.util.concurrent.atomic.AtomicLong> generations =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<
+          PartyId, java.util.concurrent.atomic.AtomicLong>
+      generations = new java.util.concurrent.ConcurrentHashMap<>();
 
   private java.util.concurrent.atomic.AtomicLong generation(PartyId party) {
     return generations.computeIfAbsent(party, p -> new java.util.concurrent.atomic.AtomicLong());
@@ -81,24 +87,36 @@ public final class AccessTokens {
    *     active agreements permit when the token is issued
    * @return a signed access token for {@code clientId} acting as {@code role} for {@code party}
    */
-  public String issue(String clientId, PartyId party, Role role, java.util.SortedSet<String> scopes) {
+  public String issue(
+      String clientId, PartyId party, Role role, java.util.SortedSet<String> scopes) {
     Instant now = clock.instant();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .issuer(ISSUER).audience(AUDIENCE).subject(clientId).jwtID(UUID.randomUUID().toString())
-        .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(LIFETIME)))
-        .claim("party", party.value()).claim("role", role.wireName()).claim("scope", String.join(" ", scopes)).claim("gen", generation(party).get()).build();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(ISSUER)
+            .audience(AUDIENCE)
+            .subject(clientId)
+            .jwtID(UUID.randomUUID().toString())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(LIFETIME)))
+            .claim("party", party.value())
+            .claim("role", role.wireName())
+            .claim("scope", String.join(" ", scopes))
+            .claim("gen", generation(party).get())
+            .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {
-      throw new IllegalStateException("cannot sign an access token", e); // INVARIANT: key checked in constructor
+      throw new IllegalStateException(
+          "cannot sign an access token", e); // INVARIANT: key checked in constructor
     }
     return jwt.serialize();
   }
 
   /**
    * @return the client the token was issued to, as a caller
-   * @throws DataPactException unauthenticated when malformed, forged, for another audience or expired
+   * @throws DataPactException unauthenticated when malformed, forged, for another audience or
+   *     expired
    */
   public Caller verify(String token) throws DataPactException {
     Verified v = verified.get(token);
@@ -113,26 +131,38 @@ public final class AccessTokens {
     if (!clock.instant().isBefore(v.expires())) {
       throw unauthenticated("the access token has expired; request a new one at /oauth/token");
     }
-    if (v.generation() < generation(v.caller().party()).get()) {
-      throw unauthenticated("the access token was revoked (an agreement changed); request a new one at /oauth/token");
+    PartyId party = v.caller().party();
+    if (party == null || v.generation() < generation(party).get()) {
+      throw unauthenticated(
+          "the access token was revoked (an agreement changed); request a new one at /oauth/token");
     }
     return v.caller();
   }
 
-  /** A token whose signature and claims were checked once; expiry and revocation are checked per use. */
+  /**
+   * A token whose signature and claims were checked once; expiry and revocation are checked per
+   * use.
+   */
   private record Verified(Caller caller, long generation, Instant expires) {}
 
-  /** Tokens verified recently (bounded; cleared when full): a partner presents the same token for 15 minutes. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Tokens verified recently (bounded; cleared when full): a partner presents the same token for 15
+   * minutes.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Verified parse(String token) throws DataPactException {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
-        throw unauthenticated("the access token's signature is not valid; request a new token at /oauth/token");
+        throw unauthenticated(
+            "the access token's signature is not valid; request a new token at /oauth/token");
       }
       JWTClaimsSet c = jwt.getJWTClaimsSet();
-      if (!ISSUER.equals(c.getIssuer()) || c.getAudience() == null || !c.getAudience().equals(List.of(AUDIENCE))) {
+      if (!ISSUER.equals(c.getIssuer())
+          || c.getAudience() == null
+          || !c.getAudience().equals(List.of(AUDIENCE))) {
         throw unauthenticated("the access token was not issued for this API");
       }
       if (c.getExpirationTime() == null || c.getIssueTime() == null) {
@@ -144,10 +174,14 @@ public final class AccessTokens {
       }
       PartyId party = PartyId.of(c.getStringClaim("party"));
       String scope = c.getStringClaim("scope");
-      java.util.Set<String> scopes = scope == null || scope.isBlank() ? java.util.Set.of()
-          : java.util.Set.of(scope.trim().split(" +"));
+      java.util.Set<String> scopes =
+          scope == null || scope.isBlank()
+              ? java.util.Set.of()
+              : java.util.Set.of(scope.trim().split(" +"));
       Long gen = c.getLongClaim("gen");
-      return new Verified(new Caller(c.getSubject(), c.getSubject(), role, null, party, scopes), gen == null ? 0 : gen,
+      return new Verified(
+          new Caller(c.getSubject(), c.getSubject(), role, null, party, scopes),
+          gen == null ? 0 : gen,
           c.getExpirationTime().toInstant());
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       throw unauthenticated("the access token is malformed");

@@ -24,16 +24,18 @@ import org.datapact.store.party.PartyRepository;
 /**
  * {@code POST /oauth/token}: the OAuth2 client-credentials grant (RFC 6749 §4.4). The client
  * authenticates with HTTP Basic (§2.3.1) or with {@code client_id}/{@code client_secret} form
- * fields; the secret is checked against its PBKDF2 hash, with the work bounded by
- * {@link TokenThrottle} and the same work for an unknown id. Errors follow RFC 6749 §5.2
- * ({@code error}, {@code error_description}) inside an RFC 9457 problem document.
+ * fields; the secret is checked against its PBKDF2 hash, with the work bounded by {@link
+ * TokenThrottle} and the same work for an unknown id. Errors follow RFC 6749 §5.2 ({@code error},
+ * {@code error_description}) inside an RFC 9457 problem document.
  */
 public final class TokenFeature implements Feature {
   private final ServerContext context;
   private final PartyRepository parties;
   private final TokenThrottle throttle = new TokenThrottle();
 
-  /** @param context the server's shared parts */
+  /**
+   * @param context the server's shared parts
+   */
   public TokenFeature(ServerContext context) {
     this.context = context;
     this.parties = new PartyRepository(context.db());
@@ -46,23 +48,34 @@ public final class TokenFeature implements Feature {
 
   /**
    * Answers a token request; any refusal is written here as an OAuth 2.0 error (RFC 6749 §5.2:
-   * {@code error}, {@code error_description}) that is also an RFC 9457 problem document, as
-   * {@code application/json} so that stock OAuth clients read it.
+   * {@code error}, {@code error_description}) that is also an RFC 9457 problem document, as {@code
+   * application/json} so that stock OAuth clients read it.
    */
   private void token(Context ctx) {
     try {
       issue(ctx);
     } catch (DataPactException e) {
-      String error = switch (e.kind()) {
-        case UNAUTHENTICATED -> "invalid_client";
-        case RATE_LIMITED -> "slow_down";
-        case UNAVAILABLE -> "temporarily_unavailable";
-        default -> e.getMessage().startsWith("`grant_type`") ? "unsupported_grant_type" : "invalid_request";
-      };
+      String error =
+          switch (e.kind()) {
+            case UNAUTHENTICATED -> "invalid_client";
+            case RATE_LIMITED -> "slow_down";
+            case UNAVAILABLE -> "temporarily_unavailable";
+            default ->
+                String.valueOf(e.getMessage()).startsWith("`grant_type`")
+                    ? "unsupported_grant_type"
+                    : "invalid_request";
+          };
       ctx.header("Cache-Control", "no-store");
-      ctx.status(e.kind().httpStatus()).json(new TokenError(error, e.getMessage(),
-          org.datapact.server.http.Problem.TYPE_PREFIX + e.kind().slug(), e.kind().slug(), e.kind().httpStatus(), e.getMessage(),
-          ctx.path()));
+      ctx.status(e.kind().httpStatus())
+          .json(
+              new TokenError(
+                  error,
+                  String.valueOf(e.getMessage()),
+                  org.datapact.server.http.Problem.TYPE_PREFIX + e.kind().slug(),
+                  e.kind().slug(),
+                  e.kind().httpStatus(),
+                  String.valueOf(e.getMessage()),
+                  ctx.path()));
     }
   }
 
@@ -70,31 +83,41 @@ public final class TokenFeature implements Feature {
   record TokenError(
       @com.fasterxml.jackson.annotation.JsonProperty("error") String error,
       @com.fasterxml.jackson.annotation.JsonProperty("error_description") String errorDescription,
-      String type, String title, int status, String detail, String instance) {}
+      String type,
+      String title,
+      int status,
+      String detail,
+      String instance) {}
 
   private void issue(Context ctx) throws DataPactException {
     String contentType = Optional.ofNullable(ctx.contentType()).orElse("");
     if (!contentType.startsWith("application/x-www-form-urlencoded")) {
-      throw DataPactException.invalid("send the token request form-encoded (application/x-www-form-urlencoded), per RFC 6749 §4.4");
+      throw DataPactException.invalid(
+          "send the token request form-encoded (application/x-www-form-urlencoded), per RFC 6749 §4.4");
     }
     String grant = ctx.formParam("grant_type");
     if (!"client_credentials".equals(grant)) {
-      throw DataPactException.invalid("`grant_type` must be `client_credentials`, got `" + grant + "`");
+      throw DataPactException.invalid(
+          "`grant_type` must be `client_credentials`, got `" + grant + "`");
     }
     String[] creds = credentials(ctx);
     String address = ctx.ip();
     long wait = throttle.retryAfter(creds[0], address);
     if (wait > 0) {
       ctx.header("Retry-After", Long.toString(wait));
-      throw new DataPactException(ErrorKind.RATE_LIMITED, "too many failed attempts for this client or from this address; retry after "
-          + wait + " s");
+      throw new DataPactException(
+          ErrorKind.RATE_LIMITED,
+          "too many failed attempts for this client or from this address; retry after "
+              + wait
+              + " s");
     }
     ClientCredential client = parties.client(creds[0]).orElse(null);
     boolean ok;
     try {
       if (!throttle.acquireKdf()) {
         ctx.header("Retry-After", "1");
-        throw new DataPactException(ErrorKind.UNAVAILABLE, "the token endpoint is busy; retry in a second");
+        throw new DataPactException(
+            ErrorKind.UNAVAILABLE, "the token endpoint is busy; retry in a second");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -111,18 +134,25 @@ public final class TokenFeature implements Feature {
     } finally {
       throttle.release();
     }
-    if (!ok) {
+    if (!ok || client == null) {
       throttle.failed(creds[0], address);
       ctx.header("WWW-Authenticate", "Basic realm=\"datapact\"");
       throw new DataPactException(ErrorKind.UNAUTHENTICATED, "invalid client credentials");
     }
-    Party party = parties.find(client.party()).orElseThrow(() ->
-        new DataPactException(ErrorKind.UNAUTHENTICATED, "invalid client credentials"));
+    Party party =
+        parties
+            .find(client.party())
+            .orElseThrow(
+                () ->
+                    new DataPactException(ErrorKind.UNAUTHENTICATED, "invalid client credentials"));
     Role role = party.kind() == PartyKind.UNIT ? Role.UNIT : Role.PARTNER_APP;
     Map<String, Object> body = new LinkedHashMap<>();
-    // INVARIANT: a token's scopes are what the party's agreements permit now; the decision point still decides each call
-    java.util.SortedSet<String> scopes = context.decisions().snapshot().scopesOf(party.id(), context.clock().instant());
-    body.put("access_token", context.accessTokens().issue(client.clientId(), party.id(), role, scopes));
+    // INVARIANT: a token's scopes are what the party's agreements permit now; the decision point
+    // still decides each call
+    java.util.SortedSet<String> scopes =
+        context.decisions().snapshot().scopesOf(party.id(), context.clock().instant());
+    body.put(
+        "access_token", context.accessTokens().issue(client.clientId(), party.id(), role, scopes));
     body.put("token_type", "Bearer");
     body.put("expires_in", AccessTokens.LIFETIME.toSeconds());
     body.put("scope", String.join(" ", scopes));
@@ -130,12 +160,18 @@ public final class TokenFeature implements Feature {
     ctx.json(body);
   }
 
-  /** The iteration count of the last stored hash seen, so an unknown id costs what a known one does. */
+  /**
+   * The iteration count of the last stored hash seen, so an unknown id costs what a known one does.
+   */
   private volatile int lastIterations = SecretHasher.DEFAULT_ITERATIONS;
-  private final java.util.concurrent.ConcurrentHashMap<Integer, SecretHash> dummies = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.concurrent.ConcurrentHashMap<Integer, SecretHash> dummies =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private SecretHash dummyLike() {
-    return dummies.computeIfAbsent(lastIterations, n -> new SecretHasher(n).hash(Secret.of(java.util.UUID.randomUUID().toString())));
+    return dummies.computeIfAbsent(
+        lastIterations,
+        n -> new SecretHasher(n).hash(Secret.of(java.util.UUID.randomUUID().toString())));
   }
 
   private static int iterationsOf(SecretHash h) {
@@ -151,20 +187,25 @@ public final class TokenFeature implements Feature {
     if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
       String decoded;
       try {
-        decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        decoded =
+            new String(
+                Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
-        throw new DataPactException(ErrorKind.UNAUTHENTICATED, "the Basic credentials are not base64");
+        throw new DataPactException(
+            ErrorKind.UNAUTHENTICATED, "the Basic credentials are not base64");
       }
       int colon = decoded.indexOf(':');
       if (colon <= 0 || colon == decoded.length() - 1) {
-        throw new DataPactException(ErrorKind.UNAUTHENTICATED, "the Basic credentials must be `client_id:client_secret`");
+        throw new DataPactException(
+            ErrorKind.UNAUTHENTICATED, "the Basic credentials must be `client_id:client_secret`");
       }
       return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
     String id = ctx.formParam("client_id");
     String secret = ctx.formParam("client_secret");
     if (id == null || id.isBlank() || secret == null || secret.isBlank()) {
-      throw new DataPactException(ErrorKind.UNAUTHENTICATED,
+      throw new DataPactException(
+          ErrorKind.UNAUTHENTICATED,
           "authenticate the client with HTTP Basic or `client_id` and `client_secret` form fields");
     }
     return new String[] {id, secret};

@@ -11,16 +11,16 @@ import java.util.concurrent.TimeUnit;
  * the server's CPU. Three bounds:
  *
  * <ul>
- *   <li>failed attempts per client id: a bucket of {@link #PER_CLIENT} that refills one per
- *       {@link #CLIENT_REFILL}; when empty, attempts for that id are refused (429) before any KDF;
- *   <li>failed attempts per remote address: {@link #PER_ADDRESS}, one back per
- *       {@link #ADDRESS_REFILL};
- *   <li>KDF computations at once: one per core; a request that waits longer than
- *       {@link #KDF_WAIT} is refused (503) rather than queued without end.
+ *   <li>failed attempts per client id: a bucket of {@link #PER_CLIENT} that refills one per {@link
+ *       #CLIENT_REFILL}; when empty, attempts for that id are refused (429) before any KDF;
+ *   <li>failed attempts per remote address: {@link #PER_ADDRESS}, one back per {@link
+ *       #ADDRESS_REFILL};
+ *   <li>KDF computations at once: one per core; a request that waits longer than {@link #KDF_WAIT}
+ *       is refused (503) rather than queued without end.
  * </ul>
  *
- * <p>Only failures drain the buckets: a client with its secret gets its tokens, however many
- * others guess. Time is the server's monotonic clock. Thread-safe.
+ * <p>Only failures drain the buckets: a client with its secret gets its tokens, however many others
+ * guess. Time is the server's monotonic clock. Thread-safe.
  */
 final class TokenThrottle {
   static final int PER_CLIENT = 10;
@@ -28,12 +28,14 @@ final class TokenThrottle {
   static final int PER_ADDRESS = 30;
   static final Duration ADDRESS_REFILL = Duration.ofSeconds(2);
   static final Duration KDF_WAIT = Duration.ofSeconds(2);
+
   /** Buckets kept at most, by kind; past it, full buckets are forgotten (they carry no state). */
   private static final int MAX_BUCKETS = 100_000;
 
   private final ConcurrentHashMap<String, long[]> clients = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, long[]> addresses = new ConcurrentHashMap<>();
-  private final Semaphore kdf = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+  private final Semaphore kdf =
+      new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
   private final java.util.function.LongSupplier nanos;
 
   TokenThrottle(java.util.function.LongSupplier nanos) {
@@ -44,10 +46,14 @@ final class TokenThrottle {
     this(System::nanoTime);
   }
 
-  /** @return seconds until an attempt for this client from this address is allowed; 0 when it is now */
+  /**
+   * @return seconds until an attempt for this client from this address is allowed; 0 when it is now
+   */
   long retryAfter(String clientId, String address) {
     long now = nanos.getAsLong();
-    return Math.max(wait(clients, clientId, PER_CLIENT, CLIENT_REFILL, now), wait(addresses, address, PER_ADDRESS, ADDRESS_REFILL, now));
+    return Math.max(
+        wait(clients, clientId, PER_CLIENT, CLIENT_REFILL, now),
+        wait(addresses, address, PER_ADDRESS, ADDRESS_REFILL, now));
   }
 
   /** Counts a failed attempt against the client id and the address. */
@@ -57,7 +63,9 @@ final class TokenThrottle {
     drain(addresses, address, PER_ADDRESS, ADDRESS_REFILL, now);
   }
 
-  /** @return whether a KDF slot was had within {@link #KDF_WAIT}; release it with {@link #release()} */
+  /**
+   * @return whether a KDF slot was had within {@link #KDF_WAIT}; release it with {@link #release()}
+   */
   boolean acquireKdf() throws InterruptedException {
     return kdf.tryAcquire(KDF_WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -66,8 +74,15 @@ final class TokenThrottle {
     kdf.release();
   }
 
-  /** A bucket is {used, since}: {@code used} failures counted, the oldest refilled at {@code since}. */
-  private static long wait(ConcurrentHashMap<String, long[]> buckets, String key, int capacity, Duration refill, long now) {
+  /**
+   * A bucket is {used, since}: {@code used} failures counted, the oldest refilled at {@code since}.
+   */
+  private static long wait(
+      ConcurrentHashMap<String, long[]> buckets,
+      String key,
+      int capacity,
+      Duration refill,
+      long now) {
     long[] b = buckets.get(key);
     if (b == null) {
       return 0;
@@ -82,14 +97,22 @@ final class TokenThrottle {
     }
   }
 
-  private static void drain(ConcurrentHashMap<String, long[]> buckets, String key, int capacity, Duration refill, long now) {
+  private static void drain(
+      ConcurrentHashMap<String, long[]> buckets,
+      String key,
+      int capacity,
+      Duration refill,
+      long now) {
     if (buckets.size() >= MAX_BUCKETS) {
-      buckets.entrySet().removeIf(e -> {
-        synchronized (e.getValue()) {
-          settle(e.getValue(), refill, now);
-          return e.getValue()[0] == 0;
-        }
-      });
+      buckets
+          .entrySet()
+          .removeIf(
+              e -> {
+                synchronized (e.getValue()) {
+                  settle(e.getValue(), refill, now);
+                  return e.getValue()[0] == 0;
+                }
+              });
     }
     long[] b = buckets.computeIfAbsent(key, k -> new long[] {0, now});
     synchronized (b) {

@@ -9,15 +9,16 @@ import java.io.OutputStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Log lines to standard output through a buffer that is written out when it fills, every
- * {@link #setFlushMillis flushMillis} (100 ms by default), and at once after a WARN or ERROR — as
- * nginx's {@code access_log ... buffer= flush=} does. Logback's console appender writes each line
- * with its own system call; under the partner API's load (a request line per call) those were 2 %
- * of the server's CPU on a VM where a system call is dear (docs/benchmarks.md). A line reaches the
- * console at most {@code flushMillis} late, and a process killed with SIGKILL loses at most that
- * much of its INFO log; the ledger, not this log, is the record of what was released.
+ * Log lines to standard output through a buffer that is written out when it fills, every {@link
+ * #setFlushMillis flushMillis} (100 ms by default), and at once after a WARN or ERROR — as nginx's
+ * {@code access_log ... buffer= flush=} does. Logback's console appender writes each line with its
+ * own system call; under the partner API's load (a request line per call) those were 2 % of the
+ * server's CPU on a VM where a system call is dear (docs/benchmarks.md). A line reaches the console
+ * at most {@code flushMillis} late, and a process killed with SIGKILL loses at most that much of
+ * its INFO log; the ledger, not this log, is the record of what was released.
  *
  * <p>Writes through {@code System.out} as it is when the appender starts, so redirections made
  * before then apply.
@@ -25,11 +26,14 @@ import java.util.concurrent.TimeUnit;
 public final class BufferedConsoleAppender extends OutputStreamAppender<ILoggingEvent> {
   private static final int BUFFER_BYTES = 64 << 10;
   private long flushMillis = 100;
-  private ScheduledExecutorService flusher;
-  /** Writes out what is buffered when the JVM exits without stopping Logback. */
-  private Thread atExit;
+  private @Nullable ScheduledExecutorService flusher;
 
-  /** @param flushMillis the longest a line waits in the buffer, in milliseconds (at least 1) */
+  /** Writes out what is buffered when the JVM exits without stopping Logback. */
+  private @Nullable Thread atExit;
+
+  /**
+   * @param flushMillis the longest a line waits in the buffer, in milliseconds (at least 1)
+   */
   public void setFlushMillis(long flushMillis) {
     this.flushMillis = flushMillis;
   }
@@ -46,11 +50,13 @@ public final class BufferedConsoleAppender extends OutputStreamAppender<ILogging
     if (!isStarted()) {
       return;
     }
-    flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "log-flusher");
-      t.setDaemon(true);
-      return t;
-    });
+    flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "log-flusher");
+              t.setDaemon(true);
+              return t;
+            });
     flusher.scheduleWithFixedDelay(this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
     atExit = new Thread(this::flush, "log-flush-at-exit");
     Runtime.getRuntime().addShutdownHook(atExit);

@@ -18,12 +18,21 @@ public final class OpsFeature implements Feature {
   private final ServerContext context;
   private final byte[] openApi;
 
-  /** @param context the server's shared parts */
+  /**
+   * @param context the server's shared parts
+   */
   public OpsFeature(ServerContext context) {
     this.context = context;
-    io.micrometer.core.instrument.FunctionCounter.builder("datapact.ledger.checkpoint.failures", context.ledger(),
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "datapact.ledger.checkpoint.failures",
+            context.ledger(),
             l -> (double) l.checkpointFailures())
-        .description("checkpoint ticks that failed (each is retried with back-off)").register(context.metrics());
+        .description("checkpoint ticks that failed (each is retried with back-off)")
+        .register(context.metrics());
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "datapact.ledger.index.failures", context.audit(), a -> (double) a.indexFailures())
+        .description("subject-index writes and retries that failed (each is retried with back-off)")
+        .register(context.metrics());
     try (InputStream in = OpsFeature.class.getResourceAsStream("/openapi.json")) {
       if (in == null) {
         throw new IllegalStateException("openapi.json is missing from the jar");
@@ -41,7 +50,10 @@ public final class OpsFeature implements Feature {
         Route.get("/health/live", ctx -> ctx.json(new Live("UP")), Role.PUBLIC),
         Route.get("/health/ready", this::ready, Role.PUBLIC),
         Route.get("/metrics", this::metrics, Role.PUBLIC),
-        Route.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Role.PUBLIC));
+        Route.get(
+            "/openapi.json",
+            ctx -> ctx.contentType("application/json").result(openApi),
+            Role.PUBLIC));
   }
 
   /**
@@ -56,8 +68,11 @@ public final class OpsFeature implements Feature {
     if (!up) {
       ctx.header("Retry-After", "5");
     }
-    ctx.status(up ? 200 : 503).json(new Ready(up ? "UP" : "DOWN",
-        new Checks(store ? "UP" : "DOWN", ledger.orElse("UP"), index.orElse("UP"))));
+    ctx.status(up ? 200 : 503)
+        .json(
+            new Ready(
+                up ? "UP" : "DOWN",
+                new Checks(store ? "UP" : "DOWN", ledger.orElse("UP"), index.orElse("UP"))));
   }
 
   /** The liveness answer. */

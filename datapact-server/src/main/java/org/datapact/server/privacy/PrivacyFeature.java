@@ -38,7 +38,9 @@ public final class PrivacyFeature implements Feature {
   private final UserRepository users;
   private final PartyRepository parties;
 
-  /** @param context the server's shared parts */
+  /**
+   * @param context the server's shared parts
+   */
   public PrivacyFeature(ServerContext context) {
     this.context = context;
     this.users = new UserRepository(context.db());
@@ -49,13 +51,18 @@ public final class PrivacyFeature implements Feature {
   public List<Route> routes() {
     return List.of(
         Route.get("/api/v1/me/consents", this::mine, Role.USER),
-        new Route(io.javalin.http.HandlerType.PUT, "/api/v1/me/consents/{party}/{purpose}", java.util.Set.of(Role.USER), this::grant, null),
+        new Route(
+            io.javalin.http.HandlerType.PUT,
+            "/api/v1/me/consents/{party}/{purpose}",
+            java.util.Set.of(Role.USER),
+            this::grant,
+            null),
         Route.delete("/api/v1/me/consents/{party}/{purpose}", this::revoke, Role.USER),
         Route.get("/api/v1/users/{userId}/consents", this::ofUser, Role.OPERATOR));
   }
 
   private void mine(Context ctx) throws DataPactException {
-    ctx.json(view(AccessControl.requireCaller(ctx).userId()));
+    ctx.json(view(AccessControl.requireCaller(ctx).requireUser()));
   }
 
   private void ofUser(Context ctx) throws DataPactException {
@@ -63,7 +70,10 @@ public final class PrivacyFeature implements Feature {
   }
 
   private Map<String, Object> view(UserId userId) throws DataPactException {
-    User user = users.find(userId).orElseThrow(() -> DataPactException.notFound("no user `" + userId + "`"));
+    User user =
+        users
+            .find(userId)
+            .orElseThrow(() -> DataPactException.notFound("no user `" + userId + "`"));
     RuleSet rules = context.decisions().snapshot().jurisdictions().of(user.country());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("userId", user.id().value());
@@ -71,7 +81,8 @@ public final class PrivacyFeature implements Feature {
     m.put("country", user.country().value());
     m.put("jurisdiction", rules.id());
     m.put("explicitConsentRequired", rules.explicitConsentRequired());
-    m.put("consents", context.policies().current(userId).stream().map(PrivacyFeature::json).toList());
+    m.put(
+        "consents", context.policies().current(userId).stream().map(PrivacyFeature::json).toList());
     List<Map<String, Object>> options = new ArrayList<>();
     for (Party p : parties.all()) {
       if (p.kind() != PartyKind.PARTNER) {
@@ -79,9 +90,14 @@ public final class PrivacyFeature implements Feature {
       }
       options.add(option(p.id().value(), p.displayName(), topics(rules, true)));
     }
-    options.add(option(PolicySnapshot.PLATFORM.value(), "The platform's own units (ads, ranking, watch)", topics(rules, false)));
+    options.add(
+        option(
+            PolicySnapshot.PLATFORM.value(),
+            "The platform's own units (ads, ranking, watch)",
+            topics(rules, false)));
     m.put("options", options);
-    m.put("history", context.policies().history(userId).stream().map(PrivacyFeature::json).toList());
+    m.put(
+        "history", context.policies().history(userId).stream().map(PrivacyFeature::json).toList());
     return m;
   }
 
@@ -90,7 +106,9 @@ public final class PrivacyFeature implements Feature {
     for (Purpose p : Purpose.values()) {
       t.add(p.wire());
     }
-    if (partner && rules.specialConsents().values().stream().anyMatch(s -> s.topic() == ConsentTopic.VIDEO_SHARING)) {
+    if (partner
+        && rules.specialConsents().values().stream()
+            .anyMatch(s -> s.topic() == ConsentTopic.VIDEO_SHARING)) {
       t.add(ConsentTopic.VIDEO_SHARING.wire());
     }
     return t;
@@ -127,58 +145,71 @@ public final class PrivacyFeature implements Feature {
     try {
       topic = ConsentTopic.fromWire(purpose);
     } catch (IllegalArgumentException e) {
-      throw DataPactException.invalid(e.getMessage());
+      throw DataPactException.invalid(String.valueOf(e.getMessage()));
     }
     PartyId id;
     try {
       id = PartyId.of(party);
     } catch (IllegalArgumentException e) {
-      throw DataPactException.invalid(e.getMessage());
+      throw DataPactException.invalid(String.valueOf(e.getMessage()));
     }
-    boolean known = id.equals(PolicySnapshot.PLATFORM)
-        || parties.find(id).map(p -> p.kind() == PartyKind.PARTNER).orElse(false);
+    boolean known =
+        id.equals(PolicySnapshot.PLATFORM)
+            || parties.find(id).map(p -> p.kind() == PartyKind.PARTNER).orElse(false);
     if (!known) {
-      throw DataPactException.notFound("no partner `" + party + "` to consent to; see GET /api/v1/me/consents for the options");
+      throw DataPactException.notFound(
+          "no partner `" + party + "` to consent to; see GET /api/v1/me/consents for the options");
     }
     if (topic == ConsentTopic.VIDEO_SHARING && id.equals(PolicySnapshot.PLATFORM)) {
-      throw DataPactException.invalid("the video-sharing consent is given to a partner, not to the platform");
+      throw DataPactException.invalid(
+          "the video-sharing consent is given to a partner, not to the platform");
     }
     return new Target(id, topic);
   }
 
   private void grant(Context ctx) throws DataPactException {
-    UserId user = AccessControl.requireCaller(ctx).userId();
+    UserId user = AccessControl.requireCaller(ctx).requireUser();
     Target t = target(ctx);
     Instant now = context.clock().instant();
     Instant expires = null;
     if (t.topic() == ConsentTopic.VIDEO_SHARING) {
-      User u = users.find(user).orElseThrow(() -> DataPactException.notFound("your user record no longer exists"));
+      User u =
+          users
+              .find(user)
+              .orElseThrow(() -> DataPactException.notFound("your user record no longer exists"));
       RuleSet rules = context.decisions().snapshot().jurisdictions().of(u.country());
-      var special = rules.specialConsents().values().stream().filter(s -> s.topic() == ConsentTopic.VIDEO_SHARING).findFirst();
+      var special =
+          rules.specialConsents().values().stream()
+              .filter(s -> s.topic() == ConsentTopic.VIDEO_SHARING)
+              .findFirst();
       if (special.isEmpty()) {
-        throw DataPactException.invalid("the video-sharing consent does not apply under `" + rules.id() + "` rules");
+        throw DataPactException.invalid(
+            "the video-sharing consent does not apply under `" + rules.id() + "` rules");
       }
       expires = now.plus(special.get().maxValidity());
     }
-    ConsentChange change = ConsentChange.grant(user, t.party(), t.topic(), now, expires, ConsentBasis.EXPLICIT, SOURCE);
+    ConsentChange change =
+        ConsentChange.grant(
+            user, t.party(), t.topic(), now, expires, ConsentBasis.EXPLICIT, SOURCE);
     record(change);
     ctx.json(json(change));
   }
 
   private void revoke(Context ctx) throws DataPactException {
-    UserId user = AccessControl.requireCaller(ctx).userId();
+    UserId user = AccessControl.requireCaller(ctx).requireUser();
     Target t = target(ctx);
     record(ConsentChange.revoke(user, t.party(), t.topic(), context.clock().instant(), SOURCE));
     ctx.status(204);
   }
 
   /**
-   * INVARIANT: the change is in the ledger first, then in the consent history, then in the
-   * decision point: no consent change ever takes effect unaudited, and a failure before the last
-   * step changes no decision.
+   * INVARIANT: the change is in the ledger first, then in the consent history, then in the decision
+   * point: no consent change ever takes effect unaudited, and a failure before the last step
+   * changes no decision.
    */
   private void record(ConsentChange change) throws DataPactException {
-    synchronized (context.decisions()) { // the ledger, the history and the snapshot see changes in one order
+    synchronized (
+        context.decisions()) { // the ledger, the history and the snapshot see changes in one order
       context.audit().consent(change);
       context.decisions().apply(change);
     }

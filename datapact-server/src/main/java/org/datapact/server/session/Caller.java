@@ -1,9 +1,12 @@
 package org.datapact.server.session;
 
 import java.util.Objects;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.user.UserId;
 import org.datapact.server.http.Role;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who is calling, as established by a verified session token.
@@ -12,14 +15,25 @@ import org.datapact.server.http.Role;
  * @param displayName the caller's name
  * @param role the caller's role
  * @param userId for {@link Role#USER}, the user's id; null otherwise
- * @param party for {@link Role#PARTNER} and {@link Role#PARTNER_APP} the partner, for {@link Role#UNIT}
- *     the unit; null otherwise
+ * @param party for {@link Role#PARTNER} and {@link Role#PARTNER_APP} the partner, for {@link
+ *     Role#UNIT} the unit; null otherwise
  * @param scopes for an API client, the scopes its access token carries (OAuth2 {@code scope});
  *     empty otherwise
  */
-public record Caller(String handle, String displayName, Role role, UserId userId, PartyId party, java.util.Set<String> scopes) {
+public record Caller(
+    String handle,
+    String displayName,
+    Role role,
+    @Nullable UserId userId,
+    @Nullable PartyId party,
+    java.util.Set<String> scopes) {
   /** A caller without token scopes (console sessions). */
-  public Caller(String handle, String displayName, Role role, UserId userId, PartyId party) {
+  public Caller(
+      String handle,
+      String displayName,
+      Role role,
+      @Nullable UserId userId,
+      @Nullable PartyId party) {
     this(handle, displayName, role, userId, party, java.util.Set.of());
   }
 
@@ -34,10 +48,34 @@ public record Caller(String handle, String displayName, Role role, UserId userId
     }
     boolean needsParty = role == Role.PARTNER || role == Role.UNIT || role == Role.PARTNER_APP;
     if (needsParty != (party != null)) {
-      throw new IllegalArgumentException("caller `" + handle + "`: exactly partner staff, units and partner apps carry a party");
+      throw new IllegalArgumentException(
+          "caller `" + handle + "`: exactly partner staff, units and partner apps carry a party");
     }
     if (role == Role.PUBLIC) {
       throw new IllegalArgumentException("caller `" + handle + "` cannot have the public role");
     }
+  }
+
+  /**
+   * @return the user a {@link Role#USER} caller is
+   * @throws DataPactException forbidden for any other caller
+   */
+  public UserId requireUser() throws DataPactException {
+    if (userId == null) {
+      throw new DataPactException(ErrorKind.FORBIDDEN, "only a signed-in user has this view");
+    }
+    return userId;
+  }
+
+  /**
+   * @return the party of partner staff, a partner app or a unit
+   * @throws DataPactException forbidden for any other caller
+   */
+  public PartyId requireParty() throws DataPactException {
+    if (party == null) {
+      throw new DataPactException(
+          ErrorKind.FORBIDDEN, "only partner staff, partner apps and units act for a party");
+    }
+    return party;
   }
 }

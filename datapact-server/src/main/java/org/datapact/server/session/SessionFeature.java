@@ -19,10 +19,11 @@ import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
 import org.datapact.store.party.PartyRepository;
 import org.datapact.store.user.UserRepository;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Console sessions: the demo login (only in {@code datapact demo}: pick a cast member, get a
- * signed session cookie), sign-out, and {@code /api/v1/me}.
+ * Console sessions: the demo login (only in {@code datapact demo}: pick a cast member, get a signed
+ * session cookie), sign-out, and {@code /api/v1/me}.
  */
 public final class SessionFeature implements Feature {
   private final ServerContext context;
@@ -55,8 +56,12 @@ public final class SessionFeature implements Feature {
   }
 
   private Cast demoCast() throws DataPactException {
-    return context.demo().orElseThrow(() ->
-        DataPactException.notFound("the demo login exists only in a server started with `datapact demo`"));
+    return context
+        .demo()
+        .orElseThrow(
+            () ->
+                DataPactException.notFound(
+                    "the demo login exists only in a server started with `datapact demo`"));
   }
 
   private void cast(Context ctx) throws DataPactException {
@@ -66,13 +71,19 @@ public final class SessionFeature implements Feature {
       people.add(person(u.handle(), u.displayName(), Role.USER, null, u.demonstrates()));
     }
     for (Cast.Staff s : cast.staff()) {
-      people.add(person(s.handle(), s.displayName(), Role.fromWire(s.role().wireName()),
-          s.party() == null ? null : s.party().value(), s.demonstrates()));
+      people.add(
+          person(
+              s.handle(),
+              s.displayName(),
+              Role.fromWire(s.role().wireName()),
+              s.party() == null ? null : s.party().value(),
+              s.demonstrates()));
     }
     ctx.json(Map.of("members", people));
   }
 
-  private static Map<String, Object> person(String handle, String name, Role role, String party, String demonstrates) {
+  private static Map<String, Object> person(
+      String handle, String name, Role role, @Nullable String party, String demonstrates) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("handle", handle);
     m.put("displayName", name);
@@ -90,16 +101,32 @@ public final class SessionFeature implements Feature {
     if (login.handle() == null || login.handle().isBlank()) {
       throw DataPactException.invalid("`handle` is required: the cast member to sign in as");
     }
-    boolean inCast = cast.users().stream().anyMatch(u -> u.handle().equals(login.handle()))
-        || cast.staff().stream().anyMatch(s -> s.handle().equals(login.handle()));
+    boolean inCast =
+        cast.users().stream().anyMatch(u -> u.handle().equals(login.handle()))
+            || cast.staff().stream().anyMatch(s -> s.handle().equals(login.handle()));
     if (!inCast) {
-      throw DataPactException.invalid("`" + login.handle() + "` is not in the demo cast; see GET /api/v1/demo/cast");
+      throw DataPactException.invalid(
+          "`" + login.handle() + "` is not in the demo cast; see GET /api/v1/demo/cast");
     }
-    Caller caller = resolve(login.handle()).orElseThrow(() ->
-        DataPactException.notFound("cast member `" + login.handle() + "` is not in the store; restart the demo"));
+    Caller caller =
+        resolve(login.handle())
+            .orElseThrow(
+                () ->
+                    DataPactException.notFound(
+                        "cast member `"
+                            + login.handle()
+                            + "` is not in the store; restart the demo"));
     String token = context.sessions().issue(caller);
-    Cookie cookie = new Cookie(AccessControl.SESSION_COOKIE, token, "/", (int) SessionTokens.LIFETIME.toSeconds(),
-        secureCookie, true, null, SameSite.STRICT);
+    Cookie cookie =
+        new Cookie(
+            AccessControl.SESSION_COOKIE,
+            token,
+            "/",
+            (int) SessionTokens.LIFETIME.toSeconds(),
+            secureCookie,
+            true,
+            null,
+            SameSite.STRICT);
     ctx.cookie(cookie);
     ctx.json(describe(caller));
   }
@@ -111,7 +138,10 @@ public final class SessionFeature implements Feature {
       return Optional.of(new Caller(u.handle(), u.displayName(), Role.USER, u.id(), null));
     }
     Optional<ConsoleAccount> account = parties.consoleAccount(handle);
-    return account.map(a -> new Caller(a.handle(), a.displayName(), Role.fromWire(a.role().wireName()), null, a.party()));
+    return account.map(
+        a ->
+            new Caller(
+                a.handle(), a.displayName(), Role.fromWire(a.role().wireName()), null, a.party()));
   }
 
   private void logout(Context ctx) {

@@ -20,6 +20,7 @@ import org.datapact.core.ErrorKind;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.user.UserId;
 import org.datapact.server.http.Role;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issues and verifies console session tokens: JWTs (RFC 7519) signed with HMAC-SHA256 under a
@@ -31,14 +32,16 @@ import org.datapact.server.http.Role;
 public final class SessionTokens {
   static final String ISSUER = "datapact";
   static final String AUDIENCE = "datapact-console";
+
   /** How long a session lasts. */
   public static final Duration LIFETIME = Duration.ofHours(8);
 
   private final MACSigner signer;
   private final MACVerifier verifier;
   private final Clock clock;
+
   /** Sessions signed out before they expired; null until the server attaches its store. */
-  private volatile org.datapact.store.session.SessionRevocations revocations;
+  private volatile org.datapact.store.session.@Nullable SessionRevocations revocations;
 
   /**
    * @param key at least 32 bytes of secret key material
@@ -46,7 +49,8 @@ public final class SessionTokens {
    */
   public SessionTokens(byte[] key, Clock clock) {
     if (key.length < 32) {
-      throw new IllegalArgumentException("session key must be at least 32 bytes, got " + key.length);
+      throw new IllegalArgumentException(
+          "session key must be at least 32 bytes, got " + key.length);
     }
     try {
       this.signer = new MACSigner(key.clone());
@@ -57,7 +61,9 @@ public final class SessionTokens {
     this.clock = clock;
   }
 
-  /** @return tokens signed with a fresh random key: sessions end when the server stops */
+  /**
+   * @return tokens signed with a fresh random key: sessions end when the server stops
+   */
   public static SessionTokens withRandomKey(Clock clock) {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
@@ -90,18 +96,21 @@ public final class SessionTokens {
     }
   }
 
-  /** @return a signed token for {@code caller}, valid for {@link #LIFETIME} */
+  /**
+   * @return a signed token for {@code caller}, valid for {@link #LIFETIME}
+   */
   public String issue(Caller caller) {
     Instant now = clock.instant();
-    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-        .issuer(ISSUER)
-        .audience(AUDIENCE)
-        .subject(caller.handle())
-        .jwtID(UUID.randomUUID().toString())
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plus(LIFETIME)))
-        .claim("name", caller.displayName())
-        .claim("role", caller.role().wireName());
+    JWTClaimsSet.Builder claims =
+        new JWTClaimsSet.Builder()
+            .issuer(ISSUER)
+            .audience(AUDIENCE)
+            .subject(caller.handle())
+            .jwtID(UUID.randomUUID().toString())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(LIFETIME)))
+            .claim("name", caller.displayName())
+            .claim("role", caller.role().wireName());
     if (caller.userId() != null) {
       claims.claim("uid", caller.userId().value());
     }
@@ -112,7 +121,8 @@ public final class SessionTokens {
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {
-      throw new IllegalStateException("cannot sign a session token", e); // INVARIANT: key checked in constructor
+      throw new IllegalStateException(
+          "cannot sign a session token", e); // INVARIANT: key checked in constructor
     }
     return jwt.serialize();
   }
@@ -129,10 +139,13 @@ public final class SessionTokens {
         throw unauthenticated("the session token's signature is not valid; sign in again");
       }
       JWTClaimsSet c = jwt.getJWTClaimsSet();
-      if (!ISSUER.equals(c.getIssuer()) || c.getAudience() == null || !c.getAudience().equals(List.of(AUDIENCE))) {
+      if (!ISSUER.equals(c.getIssuer())
+          || c.getAudience() == null
+          || !c.getAudience().equals(List.of(AUDIENCE))) {
         throw unauthenticated("the session token was not issued for the console; sign in again");
       }
-      if (c.getExpirationTime() == null || !clock.instant().isBefore(c.getExpirationTime().toInstant())) {
+      if (c.getExpirationTime() == null
+          || !clock.instant().isBefore(c.getExpirationTime().toInstant())) {
         throw unauthenticated("the session has expired; sign in again");
       }
       org.datapact.store.session.SessionRevocations r = revocations;
@@ -142,8 +155,12 @@ public final class SessionTokens {
       Role role = Role.fromWire(c.getStringClaim("role"));
       Long uid = c.getLongClaim("uid");
       String party = c.getStringClaim("party");
-      return new Caller(c.getSubject(), c.getStringClaim("name"), role,
-          uid == null ? null : UserId.of(uid), party == null ? null : PartyId.of(party));
+      return new Caller(
+          c.getSubject(),
+          c.getStringClaim("name"),
+          role,
+          uid == null ? null : UserId.of(uid),
+          party == null ? null : PartyId.of(party));
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       throw unauthenticated("the session token is malformed; sign in again");
     }

@@ -26,7 +26,9 @@ public final class WorldFeature implements Feature {
   private final PartyRepository parties;
   private final WorldStore worlds;
 
-  /** @param context the server's shared parts */
+  /**
+   * @param context the server's shared parts
+   */
   public WorldFeature(ServerContext context) {
     this.users = new UserRepository(context.db());
     this.parties = new PartyRepository(context.db());
@@ -43,8 +45,10 @@ public final class WorldFeature implements Feature {
 
   private void profile(Context ctx) throws DataPactException {
     Caller caller = AccessControl.requireCaller(ctx);
-    User u = users.find(caller.userId()).orElseThrow(() ->
-        DataPactException.notFound("your user record no longer exists"));
+    User u =
+        users
+            .find(caller.requireUser())
+            .orElseThrow(() -> DataPactException.notFound("your user record no longer exists"));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("userId", u.id().value());
     m.put("handle", u.handle());
@@ -57,8 +61,13 @@ public final class WorldFeature implements Feature {
 
   private void partner(Context ctx) throws DataPactException {
     Caller caller = AccessControl.requireCaller(ctx);
-    Party p = parties.find(caller.party()).orElseThrow(() ->
-        DataPactException.notFound("partner `" + caller.party() + "` no longer exists"));
+    Party p =
+        parties
+            .find(caller.requireParty())
+            .orElseThrow(
+                () ->
+                    DataPactException.notFound(
+                        "partner `" + caller.party() + "` no longer exists"));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("party", p.id().value());
     m.put("displayName", p.displayName());
@@ -69,16 +78,31 @@ public final class WorldFeature implements Feature {
 
   private void world(Context ctx) {
     Map<String, Object> m = new LinkedHashMap<>();
-    worlds.current().ifPresent(meta -> {
-      m.put("seed", meta.seed());
-      m.put("generatorVersion", meta.generatorVersion());
-      m.put("generatedAt", meta.generatedAt().toString());
-    });
+    worlds
+        .current()
+        .ifPresent(
+            meta -> {
+              m.put("seed", meta.seed());
+              m.put("generatorVersion", meta.generatorVersion());
+              m.put("generatedAt", meta.generatedAt().toString());
+            });
     m.put("users", users.count());
     m.put("usersByCountry", users.countByCountry());
-    m.put("parties", parties.all().stream().map(p -> Map.of(
-        "id", p.id().value(), "kind", p.kind().wireName(), "displayName", p.displayName(),
-        "description", p.description())).toList());
+    m.put(
+        "parties",
+        parties.all().stream()
+            .map(
+                p ->
+                    Map.of(
+                        "id",
+                        p.id().value(),
+                        "kind",
+                        p.kind().wireName(),
+                        "displayName",
+                        p.displayName(),
+                        "description",
+                        p.description()))
+            .toList());
     ctx.json(m);
   }
 }

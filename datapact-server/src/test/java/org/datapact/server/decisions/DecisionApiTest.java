@@ -28,17 +28,27 @@ class DecisionApiTest {
   }
 
   private static HttpResponse<String> tokenRequest(String body, String basic) throws Exception {
-    var b = HttpRequest.newBuilder(server.uri("/oauth/token")).header("Content-Type", "application/x-www-form-urlencoded");
+    var b =
+        HttpRequest.newBuilder(server.uri("/oauth/token"))
+            .header("Content-Type", "application/x-www-form-urlencoded");
     if (basic != null) {
       b.header("Authorization", "Basic " + basic);
     }
-    return HttpClient.newHttpClient().send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            b.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void issuesATokenForClientCredentialsInTheForm() throws Exception {
-    var r = tokenRequest("grant_type=client_credentials&client_id=" + server.clientIdOf("ranking")
-        + "&client_secret=" + server.secretOf("ranking"), null);
+    var r =
+        tokenRequest(
+            "grant_type=client_credentials&client_id="
+                + server.clientIdOf("ranking")
+                + "&client_secret="
+                + server.secretOf("ranking"),
+            null);
     assertThat(r.statusCode()).isEqualTo(200);
     var body = TestServer.json(r);
     assertThat(body.get("token_type").asText()).isEqualTo("Bearer");
@@ -48,93 +58,161 @@ class DecisionApiTest {
 
   @Test
   void aWrongSecretAndAnUnknownClientGetTheSameAnswer() throws Exception {
-    var wrong = tokenRequest("grant_type=client_credentials&client_id=" + server.clientIdOf("ads") + "&client_secret=nope", null);
-    var unknown = tokenRequest("grant_type=client_credentials&client_id=mallory-app&client_secret=nope", null);
+    var wrong =
+        tokenRequest(
+            "grant_type=client_credentials&client_id="
+                + server.clientIdOf("ads")
+                + "&client_secret=nope",
+            null);
+    var unknown =
+        tokenRequest(
+            "grant_type=client_credentials&client_id=mallory-app&client_secret=nope", null);
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(unknown.statusCode()).isEqualTo(401);
-    assertThat(TestServer.json(wrong).get("detail")).isEqualTo(TestServer.json(unknown).get("detail"));
+    assertThat(TestServer.json(wrong).get("detail"))
+        .isEqualTo(TestServer.json(unknown).get("detail"));
   }
 
   @Test
   void aTokenRequestNeedsTheClientCredentialsGrant() throws Exception {
     var r = tokenRequest("grant_type=password", null);
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(TestServer.json(r).get("detail").asText()).contains("`grant_type` must be `client_credentials`");
+    assertThat(TestServer.json(r).get("detail").asText())
+        .contains("`grant_type` must be `client_credentials`");
   }
 
   @Test
   void watchAskingToUseStreamflixDataIsDeniedWithTheProhibitionAsReason() throws Exception {
-    var r = server.postWithToken(watch, "/api/v1/decisions", """
+    var r =
+        server.postWithToken(
+            watch,
+            "/api/v1/decisions",
+            """
         {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
          "scope":"data.use","purpose":"recommendations"}""");
     assertThat(r.statusCode()).isEqualTo(200);
     var d = TestServer.json(r);
     assertThat(d.get("effect").asText()).isEqualTo("deny");
-    assertThat(d.get("reasons").toString()).contains("\"code\":\"prohibited\"", "streamflix-partnership@4#not-for-watch");
+    assertThat(d.get("reasons").toString())
+        .contains("\"code\":\"prohibited\"", "streamflix-partnership@4#not-for-watch");
     assertThat(d.get("policyHash").asText()).hasSize(64);
   }
 
   @Test
   void adsMayTargetAliceWithHerConsent() throws Exception {
-    var d = TestServer.json(server.postWithToken(ads, "/api/v1/decisions",
-        "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}"));
+    var d =
+        TestServer.json(
+            server.postWithToken(
+                ads,
+                "/api/v1/decisions",
+                "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}"));
     assertThat(d.get("effect").asText()).isEqualTo("allow");
     assertThat(d.get("agreementVersion").asText()).isEqualTo("internal-data-use@1");
   }
 
   @Test
   void theUnitIsTheTokensNotTheBodys() throws Exception {
-    var r = server.postWithToken(watch, "/api/v1/decisions",
-        "{\"principal\":\"ads\",\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+    var r =
+        server.postWithToken(
+            watch,
+            "/api/v1/decisions",
+            "{\"principal\":\"ads\",\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(TestServer.json(r).get("detail").asText()).contains("unknown field `principal`");
   }
 
   @Test
   void malformedRequestsGetPreciseProblems() throws Exception {
-    var unknownScope = server.postWithToken(ads, "/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.sell\",\"purpose\":\"ad_targeting\"}");
+    var unknownScope =
+        server.postWithToken(
+            ads,
+            "/api/v1/decisions",
+            "{\"subject\":1,\"scope\":\"data.sell\",\"purpose\":\"ad_targeting\"}");
     assertThat(unknownScope.statusCode()).isEqualTo(400);
-    assertThat(TestServer.json(unknownScope).get("detail").asText()).startsWith("unknown scope `data.sell`");
-    var noPurpose = server.postWithToken(ads, "/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.use\"}");
-    assertThat(TestServer.json(noPurpose).get("detail").asText()).isEqualTo("`purpose` is required, e.g. `recommendations`");
-    var wrongType = server.postWithToken(ads, "/api/v1/decisions", "{\"subject\":\"alice\",\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
+    assertThat(TestServer.json(unknownScope).get("detail").asText())
+        .startsWith("unknown scope `data.sell`");
+    var noPurpose =
+        server.postWithToken(ads, "/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.use\"}");
+    assertThat(TestServer.json(noPurpose).get("detail").asText())
+        .isEqualTo("`purpose` is required, e.g. `recommendations`");
+    var wrongType =
+        server.postWithToken(
+            ads,
+            "/api/v1/decisions",
+            "{\"subject\":\"alice\",\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
     assertThat(wrongType.statusCode()).isEqualTo(400);
     assertThat(TestServer.json(wrongType).get("detail").asText()).contains("`subject`");
-    var nothing = server.postWithToken(ads, "/api/v1/decisions", "{\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
+    var nothing =
+        server.postWithToken(
+            ads, "/api/v1/decisions", "{\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
     assertThat(TestServer.json(nothing).get("detail").asText()).contains("name a `subject`");
-    var badLabel = server.postWithToken(ads, "/api/v1/decisions",
-        "{\"labels\":[{\"source\":\"streamflix\",\"category\":\"dna\",\"jurisdiction\":\"US\"}],\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
-    assertThat(TestServer.json(badLabel).get("detail").asText()).startsWith("unknown data category `dna`");
+    var badLabel =
+        server.postWithToken(
+            ads,
+            "/api/v1/decisions",
+            "{\"labels\":[{\"source\":\"streamflix\",\"category\":\"dna\",\"jurisdiction\":\"US\"}],\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
+    assertThat(TestServer.json(badLabel).get("detail").asText())
+        .startsWith("unknown data category `dna`");
   }
 
   @Test
   void onlyUnitsMayAsk() throws Exception {
     String partnerApp = server.token("streamflix");
-    assertThat(server.postWithToken(partnerApp, "/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}")
-        .statusCode()).isEqualTo(403);
-    var noToken = server.session().post("/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
+    assertThat(
+            server
+                .postWithToken(
+                    partnerApp,
+                    "/api/v1/decisions",
+                    "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}")
+                .statusCode())
+        .isEqualTo(403);
+    var noToken =
+        server
+            .session()
+            .post(
+                "/api/v1/decisions",
+                "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
     assertThat(noToken.statusCode()).isEqualTo(401);
-    var forged = server.postWithToken(ads.substring(0, ads.length() - 4) + "AAAA", "/api/v1/decisions",
-        "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
+    var forged =
+        server.postWithToken(
+            ads.substring(0, ads.length() - 4) + "AAAA",
+            "/api/v1/decisions",
+            "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
     assertThat(forged.statusCode()).isEqualTo(401);
-    assertThat(forged.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+    assertThat(forged.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
     var operator = server.session();
     operator.login("oscar");
-    assertThat(operator.post("/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}").statusCode())
+    assertThat(
+            operator
+                .post(
+                    "/api/v1/decisions",
+                    "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ranking\"}")
+                .statusCode())
         .isEqualTo(403);
   }
 
-  private static final String STREAMFLIX_FOR_ADS = """
+  private static final String STREAMFLIX_FOR_ADS =
+      """
       {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
        "scope":"data.use","purpose":"ad_targeting"%s}""";
 
   @Test
   void refusesAUnitThatDatesItsOwnRequest() throws Exception {
-    var backdated = server.postWithToken(ads, "/api/v1/decisions", STREAMFLIX_FOR_ADS.formatted(",\"at\":\"2012-06-01T00:00:00Z\""));
+    var backdated =
+        server.postWithToken(
+            ads,
+            "/api/v1/decisions",
+            STREAMFLIX_FOR_ADS.formatted(",\"at\":\"2012-06-01T00:00:00Z\""));
     assertThat(backdated.statusCode()).isEqualTo(400);
-    assertThat(TestServer.json(backdated).get("type").asText()).isEqualTo("urn:datapact:problem:invalid-input");
-    assertThat(TestServer.json(backdated).get("detail").asText()).startsWith("`at` is not accepted").contains("what-if");
-    var now = TestServer.json(server.postWithToken(ads, "/api/v1/decisions", STREAMFLIX_FOR_ADS.formatted("")));
+    assertThat(TestServer.json(backdated).get("type").asText())
+        .isEqualTo("urn:datapact:problem:invalid-input");
+    assertThat(TestServer.json(backdated).get("detail").asText())
+        .startsWith("`at` is not accepted")
+        .contains("what-if");
+    var now =
+        TestServer.json(
+            server.postWithToken(ads, "/api/v1/decisions", STREAMFLIX_FOR_ADS.formatted("")));
     assertThat(now.get("effect").asText()).isEqualTo("deny");
     assertThat(now.get("reasons").toString()).contains("\"code\":\"prohibited\"");
   }
@@ -143,7 +221,8 @@ class DecisionApiTest {
   void whatIfDecidesAtAPastTimeForOperatorsAndRegulatorsAndIsLedgeredAsWhatIf() throws Exception {
     var operator = server.session();
     operator.login("oscar");
-    String body = STREAMFLIX_FOR_ADS.formatted(",\"principal\":\"ads\",\"at\":\"2012-06-01T00:00:00Z\"");
+    String body =
+        STREAMFLIX_FOR_ADS.formatted(",\"principal\":\"ads\",\"at\":\"2012-06-01T00:00:00Z\"");
     var r = operator.post("/api/v1/decisions/what-if", body);
     assertThat(r.statusCode()).isEqualTo(200);
     var d = TestServer.json(r);
@@ -156,11 +235,20 @@ class DecisionApiTest {
     assertThat(entry.get("at").asText()).isEqualTo("2012-06-01T00:00:00Z");
 
     var regulator = server.session();
-    regulator.login(server.cast.staff().stream().filter(s -> s.role().wireName().equals("regulator")).findFirst().orElseThrow().handle());
+    regulator.login(
+        server.cast.staff().stream()
+            .filter(s -> s.role().wireName().equals("regulator"))
+            .findFirst()
+            .orElseThrow()
+            .handle());
     assertThat(regulator.post("/api/v1/decisions/what-if", body).statusCode()).isEqualTo(200);
     // a unit cannot reach it: its decisions authorize, and they are made now
-    assertThat(server.postWithToken(ads, "/api/v1/decisions/what-if", body).statusCode()).isEqualTo(403);
-    var future = operator.post("/api/v1/decisions/what-if", STREAMFLIX_FOR_ADS.formatted(",\"principal\":\"ads\",\"at\":\"2999-01-01T00:00:00Z\""));
+    assertThat(server.postWithToken(ads, "/api/v1/decisions/what-if", body).statusCode())
+        .isEqualTo(403);
+    var future =
+        operator.post(
+            "/api/v1/decisions/what-if",
+            STREAMFLIX_FOR_ADS.formatted(",\"principal\":\"ads\",\"at\":\"2999-01-01T00:00:00Z\""));
     assertThat(future.statusCode()).isEqualTo(400);
   }
 }

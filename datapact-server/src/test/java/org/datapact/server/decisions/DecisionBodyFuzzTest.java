@@ -20,7 +20,8 @@ class DecisionBodyFuzzTest {
   void decisionRequestDecoder(FuzzedDataProvider data) {
     String body = data.consumeRemainingAsString();
     try {
-      DecisionFeature.DecisionBody b = Json.parse(body, "application/json", MAPPER, DecisionFeature.DecisionBody.class);
+      DecisionFeature.DecisionBody b =
+          Json.parse(body, "application/json", MAPPER, DecisionFeature.DecisionBody.class);
       DecisionFeature.parse(PartyId.of("ads"), b, Instant.EPOCH);
     } catch (DataPactException expected) {
       // a 400 naming the field

@@ -13,19 +13,19 @@ import org.datapact.core.DataPactException;
 import org.datapact.core.party.PartnerIds;
 import org.datapact.core.party.PartyId;
 import org.datapact.ledger.checkpoint.Notes;
-import org.datapact.ledger.log.DurableLog;
+import org.datapact.ledger.log.LogFormat;
 import org.datapact.server.oauth.AccessTokens;
 import org.datapact.store.policy.OdrlCodec;
 
 /**
  * Fuzz targets for the decoders that read what outsiders send or store: the ODRL importer, the
  * signed-note parser, the ledger's record reader, the partner-id decoder and the access-token
- * parser. Each may refuse its input only in the way its contract says (a domain error, an
- * {@link IllegalArgumentException}, an empty result); anything else that escapes is a finding.
+ * parser. Each may refuse its input only in the way its contract says (a domain error, an {@link
+ * IllegalArgumentException}, an empty result); anything else that escapes is a finding.
  *
- * <p>Without {@code JAZZER_FUZZ} each target runs the committed inputs under
- * {@code src/test/resources/org/datapact/server/fuzz/DecoderFuzzTestInputs/} as regression tests;
- * with {@code JAZZER_FUZZ=1} it fuzzes (docs/testing.md).
+ * <p>Without {@code JAZZER_FUZZ} each target runs the committed inputs under {@code
+ * src/test/resources/org/datapact/server/fuzz/DecoderFuzzTestInputs/} as regression tests; with
+ * {@code JAZZER_FUZZ=1} it fuzzes (docs/testing.md).
  */
 class DecoderFuzzTest {
   private static final OdrlCodec ODRL = new OdrlCodec();
@@ -72,10 +72,14 @@ class DecoderFuzzTest {
   void ledgerRecordReader(FuzzedDataProvider data) throws IOException {
     long offset = data.consumeLong(0, 64);
     byte[] bytes = data.consumeRemainingAsBytes();
-    try (FileChannel ch = FileChannel.open(RECORD, StandardOpenOption.WRITE, StandardOpenOption.READ,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            RECORD,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ch.write(ByteBuffer.wrap(bytes));
-      byte[] record = DurableLog.readRecordAt(ch, offset);
+      byte[] record = LogFormat.readRecord(ch, offset);
       if (record != null && record.length > bytes.length) {
         throw new IllegalStateException("a record longer than its file");
       }
@@ -86,11 +90,13 @@ class DecoderFuzzTest {
   void partnerIdDecoder(FuzzedDataProvider data) {
     String partner = data.pickValue(new String[] {"streamflix", "tunely", "seekr"});
     String id = data.consumeRemainingAsString();
-    IDS.resolve(PartyId.of(partner), id).ifPresent(user -> {
-      if (!IDS.of(PartyId.of(partner), user).equals(id)) {
-        throw new IllegalStateException("a decoded id that does not encode back: " + id);
-      }
-    });
+    IDS.resolve(PartyId.of(partner), id)
+        .ifPresent(
+            user -> {
+              if (!IDS.of(PartyId.of(partner), user).equals(id)) {
+                throw new IllegalStateException("a decoded id that does not encode back: " + id);
+              }
+            });
   }
 
   @FuzzTest(maxDuration = "30s")

@@ -13,11 +13,18 @@ class GovernanceApiTest extends DemoServerTest {
     s.login("oscar");
     var list = TestServer.json(s.get("/api/v1/agreements"));
     var text = list.toString();
-    assertThat(text).contains("streamflix-partnership", "tunely-messaging", "seekr-search", "internal-data-use");
-    var streamflix = list.get("agreements").findValues("agreementId").stream().map(n -> n.asText()).toList();
+    assertThat(text)
+        .contains(
+            "streamflix-partnership", "tunely-messaging", "seekr-search", "internal-data-use");
+    var streamflix =
+        list.get("agreements").findValues("agreementId").stream().map(n -> n.asText()).toList();
     assertThat(streamflix).contains("streamflix-partnership");
-    assertThat(text).contains("\"version\":4,\"title\":\"Ad-targeting data exchange with measurement\",\"counterparty\":\"streamflix\",\"statusNow\":\"active\"");
-    assertThat(text).contains("\"version\":1,\"title\":\"Social integration (international)\",\"counterparty\":\"streamflix\",\"statusNow\":\"expired\"");
+    assertThat(text)
+        .contains(
+            "\"version\":4,\"title\":\"Ad-targeting data exchange with measurement\",\"counterparty\":\"streamflix\",\"statusNow\":\"active\"");
+    assertThat(text)
+        .contains(
+            "\"version\":1,\"title\":\"Social integration (international)\",\"counterparty\":\"streamflix\",\"statusNow\":\"expired\"");
   }
 
   @Test
@@ -25,12 +32,15 @@ class GovernanceApiTest extends DemoServerTest {
     var s = server.session();
     s.login("rita");
     var v1 = TestServer.json(s.get("/api/v1/agreements/streamflix-partnership/versions/1"));
-    assertThat(v1.get("permissions").toString()).contains("streamflix may use friends.list for social sharing, never for users in US.");
+    assertThat(v1.get("permissions").toString())
+        .contains("streamflix may use friends.list for social sharing, never for users in US.");
     var v3 = TestServer.json(s.get("/api/v1/agreements/streamflix-partnership/versions/3"));
     assertThat(v3.get("prohibitions").toString())
-        .contains("Data from streamflix may not be used by anyone, the platform included, for ad targeting, except on behalf of streamflix.")
+        .contains(
+            "Data from streamflix may not be used by anyone, the platform included, for ad targeting, except on behalf of streamflix.")
         .contains("Data from streamflix may not be used by watch for any purpose.");
-    assertThat(v3.get("duties").toString()).contains("streamflix guarantees an ad spend of 150,000,000 USD in 2017.");
+    assertThat(v3.get("duties").toString())
+        .contains("streamflix guarantees an ad spend of 150,000,000 USD in 2017.");
   }
 
   @Test
@@ -38,7 +48,8 @@ class GovernanceApiTest extends DemoServerTest {
     var s = server.session();
     s.login("oscar");
     var r = s.get("/api/v1/agreements/streamflix-partnership/versions/4/odrl");
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/ld+json"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/ld+json"));
     assertThat(r.body()).contains("http://www.w3.org/ns/odrl.jsonld", "\"prohibition\"");
   }
 
@@ -47,7 +58,10 @@ class GovernanceApiTest extends DemoServerTest {
     var s = server.session();
     s.login("sam");
     var text = s.get("/api/v1/agreements").body();
-    assertThat(text).contains("streamflix-partnership").doesNotContain("tunely-messaging").doesNotContain("internal-data-use");
+    assertThat(text)
+        .contains("streamflix-partnership")
+        .doesNotContain("tunely-messaging")
+        .doesNotContain("internal-data-use");
     assertThat(s.get("/api/v1/agreements/tunely-messaging/versions/1").statusCode()).isEqualTo(404);
   }
 
@@ -62,7 +76,9 @@ class GovernanceApiTest extends DemoServerTest {
   void anUnknownVersionIsNotFound() throws Exception {
     var s = server.session();
     s.login("oscar");
-    assertThat(s.get("/api/v1/agreements/streamflix-partnership/versions/9").statusCode()).isEqualTo(404);
-    assertThat(s.get("/api/v1/agreements/streamflix-partnership/versions/x").statusCode()).isEqualTo(400);
+    assertThat(s.get("/api/v1/agreements/streamflix-partnership/versions/9").statusCode())
+        .isEqualTo(404);
+    assertThat(s.get("/api/v1/agreements/streamflix-partnership/versions/x").statusCode())
+        .isEqualTo(400);
   }
 }

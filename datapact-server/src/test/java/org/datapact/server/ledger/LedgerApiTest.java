@@ -22,7 +22,11 @@ class LedgerApiTest extends DemoServerTest {
   }
 
   private static long decide() throws Exception {
-    var r = server.postWithToken(server.token("watch"), "/api/v1/decisions", """
+    var r =
+        server.postWithToken(
+            server.token("watch"),
+            "/api/v1/decisions",
+            """
         {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
          "scope":"data.use","purpose":"recommendations"}""");
     assertThat(r.statusCode()).isEqualTo(200);
@@ -40,23 +44,39 @@ class LedgerApiTest extends DemoServerTest {
     Notes.VerifierKey vkey = Notes.parseVerifierKey(key.get("verifierKey").asText());
     var head = Notes.verify(cp.get("note").asText(), vkey.name(), vkey.rawPublicKey());
     assertThat(head.size()).isEqualTo(size);
-    JsonNode proof = TestServer.json(s.get("/api/v1/ledger/proofs/inclusion?index=" + index + "&size=" + size));
+    JsonNode proof =
+        TestServer.json(s.get("/api/v1/ledger/proofs/inclusion?index=" + index + "&size=" + size));
     byte[] leaf = Base64.getDecoder().decode(proof.get("leafHash").asText());
-    assertThat(Proofs.verifyInclusion(leaf, index, size, hashes(proof.get("auditPath")), head.rootHash())).isTrue();
+    assertThat(
+            Proofs.verifyInclusion(
+                leaf, index, size, hashes(proof.get("auditPath")), head.rootHash()))
+        .isTrue();
     // the entry behind the leaf is the decision, with no user id in it
     byte[] entry = server.ledger.log().entry(index);
     assertThat(Hashes.leaf(entry)).isEqualTo(leaf);
-    assertThat(new String(entry, StandardCharsets.UTF_8)).contains("\"principal\":\"watch\"", "\"effect\":\"deny\"",
-        "prohibited streamflix-partnership@4#not-for-watch");
+    assertThat(new String(entry, StandardCharsets.UTF_8))
+        .contains(
+            "\"principal\":\"watch\"",
+            "\"effect\":\"deny\"",
+            "prohibited streamflix-partnership@4#not-for-watch");
   }
 
   @Test
   void aSubjectAppearsOnlyAsAPseudonym() throws Exception {
-    var r = server.postWithToken(server.token("ads"), "/api/v1/decisions", "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+    var r =
+        server.postWithToken(
+            server.token("ads"),
+            "/api/v1/decisions",
+            "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
     long index = Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
     String entry = new String(server.ledger.log().entry(index), StandardCharsets.UTF_8);
-    assertThat(entry).contains("\"subject\":\"" + server.ledger.subject(org.datapact.core.user.UserId.of(1)).pseudonym() + "\"")
-        .doesNotContain("\"subject\":1").doesNotContain("Alice");
+    assertThat(entry)
+        .contains(
+            "\"subject\":\""
+                + server.ledger.subject(org.datapact.core.user.UserId.of(1)).pseudonym()
+                + "\"")
+        .doesNotContain("\"subject\":1")
+        .doesNotContain("Alice");
   }
 
   @Test
@@ -65,13 +85,19 @@ class LedgerApiTest extends DemoServerTest {
     carol.login("carol");
     long before = server.ledger.log().size();
     assertThat(carol.put("/api/v1/me/consents/tunely/recommendations").statusCode()).isEqualTo(200);
-    assertThat(carol.delete("/api/v1/me/consents/tunely/recommendations").statusCode()).isEqualTo(204);
+    assertThat(carol.delete("/api/v1/me/consents/tunely/recommendations").statusCode())
+        .isEqualTo(204);
     assertThat(server.ledger.log().size()).isEqualTo(before + 2);
     String pseudonym = server.ledger.subject(org.datapact.core.user.UserId.of(3)).pseudonym();
     String grant = new String(server.ledger.log().entry(before), StandardCharsets.UTF_8);
     String revoke = new String(server.ledger.log().entry(before + 1), StandardCharsets.UTF_8);
-    assertThat(grant).contains("\"type\":\"consent\"", "\"subject\":\"" + pseudonym + "\"", "\"party\":\"tunely\"",
-        "\"action\":\"grant\"").doesNotContain("Carol");
+    assertThat(grant)
+        .contains(
+            "\"type\":\"consent\"",
+            "\"subject\":\"" + pseudonym + "\"",
+            "\"party\":\"tunely\"",
+            "\"action\":\"grant\"")
+        .doesNotContain("Carol");
     assertThat(revoke).contains("\"action\":\"revoke\"", "\"topic\":\"recommendations\"");
   }
 
@@ -85,19 +111,32 @@ class LedgerApiTest extends DemoServerTest {
     long m = first.get("size").asLong();
     long n = second.get("size").asLong();
     assertThat(n).isGreaterThan(m);
-    JsonNode proof = TestServer.json(s.get("/api/v1/ledger/proofs/consistency?first=" + m + "&second=" + n));
-    assertThat(Proofs.verifyConsistency(m, n, Base64.getDecoder().decode(first.get("rootHash").asText()),
-        Base64.getDecoder().decode(second.get("rootHash").asText()), hashes(proof.get("proof")))).isTrue();
+    JsonNode proof =
+        TestServer.json(s.get("/api/v1/ledger/proofs/consistency?first=" + m + "&second=" + n));
+    assertThat(
+            Proofs.verifyConsistency(
+                m,
+                n,
+                Base64.getDecoder().decode(first.get("rootHash").asText()),
+                Base64.getDecoder().decode(second.get("rootHash").asText()),
+                hashes(proof.get("proof"))))
+        .isTrue();
   }
 
   @Test
   void badProofRequestsAreInvalidInput() throws Exception {
     var s = server.session();
-    for (String q : new String[] {"/api/v1/ledger/proofs/inclusion?index=5", "/api/v1/ledger/proofs/inclusion?index=x&size=2",
-        "/api/v1/ledger/proofs/inclusion?index=9999999&size=99999999", "/api/v1/ledger/proofs/consistency?first=3&second=1"}) {
+    for (String q :
+        new String[] {
+          "/api/v1/ledger/proofs/inclusion?index=5",
+          "/api/v1/ledger/proofs/inclusion?index=x&size=2",
+          "/api/v1/ledger/proofs/inclusion?index=9999999&size=99999999",
+          "/api/v1/ledger/proofs/consistency?first=3&second=1"
+        }) {
       var r = s.get(q);
       assertThat(r.statusCode()).as(q).isEqualTo(400);
-      assertThat(TestServer.json(r).get("type").asText()).isEqualTo("urn:datapact:problem:invalid-input");
+      assertThat(TestServer.json(r).get("type").asText())
+          .isEqualTo("urn:datapact:problem:invalid-input");
     }
   }
 }

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 
 class LedgerEntryAccessTest extends DemoServerTest {
   private static long decideAbout(long user) throws Exception {
-    var r = server.postWithToken(server.token("ads"), "/api/v1/decisions",
-        "{\"subject\":" + user + ",\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+    var r =
+        server.postWithToken(
+            server.token("ads"),
+            "/api/v1/decisions",
+            "{\"subject\":" + user + ",\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
     assertThat(r.statusCode()).isEqualTo(200);
     return Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
   }
@@ -40,17 +43,28 @@ class LedgerEntryAccessTest extends DemoServerTest {
     long consents = 0;
     long size = server.ledger.log().size();
     for (long i = 0; i < size; i++) {
-      String type = LedgerEntries.parse(server.context.mapper(), server.ledger.log().entry(i)).get("type").asText();
+      String type =
+          LedgerEntries.parse(server.context.mapper(), server.ledger.log().entry(i))
+              .get("type")
+              .asText();
       agreements += type.equals("agreement") ? 1 : 0;
       consents += type.equals("consent") ? 1 : 0;
     }
     assertThat(agreements).isEqualTo(server.context.policies().agreements().size());
-    long stored = server.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM consent_event").mapTo(Long.class).one());
+    long stored =
+        server
+            .db
+            .jdbi()
+            .withHandle(
+                h -> h.createQuery("SELECT COUNT(*) FROM consent_event").mapTo(Long.class).one());
     assertThat(consents).isEqualTo(stored);
     // a second start over the same store and ledger commits nothing again
     var again = new AuditTrail(server.ledger, server.db, server.context.mapper());
     try {
-      assertThat(again.commitPending(server.context.decisions().snapshot(), server.context.policies().agreements())).isZero();
+      assertThat(
+              again.commitPending(
+                  server.context.decisions().snapshot(), server.context.policies().agreements()))
+          .isZero();
     } finally {
       again.close();
     }
@@ -84,11 +98,18 @@ class LedgerEntryAccessTest extends DemoServerTest {
       s.login(handle);
       var r = s.get("/api/v1/ledger/entries/" + index);
       assertThat(r.statusCode()).as(handle).isEqualTo(403);
-      assertThat(TestServer.json(r).get("type").asText()).isEqualTo("urn:datapact:problem:forbidden");
+      assertThat(TestServer.json(r).get("type").asText())
+          .isEqualTo("urn:datapact:problem:forbidden");
     }
     var unit = server.token("ads");
-    var r = server.session().send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/ledger/entries/" + index))
-        .header("Authorization", "Bearer " + unit).GET().build());
+    var r =
+        server
+            .session()
+            .send(
+                java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/ledger/entries/" + index))
+                    .header("Authorization", "Bearer " + unit)
+                    .GET()
+                    .build());
     assertThat(r.statusCode()).isEqualTo(403);
   }
 

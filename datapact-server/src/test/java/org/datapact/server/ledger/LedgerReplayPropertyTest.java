@@ -23,9 +23,9 @@ import org.datapact.server.TestServer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded property: after any interleaving of consent changes and decisions (and an erasure),
- * every decision entry whose subject was not erased replays to the recorded answer from the log
- * alone. Reproduce with {@code -Ddatapact.seed=N}.
+ * Seeded property: after any interleaving of consent changes and decisions (and an erasure), every
+ * decision entry whose subject was not erased replays to the recorded answer from the log alone.
+ * Reproduce with {@code -Ddatapact.seed=N}.
  */
 class LedgerReplayPropertyTest {
   @Test
@@ -35,10 +35,17 @@ class LedgerReplayPropertyTest {
     SplittableRandom rnd = new SplittableRandom(seed);
     try (TestServer server = TestServer.serve()) {
       ServerContext c = server.context;
-      List<PartyId> principals = c.decisions().snapshot().partyKinds().entrySet().stream()
-          .filter(e -> e.getValue() != PartyKind.PLATFORM).map(java.util.Map.Entry::getKey).sorted().toList();
-      List<PartyId> consentParties = new ArrayList<>(principals.stream()
-          .filter(p -> c.decisions().snapshot().partyKinds().get(p) == PartyKind.PARTNER).toList());
+      List<PartyId> principals =
+          c.decisions().snapshot().partyKinds().entrySet().stream()
+              .filter(e -> e.getValue() != PartyKind.PLATFORM)
+              .map(java.util.Map.Entry::getKey)
+              .sorted()
+              .toList();
+      List<PartyId> consentParties =
+          new ArrayList<>(
+              principals.stream()
+                  .filter(p -> c.decisions().snapshot().partyKinds().get(p) == PartyKind.PARTNER)
+                  .toList());
       consentParties.add(org.datapact.core.decision.PolicySnapshot.PLATFORM);
       Instant t = Instant.parse("2019-01-01T00:00:00Z");
       List<Long> decisions = new ArrayList<>();
@@ -49,25 +56,44 @@ class LedgerReplayPropertyTest {
         int op = rnd.nextInt(10);
         if (op < 4) {
           PartyId party = consentParties.get(rnd.nextInt(consentParties.size()));
-          ConsentTopic topic = ConsentTopic.of(Purpose.values()[rnd.nextInt(Purpose.values().length)]);
-          ConsentChange change = rnd.nextBoolean()
-              ? ConsentChange.grant(UserId.of(user), party, topic, t, null,
-                  rnd.nextBoolean() ? ConsentBasis.EXPLICIT : ConsentBasis.TERMS, "property-test")
-              : ConsentChange.revoke(UserId.of(user), party, topic, t, "property-test");
+          ConsentTopic topic =
+              ConsentTopic.of(Purpose.values()[rnd.nextInt(Purpose.values().length)]);
+          ConsentChange change =
+              rnd.nextBoolean()
+                  ? ConsentChange.grant(
+                      UserId.of(user),
+                      party,
+                      topic,
+                      t,
+                      null,
+                      rnd.nextBoolean() ? ConsentBasis.EXPLICIT : ConsentBasis.TERMS,
+                      "property-test")
+                  : ConsentChange.revoke(UserId.of(user), party, topic, t, "property-test");
           synchronized (c.decisions()) {
             c.audit().consent(change);
             c.decisions().apply(change);
           }
         } else if (op == 9 && erasedUser < 0) {
           erasedUser = user;
-          c.audit().erase(UserId.of(user), "property-test", t, c.policies().current(UserId.of(user)));
+          c.audit()
+              .erase(UserId.of(user), "property-test", t, c.policies().current(UserId.of(user)));
         } else {
-          DecisionRequest r = DecisionRequest.about(principals.get(rnd.nextInt(principals.size())), UserId.of(user),
-              Scope.values()[rnd.nextInt(Scope.values().length)], Purpose.values()[rnd.nextInt(Purpose.values().length)], t)
-              .withRecentUses(rnd.nextInt(3));
+          DecisionRequest r =
+              DecisionRequest.about(
+                      principals.get(rnd.nextInt(principals.size())),
+                      UserId.of(user),
+                      Scope.values()[rnd.nextInt(Scope.values().length)],
+                      Purpose.values()[rnd.nextInt(Purpose.values().length)],
+                      t)
+                  .withRecentUses(rnd.nextInt(3));
           Decision d = c.decisions().decide(r);
-          decisions.add(c.audit().decision(UUID.randomUUID().toString(), r, d,
-              c.decisions().snapshot().countryOf(UserId.of(user)).orElse(null)));
+          decisions.add(
+              c.audit()
+                  .decision(
+                      UUID.randomUUID().toString(),
+                      r,
+                      d,
+                      c.decisions().snapshot().countryOf(UserId.of(user)).orElse(null)));
         }
       }
       int replayed = 0;
@@ -76,7 +102,9 @@ class LedgerReplayPropertyTest {
         if (r.outcome() == LedgerReplay.Outcome.ERASED) {
           continue;
         }
-        assertThat(r.outcome()).as("seed %d, entry %d: %s", seed, index, r.message()).isEqualTo(LedgerReplay.Outcome.MATCH);
+        assertThat(r.outcome())
+            .as("seed %d, entry %d: %s", seed, index, r.message())
+            .isEqualTo(LedgerReplay.Outcome.MATCH);
         replayed++;
       }
       assertThat(replayed).as("seed %d", seed).isGreaterThan(decisions.size() / 2);

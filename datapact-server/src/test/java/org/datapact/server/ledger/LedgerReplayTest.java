@@ -25,9 +25,14 @@ class LedgerReplayTest {
       long allowed = decide(server, "ads", aboutAlice);
       var alice = server.session();
       alice.login("alice");
-      assertThat(alice.delete("/api/v1/me/consents/platform/ad_targeting").statusCode()).isEqualTo(204);
+      assertThat(alice.delete("/api/v1/me/consents/platform/ad_targeting").statusCode())
+          .isEqualTo(204);
       long denied = decide(server, "ads", aboutAlice);
-      long dataset = decide(server, "watch", """
+      long dataset =
+          decide(
+              server,
+              "watch",
+              """
           {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
            "scope":"data.use","purpose":"recommendations"}""");
 
@@ -48,8 +53,11 @@ class LedgerReplayTest {
   @Test
   void aDecisionTheLogDoesNotExplainIsAMismatch() throws Exception {
     try (TestServer server = TestServer.demo()) {
-      long denied = decide(server, "ads", "{\"subject\":4,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
-      ObjectNode forged = LedgerEntries.parse(server.context.mapper(), server.ledger.log().entry(denied));
+      long denied =
+          decide(
+              server, "ads", "{\"subject\":4,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+      ObjectNode forged =
+          LedgerEntries.parse(server.context.mapper(), server.ledger.log().entry(denied));
       assertThat(forged.get("effect").asText()).isEqualTo("deny");
       forged.put("effect", "allow");
       long index = server.ledger.record(server.context.mapper().writeValueAsBytes(forged));
@@ -62,14 +70,18 @@ class LedgerReplayTest {
   @Test
   void anErasedSubjectAndANonDecisionEntryCannotBeReplayed() throws Exception {
     try (TestServer server = TestServer.demo()) {
-      long index = decide(server, "ads", "{\"subject\":2,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+      long index =
+          decide(
+              server, "ads", "{\"subject\":2,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
       assertThat(replay(server, 0).outcome()).isEqualTo(Outcome.NOT_A_DECISION);
       var oscar = server.session();
       oscar.login("oscar");
       assertThat(oscar.post("/api/v1/users/2/erasure", "{}").statusCode()).isEqualTo(200);
       assertThat(replay(server, index).outcome()).isEqualTo(Outcome.ERASED);
       // bob's later decisions replay under his new identity, from the carried-over consents
-      long later = decide(server, "ads", "{\"subject\":2,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+      long later =
+          decide(
+              server, "ads", "{\"subject\":2,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
       LedgerReplay.Result r = replay(server, later);
       assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.MATCH);
       assertThat(r.replayed().effect()).isEqualTo("allow");
@@ -80,8 +92,15 @@ class LedgerReplayTest {
   void aSendRefusedForARecipientReplaysTheSendersDecision() throws Exception {
     try (TestServer server = TestServer.demo()) {
       String token = server.token("streamflix");
-      var r = server.postWithToken(token, "/api/v1/users/" + server.partnerId("streamflix", 1) + "/messages?purpose=recommendations",
-          "{\"to\":[\"" + server.partnerId("streamflix", 4) + "\"],\"text\":\"hi\"}"); // dave has not consented
+      var r =
+          server.postWithToken(
+              token,
+              "/api/v1/users/"
+                  + server.partnerId("streamflix", 1)
+                  + "/messages?purpose=recommendations",
+              "{\"to\":[\""
+                  + server.partnerId("streamflix", 4)
+                  + "\"],\"text\":\"hi\"}"); // dave has not consented
       assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
       long index = Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
       LedgerReplay.Result result = replay(server, index);

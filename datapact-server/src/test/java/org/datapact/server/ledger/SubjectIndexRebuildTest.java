@@ -20,14 +20,24 @@ class SubjectIndexRebuildTest {
     try (TestServer server = TestServer.demo()) {
       var dave = server.session();
       dave.login("dave");
-      assertThat(dave.put("/api/v1/me/consents/streamflix/recommendations").statusCode()).isEqualTo(200);
+      assertThat(dave.put("/api/v1/me/consents/streamflix/recommendations").statusCode())
+          .isEqualTo(200);
       for (int i = 0; i < 3; i++) {
-        assertThat(server.postWithToken(server.token("ads"), "/api/v1/decisions",
-            "{\"subject\":4,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}").statusCode()).isEqualTo(200);
+        assertThat(
+                server
+                    .postWithToken(
+                        server.token("ads"),
+                        "/api/v1/decisions",
+                        "{\"subject\":4,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}")
+                    .statusCode())
+            .isEqualTo(200);
       }
       server.context.audit().flushIndex();
-      List<Long> before = indexes(server.context.audit().entriesOf(UserId.of(4), Long.MAX_VALUE, 100));
-      assertThat(before).hasSizeGreaterThanOrEqualTo(4).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+      List<Long> before =
+          indexes(server.context.audit().entriesOf(UserId.of(4), Long.MAX_VALUE, 100));
+      assertThat(before)
+          .hasSizeGreaterThanOrEqualTo(4)
+          .isSortedAccordingTo(java.util.Comparator.reverseOrder());
 
       server.context.audit().close();
       Path file = LedgerService.subjectIndexFile(server.ledger.directory());
@@ -37,7 +47,8 @@ class SubjectIndexRebuildTest {
       try (AuditTrail rebuilt = new AuditTrail(server.ledger, server.db, server.context.mapper())) {
         rebuilt.flushIndex(); // waits for the catch-up from the log
         assertThat(indexes(rebuilt.entriesOf(UserId.of(4), Long.MAX_VALUE, 100))).isEqualTo(before);
-        assertThat(indexes(rebuilt.entriesOf(UserId.of(4), before.get(1), 2))).isEqualTo(before.subList(2, 4));
+        assertThat(indexes(rebuilt.entriesOf(UserId.of(4), before.get(1), 2)))
+            .isEqualTo(before.subList(2, 4));
       }
     }
   }

@@ -59,7 +59,8 @@ class BufferedConsoleAppenderTest {
     log.info("request two");
     assertThat(console()).isEmpty();
     log.warn("the ledger is slow");
-    assertThat(console()).isEqualTo("INFO  request one\nINFO  request two\nWARN  the ledger is slow\n");
+    assertThat(console())
+        .isEqualTo("INFO  request one\nINFO  request two\nWARN  the ledger is slow\n");
     log.info("request three");
     appender.stop();
     appender = null;

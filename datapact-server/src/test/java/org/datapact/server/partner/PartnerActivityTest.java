@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import org.datapact.core.user.UserId;
 import org.datapact.server.DemoServerTest;
-import org.datapact.server.TestServer;
 import org.datapact.server.ledger.LedgerEntries;
 import org.datapact.store.partner.PartnerData;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +24,12 @@ class PartnerActivityTest extends DemoServerTest {
   }
 
   private static HttpResponse<String> push(long user) throws Exception {
-    return server.postWithToken(streamflix, "/api/v1/activity?purpose=recommendations",
-        "{\"user\":\"" + server.partnerId("streamflix", user) + "\",\"category\":\"video_viewing\",\"signal\":{\"genre\":\"documentary\"}}");
+    return server.postWithToken(
+        streamflix,
+        "/api/v1/activity?purpose=recommendations",
+        "{\"user\":\""
+            + server.partnerId("streamflix", user)
+            + "\",\"category\":\"video_viewing\",\"signal\":{\"genre\":\"documentary\"}}");
   }
 
   private static JsonNode entryOf(HttpResponse<String> r) throws Exception {

@@ -14,20 +14,26 @@ import org.datapact.server.TestServer;
 import org.datapact.server.ledger.LedgerEntries;
 import org.junit.jupiter.api.Test;
 
-/** Revocation takes effect on the next partner call, and no partner data leaves before its entry is durable. */
+/**
+ * Revocation takes effect on the next partner call, and no partner data leaves before its entry is
+ * durable.
+ */
 class PartnerAuditTest {
   @Test
   void afterAliceRevokesTheNextCallIsDenied() throws Exception {
     try (TestServer server = TestServer.demo()) {
       String token = server.token("streamflix");
-      String path = "/api/v1/users/" + server.partnerId("streamflix", 1) + "/friends?purpose=recommendations";
+      String path =
+          "/api/v1/users/" + server.partnerId("streamflix", 1) + "/friends?purpose=recommendations";
       assertThat(server.getWithToken(token, path).statusCode()).isEqualTo(200);
       var alice = server.session();
       alice.login("alice");
-      assertThat(alice.delete("/api/v1/me/consents/streamflix/recommendations").statusCode()).isEqualTo(204);
+      assertThat(alice.delete("/api/v1/me/consents/streamflix/recommendations").statusCode())
+          .isEqualTo(204);
       var r = server.getWithToken(token, path);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
-      assertThat(TestServer.json(r).get("decision").get("reasons").toString()).contains("no_consent");
+      assertThat(TestServer.json(r).get("decision").get("reasons").toString())
+          .contains("no_consent");
       long index = Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
       var e = LedgerEntries.parse(server.context.mapper(), server.ledger.log().entry(index));
       assertThat(e.get("effect").asText()).isEqualTo("deny");
@@ -43,18 +49,30 @@ class PartnerAuditTest {
     CountDownLatch syncing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean();
-    try (TestServer server = TestServer.demoWithLedger(Duration.ofSeconds(30), entries -> {
-      if (armed.get()) {
-        syncing.countDown();
-        release.await();
-      }
-    })) {
+    try (TestServer server =
+        TestServer.demoWithLedger(
+            Duration.ofSeconds(30),
+            entries -> {
+              if (armed.get()) {
+                syncing.countDown();
+                release.await();
+              }
+            })) {
       String token = server.token("streamflix");
       long before = server.ledger.log().size();
       armed.set(true);
-      CompletableFuture<HttpResponse<String>> response = HttpClient.newHttpClient().sendAsync(
-          HttpRequest.newBuilder(server.uri("/api/v1/users/" + server.partnerId("streamflix", 1) + "/friends?purpose=recommendations"))
-              .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+      CompletableFuture<HttpResponse<String>> response =
+          HttpClient.newHttpClient()
+              .sendAsync(
+                  HttpRequest.newBuilder(
+                          server.uri(
+                              "/api/v1/users/"
+                                  + server.partnerId("streamflix", 1)
+                                  + "/friends?purpose=recommendations"))
+                      .header("Authorization", "Bearer " + token)
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(syncing.await(10, TimeUnit.SECONDS)).isTrue();
       Thread.sleep(200);
       assertThat(response).as("no friend list while the entry is not durable").isNotDone();
@@ -70,18 +88,25 @@ class PartnerAuditTest {
   void aLedgerThatStaysStalledAnswers503WithNoDataAndNoReceipt() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean();
-    try (TestServer server = TestServer.demoWithLedger(Duration.ofMillis(300), entries -> {
-      if (armed.get()) {
-        release.await(); // stalls past the durability timeout
-      }
-    })) {
+    try (TestServer server =
+        TestServer.demoWithLedger(
+            Duration.ofMillis(300),
+            entries -> {
+              if (armed.get()) {
+                release.await(); // stalls past the durability timeout
+              }
+            })) {
       String token = server.token("streamflix");
       armed.set(true);
       try {
-        for (String path : new String[] {"/friends?purpose=recommendations", "/profile?purpose=recommendations"}) {
-          var r = server.getWithToken(token, "/api/v1/users/" + server.partnerId("streamflix", 1) + path);
+        for (String path :
+            new String[] {"/friends?purpose=recommendations", "/profile?purpose=recommendations"}) {
+          var r =
+              server.getWithToken(
+                  token, "/api/v1/users/" + server.partnerId("streamflix", 1) + path);
           assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-          assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+          assertThat(r.headers().firstValue("Content-Type"))
+              .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
           assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
           assertThat(r.headers().firstValue("X-DataPact-Ledger-Index")).isEmpty();
           assertThat(r.body()).contains("nothing was released").doesNotContain("displayName");

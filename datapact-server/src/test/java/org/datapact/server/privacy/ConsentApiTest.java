@@ -10,8 +10,17 @@ import org.junit.jupiter.api.Test;
 
 class ConsentApiTest extends DemoServerTest {
   private static String rankingDecisionFor(long user, String purpose) throws Exception {
-    return TestServer.json(server.postWithToken(server.token("ranking"), "/api/v1/decisions",
-        "{\"subject\":" + user + ",\"scope\":\"data.use\",\"purpose\":\"" + purpose + "\"}")).get("effect").asText();
+    return TestServer.json(
+            server.postWithToken(
+                server.token("ranking"),
+                "/api/v1/decisions",
+                "{\"subject\":"
+                    + user
+                    + ",\"scope\":\"data.use\",\"purpose\":\""
+                    + purpose
+                    + "\"}"))
+        .get("effect")
+        .asText();
   }
 
   @Test
@@ -21,8 +30,11 @@ class ConsentApiTest extends DemoServerTest {
     var c = TestServer.json(s.get("/api/v1/me/consents"));
     assertThat(c.get("jurisdiction").asText()).isEqualTo("EU");
     assertThat(c.get("explicitConsentRequired").asBoolean()).isTrue();
-    assertThat(c.get("consents").toString()).contains("\"party\":\"streamflix\",\"topic\":\"recommendations\"");
-    assertThat(c.get("options").toString()).contains("streamflix", "platform").doesNotContain("video_sharing");
+    assertThat(c.get("consents").toString())
+        .contains("\"party\":\"streamflix\",\"topic\":\"recommendations\"");
+    assertThat(c.get("options").toString())
+        .contains("streamflix", "platform")
+        .doesNotContain("video_sharing");
   }
 
   @Test
@@ -48,7 +60,8 @@ class ConsentApiTest extends DemoServerTest {
     assertThat(r.statusCode()).isEqualTo(200);
     var grant = TestServer.json(r);
     Instant at = Instant.parse(grant.get("at").asText());
-    assertThat(Instant.parse(grant.get("expiresAt").asText())).isEqualTo(at.plus(Duration.ofDays(730)));
+    assertThat(Instant.parse(grant.get("expiresAt").asText()))
+        .isEqualTo(at.plus(Duration.ofDays(730)));
   }
 
   @Test
@@ -57,7 +70,8 @@ class ConsentApiTest extends DemoServerTest {
     s.login("alice");
     var r = s.put("/api/v1/me/consents/streamflix/video_sharing");
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(TestServer.json(r).get("detail").asText()).contains("does not apply under `EU` rules");
+    assertThat(TestServer.json(r).get("detail").asText())
+        .contains("does not apply under `EU` rules");
   }
 
   @Test
@@ -66,10 +80,12 @@ class ConsentApiTest extends DemoServerTest {
     s.login("carol");
     var purpose = s.put("/api/v1/me/consents/streamflix/profit");
     assertThat(purpose.statusCode()).isEqualTo(400);
-    assertThat(TestServer.json(purpose).get("detail").asText()).startsWith("unknown purpose `profit`");
+    assertThat(TestServer.json(purpose).get("detail").asText())
+        .startsWith("unknown purpose `profit`");
     assertThat(s.put("/api/v1/me/consents/mallory/recommendations").statusCode()).isEqualTo(404);
     assertThat(s.put("/api/v1/me/consents/watch/recommendations").statusCode()).isEqualTo(404);
-    assertThat(s.put("/api/v1/me/consents/..%2F..%2Fetc/recommendations").statusCode()).isIn(400, 404);
+    assertThat(s.put("/api/v1/me/consents/..%2F..%2Fetc/recommendations").statusCode())
+        .isIn(400, 404);
   }
 
   @Test

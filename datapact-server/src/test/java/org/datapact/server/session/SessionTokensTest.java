@@ -25,7 +25,11 @@ class SessionTokensTest {
   @Test
   void anExpiredTokenIsRefused() throws Exception {
     String token = new SessionTokens(KEY, Clock.fixed(T0, ZoneOffset.UTC)).issue(alice);
-    SessionTokens later = new SessionTokens(KEY, Clock.fixed(T0.plus(SessionTokens.LIFETIME).plus(Duration.ofSeconds(1)), ZoneOffset.UTC));
+    SessionTokens later =
+        new SessionTokens(
+            KEY,
+            Clock.fixed(
+                T0.plus(SessionTokens.LIFETIME).plus(Duration.ofSeconds(1)), ZoneOffset.UTC));
     assertThatThrownBy(() -> later.verify(token)).hasMessageContaining("expired");
   }
 
@@ -42,8 +46,14 @@ class SessionTokensTest {
   void anUnsignedTokenIsRefused() {
     String token = new SessionTokens(KEY, Clock.fixed(T0, ZoneOffset.UTC)).issue(alice);
     String[] parts = token.split("\\.");
-    String none = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
-    assertThatThrownBy(() -> new SessionTokens(KEY, Clock.fixed(T0, ZoneOffset.UTC)).verify(none + "." + parts[1] + "."))
+    String none =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString("{\"alg\":\"none\"}".getBytes());
+    assertThatThrownBy(
+            () ->
+                new SessionTokens(KEY, Clock.fixed(T0, ZoneOffset.UTC))
+                    .verify(none + "." + parts[1] + "."))
         .hasMessageContaining("session token");
   }
 
@@ -55,6 +65,7 @@ class SessionTokensTest {
 
   @Test
   void aShortKeyIsRefused() {
-    assertThatThrownBy(() -> new SessionTokens(new byte[16], Clock.systemUTC())).hasMessageContaining("32 bytes");
+    assertThatThrownBy(() -> new SessionTokens(new byte[16], Clock.systemUTC()))
+        .hasMessageContaining("32 bytes");
   }
 }

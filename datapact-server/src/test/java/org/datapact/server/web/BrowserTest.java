@@ -38,14 +38,18 @@ abstract class BrowserTest {
   }
 
   /**
-   * Signs in through the demo login page and waits until the session shows and the page has
-   * moved on to the role's home (so a navigation right after is not overtaken by that redirect).
+   * Signs in through the demo login page and waits until the session shows and the page has moved
+   * on to the role's home (so a navigation right after is not overtaken by that redirect).
    */
   void signIn(String handle) {
     browser.manage().deleteAllCookies();
     browser.get(server.uri("/#/login").toString());
     await().until(ExpectedConditions.elementToBeClickable(By.id("login-" + handle))).click();
-    await().until(d -> !d.findElements(By.id("signout")).isEmpty() && !d.getCurrentUrl().endsWith("#/login"));
+    await()
+        .until(
+            d ->
+                !d.findElements(By.id("signout")).isEmpty()
+                    && !d.getCurrentUrl().endsWith("#/login"));
   }
 
   /** Saves a screenshot under target/screenshots. */

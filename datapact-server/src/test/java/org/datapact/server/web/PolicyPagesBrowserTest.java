@@ -14,10 +14,12 @@ class PolicyPagesBrowserTest extends BrowserTest {
     signIn("oscar");
     browser.get(server.uri("/#/agreements").toString());
     await().until(ExpectedConditions.presenceOfElementLocated(By.id("agreements")));
-    assertThat(browser.findElements(By.cssSelector("#agreements .seg")).size()).isGreaterThanOrEqualTo(14);
+    assertThat(browser.findElements(By.cssSelector("#agreements .seg")).size())
+        .isGreaterThanOrEqualTo(14);
     screenshot("agreements-timeline");
     browser.findElement(By.linkText("streamflix-partnership v3")).click();
-    await().until(ExpectedConditions.textToBe(By.id("agreement-title"), "Ad-targeting data exchange"));
+    await()
+        .until(ExpectedConditions.textToBe(By.id("agreement-title"), "Ad-targeting data exchange"));
     assertThat(browser.findElement(By.tagName("main")).getText())
         .contains("Data from streamflix may not be used by watch for any purpose.")
         .contains("streamflix guarantees an ad spend of 150,000,000 USD in 2017.");
@@ -26,14 +28,20 @@ class PolicyPagesBrowserTest extends BrowserTest {
   @Test
   void aliceRevokesAConsentWithACheckboxAndSeesItInHerHistory() throws Exception {
     signIn("alice");
-    await().until(ExpectedConditions.presenceOfElementLocated(By.id("consent-streamflix-recommendations")));
+    await()
+        .until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.id("consent-streamflix-recommendations")));
     var box = browser.findElement(By.id("consent-streamflix-recommendations"));
     assertThat(box.isSelected()).isTrue();
     screenshot("my-consents");
     box.click();
-    await().ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-        .until(d -> !d.findElement(By.id("consent-streamflix-recommendations")).isSelected()
-            && d.findElement(By.id("history")).getText().contains("revoke"));
+    await()
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d ->
+                !d.findElement(By.id("consent-streamflix-recommendations")).isSelected()
+                    && d.findElement(By.id("history")).getText().contains("revoke"));
     var s = server.session();
     s.login("alice");
     assertThat(TestServer.json(s.get("/api/v1/me/consents")).get("consents").toString())
@@ -48,7 +56,10 @@ class PolicyPagesBrowserTest extends BrowserTest {
     input.clear();
     input.sendKeys("2");
     browser.findElement(By.id("look")).click();
-    await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-consents"), "Bob Walker"));
+    await()
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("user-consents"), "Bob Walker"));
     assertThat(browser.findElement(By.id("user-consents")).getText()).contains("streamflix");
   }
 

@@ -15,7 +15,8 @@ class UiShellBrowserTest extends BrowserTest {
     await().until(ExpectedConditions.elementToBeClickable(By.id("signin"))).click();
     await().until(ExpectedConditions.elementToBeClickable(By.id("login-alice"))).click();
     await().until(ExpectedConditions.textToBe(By.id("profile-name"), "Alice Martin"));
-    assertThat(browser.findElement(By.id("signed-in-as")).getText()).isEqualTo("Alice Martin · user");
+    assertThat(browser.findElement(By.id("signed-in-as")).getText())
+        .isEqualTo("Alice Martin · user");
     assertThat(browser.findElement(By.tagName("main")).getText()).contains("DE");
     screenshot("ui-shell-alice");
   }

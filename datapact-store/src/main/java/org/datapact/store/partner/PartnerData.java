@@ -10,6 +10,7 @@ import org.datapact.core.party.PartyId;
 import org.datapact.core.user.UserId;
 import org.datapact.store.Database;
 import org.datapact.store.SqlTime;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the partner API reads and writes beyond users and friends: candidate connections, inbox
@@ -22,59 +23,116 @@ public final class PartnerData {
 
   private final Database db;
 
-  /** @param db the open store */
+  /**
+   * @param db the open store
+   */
   public PartnerData(Database db) {
     this.db = db;
   }
 
-  /** @return users above {@code after} with any consent event for {@code party}, ascending, at most {@code limit} */
+  /**
+   * @return users above {@code after} with any consent event for {@code party}, ascending, at most
+   *     {@code limit}
+   */
   public List<Long> consentingUsers(PartyId party, long after, int limit) {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT DISTINCT user_id FROM consent_event WHERE party_id = ? AND user_id > ?"
-            + " ORDER BY user_id FETCH FIRST " + limit + " ROWS ONLY")
-        .bind(0, party.value()).bind(1, after).mapTo(Long.class).list());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT DISTINCT user_id FROM consent_event WHERE party_id = ? AND user_id > ?"
+                            + " ORDER BY user_id FETCH FIRST "
+                            + limit
+                            + " ROWS ONLY")
+                    .bind(0, party.value())
+                    .bind(1, after)
+                    .mapTo(Long.class)
+                    .list());
   }
 
   /** An inbox thread. */
   public record Thread(long id, String subject, String viaParty, Instant createdAt) {}
 
   /** A message. */
-  public record Message(long id, long threadId, long senderId, Instant sentAt, String body, String viaParty) {}
+  public record Message(
+      long id, long threadId, long senderId, Instant sentAt, String body, String viaParty) {}
 
   /**
    * @param viaParty only threads this party's app took part in, or null for all
    * @return threads {@code user} takes part in, ids above {@code after}, ascending
    */
-  public List<Thread> threads(UserId user, String viaParty, long after, int limit) {
-    return db.jdbi().withHandle(h -> {
-      var q = h.createQuery("SELECT t.id, t.subject, t.via_party, t.created_at FROM inbox_thread t"
-          + " JOIN thread_participant p ON p.thread_id = t.id WHERE p.user_id = ? AND t.id > ?"
-          + (viaParty == null ? "" : " AND t.via_party = ?") + " ORDER BY t.id FETCH FIRST " + limit + " ROWS ONLY")
-          .bind(0, user.value()).bind(1, after);
-      if (viaParty != null) {
-        q.bind(2, viaParty);
-      }
-      return q.map((rs, ctx) -> new Thread(rs.getLong(1), rs.getString(2), rs.getString(3), SqlTime.instant(rs.getObject(4))))
-          .list();
-    });
+  public List<Thread> threads(UserId user, @Nullable String viaParty, long after, int limit) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              var q =
+                  h.createQuery(
+                          "SELECT t.id, t.subject, t.via_party, t.created_at FROM inbox_thread t"
+                              + " JOIN thread_participant p ON p.thread_id = t.id WHERE p.user_id = ? AND t.id > ?"
+                              + (viaParty == null ? "" : " AND t.via_party = ?")
+                              + " ORDER BY t.id FETCH FIRST "
+                              + limit
+                              + " ROWS ONLY")
+                      .bind(0, user.value())
+                      .bind(1, after);
+              if (viaParty != null) {
+                q.bind(2, viaParty);
+              }
+              return q.map(
+                      (rs, ctx) ->
+                          new Thread(
+                              rs.getLong(1),
+                              rs.getString(2),
+                              rs.getString(3),
+                              SqlTime.required(rs.getObject(4))))
+                  .list();
+            });
   }
 
-  /** @return the thread, if {@code user} takes part in it */
+  /**
+   * @return the thread, if {@code user} takes part in it
+   */
   public Optional<Thread> threadOf(UserId user, long threadId) {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT t.id, t.subject, t.via_party, t.created_at FROM inbox_thread t"
-            + " JOIN thread_participant p ON p.thread_id = t.id WHERE p.user_id = ? AND t.id = ?")
-        .bind(0, user.value()).bind(1, threadId)
-        .map((rs, ctx) -> new Thread(rs.getLong(1), rs.getString(2), rs.getString(3), SqlTime.instant(rs.getObject(4))))
-        .findOne());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT t.id, t.subject, t.via_party, t.created_at FROM inbox_thread t"
+                            + " JOIN thread_participant p ON p.thread_id = t.id WHERE p.user_id = ? AND t.id = ?")
+                    .bind(0, user.value())
+                    .bind(1, threadId)
+                    .map(
+                        (rs, ctx) ->
+                            new Thread(
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                SqlTime.required(rs.getObject(4))))
+                    .findOne());
   }
 
-  /** @return the thread's messages, oldest first, at most {@code limit} */
+  /**
+   * @return the thread's messages, oldest first, at most {@code limit}
+   */
   public List<Message> messages(long threadId, int limit) {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT id, thread_id, sender_id, sent_at, body, via_party FROM message"
-            + " WHERE thread_id = ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY")
-        .bind(0, threadId)
-        .map((rs, ctx) -> new Message(rs.getLong(1), rs.getLong(2), rs.getLong(3), SqlTime.instant(rs.getObject(4)),
-            rs.getString(5), rs.getString(6)))
-        .list());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, thread_id, sender_id, sent_at, body, via_party FROM message"
+                            + " WHERE thread_id = ? ORDER BY id FETCH FIRST "
+                            + limit
+                            + " ROWS ONLY")
+                    .bind(0, threadId)
+                    .map(
+                        (rs, ctx) ->
+                            new Message(
+                                rs.getLong(1),
+                                rs.getLong(2),
+                                rs.getLong(3),
+                                SqlTime.required(rs.getObject(4)),
+                                rs.getString(5),
+                                rs.getString(6)))
+                    .list());
   }
 
   /** A link of a recommendation to one recipient: the shim token and the address it leads to. */
@@ -86,25 +144,65 @@ public final class PartnerData {
    *
    * @return the thread id
    */
-  public long sendRecommendation(PartyId partner, UserId sender, UserId recipient, String subject, String body,
-      List<Link> links, Instant at, long ledgerIndex) {
-    return db.jdbi().inTransaction(h -> {
-      long id = SENT_ID_BASE + h.createUpdate("INSERT INTO sent_thread (sent_at) VALUES (?)").bind(0, SqlTime.utc(at))
-          .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
-      h.createUpdate("INSERT INTO inbox_thread (id, subject, via_party, created_at) VALUES (?, ?, ?, ?)")
-          .bind(0, id).bind(1, subject).bind(2, partner.value()).bind(3, SqlTime.utc(at)).execute();
-      h.createUpdate("INSERT INTO thread_participant (thread_id, user_id) VALUES (?, ?)").bind(0, id).bind(1, sender.value()).execute();
-      h.createUpdate("INSERT INTO thread_participant (thread_id, user_id) VALUES (?, ?)").bind(0, id).bind(1, recipient.value()).execute();
-      h.createUpdate("INSERT INTO message (id, thread_id, sender_id, sent_at, body, via_party) VALUES (?, ?, ?, ?, ?, ?)")
-          .bind(0, id).bind(1, id).bind(2, sender.value()).bind(3, SqlTime.utc(at)).bind(4, body).bind(5, partner.value()).execute();
-      for (Link l : links) {
-        h.createUpdate("INSERT INTO recommendation_link (token, partner_id, sender_id, recipient_id, thread_id, url, sent_at,"
-                + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(0, l.token()).bind(1, partner.value()).bind(2, sender.value()).bind(3, recipient.value()).bind(4, id)
-            .bind(5, l.url()).bind(6, SqlTime.utc(at)).bind(7, ledgerIndex).execute();
-      }
-      return id;
-    });
+  public long sendRecommendation(
+      PartyId partner,
+      UserId sender,
+      UserId recipient,
+      String subject,
+      String body,
+      List<Link> links,
+      Instant at,
+      long ledgerIndex) {
+    return db.jdbi()
+        .inTransaction(
+            h -> {
+              long id =
+                  SENT_ID_BASE
+                      + h.createUpdate("INSERT INTO sent_thread (sent_at) VALUES (?)")
+                          .bind(0, SqlTime.utc(at))
+                          .executeAndReturnGeneratedKeys("id")
+                          .mapTo(Long.class)
+                          .one();
+              h.createUpdate(
+                      "INSERT INTO inbox_thread (id, subject, via_party, created_at) VALUES (?, ?, ?, ?)")
+                  .bind(0, id)
+                  .bind(1, subject)
+                  .bind(2, partner.value())
+                  .bind(3, SqlTime.utc(at))
+                  .execute();
+              h.createUpdate("INSERT INTO thread_participant (thread_id, user_id) VALUES (?, ?)")
+                  .bind(0, id)
+                  .bind(1, sender.value())
+                  .execute();
+              h.createUpdate("INSERT INTO thread_participant (thread_id, user_id) VALUES (?, ?)")
+                  .bind(0, id)
+                  .bind(1, recipient.value())
+                  .execute();
+              h.createUpdate(
+                      "INSERT INTO message (id, thread_id, sender_id, sent_at, body, via_party) VALUES (?, ?, ?, ?, ?, ?)")
+                  .bind(0, id)
+                  .bind(1, id)
+                  .bind(2, sender.value())
+                  .bind(3, SqlTime.utc(at))
+                  .bind(4, body)
+                  .bind(5, partner.value())
+                  .execute();
+              for (Link l : links) {
+                h.createUpdate(
+                        "INSERT INTO recommendation_link (token, partner_id, sender_id, recipient_id, thread_id, url, sent_at,"
+                            + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, l.token())
+                    .bind(1, partner.value())
+                    .bind(2, sender.value())
+                    .bind(3, recipient.value())
+                    .bind(4, id)
+                    .bind(5, l.url())
+                    .bind(6, SqlTime.utc(at))
+                    .bind(7, ledgerIndex)
+                    .execute();
+              }
+              return id;
+            });
   }
 
   /** A click recorded through the shim. */
@@ -112,57 +210,114 @@ public final class PartnerData {
 
   /** Records a click on a link and returns where it leads, or empty for an unknown token. */
   public Optional<Click> click(String token, Instant at) {
-    return db.jdbi().inTransaction(h -> {
-      Optional<Click> c = h.createQuery("SELECT partner_id, recipient_id, url FROM recommendation_link WHERE token = ?")
-          .bind(0, token).map((rs, ctx) -> new Click(PartyId.of(rs.getString(1)), rs.getLong(2), rs.getString(3))).findOne();
-      if (c.isPresent()) {
-        h.createUpdate("UPDATE recommendation_link SET clicks = clicks + 1,"
-                + " first_click_at = COALESCE(first_click_at, ?) WHERE token = ?")
-            .bind(0, SqlTime.utc(at)).bind(1, token).execute();
-      }
-      return c;
-    });
+    return db.jdbi()
+        .inTransaction(
+            h -> {
+              Optional<Click> c =
+                  h.createQuery(
+                          "SELECT partner_id, recipient_id, url FROM recommendation_link WHERE token = ?")
+                      .bind(0, token)
+                      .map(
+                          (rs, ctx) ->
+                              new Click(
+                                  PartyId.of(rs.getString(1)), rs.getLong(2), rs.getString(3)))
+                      .findOne();
+              if (c.isPresent()) {
+                h.createUpdate(
+                        "UPDATE recommendation_link SET clicks = clicks + 1,"
+                            + " first_click_at = COALESCE(first_click_at, ?) WHERE token = ?")
+                    .bind(0, SqlTime.utc(at))
+                    .bind(1, token)
+                    .execute();
+              }
+              return c;
+            });
   }
 
   /** Sends and clicks of one partner on one day (UTC). */
   public record DailyCount(LocalDate day, long sends, long clickedRecipients, long clicks) {}
 
-  /** @return the partner's sends and clicks per day since {@code from}, oldest first */
+  /**
+   * @return the partner's sends and clicks per day since {@code from}, oldest first
+   */
   public List<DailyCount> counts(PartyId partner, Instant from) {
     List<DailyCount> out = new ArrayList<>();
-    db.jdbi().useHandle(h -> h.createQuery("SELECT sent_at, first_click_at, clicks FROM recommendation_link"
-            + " WHERE partner_id = ? AND sent_at >= ? ORDER BY sent_at")
-        .bind(0, partner.value()).bind(1, SqlTime.utc(from))
-        .map((rs, ctx) -> new Object[] {SqlTime.instant(rs.getObject(1)), SqlTime.instant(rs.getObject(2)), rs.getInt(3)})
-        .forEach(row -> {
-          LocalDate day = ((Instant) row[0]).atZone(ZoneOffset.UTC).toLocalDate();
-          DailyCount last = out.isEmpty() ? null : out.get(out.size() - 1);
-          int clicks = (Integer) row[2];
-          long clicked = row[1] == null ? 0 : 1;
-          if (last != null && last.day().equals(day)) {
-            out.set(out.size() - 1, new DailyCount(day, last.sends() + 1, last.clickedRecipients() + clicked, last.clicks() + clicks));
-          } else {
-            out.add(new DailyCount(day, 1, clicked, clicks));
-          }
-        }));
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT sent_at, first_click_at, clicks FROM recommendation_link"
+                            + " WHERE partner_id = ? AND sent_at >= ? ORDER BY sent_at")
+                    .bind(0, partner.value())
+                    .bind(1, SqlTime.utc(from))
+                    .map(
+                        (rs, ctx) ->
+                            new Object[] {
+                              SqlTime.instant(rs.getObject(1)),
+                              SqlTime.instant(rs.getObject(2)),
+                              rs.getInt(3)
+                            })
+                    .forEach(
+                        row -> {
+                          LocalDate day = ((Instant) row[0]).atZone(ZoneOffset.UTC).toLocalDate();
+                          DailyCount last = out.isEmpty() ? null : out.get(out.size() - 1);
+                          int clicks = (Integer) row[2];
+                          long clicked = row[1] == null ? 0 : 1;
+                          if (last != null && last.day().equals(day)) {
+                            out.set(
+                                out.size() - 1,
+                                new DailyCount(
+                                    day,
+                                    last.sends() + 1,
+                                    last.clickedRecipients() + clicked,
+                                    last.clicks() + clicks));
+                          } else {
+                            out.add(new DailyCount(day, 1, clicked, clicks));
+                          }
+                        }));
     return out;
   }
 
   /**
-   * Stores a signal a partner pushed about a user, with its label's rule set (the column
-   * {@code jurisdiction} holds a rule-set id, e.g. {@code EU}, never a country).
+   * Stores a signal a partner pushed about a user, with its label's rule set (the column {@code
+   * jurisdiction} holds a rule-set id, e.g. {@code EU}, never a country).
    */
-  public long storeSignal(PartyId partner, UserId user, String category, org.datapact.core.jurisdiction.RuleSetId jurisdiction,
-      String payload, Instant at, long ledgerIndex) {
-    return db.jdbi().withHandle(h -> h.createUpdate("INSERT INTO partner_signal (partner_id, user_id, category, jurisdiction,"
-            + " payload, observed_at, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(0, partner.value()).bind(1, user.value()).bind(2, category).bind(3, jurisdiction.value()).bind(4, payload)
-        .bind(5, SqlTime.utc(at)).bind(6, ledgerIndex).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+  public long storeSignal(
+      PartyId partner,
+      UserId user,
+      String category,
+      org.datapact.core.jurisdiction.RuleSetId jurisdiction,
+      String payload,
+      Instant at,
+      long ledgerIndex) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO partner_signal (partner_id, user_id, category, jurisdiction,"
+                            + " payload, observed_at, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, partner.value())
+                    .bind(1, user.value())
+                    .bind(2, category)
+                    .bind(3, jurisdiction.value())
+                    .bind(4, payload)
+                    .bind(5, SqlTime.utc(at))
+                    .bind(6, ledgerIndex)
+                    .executeAndReturnGeneratedKeys("id")
+                    .mapTo(Long.class)
+                    .one());
   }
 
-  /** @return how many signals the store holds about a user */
+  /**
+   * @return how many signals the store holds about a user
+   */
   public long signalCount(UserId user) {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM partner_signal WHERE user_id = ?")
-        .bind(0, user.value()).mapTo(Long.class).one());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT COUNT(*) FROM partner_signal WHERE user_id = ?")
+                    .bind(0, user.value())
+                    .mapTo(Long.class)
+                    .one());
   }
 }

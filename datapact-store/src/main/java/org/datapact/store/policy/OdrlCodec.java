@@ -22,17 +22,18 @@ import org.datapact.core.agreement.Duty;
 import org.datapact.core.agreement.Minimisation;
 import org.datapact.core.agreement.Permission;
 import org.datapact.core.agreement.Prohibition;
+import org.datapact.core.jurisdiction.JurisdictionTerm;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.policy.Purpose;
 import org.datapact.core.policy.Scope;
 
 /**
  * Reads and writes agreement versions as W3C ODRL 2.2 JSON-LD ({@code @type: Agreement}). ODRL's
- * own terms carry what they can: {@code permission}/{@code prohibition}/{@code obligation},
- * {@code target}, {@code action}, {@code assigner}/{@code assignee}, and constraints with
- * {@code leftOperand} {@code purpose}, {@code spatial}, {@code dateTime} and {@code count}.
- * DataPact's additions live under the {@code dp:} prefix ({@code dp:minimisation},
- * {@code dp:minCohort}, {@code dp:linkDomain}, {@code dp:labelSource}, {@code dp:onBehalfOf}).
+ * own terms carry what they can: {@code permission}/{@code prohibition}/{@code obligation}, {@code
+ * target}, {@code action}, {@code assigner}/{@code assignee}, and constraints with {@code
+ * leftOperand} {@code purpose}, {@code spatial}, {@code dateTime} and {@code count}. DataPact's
+ * additions live under the {@code dp:} prefix ({@code dp:minimisation}, {@code dp:minCohort},
+ * {@code dp:linkDomain}, {@code dp:labelSource}, {@code dp:onBehalfOf}).
  *
  * <p>Import is strict, never lenient (the fail-open that Eclipse EDC documents is the thing to
  * avoid): an unknown key anywhere, an unknown left operand, an operator a term does not admit, a
@@ -42,12 +43,17 @@ import org.datapact.core.policy.Scope;
  * as another ({@code isNoneOf} is not {@code isAnyOf}; {@code gt} is not {@code gteq}). Duties
  * nested in a permission ({@code duty}) are read as duties of its assignee.
  *
- * <p>Identifiers: parties are {@code urn:datapact:party:<id>}, scopes (targets)
- * {@code urn:datapact:scope:<scope>}, the agreement {@code urn:datapact:agreement:<id>:<version>}.
+ * <p>Identifiers: parties are {@code urn:datapact:party:<id>}, scopes (targets) {@code
+ * urn:datapact:scope:<scope>}, the agreement {@code urn:datapact:agreement:<id>:<version>}.
+ *
+ * <p>Why one class of about 780 lines: the mapping of one vocabulary both ways (export and the
+ * strict import, with a JSON pointer for every refusal), kept side by side so that a term cannot be
+ * written one way and read another; OdrlRoundTripPropertyTest holds the two equal.
  */
 public final class OdrlCodec {
   /** The ODRL 2.2 JSON-LD context. */
   public static final String ODRL_CONTEXT = "http://www.w3.org/ns/odrl.jsonld";
+
   /** DataPact's vocabulary namespace for the {@code dp:} prefix. */
   public static final String DP_NAMESPACE = "urn:datapact:vocab#";
 
@@ -59,7 +65,9 @@ public final class OdrlCodec {
 
   // ------------------------------------------------------------------ export
 
-  /** @return the version as an ODRL JSON-LD document */
+  /**
+   * @return the version as an ODRL JSON-LD document
+   */
   public ObjectNode toOdrl(AgreementVersion v) {
     ObjectNode doc = mapper.createObjectNode();
     ArrayNode context = doc.putArray("@context");
@@ -84,35 +92,58 @@ public final class OdrlCodec {
       n.put("action", p.scope().odrlAction());
       n.put("assignee", PARTY + p.assignee().value());
       ArrayNode cs = n.putArray("constraint");
-      cs.addObject().put("leftOperand", "purpose").put("operator", "isAnyOf")
+      cs.addObject()
+          .put("leftOperand", "purpose")
+          .put("operator", "isAnyOf")
           .set("rightOperand", strings(p.purposes(), Purpose::wire));
       Constraints c = p.constraints();
       if (!c.jurisdictionsIncluded().isEmpty()) {
-        cs.addObject().put("leftOperand", "spatial").put("operator", "isAnyOf")
-            .set("rightOperand", strings(c.jurisdictionsIncluded(), Function.identity()));
+        cs.addObject()
+            .put("leftOperand", "spatial")
+            .put("operator", "isAnyOf")
+            .set("rightOperand", strings(c.jurisdictionsIncluded(), JurisdictionTerm::value));
       }
       if (!c.jurisdictionsExcluded().isEmpty()) {
-        cs.addObject().put("leftOperand", "spatial").put("operator", "isNoneOf")
-            .set("rightOperand", strings(c.jurisdictionsExcluded(), Function.identity()));
+        cs.addObject()
+            .put("leftOperand", "spatial")
+            .put("operator", "isNoneOf")
+            .set("rightOperand", strings(c.jurisdictionsExcluded(), JurisdictionTerm::value));
       }
       if (c.notBefore() != null) {
-        cs.addObject().put("leftOperand", "dateTime").put("operator", "gteq").put("rightOperand", c.notBefore().toString());
+        cs.addObject()
+            .put("leftOperand", "dateTime")
+            .put("operator", "gteq")
+            .put("rightOperand", c.notBefore().toString());
       }
       if (c.notAfter() != null) {
-        cs.addObject().put("leftOperand", "dateTime").put("operator", "lt").put("rightOperand", c.notAfter().toString());
+        cs.addObject()
+            .put("leftOperand", "dateTime")
+            .put("operator", "lt")
+            .put("rightOperand", c.notAfter().toString());
       }
       if (c.minimisation() != Minimisation.NONE) {
-        cs.addObject().put("leftOperand", "dp:minimisation").put("operator", "eq").put("rightOperand", c.minimisation().wire());
+        cs.addObject()
+            .put("leftOperand", "dp:minimisation")
+            .put("operator", "eq")
+            .put("rightOperand", c.minimisation().wire());
       }
       if (c.minCohort() > 0) {
-        cs.addObject().put("leftOperand", "dp:minCohort").put("operator", "gteq").put("rightOperand", c.minCohort());
+        cs.addObject()
+            .put("leftOperand", "dp:minCohort")
+            .put("operator", "gteq")
+            .put("rightOperand", c.minCohort());
       }
       if (c.rateLimit() != null) {
-        cs.addObject().put("leftOperand", "count").put("operator", "lteq").put("rightOperand", c.rateLimit().requests())
+        cs.addObject()
+            .put("leftOperand", "count")
+            .put("operator", "lteq")
+            .put("rightOperand", c.rateLimit().requests())
             .put("dp:per", c.rateLimit().per().toString());
       }
       if (!c.linkDomains().isEmpty()) {
-        cs.addObject().put("leftOperand", "dp:linkDomain").put("operator", "isAnyOf")
+        cs.addObject()
+            .put("leftOperand", "dp:linkDomain")
+            .put("operator", "isAnyOf")
             .set("rightOperand", strings(c.linkDomains(), Function.identity()));
       }
     }
@@ -123,17 +154,26 @@ public final class OdrlCodec {
       n.put("action", "use");
       ObjectNode target = n.putObject("target");
       target.put("@type", "AssetCollection");
-      target.putArray("refinement").addObject().put("leftOperand", "dp:labelSource").put("operator", "isAnyOf")
+      target
+          .putArray("refinement")
+          .addObject()
+          .put("leftOperand", "dp:labelSource")
+          .put("operator", "isAnyOf")
           .set("rightOperand", strings(p.labelSources(), PartyId::value));
       if (!p.consumers().isEmpty()) {
         n.set("assignee", strings(p.consumers(), x -> PARTY + x.value()));
       }
       ArrayNode cs = n.putArray("constraint");
       if (!p.purposes().isEmpty()) {
-        cs.addObject().put("leftOperand", "purpose").put("operator", "isAnyOf").set("rightOperand", strings(p.purposes(), Purpose::wire));
+        cs.addObject()
+            .put("leftOperand", "purpose")
+            .put("operator", "isAnyOf")
+            .set("rightOperand", strings(p.purposes(), Purpose::wire));
       }
       if (!p.exceptOnBehalfOf().isEmpty()) {
-        cs.addObject().put("leftOperand", "dp:onBehalfOf").put("operator", "isNoneOf")
+        cs.addObject()
+            .put("leftOperand", "dp:onBehalfOf")
+            .put("operator", "isNoneOf")
             .set("rightOperand", strings(p.exceptOnBehalfOf(), PartyId::value));
       }
     }
@@ -142,20 +182,31 @@ public final class OdrlCodec {
       ObjectNode n = duties.addObject();
       n.put("uid", ruleUid(v, d.id()));
       n.put("assignee", PARTY + d.party().value());
-      if (d.kind() == Duty.Kind.REPORT) {
-        n.put("action", "dp:report");
-        n.put("dp:metric", d.metric());
-        n.put("dp:period", d.period());
-        n.put("dp:dueAfterDays", d.dueAfterDays());
-        n.put("dp:graceDays", d.graceDays());
-      } else {
-        n.put("action", "compensate");
-        ArrayNode refinement = n.putArray("refinement");
-        refinement.addObject().put("leftOperand", "payAmount").put("operator", "gteq")
-            .put("rightOperand", d.amount().toPlainString()).put("unit", "http://dbpedia.org/resource/" + currencyName(d.currency()))
-            .put("dp:currency", d.currency());
-        refinement.addObject().put("leftOperand", "dateTime").put("operator", "eq").put("rightOperand", Integer.toString(d.year()));
-      }
+      d.match(
+          r -> {
+            n.put("action", "dp:report");
+            n.put("dp:metric", r.metric());
+            n.put("dp:period", r.period());
+            n.put("dp:dueAfterDays", r.dueAfterDays());
+            return n.put("dp:graceDays", r.graceDays());
+          },
+          sp -> {
+            n.put("action", "compensate");
+            ArrayNode refinement = n.putArray("refinement");
+            refinement
+                .addObject()
+                .put("leftOperand", "payAmount")
+                .put("operator", "gteq")
+                .put("rightOperand", sp.amount().toPlainString())
+                .put("unit", "http://dbpedia.org/resource/" + currencyName(sp.currency()))
+                .put("dp:currency", sp.currency());
+            refinement
+                .addObject()
+                .put("leftOperand", "dateTime")
+                .put("operator", "eq")
+                .put("rightOperand", Integer.toString(sp.year()));
+            return n;
+          });
     }
     return doc;
   }
@@ -176,12 +227,15 @@ public final class OdrlCodec {
     return a;
   }
 
-  /** @return the ODRL JSON-LD text of the version, pretty-printed */
+  /**
+   * @return the ODRL JSON-LD text of the version, pretty-printed
+   */
   public String toJson(AgreementVersion v) {
     try {
       return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(toOdrl(v));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise ODRL", e); // INVARIANT: a tree always serialises
+      throw new IllegalStateException(
+          "cannot serialise ODRL", e); // INVARIANT: a tree always serialises
     }
   }
 
@@ -194,12 +248,14 @@ public final class OdrlCodec {
    * @param version the version to use when the document has no {@code dp:version}
    * @throws DataPactException invalid-input naming the first term that cannot be understood
    */
-  public AgreementVersion fromJson(String json, String agreementId, int version) throws DataPactException {
+  public AgreementVersion fromJson(String json, String agreementId, int version)
+      throws DataPactException {
     JsonNode doc;
     try {
       doc = mapper.readTree(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw DataPactException.invalid("the ODRL document is not valid JSON: " + e.getOriginalMessage());
+      throw DataPactException.invalid(
+          "the ODRL document is not valid JSON: " + e.getOriginalMessage());
     }
     try {
       return parse(doc, agreementId, version);
@@ -208,22 +264,46 @@ public final class OdrlCodec {
     }
   }
 
-  private static final Set<String> POLICY_KEYS = Set.of("@context", "@type", "uid", "profile", "assigner", "assignee",
-      "permission", "prohibition", "obligation", "dp:agreement", "dp:version", "dp:title", "dp:effectiveFrom",
-      "dp:effectiveUntil");
-  private static final Set<String> PERMISSION_KEYS = Set.of("uid", "target", "action", "assignee", "assigner", "constraint",
-      "duty");
-  private static final Set<String> PROHIBITION_KEYS = Set.of("uid", "target", "action", "assignee", "assigner", "constraint");
+  private static final Set<String> POLICY_KEYS =
+      Set.of(
+          "@context",
+          "@type",
+          "uid",
+          "profile",
+          "assigner",
+          "assignee",
+          "permission",
+          "prohibition",
+          "obligation",
+          "dp:agreement",
+          "dp:version",
+          "dp:title",
+          "dp:effectiveFrom",
+          "dp:effectiveUntil");
+  private static final Set<String> PERMISSION_KEYS =
+      Set.of("uid", "target", "action", "assignee", "assigner", "constraint", "duty");
+  private static final Set<String> PROHIBITION_KEYS =
+      Set.of("uid", "target", "action", "assignee", "assigner", "constraint");
   private static final Set<String> COLLECTION_KEYS = Set.of("@type", "refinement");
-  private static final Set<String> REPORT_KEYS = Set.of("uid", "assignee", "assigner", "action", "dp:metric", "dp:period",
-      "dp:dueAfterDays", "dp:graceDays");
-  private static final Set<String> SPEND_KEYS = Set.of("uid", "assignee", "assigner", "action", "refinement");
-  private static final Set<String> CONSTRAINT_KEYS = Set.of("leftOperand", "operator", "rightOperand");
+  private static final Set<String> REPORT_KEYS =
+      Set.of(
+          "uid",
+          "assignee",
+          "assigner",
+          "action",
+          "dp:metric",
+          "dp:period",
+          "dp:dueAfterDays",
+          "dp:graceDays");
+  private static final Set<String> SPEND_KEYS =
+      Set.of("uid", "assignee", "assigner", "action", "refinement");
+  private static final Set<String> CONSTRAINT_KEYS =
+      Set.of("leftOperand", "operator", "rightOperand");
 
   /**
    * The operators each left operand admits here, and what each means. An ODRL operator a term does
-   * not admit is refused, never read as another: {@code isNoneOf} is never {@code isAnyOf}, {@code gt}
-   * is never {@code gteq}.
+   * not admit is refused, never read as another: {@code isNoneOf} is never {@code isAnyOf}, {@code
+   * gt} is never {@code gteq}.
    */
   private static void operator(String op, String at, String left, String... admitted) {
     for (String a : admitted) {
@@ -231,10 +311,31 @@ public final class OdrlCodec {
         return;
       }
     }
-    require(Set.of("eq", "neq", "gt", "gteq", "lt", "lteq", "isA", "hasPart", "isPartOf", "isAllOf", "isAnyOf", "isNoneOf")
-        .contains(op), at + "/operator: `" + op + "` is not an ODRL 2.2 operator");
-    throw new IllegalArgumentException(at + "/operator: `" + op + "` is not admitted for `" + left + "` (admitted: "
-        + String.join(", ", admitted) + ")");
+    require(
+        Set.of(
+                "eq",
+                "neq",
+                "gt",
+                "gteq",
+                "lt",
+                "lteq",
+                "isA",
+                "hasPart",
+                "isPartOf",
+                "isAllOf",
+                "isAnyOf",
+                "isNoneOf")
+            .contains(op),
+        at + "/operator: `" + op + "` is not an ODRL 2.2 operator");
+    throw new IllegalArgumentException(
+        at
+            + "/operator: `"
+            + op
+            + "` is not admitted for `"
+            + left
+            + "` (admitted: "
+            + String.join(", ", admitted)
+            + ")");
   }
 
   private AgreementVersion parse(JsonNode doc, String defaultId, int defaultVersion) {
@@ -242,14 +343,22 @@ public final class OdrlCodec {
     keys(doc, "", POLICY_KEYS);
     require(contextHasOdrl(doc.get("@context")), "/@context: must include `" + ODRL_CONTEXT + "`");
     String type = text(doc, "@type", "");
-    require(type.equals("Agreement") || type.equals("Offer") || type.equals("Set"),
+    require(
+        type.equals("Agreement") || type.equals("Offer") || type.equals("Set"),
         "/@type: `" + type + "` must be Agreement, Offer or Set");
     String id = doc.has("dp:agreement") ? text(doc, "dp:agreement", "") : defaultId;
-    int version = doc.has("dp:version") ? integer(doc.get("dp:version"), "/dp:version") : defaultVersion;
+    int version =
+        doc.has("dp:version") ? integer(doc.get("dp:version"), "/dp:version") : defaultVersion;
     PartyId counterparty = party(text(doc, "assignee", ""), "/assignee");
     String title = doc.has("dp:title") ? text(doc, "dp:title", "") : id;
-    Instant from = doc.has("dp:effectiveFrom") ? instant(doc.get("dp:effectiveFrom"), "/dp:effectiveFrom") : Instant.EPOCH;
-    Instant until = doc.has("dp:effectiveUntil") ? instant(doc.get("dp:effectiveUntil"), "/dp:effectiveUntil") : null;
+    Instant from =
+        doc.has("dp:effectiveFrom")
+            ? instant(doc.get("dp:effectiveFrom"), "/dp:effectiveFrom")
+            : Instant.EPOCH;
+    Instant until =
+        doc.has("dp:effectiveUntil")
+            ? instant(doc.get("dp:effectiveUntil"), "/dp:effectiveUntil")
+            : null;
     List<Permission> perms = new ArrayList<>();
     List<Duty> duties = new ArrayList<>();
     int n = 0;
@@ -258,7 +367,8 @@ public final class OdrlCodec {
       Permission permission = permission(p, counterparty, where);
       perms.add(permission);
       int k = 0;
-      for (JsonNode d : array(p, "duty", where)) { // a duty attached to a permission binds its assignee
+      for (JsonNode d :
+          array(p, "duty", where)) { // a duty attached to a permission binds its assignee
         duties.add(duty(d, permission.assignee(), where + "/duty/" + k++));
       }
     }
@@ -271,22 +381,34 @@ public final class OdrlCodec {
     for (JsonNode d : array(doc, "obligation", "")) {
       duties.add(duty(d, counterparty, "/obligation/" + n++));
     }
-    return new AgreementVersion(id, version, counterparty, title, from, until, perms, prohibitions, duties);
+    return new AgreementVersion(
+        id, version, counterparty, title, from, until, perms, prohibitions, duties);
   }
 
   private Permission permission(JsonNode p, PartyId counterparty, String where) {
     require(p.isObject(), where + ": a permission must be a JSON object");
     keys(p, where, PERMISSION_KEYS);
     String target = text(p, "target", where);
-    require(target.startsWith(SCOPE), where + "/target: `" + target + "` must be `" + SCOPE + "<scope>`");
+    require(
+        target.startsWith(SCOPE),
+        where + "/target: `" + target + "` must be `" + SCOPE + "<scope>`");
     Scope scope = Scope.fromWire(target.substring(SCOPE.length()));
     String action = text(p, "action", where);
-    require(action.equals(scope.odrlAction()), where + "/action: `" + action + "` does not match scope `" + scope.wire()
-        + "` (expected `" + scope.odrlAction() + "`)");
-    PartyId assignee = p.has("assignee") ? party(text(p, "assignee", where), where + "/assignee") : counterparty;
+    require(
+        action.equals(scope.odrlAction()),
+        where
+            + "/action: `"
+            + action
+            + "` does not match scope `"
+            + scope.wire()
+            + "` (expected `"
+            + scope.odrlAction()
+            + "`)");
+    PartyId assignee =
+        p.has("assignee") ? party(text(p, "assignee", where), where + "/assignee") : counterparty;
     Set<Purpose> purposes = new LinkedHashSet<>();
-    Set<String> in = new LinkedHashSet<>();
-    Set<String> out = new LinkedHashSet<>();
+    Set<JurisdictionTerm> in = new LinkedHashSet<>();
+    Set<JurisdictionTerm> out = new LinkedHashSet<>();
     Set<String> links = new LinkedHashSet<>();
     Instant notBefore = null;
     Instant notAfter = null;
@@ -299,13 +421,19 @@ public final class OdrlCodec {
       String at = where + "/constraint/" + i++;
       require(c.isObject(), at + ": a constraint must be a JSON object");
       String left = text(c, "leftOperand", at);
-      keys(c, at, left.equals("count") ? Set.of("leftOperand", "operator", "rightOperand", "dp:per") : CONSTRAINT_KEYS);
+      keys(
+          c,
+          at,
+          left.equals("count")
+              ? Set.of("leftOperand", "operator", "rightOperand", "dp:per")
+              : CONSTRAINT_KEYS);
       String op = text(c, "operator", at);
       JsonNode right = c.get("rightOperand");
       require(right != null, at + "/rightOperand: is required");
       String r = at + "/rightOperand";
-      require(seen.add(left + " " + op) || left.equals("spatial"), at + ": a second `" + left + "` `" + op
-          + "` constraint; state it once");
+      require(
+          seen.add(left + " " + op) || left.equals("spatial"),
+          at + ": a second `" + left + "` `" + op + "` constraint; state it once");
       switch (left) {
         case "purpose" -> {
           operator(op, at, left, "eq", "isAnyOf");
@@ -313,10 +441,16 @@ public final class OdrlCodec {
         }
         case "spatial" -> {
           operator(op, at, left, "eq", "isAnyOf", "neq", "isNoneOf");
-          (op.equals("eq") || op.equals("isAnyOf") ? in : out).addAll(values(right, r, op.equals("eq") || op.equals("neq")));
+          for (String v : values(right, r, op.equals("eq") || op.equals("neq"))) {
+            require(
+                v.matches("[A-Z][A-Z0-9_]{1,15}"),
+                r + ": `" + v + "` is neither a rule set id nor an ISO 3166 country code");
+            (op.equals("eq") || op.equals("isAnyOf") ? in : out).add(JurisdictionTerm.of(v));
+          }
         }
         case "dateTime" -> {
-          // the window is [notBefore, notAfter): gteq and lt say exactly that; gt and lteq would need
+          // the window is [notBefore, notAfter): gteq and lt say exactly that; gt and lteq would
+          // need
           // a precision the decision point does not have, and are refused rather than rounded
           operator(op, at, left, "gteq", "lt");
           Instant t = instant(right.isObject() ? right.get("@value") : right, r);
@@ -333,25 +467,39 @@ public final class OdrlCodec {
         case "dp:minCohort" -> {
           operator(op, at, left, "gteq");
           minCohort = integer(right, r);
-          require(minCohort > 0, r + ": a minimum cohort is a positive whole number, got `" + right + "`");
+          require(
+              minCohort > 0,
+              r + ": a minimum cohort is a positive whole number, got `" + right + "`");
         }
         case "count" -> {
           operator(op, at, left, "lteq", "lt");
           int limit = integer(right, r) - (op.equals("lt") ? 1 : 0);
-          require(limit > 0, r + ": a rate limit allows at least one request, got `" + op + " " + right + "`");
-          Duration per = c.has("dp:per") ? Duration.parse(string(c.get("dp:per"), at + "/dp:per")) : Duration.ofSeconds(1);
+          require(
+              limit > 0,
+              r + ": a rate limit allows at least one request, got `" + op + " " + right + "`");
+          Duration per =
+              c.has("dp:per")
+                  ? Duration.parse(string(c.get("dp:per"), at + "/dp:per"))
+                  : Duration.ofSeconds(1);
           rate = new Constraints.RateLimit(limit, per);
         }
         case "dp:linkDomain" -> {
           operator(op, at, left, "eq", "isAnyOf");
           links.addAll(values(right, r, op.equals("eq")));
         }
-        default -> throw new IllegalArgumentException(at + "/leftOperand: unknown `" + left + "`; it cannot be evaluated");
+        default ->
+            throw new IllegalArgumentException(
+                at + "/leftOperand: unknown `" + left + "`; it cannot be evaluated");
       }
     }
     require(!purposes.isEmpty(), where + "/constraint: a `purpose` constraint is required");
-    String id = p.has("uid") ? ruleId(text(p, "uid", where)) : "permission-" + where.replaceAll("\\D", "");
-    return new Permission(id, assignee, scope, purposes,
+    String id =
+        p.has("uid") ? ruleId(text(p, "uid", where)) : "permission-" + where.replaceAll("\\D", "");
+    return new Permission(
+        id,
+        assignee,
+        scope,
+        purposes,
         new Constraints(in, out, notBefore, notAfter, minimisation, minCohort, rate, links));
   }
 
@@ -361,9 +509,13 @@ public final class OdrlCodec {
     String action = text(p, "action", where);
     require(action.equals("use"), where + "/action: `" + action + "` must be `use`");
     JsonNode target = p.get("target");
-    require(target != null && target.isObject(), where + "/target: must be an AssetCollection with a label refinement");
+    require(
+        target != null && target.isObject(),
+        where + "/target: must be an AssetCollection with a label refinement");
     keys(target, where + "/target", COLLECTION_KEYS);
-    require("AssetCollection".equals(target.path("@type").asText(null)), where + "/target/@type: must be `AssetCollection`");
+    require(
+        "AssetCollection".equals(target.path("@type").asText(null)),
+        where + "/target/@type: must be `AssetCollection`");
     Set<PartyId> sources = new LinkedHashSet<>();
     int k = 0;
     for (JsonNode r : array(target, "refinement", where + "/target")) {
@@ -371,15 +523,21 @@ public final class OdrlCodec {
       require(r.isObject(), at + ": a refinement must be a JSON object");
       keys(r, at, CONSTRAINT_KEYS);
       String left = text(r, "leftOperand", at);
-      require(left.equals("dp:labelSource"), at + "/leftOperand: unknown `" + left + "`; it cannot be evaluated");
+      require(
+          left.equals("dp:labelSource"),
+          at + "/leftOperand: unknown `" + left + "`; it cannot be evaluated");
       String op = text(r, "operator", at);
       operator(op, at, left, "eq", "isAnyOf");
-      values(r.get("rightOperand"), at + "/rightOperand", op.equals("eq")).forEach(v -> sources.add(PartyId.of(v)));
+      values(r.get("rightOperand"), at + "/rightOperand", op.equals("eq"))
+          .forEach(v -> sources.add(PartyId.of(v)));
     }
-    require(!sources.isEmpty(), where + "/target/refinement: a `dp:labelSource` refinement is required");
+    require(
+        !sources.isEmpty(),
+        where + "/target/refinement: a `dp:labelSource` refinement is required");
     Set<PartyId> consumers = new LinkedHashSet<>();
     if (p.has("assignee")) {
-      for (String a : values(p.get("assignee"), where + "/assignee", !p.get("assignee").isArray())) {
+      for (String a :
+          values(p.get("assignee"), where + "/assignee", !p.get("assignee").isArray())) {
         consumers.add(party(a, where + "/assignee"));
       }
     }
@@ -397,8 +555,10 @@ public final class OdrlCodec {
         case "purpose" -> {
           operator(op, at, left, "eq", "isAnyOf", "neq", "isNoneOf");
           require(purposes.isEmpty(), at + ": a second `purpose` constraint; state it once");
-          List<Purpose> named = values(c.get("rightOperand"), r, op.equals("eq") || op.equals("neq")).stream()
-              .map(Purpose::fromWire).toList();
+          List<Purpose> named =
+              values(c.get("rightOperand"), r, op.equals("eq") || op.equals("neq")).stream()
+                  .map(Purpose::fromWire)
+                  .toList();
           if (op.equals("eq") || op.equals("isAnyOf")) {
             purposes.addAll(named);
           } else {
@@ -408,30 +568,44 @@ public final class OdrlCodec {
                 purposes.add(x);
               }
             }
-            require(!purposes.isEmpty(), at + ": `" + op + "` names every purpose; the prohibition would forbid nothing");
+            require(
+                !purposes.isEmpty(),
+                at + ": `" + op + "` names every purpose; the prohibition would forbid nothing");
           }
         }
         case "dp:onBehalfOf" -> {
           operator(op, at, left, "isNoneOf", "neq");
-          values(c.get("rightOperand"), r, op.equals("neq")).forEach(v -> except.add(PartyId.of(v)));
+          values(c.get("rightOperand"), r, op.equals("neq"))
+              .forEach(v -> except.add(PartyId.of(v)));
         }
-        default -> throw new IllegalArgumentException(at + "/leftOperand: unknown `" + left + "`; it cannot be evaluated");
+        default ->
+            throw new IllegalArgumentException(
+                at + "/leftOperand: unknown `" + left + "`; it cannot be evaluated");
       }
     }
-    String id = p.has("uid") ? ruleId(text(p, "uid", where)) : "prohibition-" + where.replaceAll("\\D", "");
+    String id =
+        p.has("uid") ? ruleId(text(p, "uid", where)) : "prohibition-" + where.replaceAll("\\D", "");
     return new Prohibition(id, sources, consumers, purposes, except);
   }
 
   private Duty duty(JsonNode d, PartyId defaultParty, String where) {
     require(d.isObject(), where + ": a duty must be a JSON object");
     String action = text(d, "action", where);
-    PartyId party = d.has("assignee") ? party(text(d, "assignee", where), where + "/assignee") : defaultParty;
-    String id = d.has("uid") ? ruleId(text(d, "uid", where)) : "duty-" + where.replaceAll("\\D", "");
+    PartyId party =
+        d.has("assignee") ? party(text(d, "assignee", where), where + "/assignee") : defaultParty;
+    String id =
+        d.has("uid") ? ruleId(text(d, "uid", where)) : "duty-" + where.replaceAll("\\D", "");
     switch (action) {
       case "dp:report" -> {
         keys(d, where, REPORT_KEYS);
-        return Duty.report(id, party, text(d, "dp:metric", where), text(d, "dp:period", where),
-            d.has("dp:dueAfterDays") ? integer(d.get("dp:dueAfterDays"), where + "/dp:dueAfterDays") : 0,
+        return Duty.report(
+            id,
+            party,
+            text(d, "dp:metric", where),
+            text(d, "dp:period", where),
+            d.has("dp:dueAfterDays")
+                ? integer(d.get("dp:dueAfterDays"), where + "/dp:dueAfterDays")
+                : 0,
             d.has("dp:graceDays") ? integer(d.get("dp:graceDays"), where + "/dp:graceDays") : 0);
       }
       case "compensate" -> {
@@ -457,18 +631,30 @@ public final class OdrlCodec {
             operator(op, at, left, "eq");
             require(year == null, at + ": a second `dateTime`; state it once");
             String y = string(r.get("rightOperand"), at + "/rightOperand");
-            require(y.matches("[0-9]{4}"), at + "/rightOperand: a spend's `dateTime` is a calendar year such as `2017`, got `"
-                + y + "`");
+            require(
+                y.matches("[0-9]{4}"),
+                at
+                    + "/rightOperand: a spend's `dateTime` is a calendar year such as `2017`, got `"
+                    + y
+                    + "`");
             year = Integer.parseInt(y);
           } else {
-            throw new IllegalArgumentException(at + "/leftOperand: unknown `" + left + "`; it cannot be evaluated");
+            throw new IllegalArgumentException(
+                at + "/leftOperand: unknown `" + left + "`; it cannot be evaluated");
           }
         }
-        require(amount != null, where + "/refinement: a `payAmount` is required");
-        require(year != null, where + "/refinement: a `dateTime` year is required");
+        if (amount == null || currency == null) {
+          throw new IllegalArgumentException(
+              where + "/refinement: a `payAmount` with its `dp:currency` is required");
+        }
+        if (year == null) {
+          throw new IllegalArgumentException(where + "/refinement: a `dateTime` year is required");
+        }
         return Duty.spend(id, party, amount, currency, year);
       }
-      default -> throw new IllegalArgumentException(where + "/action: unknown duty action `" + action + "`");
+      default ->
+          throw new IllegalArgumentException(
+              where + "/action: unknown duty action `" + action + "`");
     }
   }
 
@@ -501,13 +687,20 @@ public final class OdrlCodec {
   private static void keys(JsonNode n, String where, Set<String> known) {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
-      require(known.contains(f), where + "/" + f.replace("~", "~0").replace("/", "~1") + ": unknown term `" + f
-          + "`; a term that cannot be understood is refused, never dropped");
+      require(
+          known.contains(f),
+          where
+              + "/"
+              + f.replace("~", "~0").replace("/", "~1")
+              + ": unknown term `"
+              + f
+              + "`; a term that cannot be understood is refused, never dropped");
     }
   }
 
   /**
-   * @param single whether the operator takes one value ({@code eq}, {@code neq}): then a list is refused
+   * @param single whether the operator takes one value ({@code eq}, {@code neq}): then a list is
+   *     refused
    * @return the string values of a right operand: one string, or a non-empty list of strings
    */
   private static List<String> values(JsonNode n, String where, boolean single) {
@@ -520,7 +713,9 @@ public final class OdrlCodec {
       for (JsonNode v : n) {
         String at = where + "/" + i++;
         if (v.isObject()) {
-          require(v.size() == 1 && (v.has("@id") || v.has("@value")), at + ": a value object holds one `@id` or `@value`");
+          require(
+              v.size() == 1 && (v.has("@id") || v.has("@value")),
+              at + ": a value object holds one `@id` or `@value`");
           out.add(string(v.has("@id") ? v.get("@id") : v.get("@value"), at));
         } else {
           out.add(string(v, at));
@@ -538,7 +733,9 @@ public final class OdrlCodec {
   }
 
   private static int integer(JsonNode n, String where) {
-    require(n != null && n.isIntegralNumber() && n.canConvertToInt(), where + ": must be a whole number, got `" + n + "`");
+    require(
+        n != null && n.isIntegralNumber() && n.canConvertToInt(),
+        where + ": must be a whole number, got `" + n + "`");
     return n.intValue();
   }
 
@@ -557,7 +754,11 @@ public final class OdrlCodec {
     try {
       return Instant.parse(string(n, where));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(where + ": `" + n.asText() + "` is not an ISO-8601 instant such as `2017-08-01T00:00:00Z`");
+      throw new IllegalArgumentException(
+          where
+              + ": `"
+              + n.asText()
+              + "` is not an ISO-8601 instant such as `2017-08-01T00:00:00Z`");
     }
   }
 

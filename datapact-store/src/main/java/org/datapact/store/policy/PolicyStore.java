@@ -23,6 +23,7 @@ import org.datapact.store.Database;
 import org.datapact.store.SqlTime;
 import org.datapact.store.party.PartyRepository;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Agreements (ODRL documents plus an append-only status history) and the append-only consent
@@ -33,44 +34,67 @@ public final class PolicyStore {
   private final Database db;
   private final OdrlCodec odrl = new OdrlCodec();
 
-  /** @param db the open store */
+  /**
+   * @param db the open store
+   */
   public PolicyStore(Database db) {
     this.db = db;
   }
 
   /** Inserts agreement records (terms and status history) in one transaction. */
   public void insertAgreements(List<AgreementRecord> records) {
-    db.jdbi().useTransaction(h -> {
-      for (AgreementRecord r : records) {
-        insertAgreement(h, r);
-      }
-    });
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              for (AgreementRecord r : records) {
+                insertAgreement(h, r);
+              }
+            });
   }
 
   private void insertAgreement(Handle h, AgreementRecord r) {
     AgreementVersion v = r.terms();
-    h.createUpdate("INSERT INTO agreement_version (agreement_id, version, counterparty, title, document) VALUES (?, ?, ?, ?, ?)")
-        .bind(0, v.agreementId()).bind(1, v.version()).bind(2, v.counterparty().value()).bind(3, v.title())
-        .bind(4, odrl.toJson(v)).execute();
+    h.createUpdate(
+            "INSERT INTO agreement_version (agreement_id, version, counterparty, title, document) VALUES (?, ?, ?, ?, ?)")
+        .bind(0, v.agreementId())
+        .bind(1, v.version())
+        .bind(2, v.counterparty().value())
+        .bind(3, v.title())
+        .bind(4, odrl.toJson(v))
+        .execute();
     int seq = 0;
     for (AgreementRecord.StatusChange c : r.history()) {
       insertStatus(h, v, seq++, c);
     }
   }
 
-  private static void insertStatus(Handle h, AgreementVersion v, int seq, AgreementRecord.StatusChange c) {
-    h.createUpdate("INSERT INTO agreement_status (agreement_id, version, seq, status, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(0, v.agreementId()).bind(1, v.version()).bind(2, seq).bind(3, c.status().wire()).bind(4, SqlTime.utc(c.at()))
-        .bind(5, c.by()).execute();
+  private static void insertStatus(
+      Handle h, AgreementVersion v, int seq, AgreementRecord.StatusChange c) {
+    h.createUpdate(
+            "INSERT INTO agreement_status (agreement_id, version, seq, status, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(0, v.agreementId())
+        .bind(1, v.version())
+        .bind(2, seq)
+        .bind(3, c.status().wire())
+        .bind(4, SqlTime.utc(c.at()))
+        .bind(5, c.by())
+        .execute();
   }
 
   /** Appends a status change to a version's history. */
   public void appendStatus(AgreementVersion v, AgreementRecord.StatusChange change) {
-    db.jdbi().useTransaction(h -> {
-      int next = h.createQuery("SELECT COALESCE(MAX(seq), -1) + 1 FROM agreement_status WHERE agreement_id = ? AND version = ?")
-          .bind(0, v.agreementId()).bind(1, v.version()).mapTo(Integer.class).one();
-      insertStatus(h, v, next, change);
-    });
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              int next =
+                  h.createQuery(
+                          "SELECT COALESCE(MAX(seq), -1) + 1 FROM agreement_status WHERE agreement_id = ? AND version = ?")
+                      .bind(0, v.agreementId())
+                      .bind(1, v.version())
+                      .mapTo(Integer.class)
+                      .one();
+              insertStatus(h, v, next, change);
+            });
   }
 
   /**
@@ -79,17 +103,33 @@ public final class PolicyStore {
    */
   public List<AgreementRecord> agreements() throws DataPactException {
     record Row(String id, int version, String document) {}
-    List<Row> rows = db.jdbi().withHandle(h -> h.createQuery(
-            "SELECT agreement_id, version, document FROM agreement_version ORDER BY agreement_id, version")
-        .map((rs, ctx) -> new Row(rs.getString(1), rs.getInt(2), rs.getString(3))).list());
+    List<Row> rows =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT agreement_id, version, document FROM agreement_version ORDER BY agreement_id, version")
+                        .map((rs, ctx) -> new Row(rs.getString(1), rs.getInt(2), rs.getString(3)))
+                        .list());
     Map<String, List<AgreementRecord.StatusChange>> history = new HashMap<>();
-    db.jdbi().useHandle(h -> h.createQuery(
-            "SELECT agreement_id, version, status, changed_at, changed_by FROM agreement_status ORDER BY agreement_id, version, seq")
-        .map((rs, ctx) -> {
-          history.computeIfAbsent(rs.getString(1) + "@" + rs.getInt(2), k -> new ArrayList<>())
-              .add(new AgreementRecord.StatusChange(AgreementStatus.fromWire(rs.getString(3)), SqlTime.instant(rs.getObject(4)), rs.getString(5)));
-          return Boolean.TRUE;
-        }).forEach(x -> {}));
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT agreement_id, version, status, changed_at, changed_by FROM agreement_status ORDER BY agreement_id, version, seq")
+                    .map(
+                        (rs, ctx) -> {
+                          history
+                              .computeIfAbsent(
+                                  rs.getString(1) + "@" + rs.getInt(2), k -> new ArrayList<>())
+                              .add(
+                                  new AgreementRecord.StatusChange(
+                                      AgreementStatus.fromWire(rs.getString(3)),
+                                      SqlTime.required(rs.getObject(4)),
+                                      rs.getString(5)));
+                          return Boolean.TRUE;
+                        })
+                    .forEach(x -> {}));
     List<AgreementRecord> out = new ArrayList<>();
     for (Row r : rows) {
       AgreementVersion v = odrl.fromJson(r.document(), r.id(), r.version());
@@ -108,35 +148,64 @@ public final class PolicyStore {
     append(List.of(change), ledgerIndex);
   }
 
-  private void append(List<ConsentChange> changes, Long ledgerIndex) {
-    db.jdbi().useTransaction(h -> {
-      var batch = h.prepareBatch("INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis,"
-          + " source, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      for (ConsentChange c : changes) {
-        batch.bind(0, c.user().value()).bind(1, c.party().value()).bind(2, c.topic().wire()).bind(3, c.granted())
-            .bind(4, SqlTime.utc(c.at())).bind(5, SqlTime.utc(c.expiresAt())).bind(6, c.basis().wire()).bind(7, c.source())
-            .bind(8, ledgerIndex).add();
-      }
-      batch.execute();
-    });
+  private void append(List<ConsentChange> changes, @Nullable Long ledgerIndex) {
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              var batch =
+                  h.prepareBatch(
+                      "INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis,"
+                          + " source, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+              for (ConsentChange c : changes) {
+                batch
+                    .bind(0, c.user().value())
+                    .bind(1, c.party().value())
+                    .bind(2, c.topic().wire())
+                    .bind(3, c.granted())
+                    .bind(4, SqlTime.utc(c.at()))
+                    .bind(5, SqlTime.utc(c.expiresAt()))
+                    .bind(6, c.basis().wire())
+                    .bind(7, c.source())
+                    .bind(8, ledgerIndex)
+                    .add();
+              }
+              batch.execute();
+            });
   }
 
-  /** @return the consent change of a {@code consent_event} row (columns by name) */
+  /**
+   * @return the consent change of a {@code consent_event} row (columns by name)
+   */
   public static ConsentChange consent(java.sql.ResultSet rs) throws java.sql.SQLException {
-    return new ConsentChange(UserId.of(rs.getLong("user_id")), PartyId.of(rs.getString("party_id")),
-        ConsentTopic.fromWire(rs.getString("topic")), rs.getBoolean("granted"), SqlTime.instant(rs.getObject("changed_at")),
-        SqlTime.instant(rs.getObject("expires_at")), ConsentBasis.fromWire(rs.getString("basis")), rs.getString("source"));
+    return new ConsentChange(
+        UserId.of(rs.getLong("user_id")),
+        PartyId.of(rs.getString("party_id")),
+        ConsentTopic.fromWire(rs.getString("topic")),
+        rs.getBoolean("granted"),
+        SqlTime.required(rs.getObject("changed_at")),
+        SqlTime.instant(rs.getObject("expires_at")),
+        ConsentBasis.fromWire(rs.getString("basis")),
+        rs.getString("source"));
   }
 
-  /** @return a user's whole consent history, oldest first */
+  /**
+   * @return a user's whole consent history, oldest first
+   */
   public List<ConsentChange> history(UserId user) {
-    return db.jdbi().withHandle(h -> h.createQuery(
-            "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event"
-                + " WHERE user_id = ? ORDER BY id")
-        .bind(0, user.value()).map((rs, ctx) -> consent(rs)).list());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event"
+                            + " WHERE user_id = ? ORDER BY id")
+                    .bind(0, user.value())
+                    .map((rs, ctx) -> consent(rs))
+                    .list());
   }
 
-  /** @return a user's current consents: the latest change per party and topic, when it is a grant */
+  /**
+   * @return a user's current consents: the latest change per party and topic, when it is a grant
+   */
   public List<ConsentChange> current(UserId user) {
     Map<String, ConsentChange> latest = new LinkedHashMap<>();
     for (ConsentChange c : history(user)) {
@@ -147,9 +216,14 @@ public final class PolicyStore {
 
   /** Streams every consent change in history order. */
   public void forEachConsent(Consumer<ConsentChange> sink) {
-    db.jdbi().useHandle(h -> h.createQuery(
-            "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event ORDER BY id")
-        .setFetchSize(10_000).map((rs, ctx) -> consent(rs)).forEach(sink));
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event ORDER BY id")
+                    .setFetchSize(10_000)
+                    .map((rs, ctx) -> consent(rs))
+                    .forEach(sink));
   }
 
   /**
@@ -159,12 +233,19 @@ public final class PolicyStore {
   public PolicySnapshot loadSnapshot(Jurisdictions jurisdictions) throws DataPactException {
     Map<PartyId, PartyKind> kinds = new HashMap<>();
     new PartyRepository(db).all().forEach(p -> kinds.put(p.id(), p.kind()));
-    PolicySnapshot.Builder b = PolicySnapshot.builder(jurisdictions, kinds).agreements(agreements());
-    db.jdbi().useHandle(h -> h.createQuery("SELECT id, country FROM app_user ORDER BY id").setFetchSize(10_000)
-        .map((rs, ctx) -> {
-          b.subject(UserId.of(rs.getLong(1)), CountryCode.of(rs.getString(2)));
-          return Boolean.TRUE;
-        }).forEach(x -> {}));
+    PolicySnapshot.Builder b =
+        PolicySnapshot.builder(jurisdictions, kinds).agreements(agreements());
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createQuery("SELECT id, country FROM app_user ORDER BY id")
+                    .setFetchSize(10_000)
+                    .map(
+                        (rs, ctx) -> {
+                          b.subject(UserId.of(rs.getLong(1)), CountryCode.of(rs.getString(2)));
+                          return Boolean.TRUE;
+                        })
+                    .forEach(x -> {}));
     forEachConsent(b::consent);
     return b.build();
   }

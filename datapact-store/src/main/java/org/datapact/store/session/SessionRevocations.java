@@ -24,28 +24,44 @@ public final class SessionRevocations {
    */
   public SessionRevocations(Database db, Instant now) {
     this.db = db;
-    db.jdbi().useHandle(h -> {
-      h.createUpdate("DELETE FROM session_revocation WHERE expires_at <= ?").bind(0, SqlTime.utc(now)).execute();
-      h.createQuery("SELECT jti, expires_at FROM session_revocation")
-          .map((rs, ctx) -> Map.entry(rs.getString(1), SqlTime.instant(rs.getObject(2))))
-          .forEach(e -> revoked.put(e.getKey(), e.getValue()));
-    });
+    db.jdbi()
+        .useHandle(
+            h -> {
+              h.createUpdate("DELETE FROM session_revocation WHERE expires_at <= ?")
+                  .bind(0, SqlTime.utc(now))
+                  .execute();
+              h.createQuery("SELECT jti, expires_at FROM session_revocation")
+                  .map((rs, ctx) -> Map.entry(rs.getString(1), SqlTime.instant(rs.getObject(2))))
+                  .forEach(e -> revoked.put(e.getKey(), e.getValue()));
+            });
   }
 
-  /** Revokes the session token {@code jti} until {@code expiresAt}, durably (stored before it returns). */
+  /**
+   * Revokes the session token {@code jti} until {@code expiresAt}, durably (stored before it
+   * returns).
+   */
   public void revoke(String jti, Instant expiresAt) {
-    db.jdbi().useTransaction(h -> {
-      int n = h.createUpdate("UPDATE session_revocation SET expires_at = ? WHERE jti = ?")
-          .bind(0, SqlTime.utc(expiresAt)).bind(1, jti).execute();
-      if (n == 0) {
-        h.createUpdate("INSERT INTO session_revocation (jti, expires_at) VALUES (?, ?)")
-            .bind(0, jti).bind(1, SqlTime.utc(expiresAt)).execute();
-      }
-    });
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              int n =
+                  h.createUpdate("UPDATE session_revocation SET expires_at = ? WHERE jti = ?")
+                      .bind(0, SqlTime.utc(expiresAt))
+                      .bind(1, jti)
+                      .execute();
+              if (n == 0) {
+                h.createUpdate("INSERT INTO session_revocation (jti, expires_at) VALUES (?, ?)")
+                    .bind(0, jti)
+                    .bind(1, SqlTime.utc(expiresAt))
+                    .execute();
+              }
+            });
     revoked.put(jti, expiresAt);
   }
 
-  /** @return whether the session token {@code jti} was signed out */
+  /**
+   * @return whether the session token {@code jti} was signed out
+   */
   public boolean isRevoked(String jti) {
     return revoked.containsKey(jti);
   }

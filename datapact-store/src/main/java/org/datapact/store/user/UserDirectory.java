@@ -28,47 +28,65 @@ public final class UserDirectory {
   private final UserRepository users;
   private final LoadingCache<Long, Optional<User>> byId;
   private final LoadingCache<Long, long[]> friends;
+
   /** Each user's friends as users, ascending by id: a page is a slice of it. */
   private final LoadingCache<Long, List<User>> friendUsers;
 
-  /** @param db the open store */
+  /**
+   * @param db the open store
+   */
   public UserDirectory(Database db) {
     this.users = new UserRepository(db);
-    this.byId = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(Duration.ofMinutes(10))
-        .build(new com.github.benmanes.caffeine.cache.CacheLoader<>() {
-          @Override
-          public Optional<User> load(Long id) {
-            return users.find(UserId.of(id));
-          }
+    this.byId =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_ENTRIES)
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .build(
+                new com.github.benmanes.caffeine.cache.CacheLoader<>() {
+                  @Override
+                  public Optional<User> load(Long id) {
+                    return users.find(UserId.of(id));
+                  }
 
-          @Override
-          public Map<Long, Optional<User>> loadAll(java.util.Set<? extends Long> ids) {
-            Map<Long, Optional<User>> out = new HashMap<>();
-            ids.forEach(id -> out.put(id, Optional.empty()));
-            users.findAll(new ArrayList<>(ids)).forEach(u -> out.put(u.id().value(), Optional.of(u)));
-            return out;
-          }
-        });
-    this.friends = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(Duration.ofMinutes(10))
-        .build(id -> users.friendIds(UserId.of(id)));
-    this.friendUsers = Caffeine.newBuilder().maximumWeight(MAX_ENTRIES * 8).weigher((Long k, List<User> v) -> 1 + v.size())
-        .expireAfterWrite(Duration.ofMinutes(10))
-        .build(id -> {
-          long[] ids = friends.get(id);
-          List<Long> boxed = new ArrayList<>(ids.length);
-          for (long f : ids) {
-            boxed.add(f);
-          }
-          Map<Long, Optional<User>> found = byId.getAll(boxed);
-          List<User> out = new ArrayList<>(ids.length);
-          for (long f : ids) {
-            found.get(f).ifPresent(out::add);
-          }
-          return List.copyOf(out);
-        });
+                  @Override
+                  public Map<Long, Optional<User>> loadAll(java.util.Set<? extends Long> ids) {
+                    Map<Long, Optional<User>> out = new HashMap<>();
+                    ids.forEach(id -> out.put(id, Optional.empty()));
+                    users
+                        .findAll(new ArrayList<>(ids))
+                        .forEach(u -> out.put(u.id().value(), Optional.of(u)));
+                    return out;
+                  }
+                });
+    this.friends =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_ENTRIES)
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .build(id -> users.friendIds(UserId.of(id)));
+    this.friendUsers =
+        Caffeine.newBuilder()
+            .maximumWeight(MAX_ENTRIES * 8)
+            .weigher((Long k, List<User> v) -> 1 + v.size())
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .build(
+                id -> {
+                  long[] ids = friends.get(id);
+                  List<Long> boxed = new ArrayList<>(ids.length);
+                  for (long f : ids) {
+                    boxed.add(f);
+                  }
+                  Map<Long, Optional<User>> found = byId.getAll(boxed);
+                  List<User> out = new ArrayList<>(ids.length);
+                  for (long f : ids) {
+                    found.getOrDefault(f, Optional.empty()).ifPresent(out::add);
+                  }
+                  return List.copyOf(out);
+                });
   }
 
-  /** @return the user */
+  /**
+   * @return the user
+   */
   public Optional<User> find(UserId id) {
     return byId.get(id.value());
   }
@@ -92,7 +110,9 @@ public final class UserDirectory {
     return all.subList(lo, Math.min(all.size(), lo + limit));
   }
 
-  /** @return whether {@code friend} is on {@code id}'s friend list */
+  /**
+   * @return whether {@code friend} is on {@code id}'s friend list
+   */
   public boolean areFriends(UserId id, UserId friend) {
     return Arrays.binarySearch(friends.get(id.value()), friend.value()) >= 0;
   }

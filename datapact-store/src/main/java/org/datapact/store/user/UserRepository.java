@@ -10,59 +10,107 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Reads users and their friend graph. Thread-safe. */
 public final class UserRepository {
-  private static final RowMapper<User> USER = (rs, ctx) -> new User(
-      UserId.of(rs.getLong("id")), rs.getString("handle"), rs.getString("display_name"),
-      CountryCode.of(rs.getString("country")));
+  private static final RowMapper<User> USER =
+      (rs, ctx) ->
+          new User(
+              UserId.of(rs.getLong("id")),
+              rs.getString("handle"),
+              rs.getString("display_name"),
+              CountryCode.of(rs.getString("country")));
 
   private final Database db;
 
-  /** @param db the open store */
+  /**
+   * @param db the open store
+   */
   public UserRepository(Database db) {
     this.db = db;
   }
 
-  /** @return the user with this id */
+  /**
+   * @return the user with this id
+   */
   public Optional<User> find(UserId id) {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT id, handle, display_name, country FROM app_user WHERE id = ?")
-        .bind(0, id.value()).map(USER).findOne());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT id, handle, display_name, country FROM app_user WHERE id = ?")
+                    .bind(0, id.value())
+                    .map(USER)
+                    .findOne());
   }
 
-  /** @return the user with this handle */
+  /**
+   * @return the user with this handle
+   */
   public Optional<User> findByHandle(String handle) {
-    return db.jdbi().withHandle(h -> h.createQuery(
-            "SELECT id, handle, display_name, country FROM app_user WHERE handle = ?")
-        .bind(0, handle).map(USER).findOne());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, handle, display_name, country FROM app_user WHERE handle = ?")
+                    .bind(0, handle)
+                    .map(USER)
+                    .findOne());
   }
 
-  /** @return the friend ids of {@code id}, ascending (empty when none) */
+  /**
+   * @return the friend ids of {@code id}, ascending (empty when none)
+   */
   public long[] friendIds(UserId id) {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT friend_ids FROM friend_list WHERE user_id = ?").bind(0, id.value())
-        .map((rs, ctx) -> toLongs(rs.getArray(1))).findOne().orElse(new long[0]));
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT friend_ids FROM friend_list WHERE user_id = ?")
+                    .bind(0, id.value())
+                    .map((rs, ctx) -> toLongs(rs.getArray(1)))
+                    .findOne()
+                    .orElse(new long[0]));
   }
 
-  /** @return the users with these ids, in no particular order (missing ids are left out) */
+  /**
+   * @return the users with these ids, in no particular order (missing ids are left out)
+   */
   public List<User> findAll(java.util.Collection<Long> ids) {
     if (ids.isEmpty()) {
       return List.of();
     }
     // an IN list, not `= ANY(array)`: H2 answers ANY over an array parameter with a full table scan
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT id, handle, display_name, country FROM app_user WHERE id IN (<ids>)")
-        .bindList("ids", List.copyOf(ids)).map(USER).list());
-  }
-
-  /** @return the number of users */
-  public long count() {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM app_user").mapTo(Long.class).one());
-  }
-
-  /** @return the number of friends {@code id} has */
-  public int friendCount(UserId id) {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT CARDINALITY(friend_ids) FROM friend_list WHERE user_id = ?")
-        .bind(0, id.value()).mapTo(Integer.class).findOne().orElse(0));
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, handle, display_name, country FROM app_user WHERE id IN (<ids>)")
+                    .bindList("ids", List.copyOf(ids))
+                    .map(USER)
+                    .list());
   }
 
   /**
-   * @param after return friends with ids greater than this (keyset pagination; 0 for the first page)
+   * @return the number of users
+   */
+  public long count() {
+    return db.jdbi()
+        .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM app_user").mapTo(Long.class).one());
+  }
+
+  /**
+   * @return the number of friends {@code id} has
+   */
+  public int friendCount(UserId id) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT CARDINALITY(friend_ids) FROM friend_list WHERE user_id = ?")
+                    .bind(0, id.value())
+                    .mapTo(Integer.class)
+                    .findOne()
+                    .orElse(0));
+  }
+
+  /**
+   * @param after return friends with ids greater than this (keyset pagination; 0 for the first
+   *     page)
    * @param limit at most this many
    * @return friends of {@code id}, ascending by id
    */
@@ -85,17 +133,30 @@ public final class UserRepository {
     return out;
   }
 
-  /** @return the number of inbox threads {@code id} takes part in */
+  /**
+   * @return the number of inbox threads {@code id} takes part in
+   */
   public int threadCount(UserId id) {
-    return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM thread_participant WHERE user_id = ?")
-        .bind(0, id.value()).mapTo(Integer.class).one());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT COUNT(*) FROM thread_participant WHERE user_id = ?")
+                    .bind(0, id.value())
+                    .mapTo(Integer.class)
+                    .one());
   }
 
-  /** @return user counts per country, largest first */
+  /**
+   * @return user counts per country, largest first
+   */
   public List<CountryCount> countByCountry() {
-    return db.jdbi().withHandle(h -> h.createQuery(
-            "SELECT country, COUNT(*) AS n FROM app_user GROUP BY country ORDER BY n DESC, country")
-        .map((rs, ctx) -> new CountryCount(rs.getString(1), rs.getLong(2))).list());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT country, COUNT(*) AS n FROM app_user GROUP BY country ORDER BY n DESC, country")
+                    .map((rs, ctx) -> new CountryCount(rs.getString(1), rs.getLong(2)))
+                    .list());
   }
 
   /**

@@ -25,60 +25,92 @@ import org.datapact.store.SqlTime;
  */
 public final class WorldStore {
   /** World tables, children before parents, so deleting in this order respects foreign keys. */
-  private static final List<String> TABLES_CHILD_FIRST = List.of(
-      "consent_event", "agreement_status", "agreement_version", "message", "thread_participant", "inbox_thread", "friend_list", "app_user",
-      "console_account", "client_credential", "party", "world_meta");
+  private static final List<String> TABLES_CHILD_FIRST =
+      List.of(
+          "consent_event",
+          "agreement_status",
+          "agreement_version",
+          "message",
+          "thread_participant",
+          "inbox_thread",
+          "friend_list",
+          "app_user",
+          "console_account",
+          "client_credential",
+          "party",
+          "world_meta");
 
-  /** Each table with the ordered columns that define its content (secret hashes are salted, so excluded). */
-  private static final List<String> DIGEST_QUERIES = List.of(
-      "SELECT id, kind, display_name, description FROM party ORDER BY id",
-      "SELECT client_id, party_id FROM client_credential ORDER BY client_id",
-      "SELECT handle, display_name, role, party_id FROM console_account ORDER BY handle",
-      "SELECT id, handle, display_name, country FROM app_user ORDER BY id",
-      "SELECT user_id, friend_ids FROM friend_list ORDER BY user_id",
-      "SELECT id, subject, via_party, created_at FROM inbox_thread ORDER BY id",
-      "SELECT thread_id, user_id FROM thread_participant ORDER BY thread_id, user_id",
-      "SELECT id, thread_id, sender_id, sent_at, body, via_party FROM message ORDER BY id",
-      "SELECT agreement_id, version, counterparty, title, document FROM agreement_version ORDER BY agreement_id, version",
-      "SELECT agreement_id, version, seq, status, changed_at, changed_by FROM agreement_status ORDER BY agreement_id, version, seq",
-      "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event ORDER BY id");
+  /**
+   * Each table with the ordered columns that define its content (secret hashes are salted, so
+   * excluded).
+   */
+  private static final List<String> DIGEST_QUERIES =
+      List.of(
+          "SELECT id, kind, display_name, description FROM party ORDER BY id",
+          "SELECT client_id, party_id FROM client_credential ORDER BY client_id",
+          "SELECT handle, display_name, role, party_id FROM console_account ORDER BY handle",
+          "SELECT id, handle, display_name, country FROM app_user ORDER BY id",
+          "SELECT user_id, friend_ids FROM friend_list ORDER BY user_id",
+          "SELECT id, subject, via_party, created_at FROM inbox_thread ORDER BY id",
+          "SELECT thread_id, user_id FROM thread_participant ORDER BY thread_id, user_id",
+          "SELECT id, thread_id, sender_id, sent_at, body, via_party FROM message ORDER BY id",
+          "SELECT agreement_id, version, counterparty, title, document FROM agreement_version ORDER BY agreement_id, version",
+          "SELECT agreement_id, version, seq, status, changed_at, changed_by FROM agreement_status ORDER BY agreement_id, version, seq",
+          "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event ORDER BY id");
 
   private final Database db;
 
-  /** @param db the open store */
+  /**
+   * @param db the open store
+   */
   public WorldStore(Database db) {
     this.db = db;
   }
 
-  /** @return the world the store holds, if a load completed */
+  /**
+   * @return the world the store holds, if a load completed
+   */
   public Optional<WorldMeta> current() {
-    return db.jdbi().withHandle(h -> h.createQuery(
-            "SELECT seed, user_count, generator_version, generated_at FROM world_meta WHERE id = 1")
-        .map((rs, ctx) -> new WorldMeta(rs.getLong(1), rs.getInt(2), rs.getInt(3),
-            rs.getObject(4, OffsetDateTime.class).toInstant()))
-        .findOne());
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT seed, user_count, generator_version, generated_at FROM world_meta WHERE id = 1")
+                    .map(
+                        (rs, ctx) ->
+                            new WorldMeta(
+                                rs.getLong(1),
+                                rs.getInt(2),
+                                rs.getInt(3),
+                                rs.getObject(4, OffsetDateTime.class).toInstant()))
+                    .findOne());
   }
 
   /** Deletes the whole world, e.g. before loading one with another seed. */
   public void clear() {
-    db.jdbi().useTransaction(h -> {
-      for (String t : TABLES_CHILD_FIRST) {
-        h.execute("DELETE FROM " + t);
-      }
-    });
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              for (String t : TABLES_CHILD_FIRST) {
+                h.execute("DELETE FROM " + t);
+              }
+            });
   }
 
   /**
-   * Makes sure the store holds the world of {@code spec}: keeps it when the completed world has
-   * the same seed, size and generator version, and otherwise clears the store and generates it.
+   * Makes sure the store holds the world of {@code spec}: keeps it when the completed world has the
+   * same seed, size and generator version, and otherwise clears the store and generates it.
    *
    * @return the cast of the world and whether it was generated now
    * @throws DataPactException if writing fails
    */
-  public Loaded ensure(DemoWorldGenerator generator, WorldSpec spec, ProgressListener progress, Clock clock)
+  public Loaded ensure(
+      DemoWorldGenerator generator, WorldSpec spec, ProgressListener progress, Clock clock)
       throws DataPactException {
     Optional<WorldMeta> meta = current();
-    if (meta.isPresent() && meta.get().seed() == spec.seed() && meta.get().userCount() == spec.users()
+    if (meta.isPresent()
+        && meta.get().seed() == spec.seed()
+        && meta.get().userCount() == spec.users()
         && meta.get().generatorVersion() == DemoWorldGenerator.VERSION) {
       return new Loaded(generator.cast(spec), false);
     }
@@ -101,13 +133,16 @@ public final class WorldStore {
 
   /** Records that the world for {@code spec} is completely loaded. */
   public void markComplete(WorldSpec spec, int generatorVersion, Instant at) {
-    db.jdbi().useHandle(h -> h.createUpdate(
-            "INSERT INTO world_meta (id, seed, user_count, generator_version, generated_at) VALUES (1, ?, ?, ?, ?)")
-        .bind(0, spec.seed())
-        .bind(1, spec.users())
-        .bind(2, generatorVersion)
-        .bind(3, SqlTime.utc(at))
-        .execute());
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO world_meta (id, seed, user_count, generator_version, generated_at) VALUES (1, ?, ?, ?, ?)")
+                    .bind(0, spec.seed())
+                    .bind(1, spec.users())
+                    .bind(2, generatorVersion)
+                    .bind(3, SqlTime.utc(at))
+                    .execute());
   }
 
   /**
@@ -117,17 +152,23 @@ public final class WorldStore {
    * @return lowercase hex digest
    */
   public String digest() {
-    return db.jdbi().withHandle(h -> {
-      MessageDigest sha = sha256();
-      for (String q : DIGEST_QUERIES) {
-        sha.update(q.getBytes(StandardCharsets.UTF_8));
-        h.createQuery(q).setFetchSize(10_000).map((rs, ctx) -> {
-          feedRow(sha, rs);
-          return Boolean.TRUE;
-        }).forEach(x -> {});
-      }
-      return HexFormat.of().formatHex(sha.digest());
-    });
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              MessageDigest sha = sha256();
+              for (String q : DIGEST_QUERIES) {
+                sha.update(q.getBytes(StandardCharsets.UTF_8));
+                h.createQuery(q)
+                    .setFetchSize(10_000)
+                    .map(
+                        (rs, ctx) -> {
+                          feedRow(sha, rs);
+                          return Boolean.TRUE;
+                        })
+                    .forEach(x -> {});
+              }
+              return HexFormat.of().formatHex(sha.digest());
+            });
   }
 
   private static void feedRow(MessageDigest sha, ResultSet rs) throws SQLException {
@@ -136,9 +177,12 @@ public final class WorldStore {
       Object v = rs.getObject(i);
       // INVARIANT: the same value prints the same on every engine (PostgreSQL returns
       // timestamptz as java.sql.Timestamp, H2 as OffsetDateTime)
-      String s = v instanceof OffsetDateTime || v instanceof java.sql.Timestamp ? SqlTime.instant(v).toString()
-          : v instanceof java.sql.Array a ? java.util.Arrays.toString((Object[]) a.getArray())
-          : String.valueOf(v);
+      String s =
+          v instanceof OffsetDateTime || v instanceof java.sql.Timestamp
+              ? SqlTime.required(v).toString()
+              : v instanceof java.sql.Array a
+                  ? java.util.Arrays.toString((Object[]) a.getArray())
+                  : String.valueOf(v);
       sha.update(s.getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0x1f);
     }

@@ -20,15 +20,15 @@ import org.datapact.core.world.Message;
 import org.datapact.core.world.WorldSink;
 import org.datapact.store.Database;
 import org.datapact.store.SqlTime;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a generated world into the store with JDBC batch inserts on one connection, one
- * transaction per batch. The world only counts as present once {@link WorldStore#markComplete}
- * has written its {@code world_meta} row, so an interrupted load is cleared and redone on the
- * next start rather than half-used.
+ * transaction per batch. The world only counts as present once {@link WorldStore#markComplete} has
+ * written its {@code world_meta} row, so an interrupted load is cleared and redone on the next
+ * start rather than half-used.
  *
- * <p>Not thread-safe: one generator writes through one writer. Close it to release the
- * connection.
+ * <p>Not thread-safe: one generator writes through one writer. Close it to release the connection.
  */
 final class WorldWriter implements WorldSink, AutoCloseable {
   private final Connection connection;
@@ -45,7 +45,8 @@ final class WorldWriter implements WorldSink, AutoCloseable {
   }
 
   private static DataPactException failure(SQLException e) {
-    return new DataPactException(ErrorKind.UNAVAILABLE, "cannot write the world: " + Database.rootMessage(e), e);
+    return new DataPactException(
+        ErrorKind.UNAVAILABLE, "cannot write the world: " + Database.rootMessage(e), e);
   }
 
   @FunctionalInterface
@@ -66,7 +67,8 @@ final class WorldWriter implements WorldSink, AutoCloseable {
     }
   }
 
-  private static void setParty(PreparedStatement ps, int index, PartyId party) throws SQLException {
+  private static void setParty(PreparedStatement ps, int index, @Nullable PartyId party)
+      throws SQLException {
     if (party == null) {
       ps.setNull(index, Types.VARCHAR);
     } else {
@@ -76,26 +78,34 @@ final class WorldWriter implements WorldSink, AutoCloseable {
 
   @Override
   public void parties(List<Party> parties) throws DataPactException {
-    insert("INSERT INTO party (id, kind, display_name, description) VALUES (?, ?, ?, ?)", parties, (ps, p) -> {
-      ps.setString(1, p.id().value());
-      ps.setString(2, p.kind().wireName());
-      ps.setString(3, p.displayName());
-      ps.setString(4, p.description());
-    });
+    insert(
+        "INSERT INTO party (id, kind, display_name, description) VALUES (?, ?, ?, ?)",
+        parties,
+        (ps, p) -> {
+          ps.setString(1, p.id().value());
+          ps.setString(2, p.kind().wireName());
+          ps.setString(3, p.displayName());
+          ps.setString(4, p.description());
+        });
   }
 
   @Override
   public void clients(List<ClientCredential> clients) throws DataPactException {
-    insert("INSERT INTO client_credential (client_id, party_id, secret_hash) VALUES (?, ?, ?)", clients, (ps, c) -> {
-      ps.setString(1, c.clientId());
-      ps.setString(2, c.party().value());
-      ps.setString(3, c.secretHash().encoded());
-    });
+    insert(
+        "INSERT INTO client_credential (client_id, party_id, secret_hash) VALUES (?, ?, ?)",
+        clients,
+        (ps, c) -> {
+          ps.setString(1, c.clientId());
+          ps.setString(2, c.party().value());
+          ps.setString(3, c.secretHash().encoded());
+        });
   }
 
   @Override
   public void consoleAccounts(List<ConsoleAccount> accounts) throws DataPactException {
-    insert("INSERT INTO console_account (handle, display_name, role, party_id) VALUES (?, ?, ?, ?)", accounts,
+    insert(
+        "INSERT INTO console_account (handle, display_name, role, party_id) VALUES (?, ?, ?, ?)",
+        accounts,
         (ps, a) -> {
           ps.setString(1, a.handle());
           ps.setString(2, a.displayName());
@@ -106,37 +116,47 @@ final class WorldWriter implements WorldSink, AutoCloseable {
 
   @Override
   public void users(List<User> batch) throws DataPactException {
-    insert("INSERT INTO app_user (id, handle, display_name, country) VALUES (?, ?, ?, ?)", batch, (ps, u) -> {
-      ps.setLong(1, u.id().value());
-      ps.setString(2, u.handle());
-      ps.setString(3, u.displayName());
-      ps.setString(4, u.country().value());
-    });
+    insert(
+        "INSERT INTO app_user (id, handle, display_name, country) VALUES (?, ?, ?, ?)",
+        batch,
+        (ps, u) -> {
+          ps.setLong(1, u.id().value());
+          ps.setString(2, u.handle());
+          ps.setString(3, u.displayName());
+          ps.setString(4, u.country().value());
+        });
   }
 
   @Override
   public void friendLists(List<FriendList> batch) throws DataPactException {
-    insert("INSERT INTO friend_list (user_id, friend_ids) VALUES (?, ?)", batch, (ps, f) -> {
-      ps.setLong(1, f.userId());
-      long[] ids = f.friendIds();
-      Long[] boxed = new Long[ids.length];
-      for (int i = 0; i < ids.length; i++) {
-        boxed[i] = ids[i];
-      }
-      ps.setArray(2, ps.getConnection().createArrayOf("BIGINT", boxed));
-    });
+    insert(
+        "INSERT INTO friend_list (user_id, friend_ids) VALUES (?, ?)",
+        batch,
+        (ps, f) -> {
+          ps.setLong(1, f.userId());
+          long[] ids = f.friendIds();
+          Long[] boxed = new Long[ids.length];
+          for (int i = 0; i < ids.length; i++) {
+            boxed[i] = ids[i];
+          }
+          ps.setArray(2, ps.getConnection().createArrayOf("BIGINT", boxed));
+        });
   }
 
   @Override
   public void threads(List<InboxThread> batch) throws DataPactException {
-    insert("INSERT INTO inbox_thread (id, subject, via_party, created_at) VALUES (?, ?, ?, ?)", batch, (ps, t) -> {
-      ps.setLong(1, t.id());
-      ps.setString(2, t.subject());
-      setParty(ps, 3, t.viaParty());
-      ps.setObject(4, SqlTime.utc(t.createdAt()));
-    });
-    try (PreparedStatement ps = connection.prepareStatement(
-        "INSERT INTO thread_participant (thread_id, user_id) VALUES (?, ?)")) {
+    insert(
+        "INSERT INTO inbox_thread (id, subject, via_party, created_at) VALUES (?, ?, ?, ?)",
+        batch,
+        (ps, t) -> {
+          ps.setLong(1, t.id());
+          ps.setString(2, t.subject());
+          setParty(ps, 3, t.viaParty());
+          ps.setObject(4, SqlTime.utc(t.createdAt()));
+        });
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "INSERT INTO thread_participant (thread_id, user_id) VALUES (?, ?)")) {
       for (InboxThread t : batch) {
         for (long p : t.participants()) {
           ps.setLong(1, t.id());
@@ -153,7 +173,9 @@ final class WorldWriter implements WorldSink, AutoCloseable {
 
   @Override
   public void messages(List<Message> batch) throws DataPactException {
-    insert("INSERT INTO message (id, thread_id, sender_id, sent_at, body, via_party) VALUES (?, ?, ?, ?, ?, ?)", batch,
+    insert(
+        "INSERT INTO message (id, thread_id, sender_id, sent_at, body, via_party) VALUES (?, ?, ?, ?, ?, ?)",
+        batch,
         (ps, m) -> {
           ps.setLong(1, m.id());
           ps.setLong(2, m.threadId());
@@ -171,8 +193,11 @@ final class WorldWriter implements WorldSink, AutoCloseable {
 
   @Override
   public void consents(List<ConsentChange> batch) throws DataPactException {
-    insert("INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis, source)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch, (ps, c) -> {
+    insert(
+        "INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis, source)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        batch,
+        (ps, c) -> {
           ps.setLong(1, c.user().value());
           ps.setString(2, c.party().value());
           ps.setString(3, c.topic().wire());

@@ -27,16 +27,22 @@ class OdrlCodecTest {
 
   @Test
   void exportsTheStreamflixRestrictionsAsOdrlProhibitions() {
-    AgreementVersion v3 = DemoPolicy.agreements().stream().map(AgreementRecord::terms)
-        .filter(v -> v.ref().equals("streamflix-partnership@3")).findFirst().orElseThrow();
+    AgreementVersion v3 =
+        DemoPolicy.agreements().stream()
+            .map(AgreementRecord::terms)
+            .filter(v -> v.ref().equals("streamflix-partnership@3"))
+            .findFirst()
+            .orElseThrow();
     var doc = odrl.toOdrl(v3);
     assertThat(doc.get("prohibition")).hasSize(2);
-    assertThat(doc.get("obligation").toString()).contains("compensate", "150000000", "recommendation_sends");
+    assertThat(doc.get("obligation").toString())
+        .contains("compensate", "150000000", "recommendation_sends");
   }
 
   @Test
   void importsAHandWrittenPolicyInTheW3cExamplesShape() throws Exception {
-    String json = """
+    String json =
+        """
         {
           "@context": "http://www.w3.org/ns/odrl.jsonld",
           "@type": "Agreement",
@@ -62,39 +68,53 @@ class OdrlCodecTest {
         """;
     AgreementVersion v = odrl.fromJson(json, "tunely-handwritten", 1);
     assertThat(v.counterparty()).isEqualTo(PartyId.of("tunely"));
-    assertThat(v.permissions()).singleElement().satisfies(p -> {
-      assertThat(p.scope()).isEqualTo(Scope.FRIENDS_LIST);
-      assertThat(p.purposes()).containsExactly(Purpose.RECOMMENDATIONS);
-      assertThat(p.constraints().jurisdictionsExcluded()).containsExactly("US");
-      assertThat(p.constraints().notAfter()).hasToString("2030-01-01T00:00:00Z");
-    });
-    assertThat(v.prohibitions()).singleElement().satisfies(p -> assertThat(p.consumers()).containsExactly(PartyId.of("watch")));
+    assertThat(v.permissions())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.scope()).isEqualTo(Scope.FRIENDS_LIST);
+              assertThat(p.purposes()).containsExactly(Purpose.RECOMMENDATIONS);
+              assertThat(p.constraints().jurisdictionsExcluded())
+                  .extracting(Object::toString)
+                  .containsExactly("US");
+              assertThat(p.constraints().notAfter()).hasToString("2030-01-01T00:00:00Z");
+            });
+    assertThat(v.prohibitions())
+        .singleElement()
+        .satisfies(p -> assertThat(p.consumers()).containsExactly(PartyId.of("watch")));
   }
 
   @Test
   void refusesAConstraintItCannotEvaluateInsteadOfDroppingIt() {
-    String json = """
+    String json =
+        """
         {"@context": "http://www.w3.org/ns/odrl.jsonld", "@type": "Agreement", "assignee": "urn:datapact:party:tunely",
          "permission": [{"target": "urn:datapact:scope:profile.basic", "action": "read",
            "constraint": [{"leftOperand": "purpose", "operator": "eq", "rightOperand": "analytics"},
                           {"leftOperand": "recipient", "operator": "eq", "rightOperand": "x"}]}]}
         """;
-    assertThatThrownBy(() -> odrl.fromJson(json, "t-deal", 1)).isInstanceOf(DataPactException.class)
-        .hasMessage("ODRL: /permission/0/constraint/1/leftOperand: unknown `recipient`; it cannot be evaluated");
+    assertThatThrownBy(() -> odrl.fromJson(json, "t-deal", 1))
+        .isInstanceOf(DataPactException.class)
+        .hasMessage(
+            "ODRL: /permission/0/constraint/1/leftOperand: unknown `recipient`; it cannot be evaluated");
   }
 
   @Test
   void refusesUnknownScopesActionsAndPurposes() {
-    String base = """
+    String base =
+        """
         {"@context": "http://www.w3.org/ns/odrl.jsonld", "@type": "Agreement", "assignee": "urn:datapact:party:tunely",
          "permission": [{"target": "urn:datapact:scope:%s", "action": "%s",
            "constraint": [{"leftOperand": "purpose", "operator": "eq", "rightOperand": "%s"}]}]}
         """;
-    assertThatThrownBy(() -> odrl.fromJson(base.formatted("inbox.write", "read", "analytics"), "t-deal", 1))
+    assertThatThrownBy(
+            () -> odrl.fromJson(base.formatted("inbox.write", "read", "analytics"), "t-deal", 1))
         .hasMessageContaining("unknown scope `inbox.write`");
-    assertThatThrownBy(() -> odrl.fromJson(base.formatted("inbox.read", "play", "analytics"), "t-deal", 1))
+    assertThatThrownBy(
+            () -> odrl.fromJson(base.formatted("inbox.read", "play", "analytics"), "t-deal", 1))
         .hasMessageContaining("/permission/0/action: `play` does not match scope `inbox.read`");
-    assertThatThrownBy(() -> odrl.fromJson(base.formatted("inbox.read", "read", "profit"), "t-deal", 1))
+    assertThatThrownBy(
+            () -> odrl.fromJson(base.formatted("inbox.read", "read", "profit"), "t-deal", 1))
         .hasMessageContaining("unknown purpose `profit`");
     assertThatThrownBy(() -> odrl.fromJson("{\"@type\":\"Agreement\"}", "t-deal", 1))
         .hasMessageContaining("/@context: must include");

@@ -23,18 +23,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Generated agreements survive export → import → export unchanged: the importer reads back every
- * term the exporter writes, with the same meaning. Seeded; the seed is printed and
- * {@code -Ddatapact.seed=N} replays a run.
+ * term the exporter writes, with the same meaning. Seeded; the seed is printed and {@code
+ * -Ddatapact.seed=N} replays a run.
  */
 class OdrlRoundTripPropertyTest {
   private static final int CASES = 500;
-  private static final List<PartyId> PARTIES = List.of(PartyId.of("streamflix"), PartyId.of("tunely"), PartyId.of("seekr"),
-      PartyId.of("watch"), PartyId.of("ads"));
+  private static final List<PartyId> PARTIES =
+      List.of(
+          PartyId.of("streamflix"),
+          PartyId.of("tunely"),
+          PartyId.of("seekr"),
+          PartyId.of("watch"),
+          PartyId.of("ads"));
 
   @Test
   void generatedAgreementsRoundTripUnchanged() throws Exception {
     long seed = Long.getLong("datapact.seed", System.nanoTime());
-    System.out.println("OdrlRoundTripPropertyTest seed=" + seed + " (replay with -Ddatapact.seed=" + seed + ")");
+    System.out.println(
+        "OdrlRoundTripPropertyTest seed=" + seed + " (replay with -Ddatapact.seed=" + seed + ")");
     Random rng = new Random(seed);
     OdrlCodec odrl = new OdrlCodec();
     for (int n = 0; n < CASES; n++) {
@@ -66,34 +72,73 @@ class OdrlRoundTripPropertyTest {
     List<Permission> perms = new ArrayList<>();
     for (int i = 0, k = 1 + rng.nextInt(4); i < k; i++) {
       Scope scope = pick(rng, List.of(Scope.values()));
-      Set<String> in = rng.nextInt(3) == 0 ? Set.of() : some(rng, List.of("US", "EU", "DEFAULT", "BR"), 1);
-      Set<String> out = new LinkedHashSet<>(rng.nextInt(3) == 0 ? Set.of() : some(rng, List.of("FR", "DE", "JP"), 1));
+      Set<String> in =
+          rng.nextInt(3) == 0 ? Set.of() : some(rng, List.of("US", "EU", "DEFAULT", "BR"), 1);
+      Set<String> out =
+          new LinkedHashSet<>(
+              rng.nextInt(3) == 0 ? Set.of() : some(rng, List.of("FR", "DE", "JP"), 1));
       Instant nb = rng.nextBoolean() ? null : from.plus(Duration.ofDays(rng.nextInt(100)));
       Instant na = rng.nextBoolean() ? null : from.plus(Duration.ofDays(200 + rng.nextInt(100)));
       Minimisation m = pick(rng, List.of(Minimisation.values()));
-      int cohort = m == Minimisation.AGGREGATE_ONLY ? 10 + rng.nextInt(100) : rng.nextInt(4) == 0 ? 1 + rng.nextInt(50) : 0;
-      Constraints.RateLimit rate = rng.nextBoolean() ? null
-          : new Constraints.RateLimit(1 + rng.nextInt(100_000), Duration.ofSeconds(1 + rng.nextInt(3600)));
-      Set<String> links = rng.nextInt(3) == 0 ? Set.of() : some(rng, List.of("streamflix.example", "tunely.example", "cdn.example.org"), 1);
-      perms.add(new Permission("p" + i, pick(rng, PARTIES), scope, some(rng, List.of(Purpose.values()), 1),
-          new Constraints(in, out, nb, na, m, cohort, rate, links)));
+      int cohort =
+          m == Minimisation.AGGREGATE_ONLY
+              ? 10 + rng.nextInt(100)
+              : rng.nextInt(4) == 0 ? 1 + rng.nextInt(50) : 0;
+      Constraints.RateLimit rate =
+          rng.nextBoolean()
+              ? null
+              : new Constraints.RateLimit(
+                  1 + rng.nextInt(100_000), Duration.ofSeconds(1 + rng.nextInt(3600)));
+      Set<String> links =
+          rng.nextInt(3) == 0
+              ? Set.of()
+              : some(rng, List.of("streamflix.example", "tunely.example", "cdn.example.org"), 1);
+      perms.add(
+          new Permission(
+              "p" + i,
+              pick(rng, PARTIES),
+              scope,
+              some(rng, List.of(Purpose.values()), 1),
+              new Constraints(
+                  Constraints.terms(in), Constraints.terms(out), nb, na, m, cohort, rate, links)));
     }
     List<Prohibition> prohibitions = new ArrayList<>();
     for (int i = 0, k = rng.nextInt(3); i < k; i++) {
-      prohibitions.add(new Prohibition("x" + i, some(rng, PARTIES.subList(0, 3), 1),
-          rng.nextBoolean() ? Set.of() : some(rng, PARTIES.subList(3, 5), 1),
-          rng.nextBoolean() ? Set.of() : some(rng, List.of(Purpose.values()), 1),
-          rng.nextBoolean() ? Set.of() : some(rng, PARTIES.subList(0, 3), 1)));
+      prohibitions.add(
+          new Prohibition(
+              "x" + i,
+              some(rng, PARTIES.subList(0, 3), 1),
+              rng.nextBoolean() ? Set.of() : some(rng, PARTIES.subList(3, 5), 1),
+              rng.nextBoolean() ? Set.of() : some(rng, List.of(Purpose.values()), 1),
+              rng.nextBoolean() ? Set.of() : some(rng, PARTIES.subList(0, 3), 1)));
     }
     List<Duty> duties = new ArrayList<>();
     for (int i = 0, k = rng.nextInt(3); i < k; i++) {
-      duties.add(rng.nextBoolean()
-          ? Duty.report("d" + i, counterparty, pick(rng, List.of("recommendation_sends", "recipient_clicks")), "month",
-              rng.nextInt(30), rng.nextInt(10))
-          : Duty.spend("d" + i, counterparty, new BigDecimal(1 + rng.nextInt(1_000_000_000)), pick(rng, List.of("USD", "EUR")),
-              2010 + rng.nextInt(15)));
+      duties.add(
+          rng.nextBoolean()
+              ? Duty.report(
+                  "d" + i,
+                  counterparty,
+                  pick(rng, List.of("recommendation_sends", "recipient_clicks")),
+                  "month",
+                  rng.nextInt(30),
+                  rng.nextInt(10))
+              : Duty.spend(
+                  "d" + i,
+                  counterparty,
+                  new BigDecimal(1 + rng.nextInt(1_000_000_000)),
+                  pick(rng, List.of("USD", "EUR")),
+                  2010 + rng.nextInt(15)));
     }
-    return new AgreementVersion("gen-" + n, 1 + rng.nextInt(9), counterparty, "Generated agreement " + n, from, until, perms,
-        prohibitions, duties);
+    return new AgreementVersion(
+        "gen-" + n,
+        1 + rng.nextInt(9),
+        counterparty,
+        "Generated agreement " + n,
+        from,
+        until,
+        perms,
+        prohibitions,
+        duties);
   }
 }

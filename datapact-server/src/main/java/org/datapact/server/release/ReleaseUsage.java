@@ -1,8 +1,7 @@
-package org.datapact.server.partner;
+package org.datapact.server.release;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,17 +10,23 @@ import java.util.concurrent.atomic.LongAdder;
 import org.datapact.core.party.PartyId;
 
 /**
- * What each partner's API calls came to since the server started: allowed and denied calls per
+ * What each principal's releases came to since the server started: allowed and denied calls per
  * endpoint, and the latest denials with their reasons and ledger index (the partner portal shows
- * them; the ledger holds every one for good).
+ * them; the ledger holds every one for good). The release pipeline counts every release here.
  *
  * <p>Thread-safe.
  */
-final class PartnerUsage {
+public final class ReleaseUsage {
   private static final int RECENT = 50;
 
   /** One denial as the portal shows it. */
-  record Denial(String at, String endpoint, String scope, String purpose, List<String> reasons, String decisionId,
+  public record Denial(
+      String at,
+      String endpoint,
+      String scope,
+      String purpose,
+      List<String> reasons,
+      String decisionId,
       long ledgerIndex) {}
 
   private static final class Counts {
@@ -32,8 +37,11 @@ final class PartnerUsage {
   private final ConcurrentHashMap<PartyId, Counts> partners = new ConcurrentHashMap<>();
 
   void count(PartyId partner, String endpoint, String effect) {
-    partners.computeIfAbsent(partner, p -> new Counts()).byEndpointAndEffect
-        .computeIfAbsent(endpoint + " " + effect, k -> new LongAdder()).increment();
+    partners
+        .computeIfAbsent(partner, p -> new Counts())
+        .byEndpointAndEffect
+        .computeIfAbsent(endpoint + " " + effect, k -> new LongAdder())
+        .increment();
   }
 
   void deny(PartyId partner, Denial d) {
@@ -46,23 +54,33 @@ final class PartnerUsage {
     }
   }
 
-  /** @return the partner's counts per endpoint ({@code allow}, {@code deny}) and its latest denials */
-  Map<String, Object> view(PartyId partner) {
+  /**
+   * What a principal's releases came to.
+   *
+   * @param calls per endpoint, the calls by effect ({@code allow}, {@code deny})
+   * @param recentDenials the latest denials, newest first
+   */
+  public record View(Map<String, Map<String, Long>> calls, List<Denial> recentDenials) {}
+
+  /**
+   * @return the principal's counts per endpoint and its latest denials
+   */
+  public View view(PartyId partner) {
     Counts c = partners.get(partner);
     Map<String, Map<String, Long>> byEndpoint = new TreeMap<>();
     List<Denial> recent = new ArrayList<>();
     if (c != null) {
-      c.byEndpointAndEffect.forEach((k, v) -> {
-        int space = k.lastIndexOf(' ');
-        byEndpoint.computeIfAbsent(k.substring(0, space), e -> new TreeMap<>()).put(k.substring(space + 1), v.sum());
-      });
+      c.byEndpointAndEffect.forEach(
+          (k, v) -> {
+            int space = k.lastIndexOf(' ');
+            byEndpoint
+                .computeIfAbsent(k.substring(0, space), e -> new TreeMap<>())
+                .put(k.substring(space + 1), v.sum());
+          });
       synchronized (c.recent) {
         recent.addAll(c.recent);
       }
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("calls", byEndpoint);
-    m.put("recentDenials", recent);
-    return m;
+    return new View(byEndpoint, recent);
   }
 }

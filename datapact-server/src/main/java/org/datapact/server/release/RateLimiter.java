@@ -1,18 +1,21 @@
-package org.datapact.server.partner;
+package org.datapact.server.release;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import org.datapact.core.agreement.Constraints;
+import org.datapact.core.decision.Obligation;
 import org.datapact.core.party.PartyId;
 
 /**
  * Token buckets per partner and rate-limit rule: a bucket holds at most {@code n} tokens and
- * refills at {@code n} per period, so a partner may burst up to its limit and then sustain it.
- * The limit comes from the agreement, as the decision's {@code rate_limit} obligation.
+ * refills at {@code n} per period, so a partner may burst up to its limit and then sustain it. The
+ * limit comes from the agreement, as the decision's {@link Obligation.RateLimit}. The one rate
+ * limiter: the release pipeline takes from it for every kind of release.
  *
  * <p>Thread-safe.
  */
 final class RateLimiter {
-  private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, Bucket> buckets = new ConcurrentHashMap<>();
 
   /** What a take answers: whether a token was taken, and otherwise how long until one is free. */
   record Take(boolean taken, long retryAfterSeconds) {}
@@ -37,7 +40,9 @@ final class RateLimiter {
 
     Take take(long now) {
       while (true) {
-        State s = state.get();
+        State s =
+            java.util.Objects.requireNonNull(
+                state.get()); // INVARIANT: set in the constructor, never null
         double tokens = Math.min(capacity, s.tokens() + Math.max(0, now - s.last()) * perNano);
         long last = Math.max(now, s.last());
         if (tokens >= 1) {
@@ -53,18 +58,15 @@ final class RateLimiter {
     }
   }
 
-  /** @param obligation the decision's {@code rate_limit} value, {@code n/PTxS} */
-  Take take(PartyId partner, String obligation, long nanoTime) {
-    Bucket b = buckets.computeIfAbsent(partner.value() + "|" + obligation, k -> {
-      int slash = obligation.indexOf('/');
-      return new Bucket(Integer.parseInt(obligation.substring(0, slash)), Duration.parse(obligation.substring(slash + 1)),
-          nanoTime);
-    });
+  /** Takes a token from {@code principal}'s bucket for {@code limit} at {@code nanoTime}. */
+  Take take(PartyId principal, Obligation.RateLimit limit, long nanoTime) {
+    Constraints.RateLimit l = limit.limit();
+    Bucket b =
+        buckets.computeIfAbsent(
+            new Key(principal, l), k -> new Bucket(l.requests(), l.per(), nanoTime));
     return b.take(nanoTime);
   }
 
-  /** @return the {@code n} of a {@code n/PTxS} obligation */
-  static int limitOf(String obligation) {
-    return Integer.parseInt(obligation.substring(0, obligation.indexOf('/')));
-  }
+  /** A bucket per principal and limit (two permissions with the same limit share one). */
+  private record Key(PartyId principal, Constraints.RateLimit limit) {}
 }
