@@ -99,7 +99,8 @@ public final class DataPactServer implements AutoCloseable {
             new DecisionFeature(context),
             new PrivacyFeature(context),
             new GovernanceFeature(context),
-            new LedgerFeature(context));
+            new LedgerFeature(context),
+            new org.datapact.server.units.UnitDataFeature(context));
     List<Route> routes = new ArrayList<>();
     features.forEach(f -> routes.addAll(f.routes()));
     return routes;

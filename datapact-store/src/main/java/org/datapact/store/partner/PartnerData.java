@@ -320,4 +320,52 @@ public final class PartnerData {
                     .mapTo(Long.class)
                     .one());
   }
+
+  /**
+   * A signal as DataPact holds it: with its label (where it came from, what it is, the rule set of
+   * its subject's country) and the ledger entry of the decision that let it in.
+   *
+   * @param restsOn the ledger index of the partner's allowed {@code activity.write} decision
+   */
+  public record HeldSignal(
+      long id,
+      PartyId source,
+      org.datapact.core.policy.DataCategory category,
+      org.datapact.core.jurisdiction.RuleSetId jurisdiction,
+      String payload,
+      Instant observedAt,
+      long restsOn) {
+    /**
+     * @return the label DataPact attaches to it
+     */
+    public org.datapact.core.label.Label label() {
+      return new org.datapact.core.label.Label(source, category, jurisdiction);
+    }
+  }
+
+  /**
+   * @return the newest signals held about {@code user}, at most {@code limit}, newest first
+   */
+  public List<HeldSignal> signalsOf(UserId user, int limit) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, partner_id, category, jurisdiction, payload, observed_at,"
+                            + " ledger_index FROM partner_signal WHERE user_id = ? ORDER BY id DESC"
+                            + " LIMIT ?")
+                    .bind(0, user.value())
+                    .bind(1, limit)
+                    .map(
+                        (rs, ctx) ->
+                            new HeldSignal(
+                                rs.getLong(1),
+                                PartyId.of(rs.getString(2)),
+                                org.datapact.core.policy.DataCategory.fromWire(rs.getString(3)),
+                                org.datapact.core.jurisdiction.RuleSetId.of(rs.getString(4)),
+                                rs.getString(5),
+                                SqlTime.required(rs.getObject(6)),
+                                rs.getLong(7)))
+                    .list());
+  }
 }
