@@ -57,8 +57,12 @@ public final class Main implements Runnable {
         execute(
             args,
             System.getenv(),
-            new PrintWriter(System.out, true),
-            new PrintWriter(System.err, true));
+            new PrintWriter(
+                new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8),
+                true),
+            new PrintWriter(
+                new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8),
+                true));
     System.exit(code);
   }
 

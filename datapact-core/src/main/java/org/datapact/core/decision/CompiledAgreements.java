@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * version's active time as intervals. One "active at" ({@link Version#activeAt}) serves decisions
  * and the scopes a token may carry. Immutable once built.
  */
+// the compiled tables are indexed by scope, purpose and topic ordinals: that is the point
+@SuppressWarnings("EnumOrdinal")
 final class CompiledAgreements {
   /** The rule set of every country, by {@link Countries} index. */
   final RuleSet[] ruleSetByCountry;

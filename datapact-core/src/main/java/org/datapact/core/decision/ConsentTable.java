@@ -20,6 +20,8 @@ import org.datapact.core.policy.Purpose;
  * where a topic index is a purpose's ordinal, or {@code purposes + ordinal} for a special topic
  * (each special consent under its own topic). Immutable arrays: an update returns a new array.
  */
+// the compiled tables are indexed by scope, purpose and topic ordinals: that is the point
+@SuppressWarnings("EnumOrdinal")
 final class ConsentTable {
   /** Consent topics: one per purpose, then one per special topic. */
   static final int TOPICS = Purpose.values().length + ConsentTopic.Special.values().length;

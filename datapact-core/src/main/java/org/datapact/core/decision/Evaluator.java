@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * under an aggregate-only permission. Every failed condition is a reason; anything that cannot be
  * evaluated denies.
  */
+// the compiled tables are indexed by scope, purpose and topic ordinals: that is the point
+@SuppressWarnings("EnumOrdinal")
 final class Evaluator {
   /** What {@code allows} sees of a denial: no reason text, never returned from {@code decide}. */
   private static final Reason QUIET_REASON =
@@ -264,7 +266,7 @@ final class Evaluator {
                 ? 0
                 : Math.min(
                     ConsentTable.expiresAt(consents, e),
-                    granted + sc.getValue().maxValidity().getSeconds());
+                    granted + sc.getValue().maxValidity().toSeconds());
         if (e < 0 || granted > tSec || until <= tSec) {
           denials =
               add(

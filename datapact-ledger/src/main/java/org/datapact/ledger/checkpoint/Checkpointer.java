@@ -66,7 +66,7 @@ public final class Checkpointer implements AutoCloseable {
                 return t;
               });
       long ms = cadence.toMillis();
-      timer.scheduleAtFixedRate(this::tickQuietly, ms, ms, TimeUnit.MILLISECONDS);
+      var unused = timer.scheduleAtFixedRate(this::tickQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
   }
 

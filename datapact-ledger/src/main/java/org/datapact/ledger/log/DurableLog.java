@@ -308,7 +308,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     for (Pending p : batch) {
       bytes += RECORD_HEADER + p.entry().length;
     }
-    if (segment == null || segmentSize + bytes > segmentBytes && segmentSize > 0) {
+    if (segment == null || (segmentSize + bytes > segmentBytes && segmentSize > 0)) {
       rollSegment();
     }
     ByteBuffer records = ByteBuffer.allocate(bytes);
@@ -583,7 +583,6 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
       }
     }
     // scan forward from (seg, segOffset)
-    long count = trusted;
     while (Files.exists(segmentPath(seg))) {
       try (FileChannel ch =
           FileChannel.open(segmentPath(seg), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -596,7 +595,6 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
           offsets.add(LogFormat.position(seg, at));
           leafHashes.add(Hashes.leaf(e));
           at += RECORD_HEADER + e.length;
-          count++;
         }
         if (at < ch.size()) {
           ch.truncate(at); // a torn tail, never acknowledged, or the zeros ahead of the records

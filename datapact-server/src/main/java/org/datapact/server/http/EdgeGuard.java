@@ -44,7 +44,8 @@ public final class EdgeGuard extends Handler.Wrapper {
   private final ProblemMapper problems;
 
   /**
-   * @param policy which hosts are served; @param problems writes the refusals
+   * @param policy which hosts are served
+   * @param problems writes the refusals
    */
   public EdgeGuard(EdgePolicy policy, ProblemMapper problems) {
     this.policy = policy;

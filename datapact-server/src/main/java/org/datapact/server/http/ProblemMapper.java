@@ -35,7 +35,8 @@ public final class ProblemMapper {
   private final StoreHealth store;
 
   /**
-   * @param mapper writes the problem documents; @param store tells store outages from bugs
+   * @param mapper writes the problem documents
+   * @param store tells store outages from bugs
    */
   public ProblemMapper(ObjectMapper mapper, StoreHealth store) {
     this.mapper = mapper;

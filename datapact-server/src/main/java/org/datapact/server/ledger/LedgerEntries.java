@@ -66,7 +66,8 @@ public final class LedgerEntries {
   private final OdrlCodec odrl = new OdrlCodec();
 
   /**
-   * @param mapper writes the JSON; @param ledger gives subjects their pseudonyms and keys
+   * @param mapper writes the JSON
+   * @param ledger gives subjects their pseudonyms and keys
    */
   public LedgerEntries(ObjectMapper mapper, LedgerService ledger) {
     this.mapper = mapper;

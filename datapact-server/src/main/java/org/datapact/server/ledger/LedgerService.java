@@ -77,7 +77,7 @@ public final class LedgerService implements AutoCloseable {
     this.checkpointer = checkpointer;
     this.origin = origin;
     long period = Math.max(10, Math.min(100, durableTimeout.toMillis() / 10));
-    sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    var unused = sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
   }
 
   private static ThreadFactory daemons(String name) {
@@ -233,15 +233,16 @@ public final class LedgerService implements AutoCloseable {
     }
     CompletableFuture<Long> out = new CompletableFuture<>();
     waiting.add(new Waiting(System.nanoTime() + durableTimeout.toNanos(), out));
-    durable.whenCompleteAsync(
-        (index, e) -> { // the log completes `durable` itself: `e` is its own failure
-          if (e == null) {
-            out.complete(index);
-          } else {
-            out.completeExceptionally(unwritten(e));
-          }
-        },
-        responders);
+    var unused =
+        durable.whenCompleteAsync(
+            (index, e) -> { // the log completes `durable` itself: `e` is its own failure
+              if (e == null) {
+                out.complete(index);
+              } else {
+                out.completeExceptionally(unwritten(e));
+              }
+            },
+            responders);
     return out;
   }
 

@@ -41,7 +41,8 @@ public final class AccessTokens {
   private final Clock clock;
 
   /**
-   * @param key at least 32 bytes; @param clock expiry is checked against it
+   * @param key at least 32 bytes
+   * @param clock expiry is checked against it
    */
   public AccessTokens(byte[] key, Clock clock) {
     try {

@@ -57,7 +57,9 @@ public final class BufferedConsoleAppender extends OutputStreamAppender<ILogging
               t.setDaemon(true);
               return t;
             });
-    flusher.scheduleWithFixedDelay(this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+    var unused =
+        flusher.scheduleWithFixedDelay(
+            this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
     atExit = new Thread(this::flush, "log-flush-at-exit");
     Runtime.getRuntime().addShutdownHook(atExit);
   }

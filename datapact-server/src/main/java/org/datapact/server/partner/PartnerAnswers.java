@@ -23,7 +23,7 @@ final class PartnerAnswers {
   record Connection(String id) {}
 
   /** An inbox thread. */
-  record Thread(String id, String subject, @Nullable String via, String createdAt) {}
+  record InboxThread(String id, String subject, @Nullable String via, String createdAt) {}
 
   /** A message of a thread. */
   record Message(String id, String from, String sentAt, String body, @Nullable String via) {}

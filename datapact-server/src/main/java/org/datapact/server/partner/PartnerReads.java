@@ -57,21 +57,22 @@ final class PartnerReads {
   private void releaseThen(
       CoreExchange x, Call call, Decided d, List<UserId> released, Answer answer)
       throws DataPactException {
-    release
-        .releaseAsync(call.asked(), d, released)
-        .whenComplete(
-            (receipt, e) -> {
-              if (e != null) {
-                x.fail(e);
-                return;
-              }
-              try {
-                PartnerCalls.receipt(x, receipt);
-                answer.write(receipt);
-              } catch (Exception ex) {
-                x.fail(ex);
-              }
-            });
+    var unused =
+        release
+            .releaseAsync(call.asked(), d, released)
+            .whenComplete(
+                (receipt, e) -> {
+                  if (e != null) {
+                    x.fail(e);
+                    return;
+                  }
+                  try {
+                    PartnerCalls.receipt(x, receipt);
+                    answer.write(receipt);
+                  } catch (Exception ex) {
+                    x.fail(ex);
+                  }
+                });
   }
 
   void profile(CoreExchange x) throws DataPactException {
@@ -160,10 +161,10 @@ final class PartnerReads {
         List.of(),
         r -> {
           boolean more = list.size() > limit;
-          List<PartnerAnswers.Thread> items = new ArrayList<>();
+          List<PartnerAnswers.InboxThread> items = new ArrayList<>();
           for (PartnerData.Thread t : list.subList(0, Math.min(limit, list.size()))) {
             items.add(
-                new PartnerAnswers.Thread(
+                new PartnerAnswers.InboxThread(
                     Long.toString(t.id()), t.subject(), t.viaParty(), t.createdAt().toString()));
           }
           calls.json(x, 200, new Page<>(items, more ? items.get(items.size() - 1).id() : null));

@@ -26,12 +26,19 @@ public record DecisionAnswer(
     @Nullable String agreementVersion) {
 
   /**
-   * @param code the reason code @param rule the rule that gave it @param detail its words
+   * One reason.
+   *
+   * @param code the reason code
+   * @param rule the rule that gave it
+   * @param detail its words
    */
   public record ReasonAnswer(String code, String rule, String detail) {}
 
   /**
-   * @param kind the obligation's kind @param value its parameter
+   * One obligation.
+   *
+   * @param kind the obligation's kind
+   * @param value its parameter
    */
   public record ObligationAnswer(String kind, String value) {}
 

@@ -43,7 +43,11 @@ public final class SessionFeature implements Feature {
     this.parties = new PartyRepository(context.db());
   }
 
-  /** Body of the demo login. @param handle the cast member to sign in as */
+  /**
+   * Body of the demo login.
+   *
+   * @param handle the cast member to sign in as
+   */
   record DemoLogin(String handle) {}
 
   @Override
