@@ -21,6 +21,7 @@ import org.datapact.core.decision.ConsentTable.Countries;
 import org.datapact.core.jurisdiction.JurisdictionTerm;
 import org.datapact.core.jurisdiction.Jurisdictions;
 import org.datapact.core.jurisdiction.RuleSet;
+import org.datapact.core.jurisdiction.RuleSetId;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.party.PartyKind;
 import org.datapact.core.policy.Purpose;
@@ -82,7 +83,7 @@ final class CompiledAgreements {
       List<AgreementRecord> records) {
     RuleSet[] ruleByCountry = new RuleSet[Countries.CODES.length];
     for (int i = 0; i < Countries.CODES.length; i++) {
-      ruleByCountry[i] = jurisdictions.of(CountryCode.of(Countries.CODES[i]));
+      ruleByCountry[i] = jurisdictions.of(Countries.COUNTRIES[i]);
     }
     List<AgreementRecord> sorted = new ArrayList<>(records);
     sorted.sort(
@@ -351,23 +352,20 @@ final class CompiledAgreements {
       }
       this.error = err;
       this.allowedCountry = new boolean[Countries.CODES.length];
+      Set<JurisdictionTerm> in = c.jurisdictionsIncluded();
+      Set<JurisdictionTerm> out = c.jurisdictionsExcluded();
       for (int i = 0; i < Countries.CODES.length; i++) {
-        CountryCode country = CountryCode.of(Countries.CODES[i]);
-        var ruleSet = ruleByCountry[i].ruleSetId();
-        boolean included =
-            c.jurisdictionsIncluded().isEmpty()
-                || c.jurisdictionsIncluded().stream().anyMatch(t -> t.covers(country, ruleSet));
-        boolean excluded =
-            c.jurisdictionsExcluded().stream().anyMatch(t -> t.covers(country, ruleSet));
-        allowedCountry[i] = err == null && included && !excluded;
+        CountryCode country = Countries.COUNTRIES[i];
+        RuleSetId ruleSet = ruleByCountry[i].ruleSetId();
+        allowedCountry[i] =
+            err == null
+                && (in.isEmpty() || covers(in, country, ruleSet))
+                && !covers(out, country, ruleSet);
       }
       for (RuleSet rs : jurisdictions.all()) {
-        var id = rs.ruleSetId();
-        boolean included =
-            c.jurisdictionsIncluded().isEmpty()
-                || c.jurisdictionsIncluded().stream().anyMatch(t -> t.covers(id));
-        boolean excluded = c.jurisdictionsExcluded().stream().anyMatch(t -> t.covers(id));
-        allowedRuleSet.put(rs.id(), err == null && included && !excluded);
+        RuleSetId id = rs.ruleSetId();
+        allowedRuleSet.put(
+            rs.id(), err == null && (in.isEmpty() || covers(in, id)) && !covers(out, id));
       }
       Instant nb = c.notBefore();
       Instant na = c.notAfter();
@@ -392,6 +390,24 @@ final class CompiledAgreements {
         obs.add(Obligation.LinkDomains.of(c.linkDomains()));
       }
       this.obligations = List.copyOf(obs);
+    }
+
+    private static boolean covers(Set<JurisdictionTerm> terms, CountryCode c, RuleSetId r) {
+      for (JurisdictionTerm t : terms) {
+        if (t.covers(c, r)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean covers(Set<JurisdictionTerm> terms, RuleSetId r) {
+      for (JurisdictionTerm t : terms) {
+        if (t.covers(r)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     boolean inWindow(long tMillis) {

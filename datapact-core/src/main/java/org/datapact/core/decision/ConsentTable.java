@@ -136,12 +136,20 @@ final class ConsentTable {
    */
   static final class Countries {
     static final String[] CODES = Locale.getISOCountries();
+
+    /**
+     * {@link #CODES} as country codes, by the same index: made once, not per compiled permission.
+     */
+    static final org.datapact.core.user.CountryCode[] COUNTRIES;
+
     private static final java.util.Map<String, Short> INDEX = new java.util.HashMap<>();
 
     static {
       Arrays.sort(CODES);
+      COUNTRIES = new org.datapact.core.user.CountryCode[CODES.length];
       for (short i = 0; i < CODES.length; i++) {
         INDEX.put(CODES[i], i);
+        COUNTRIES[i] = org.datapact.core.user.CountryCode.of(CODES[i]);
       }
     }
 

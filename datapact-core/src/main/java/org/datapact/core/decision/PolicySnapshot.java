@@ -217,7 +217,7 @@ public final class PolicySnapshot {
    */
   public Optional<CountryCode> countryOf(UserId user) {
     Subject s = subjects.get(user.value());
-    return s == null ? Optional.empty() : Optional.of(CountryCode.of(Countries.CODES[s.country]));
+    return s == null ? Optional.empty() : Optional.of(Countries.COUNTRIES[s.country]);
   }
 
   /**

@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.datapact.core.DataPactException;
-import org.datapact.core.ErrorKind;
 import org.datapact.core.decision.Decision;
 import org.datapact.core.decision.DecisionRequest;
 import org.datapact.core.jurisdiction.Jurisdictions;
@@ -80,10 +79,7 @@ public final class DecisionFeature implements Feature {
 
   private void decide(Context ctx) throws DataPactException {
     Caller caller = AccessControl.requireCaller(ctx);
-    PartyId unit = caller.party();
-    if (unit == null) {
-      throw new DataPactException(ErrorKind.FORBIDDEN, "only a unit asks the decision point");
-    }
+    PartyId unit = caller.requireParty();
     DecisionBody body = Json.body(ctx, context.mapper(), DecisionBody.class);
     if (body.at() != null) {
       // INVARIANT: an authorizing decision is made at DataPact's clock, never at a time the caller

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.datapact.core.DataPactException;
 import org.datapact.server.session.Caller;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -120,16 +119,7 @@ public final class CoreExchange implements Exchange {
         t instanceof java.util.concurrent.CompletionException && t.getCause() != null
             ? t.getCause()
             : t;
-    Problem p;
-    if (cause instanceof DataPactException e) {
-      ProblemMapper.headers(e).forEach(this::header);
-      p = ProblemMapper.of(e, path);
-    } else {
-      p = problems.failure(cause, path);
-      if (p.status() == 503) {
-        header("Retry-After", Integer.toString(StoreHealth.RETRY_AFTER_SECONDS));
-      }
-    }
+    Problem p = problems.problem(cause, path, this::header);
     respond(p.status(), Problem.MEDIA_TYPE, problems.bytes(p));
   }
 }

@@ -2,9 +2,11 @@ package org.datapact.server.http;
 
 import io.javalin.http.Context;
 import org.datapact.core.DataPactException;
+import org.datapact.core.policy.Purpose;
 import org.datapact.core.user.UserId;
+import org.jspecify.annotations.Nullable;
 
-/** Path parameters that several routes share, parsed once with one wording of their errors. */
+/** Request parameters that several routes share, parsed once with one wording of their errors. */
 public final class PathParams {
   private PathParams() {}
 
@@ -24,5 +26,25 @@ public final class PathParams {
       throw DataPactException.invalid("user id must be positive, got `" + id + "`");
     }
     return UserId.of(id);
+  }
+
+  /**
+   * @param value the {@code purpose} query parameter as sent, or null
+   * @param example a purpose the route's callers typically declare, for the error message
+   * @return the purpose it names
+   * @throws DataPactException invalid input when it is missing or names no purpose
+   */
+  public static Purpose purpose(@Nullable String value, String example) throws DataPactException {
+    if (value == null || value.isBlank()) {
+      throw DataPactException.invalid(
+          "query parameter `purpose` is required: what the data will be used for, e.g. `?purpose="
+              + example
+              + "`");
+    }
+    try {
+      return Purpose.fromWire(value);
+    } catch (IllegalArgumentException e) {
+      throw DataPactException.invalid(String.valueOf(e.getMessage()));
+    }
   }
 }

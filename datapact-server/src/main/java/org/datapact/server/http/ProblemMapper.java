@@ -65,8 +65,28 @@ public final class ProblemMapper {
    * receipt).
    */
   public void domain(DataPactException e, Context ctx) {
-    headers(e).forEach(ctx::header);
-    write(ctx, of(e, ctx.path()));
+    write(ctx, problem(e, ctx.path(), ctx::header));
+  }
+
+  /**
+   * The one mapping of a failure, for Javalin's routes and {@link CoreRoutes}' alike: a domain
+   * failure with its own headers ({@link #headers}), anything else as {@link #failure} with {@code
+   * Retry-After} on a store outage.
+   *
+   * @param header sets a response header
+   * @return the problem document of {@code t} failing the request to {@code path}
+   */
+  public Problem problem(
+      Throwable t, String path, java.util.function.BiConsumer<String, String> header) {
+    if (t instanceof DataPactException e) {
+      headers(e).forEach(header);
+      return of(e, path);
+    }
+    Problem p = failure(t, path);
+    if (p.status() == 503) {
+      header.accept("Retry-After", Integer.toString(StoreHealth.RETRY_AFTER_SECONDS));
+    }
+    return p;
   }
 
   /**
@@ -138,11 +158,7 @@ public final class ProblemMapper {
 
   /** Maps anything unexpected to a 500 with an incident id; the trace goes to the log only. */
   public void unexpected(Exception e, Context ctx) {
-    Problem p = failure(e, ctx.path());
-    if (p.status() == 503) {
-      ctx.header("Retry-After", Integer.toString(StoreHealth.RETRY_AFTER_SECONDS));
-    }
-    write(ctx, p);
+    write(ctx, problem(e, ctx.path(), ctx::header));
   }
 
   /**

@@ -76,10 +76,8 @@ final class SubjectIndexer implements AutoCloseable {
     this.thread =
         new Thread(
             () -> {
-              long through = -1;
               try {
                 catchUp(size);
-                through = size;
               } catch (IOException | RuntimeException e) {
                 failed(e, "catch-up");
               }
@@ -87,7 +85,7 @@ final class SubjectIndexer implements AutoCloseable {
                 caughtUp = true;
                 progress.notifyAll();
               }
-              run(through);
+              run();
             },
             "ledger-subject-indexer");
     this.thread.setDaemon(true);
@@ -173,19 +171,12 @@ final class SubjectIndexer implements AutoCloseable {
     }
   }
 
-  /**
-   * The writer's loop.
-   *
-   * @param through how far the log is indexed by the catch-up, or -1 when it failed
-   */
-  private void run(long through) {
+  /** The writer's loop; a failed catch-up has already set {@link #failing}, so it retries first. */
+  private void run() {
     long[] keys = new long[BATCH];
     long[] entries = new long[BATCH];
     long retryMs = FIRST_RETRY_MS;
     long skipBelow = 0; // after a recovery, offers of entries the catch-up already indexed
-    if (through < 0) {
-      failing = true;
-    }
     while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
       if (failing) {
         if (closing) {

@@ -62,13 +62,13 @@ final class UserView {
       throw new DataPactException(
           ErrorKind.UNAVAILABLE, "cannot read the ledger's subject index: " + e.getMessage(), e);
     }
-    EntryCodec codec = new EntryCodec(mapper);
     for (long i : indexes) {
       // the index keys on 64 bits of the pseudonym: keep only entries that name this subject in
       // full
       try {
         byte[] bytes = ledger.log().entry(i);
-        if (codec.decode(bytes).subjects().contains(pseudonym)) {
+        // the codec's streaming read of the subjects: the view below parses the entry once more
+        if (EntryCodec.subjectsOf(bytes).contains(pseudonym)) {
           out.add(LedgerEntries.view(mapper, ledger.subjects(), i, bytes));
         }
       } catch (IOException e) {

@@ -13,6 +13,7 @@ import org.datapact.core.policy.Scope;
 import org.datapact.core.user.UserId;
 import org.datapact.server.ServerContext;
 import org.datapact.server.http.Exchange;
+import org.datapact.server.http.PathParams;
 import org.datapact.server.release.ReleasePipeline;
 import org.datapact.server.session.Caller;
 import org.jspecify.annotations.Nullable;
@@ -63,23 +64,8 @@ final class PartnerCalls {
                 () ->
                     new DataPactException(
                         ErrorKind.UNAUTHENTICATED, "sign in to use `" + x.path() + "`"));
-    PartyId partner = caller.party();
-    if (partner == null) {
-      throw new DataPactException(
-          ErrorKind.FORBIDDEN, "only a partner app may use `" + x.path() + "`");
-    }
-    String p = x.queryParam("purpose");
-    if (p == null || p.isBlank()) {
-      throw DataPactException.invalid(
-          "query parameter `purpose` is required: what you will use the data for, e.g. "
-              + "`?purpose=recommendations`");
-    }
-    Purpose purpose;
-    try {
-      purpose = Purpose.fromWire(p);
-    } catch (IllegalArgumentException e) {
-      throw DataPactException.invalid(String.valueOf(e.getMessage()));
-    }
+    PartyId partner = caller.requireParty();
+    Purpose purpose = PathParams.purpose(x.queryParam("purpose"), "recommendations");
     return new Call(
         caller,
         partner,

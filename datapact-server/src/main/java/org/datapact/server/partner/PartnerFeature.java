@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 import org.datapact.core.DataPactException;
-import org.datapact.core.ErrorKind;
 import org.datapact.core.party.PartyId;
 import org.datapact.server.ServerContext;
 import org.datapact.server.http.AccessControl;
@@ -72,10 +71,7 @@ public final class PartnerFeature implements Feature {
    */
   private void usage(Context ctx) throws DataPactException {
     Caller caller = AccessControl.requireCaller(ctx);
-    PartyId partner = caller.party();
-    if (partner == null) {
-      throw new DataPactException(ErrorKind.FORBIDDEN, "only partner staff and apps have usage");
-    }
+    PartyId partner = caller.requireParty();
     ReleaseUsage.View view = context.release().usage().view(partner);
     Instant since = context.clock().instant().minus(Duration.ofDays(90));
     ctx.json(

@@ -80,6 +80,6 @@ public final class Refusal extends DataPactException implements ProblemSource {
 
   @Override
   public long retryAfterSeconds() {
-    return Math.max(1, decided.retryAfterSeconds());
+    return decided.retryAfterSeconds(); // ProblemMapper makes it at least 1
   }
 }

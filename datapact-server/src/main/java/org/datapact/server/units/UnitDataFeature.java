@@ -18,6 +18,7 @@ import org.datapact.core.user.UserId;
 import org.datapact.server.ServerContext;
 import org.datapact.server.http.AccessControl;
 import org.datapact.server.http.Feature;
+import org.datapact.server.http.PathParams;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
 import org.datapact.server.release.ReleasePipeline;
@@ -77,8 +78,8 @@ public final class UnitDataFeature implements Feature {
 
   private void signals(Context ctx) throws DataPactException {
     PartyId unit = AccessControl.requireCaller(ctx).requireParty();
-    UserId user = user(ctx.pathParam("userId"));
-    Purpose purpose = purpose(ctx.queryParam("purpose"));
+    UserId user = PathParams.userId(ctx, "userId");
+    Purpose purpose = PathParams.purpose(ctx.queryParam("purpose"), "ranking");
     PartyId onBehalfOf = party(ctx.queryParam("onBehalfOf"));
     ReleasePipeline release = context.release();
     if (release.snapshot().countryOf(user).isEmpty()) {
@@ -133,31 +134,6 @@ public final class UnitDataFeature implements Feature {
                         .thenComparing(LabelAnswer::jurisdiction))
                 .toList(),
             out));
-  }
-
-  private static UserId user(@Nullable String id) throws DataPactException {
-    try {
-      long v = Long.parseLong(String.valueOf(id));
-      if (v > 0) {
-        return UserId.of(v);
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw DataPactException.invalid("a user id is a positive number, got `" + id + "`");
-  }
-
-  private static Purpose purpose(@Nullable String p) throws DataPactException {
-    if (p == null || p.isBlank()) {
-      throw DataPactException.invalid(
-          "query parameter `purpose` is required: what the unit will use the data for, e.g."
-              + " `?purpose=ranking`");
-    }
-    try {
-      return Purpose.fromWire(p);
-    } catch (IllegalArgumentException e) {
-      throw DataPactException.invalid(String.valueOf(e.getMessage()));
-    }
   }
 
   private static @Nullable PartyId party(@Nullable String p) throws DataPactException {
