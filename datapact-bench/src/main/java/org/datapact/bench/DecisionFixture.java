@@ -237,6 +237,18 @@ final class DecisionFixture {
     public void agreements(List<AgreementRecord> records) {}
 
     @Override
+    public void attributes(List<org.datapact.core.world.UserAttributes> batch) {}
+
+    @Override
+    public void signals(List<org.datapact.core.world.ViewingSignal> batch) {}
+
+    @Override
+    public void advertisers(List<org.datapact.core.world.Advertiser> advertisers) {}
+
+    @Override
+    public void campaigns(List<org.datapact.core.ads.Campaign> campaigns) {}
+
+    @Override
     public void consents(List<ConsentChange> batch) {
       consents.addAll(batch);
     }

@@ -125,6 +125,26 @@ public class WorldGenerationBenchmark {
     }
 
     @Override
+    public void attributes(List<org.datapact.core.world.UserAttributes> batch) {
+      bh.consume(batch);
+    }
+
+    @Override
+    public void signals(List<org.datapact.core.world.ViewingSignal> batch) {
+      bh.consume(batch);
+    }
+
+    @Override
+    public void advertisers(List<org.datapact.core.world.Advertiser> advertisers) {
+      bh.consume(advertisers);
+    }
+
+    @Override
+    public void campaigns(List<org.datapact.core.ads.Campaign> campaigns) {
+      bh.consume(campaigns);
+    }
+
+    @Override
     public void consents(List<org.datapact.core.consent.ConsentChange> batch) {
       bh.consume(batch);
     }

@@ -125,6 +125,25 @@ final class DemoCommand implements Callable<Integer> {
             users,
             seed);
       }
+      if (new org.datapact.store.ads.AdsStore(db).simulation().isEmpty()) {
+        long simStart = System.nanoTime();
+        var summary =
+            AdsCommand.simulate(
+                db,
+                seed,
+                users,
+                java.time.LocalDate.of(2012, 1, 1),
+                java.time.LocalDate.of(2019, 12, 31),
+                null,
+                null,
+                null,
+                new Progress(err, System.console() != null));
+        err.printf(
+            Locale.ROOT,
+            "%s in %.1fs%n",
+            AdsCommand.describe(summary),
+            (System.nanoTime() - simStart) / 1e9);
+      }
       Path cast = CastFile.write(loaded.cast(), dataDir);
       if (generateOnly) {
         out.println("cast: " + cast);

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       ServeCommand.class,
       LedgerCommand.class,
+      AdsCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -100,7 +100,8 @@ public final class DataPactServer implements AutoCloseable {
             new PrivacyFeature(context),
             new GovernanceFeature(context),
             new LedgerFeature(context),
-            new org.datapact.server.units.UnitDataFeature(context));
+            new org.datapact.server.units.UnitDataFeature(context),
+            new org.datapact.server.ads.AdsFeature(context));
     List<Route> routes = new ArrayList<>();
     features.forEach(f -> routes.addAll(f.routes()));
     return routes;

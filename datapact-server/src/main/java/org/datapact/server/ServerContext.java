@@ -53,6 +53,7 @@ public record ServerContext(
     AuditTrail audit,
     ReleasePipeline release,
     PartnerIds partnerIds,
+    org.datapact.server.ads.AdsService ads,
     @Nullable Cast demoCast) {
 
   /** Validates the required parts. */
@@ -68,6 +69,7 @@ public record ServerContext(
     Objects.requireNonNull(audit, "audit");
     Objects.requireNonNull(release, "release");
     Objects.requireNonNull(partnerIds, "partnerIds");
+    Objects.requireNonNull(ads, "ads");
   }
 
   /**
@@ -133,6 +135,7 @@ public record ServerContext(
         audit,
         new ReleasePipeline(pdp, audit, clock, metrics),
         partnerIds,
+        org.datapact.server.ads.AdsService.load(db, pdp, clock.instant()),
         demoCast);
   }
 

@@ -67,12 +67,22 @@ public final class TestServer implements AutoCloseable {
           ledgerFactory,
       StoreConfig store)
       throws Exception {
+    this(demo, ledgerFactory, store, 300);
+  }
+
+  private TestServer(
+      boolean demo,
+      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
+          ledgerFactory,
+      StoreConfig store,
+      int users)
+      throws Exception {
     db = Database.open(store);
     cast =
         new WorldStore(db)
             .ensure(
                 new DemoWorldGenerator(new SecretHasher(10_000)),
-                new WorldSpec(42, 300),
+                new WorldSpec(42, users),
                 ProgressListener.NONE,
                 Clock.systemUTC())
             .cast();
@@ -87,6 +97,21 @@ public final class TestServer implements AutoCloseable {
    */
   public static TestServer demoOn(StoreConfig store) throws Exception {
     return new TestServer(true, LedgerService_DEFAULT, store);
+  }
+
+  /**
+   * @return a server in demo mode over a world of {@code users} (the default is 300)
+   */
+  public static TestServer demoWithUsers(int users) throws Exception {
+    return new TestServer(
+        true,
+        LedgerService_DEFAULT,
+        new StoreConfig(
+            "jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1",
+            null,
+            null,
+            null),
+        users);
   }
 
   /**

@@ -15,6 +15,9 @@ public final class DecisionPoint {
   /** Written under this object's lock, read without it. */
   private volatile PolicySnapshot current;
 
+  private final java.util.List<java.util.function.Consumer<ConsentChange>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /**
    * @param initial the first snapshot
    */
@@ -47,7 +50,18 @@ public final class DecisionPoint {
   public synchronized PolicySnapshot apply(ConsentChange change) {
     PolicySnapshot next = current.withConsent(change);
     current = next;
+    for (java.util.function.Consumer<ConsentChange> l : listeners) {
+      l.accept(change); // in the snapshot's order: applied under this lock
+    }
     return next;
+  }
+
+  /**
+   * Registers what else must follow every consent change the decision point applies (the audience
+   * index of ads), called in the order of the changes, after the new snapshot is published.
+   */
+  public void onConsentChange(java.util.function.Consumer<ConsentChange> listener) {
+    listeners.add(listener);
   }
 
   /**

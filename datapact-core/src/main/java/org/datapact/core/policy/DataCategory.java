@@ -11,7 +11,11 @@ public enum DataCategory {
   /** What a user watched (Fides {@code user.behavior.media_consumption}). */
   VIDEO_VIEWING("video_viewing", "user.behavior.media_consumption"),
   /** Ad impressions and clicks (Fides {@code user.behavior}). */
-  AD_INTERACTION("ad_interaction", "user.behavior");
+  AD_INTERACTION("ad_interaction", "user.behavior"),
+  /**
+   * Age band, country and declared interests the platform holds (Fides {@code user.demographic}).
+   */
+  DEMOGRAPHIC("demographic", "user.demographic");
 
   private final String wire;
   private final String fides;

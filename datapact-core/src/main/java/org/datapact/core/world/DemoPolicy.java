@@ -429,6 +429,36 @@ public final class DemoPolicy {
   }
 
   /**
+   * Draws whether one generated user consented to streamflix using their data for ad targeting —
+   * asked from August 2017, when the exchange began — from the {@code ad-consents} stream.
+   */
+  static void adConsents(long id, SplittableRandom rng, List<ConsentChange> out) {
+    if (rng.nextDouble() >= 0.4) {
+      return;
+    }
+    long granted =
+        1_501_545_600L + rng.nextLong(7_776_000L); // asked in the exchange's first 90 days
+    out.add(
+        ConsentChange.grant(
+            UserId.of(id),
+            STREAMFLIX,
+            ConsentTopic.of(Purpose.AD_TARGETING),
+            Instant.ofEpochSecond(granted),
+            null,
+            ConsentBasis.EXPLICIT,
+            "demo-generator"));
+    if (rng.nextDouble() < 0.05) {
+      out.add(
+          ConsentChange.revoke(
+              UserId.of(id),
+              STREAMFLIX,
+              ConsentTopic.of(Purpose.AD_TARGETING),
+              Instant.ofEpochSecond(granted + 86_400L + rng.nextLong(20_000_000L)),
+              "demo-generator"));
+    }
+  }
+
+  /**
    * @return the rule-set ids under which EU and US users fall, for {@link #userConsents}
    */
   static Jurisdictions jurisdictions() {

@@ -47,7 +47,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DemoWorldGenerator {
   /** Bumped whenever the same seed would generate a different world. */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   /** Friendships each new user makes in the preferential-attachment graph. */
   public static final int EDGES_PER_USER = 5;
@@ -253,6 +253,7 @@ public final class DemoWorldGenerator {
     inbox(spec, graph, sink, progress);
     sink.agreements(DemoPolicy.agreements());
     consents(spec, countries, sink, progress);
+    ads(spec, countries, sink, progress);
     return cast;
   }
 
@@ -352,11 +353,13 @@ public final class DemoWorldGenerator {
       WorldSpec spec, byte[] countryOf, WorldSink sink, ProgressListener progress)
       throws DataPactException {
     SplittableRandom rng = Seeds.stream(spec.seed(), "consents");
+    SplittableRandom adRng = Seeds.stream(spec.seed(), "ad-consents");
     List<org.datapact.core.consent.ConsentChange> batch =
         new ArrayList<>(DemoPolicy.castConsents());
     for (int id = CAST_USERS.size() + 1; id <= spec.users(); id++) {
       String country = COUNTRIES[countryOf[id]];
       DemoPolicy.userConsents(id, EU.contains(country), country.equals("US"), rng, batch);
+      DemoPolicy.adConsents(id, adRng, batch);
       if (batch.size() >= BATCH) {
         sink.consents(batch);
         batch = new ArrayList<>(BATCH + 16);
@@ -367,6 +370,76 @@ public final class DemoWorldGenerator {
       sink.consents(batch);
     }
     progress.progress("consents", spec.users(), spec.users());
+  }
+
+  private static final org.datapact.core.jurisdiction.Jurisdictions RULES =
+      org.datapact.core.jurisdiction.Jurisdictions.standard();
+
+  /**
+   * The ads section (its own random streams): every user's age band and interests; streamflix's
+   * viewing signals from August 2017, when its ad-targeting exchange began; the advertisers and the
+   * campaigns of 2012–2019.
+   */
+  private static void ads(
+      WorldSpec spec, byte[] countryOf, WorldSink sink, ProgressListener progress)
+      throws DataPactException {
+    SplittableRandom rng = Seeds.stream(spec.seed(), "ads");
+    List<UserAttributes> attributes = new ArrayList<>(BATCH);
+    List<ViewingSignal> signals = new ArrayList<>(BATCH);
+    long exchangeBegan = ZonedDateTime.of(2017, 8, 1, 0, 0, 0, 0, ZoneOffset.UTC).toEpochSecond();
+    org.datapact.core.ads.AgeBand[] bands = org.datapact.core.ads.AgeBand.values();
+    org.datapact.core.ads.Genre[] genres = org.datapact.core.ads.Genre.values();
+    int[] bandWeights = {6, 22, 26, 18, 13, 9, 6};
+    for (int id = 1; id <= spec.users(); id++) {
+      int r = rng.nextInt(100);
+      int band = 0;
+      while (r >= bandWeights[band]) {
+        r -= bandWeights[band];
+        band++;
+      }
+      int interests = 0;
+      for (org.datapact.core.ads.Interest i : org.datapact.core.ads.Interest.values()) {
+        if (rng.nextDouble() < 0.22) {
+          interests |= i.bit();
+        }
+      }
+      attributes.add(new UserAttributes(id, bands[band], interests));
+      if (rng.nextDouble() < 0.45) {
+        org.datapact.core.jurisdiction.RuleSetId rs =
+            RULES.of(org.datapact.core.user.CountryCode.of(COUNTRIES[countryOf[id]])).ruleSetId();
+        int n = 1 + rng.nextInt(3);
+        int first = rng.nextInt(genres.length);
+        for (int g = 0; g < n; g++) {
+          // the first signal comes with the exchange's first weeks, later ones over its years
+          long at = exchangeBegan + rng.nextLong(g == 0 ? 5_184_000L : EPOCH_2020 - exchangeBegan);
+          signals.add(
+              new ViewingSignal(
+                  STREAMFLIX,
+                  id,
+                  genres[(first + g) % genres.length],
+                  rs,
+                  Instant.ofEpochSecond(at)));
+        }
+      }
+      if (attributes.size() == BATCH) {
+        sink.attributes(attributes);
+        attributes = new ArrayList<>(BATCH);
+        progress.progress("ads", id, spec.users());
+      }
+      if (signals.size() >= BATCH) {
+        sink.signals(signals);
+        signals = new ArrayList<>(BATCH);
+      }
+    }
+    if (!attributes.isEmpty()) {
+      sink.attributes(attributes);
+    }
+    if (!signals.isEmpty()) {
+      sink.signals(signals);
+    }
+    sink.advertisers(DemoAds.advertisers());
+    sink.campaigns(DemoAds.campaigns(Seeds.stream(spec.seed(), "campaigns")));
+    progress.progress("ads", spec.users(), spec.users());
   }
 
   private static String pickCountry(SplittableRandom rng, int totalWeight) {

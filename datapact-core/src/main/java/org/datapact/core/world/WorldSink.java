@@ -42,4 +42,16 @@ public interface WorldSink {
 
   /** A batch of consent changes, in history order (by user, then time). */
   void consents(List<ConsentChange> batch) throws DataPactException;
+
+  /** A batch of users' ad-targeting attributes, ascending by user. */
+  void attributes(List<UserAttributes> batch) throws DataPactException;
+
+  /** A batch of partners' viewing signals, ascending by user. */
+  void signals(List<ViewingSignal> batch) throws DataPactException;
+
+  /** The advertiser accounts. */
+  void advertisers(List<Advertiser> advertisers) throws DataPactException;
+
+  /** The campaigns of the ads timeline, ascending ids. */
+  void campaigns(List<org.datapact.core.ads.Campaign> campaigns) throws DataPactException;
 }

@@ -23,6 +23,10 @@ public final class CollectingSink implements WorldSink {
   final List<Message> messages = new ArrayList<>();
   final List<org.datapact.core.agreement.AgreementRecord> agreements = new ArrayList<>();
   final List<org.datapact.core.consent.ConsentChange> consents = new ArrayList<>();
+  final List<UserAttributes> attributes = new ArrayList<>();
+  final List<ViewingSignal> signals = new ArrayList<>();
+  final List<Advertiser> advertisers = new ArrayList<>();
+  final List<org.datapact.core.ads.Campaign> campaigns = new ArrayList<>();
   long friendshipRows;
   private final MessageDigest sha;
 
@@ -106,5 +110,29 @@ public final class CollectingSink implements WorldSink {
   public void messages(List<Message> batch) {
     messages.addAll(batch);
     batch.forEach(x -> feed(x));
+  }
+
+  @Override
+  public void attributes(List<UserAttributes> batch) {
+    attributes.addAll(batch);
+    batch.forEach(x -> feed(x));
+  }
+
+  @Override
+  public void signals(List<ViewingSignal> batch) {
+    signals.addAll(batch);
+    batch.forEach(x -> feed(x));
+  }
+
+  @Override
+  public void advertisers(List<Advertiser> a) {
+    advertisers.addAll(a);
+    a.forEach(x -> feed(x));
+  }
+
+  @Override
+  public void campaigns(List<org.datapact.core.ads.Campaign> c) {
+    campaigns.addAll(c);
+    c.forEach(x -> feed(x.id(), x.name(), x.segment().canonical(), x.budgetCents()));
   }
 }

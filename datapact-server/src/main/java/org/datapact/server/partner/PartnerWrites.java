@@ -260,6 +260,9 @@ final class PartnerWrites {
             payload,
             at == null ? call.at() : at,
             receipt.ledgerIndex());
+    if (category == DataCategory.VIDEO_VIEWING) {
+      context.ads().signal(call.partner(), user, payload); // held, labelled, and now targetable
+    }
     calls.json(x, 201, new PartnerAnswers.Created(Long.toString(id)));
   }
 }

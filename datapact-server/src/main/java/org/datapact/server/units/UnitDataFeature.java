@@ -58,9 +58,11 @@ public final class UnitDataFeature implements Feature {
    * A held signal as a unit receives it.
    *
    * @param label the label DataPact attached
-   * @param restsOn the ledger entry of the partner's decision that let the signal in
+   * @param restsOn the ledger entry of the partner's decision that let the signal in (null for one
+   *     generated with the demo world's history)
    */
-  record Signal(String id, LabelAnswer label, JsonNode signal, String observedAt, long restsOn) {}
+  record Signal(
+      String id, LabelAnswer label, JsonNode signal, String observedAt, @Nullable Long restsOn) {}
 
   /** A label on the wire. */
   record LabelAnswer(String source, String category, String jurisdiction) {

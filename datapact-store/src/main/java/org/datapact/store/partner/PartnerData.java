@@ -325,7 +325,8 @@ public final class PartnerData {
    * A signal as DataPact holds it: with its label (where it came from, what it is, the rule set of
    * its subject's country) and the ledger entry of the decision that let it in.
    *
-   * @param restsOn the ledger index of the partner's allowed {@code activity.write} decision
+   * @param restsOn the ledger index of the partner's allowed {@code activity.write} decision, or
+   *     null for a signal generated with the demo world's history (before the ledger)
    */
   public record HeldSignal(
       long id,
@@ -334,7 +335,7 @@ public final class PartnerData {
       org.datapact.core.jurisdiction.RuleSetId jurisdiction,
       String payload,
       Instant observedAt,
-      long restsOn) {
+      @org.jspecify.annotations.Nullable Long restsOn) {
     /**
      * @return the label DataPact attaches to it
      */
@@ -365,7 +366,7 @@ public final class PartnerData {
                                 org.datapact.core.jurisdiction.RuleSetId.of(rs.getString(4)),
                                 rs.getString(5),
                                 SqlTime.required(rs.getObject(6)),
-                                rs.getLong(7)))
+                                (Long) rs.getObject(7, Long.class)))
                     .list());
   }
 }

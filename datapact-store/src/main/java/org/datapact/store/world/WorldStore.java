@@ -27,6 +27,14 @@ public final class WorldStore {
   /** World tables, children before parents, so deleting in this order respects foreign keys. */
   private static final List<String> TABLES_CHILD_FIRST =
       List.of(
+          "ad_refusal",
+          "ad_delivery",
+          "ad_simulation",
+          "ad_campaign",
+          "ad_segment",
+          "advertiser",
+          "partner_signal",
+          "user_attribute",
           "consent_event",
           "agreement_status",
           "agreement_version",
@@ -56,7 +64,11 @@ public final class WorldStore {
           "SELECT id, thread_id, sender_id, sent_at, body, via_party FROM message ORDER BY id",
           "SELECT agreement_id, version, counterparty, title, document FROM agreement_version ORDER BY agreement_id, version",
           "SELECT agreement_id, version, seq, status, changed_at, changed_by FROM agreement_status ORDER BY agreement_id, version, seq",
-          "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event ORDER BY id");
+          "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis, source FROM consent_event ORDER BY id",
+          "SELECT user_id, age_band, interests FROM user_attribute ORDER BY user_id",
+          "SELECT partner_id, user_id, category, jurisdiction, payload, observed_at FROM partner_signal WHERE ledger_index IS NULL ORDER BY id",
+          "SELECT id, name, party_id FROM advertiser ORDER BY id",
+          "SELECT id, advertiser_id, name, definition, budget_cents, bid_kind, bid_cents, starts, ends FROM ad_campaign WHERE ledger_index IS NULL ORDER BY id");
 
   private final Database db;
 

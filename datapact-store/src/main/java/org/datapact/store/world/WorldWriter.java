@@ -7,16 +7,21 @@ import java.sql.Types;
 import java.util.List;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
+import org.datapact.core.ads.Campaign;
 import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.consent.ConsentChange;
 import org.datapact.core.party.ClientCredential;
 import org.datapact.core.party.Party;
 import org.datapact.core.party.PartyId;
+import org.datapact.core.policy.DataCategory;
 import org.datapact.core.user.User;
+import org.datapact.core.world.Advertiser;
 import org.datapact.core.world.ConsoleAccount;
 import org.datapact.core.world.FriendList;
 import org.datapact.core.world.InboxThread;
 import org.datapact.core.world.Message;
+import org.datapact.core.world.UserAttributes;
+import org.datapact.core.world.ViewingSignal;
 import org.datapact.core.world.WorldSink;
 import org.datapact.store.Database;
 import org.datapact.store.SqlTime;
@@ -206,6 +211,68 @@ final class WorldWriter implements WorldSink, AutoCloseable {
           ps.setObject(6, c.expiresAt() == null ? null : SqlTime.utc(c.expiresAt()));
           ps.setString(7, c.basis().wire());
           ps.setString(8, c.source());
+        });
+  }
+
+  @Override
+  public void attributes(List<UserAttributes> batch) throws DataPactException {
+    insert(
+        "INSERT INTO user_attribute (user_id, age_band, interests) VALUES (?, ?, ?)",
+        batch,
+        (ps, a) -> {
+          ps.setLong(1, a.userId());
+          ps.setString(2, a.ageBand().wire());
+          ps.setInt(3, a.interests());
+        });
+  }
+
+  @Override
+  public void signals(List<ViewingSignal> batch) throws DataPactException {
+    insert(
+        "INSERT INTO partner_signal (partner_id, user_id, category, jurisdiction, payload,"
+            + " observed_at, ledger_index) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        batch,
+        (ps, v) -> {
+          ps.setString(1, v.partner().value());
+          ps.setLong(2, v.userId());
+          ps.setString(3, DataCategory.VIDEO_VIEWING.wire());
+          ps.setString(4, v.ruleSet().value());
+          ps.setString(5, "{\"genre\":\"" + v.genre().wire() + "\"}");
+          ps.setObject(6, SqlTime.utc(v.observedAt()));
+        });
+  }
+
+  @Override
+  public void advertisers(List<Advertiser> advertisers) throws DataPactException {
+    insert(
+        "INSERT INTO advertiser (id, name, party_id) VALUES (?, ?, ?)",
+        advertisers,
+        (ps, a) -> {
+          ps.setString(1, a.id().value());
+          ps.setString(2, a.name());
+          setParty(ps, 3, a.party());
+        });
+  }
+
+  @Override
+  public void campaigns(List<Campaign> campaigns) throws DataPactException {
+    insert(
+        "INSERT INTO ad_campaign (id, advertiser_id, name, segment_id, definition, budget_cents,"
+            + " bid_kind, bid_cents, starts, ends, created_at, ledger_index)"
+            + " VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        campaigns,
+        (ps, c) -> {
+          ps.setLong(1, c.id());
+          ps.setString(2, c.advertiser().value());
+          ps.setString(3, c.name());
+          ps.setString(4, c.segment().canonical());
+          ps.setLong(5, c.budgetCents());
+          ps.setString(6, c.bidKind().wire());
+          ps.setLong(7, c.bidCents());
+          ps.setObject(8, c.starts());
+          ps.setObject(9, c.ends());
+          ps.setObject(
+              10, SqlTime.utc(c.starts().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
         });
   }
 

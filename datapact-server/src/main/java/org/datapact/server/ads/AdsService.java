@@ -1,0 +1,110 @@
+package org.datapact.server.ads;
+
+import java.time.Instant;
+import org.datapact.core.ads.Audience;
+import org.datapact.core.ads.AudienceGuard;
+import org.datapact.core.ads.AudienceIndex;
+import org.datapact.core.ads.DeliverySimulator;
+import org.datapact.core.ads.Genre;
+import org.datapact.core.ads.Predicate;
+import org.datapact.core.ads.PredicateText;
+import org.datapact.core.decision.Decision;
+import org.datapact.core.decision.DecisionPoint;
+import org.datapact.core.decision.Obligation;
+import org.datapact.core.jurisdiction.Jurisdictions;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.user.UserId;
+import org.datapact.store.Database;
+import org.datapact.store.ads.AdsStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The live audience index and the differencing guard. Built at start from what the store holds —
+ * users with their attributes, then every ad-targeting consent change and viewing signal in order —
+ * and kept current: every consent change the decision point applies reaches the index in the same
+ * order (a listener under the decision point's lock), and every viewing signal a partner pushes is
+ * indexed once it is stored.
+ */
+public final class AdsService {
+  private final AudienceIndex index;
+  private final AudienceGuard guard = new AudienceGuard();
+  private final AdsStore store;
+
+  private AdsService(AudienceIndex index, AdsStore store) {
+    this.index = index;
+    this.store = store;
+  }
+
+  /**
+   * Loads the index and registers it with the decision point. INVARIANT: called before the server
+   * takes requests, so that no consent change falls between the load and the registration.
+   */
+  public static AdsService load(Database db, DecisionPoint decisions, Instant now) {
+    AdsStore store = new AdsStore(db);
+    AudienceIndex index = new AudienceIndex(Jurisdictions.standard());
+    store.loadPopulation(index);
+    for (DeliverySimulator.Event e : store.events()) {
+      if (e instanceof DeliverySimulator.ConsentEvent c) {
+        index.consent(c.change());
+      } else {
+        DeliverySimulator.SignalEvent s = (DeliverySimulator.SignalEvent) e;
+        index.watched(s.partner(), s.user(), s.genre());
+      }
+    }
+    index.optimise();
+    decisions.onConsentChange(index::consent);
+    AdsService ads = new AdsService(index, store);
+    for (AdsStore.SegmentRow s : store.segments(null)) {
+      ads.guard.remember(s.advertiser(), index.audience(PredicateText.parse(s.definition()), now));
+    }
+    return ads;
+  }
+
+  /**
+   * @return the audience {@code definition} selects now
+   */
+  Audience audience(Predicate definition, Instant at) {
+    return index.audience(definition, at);
+  }
+
+  /**
+   * @return the guard that keeps sizes from singling anyone out
+   */
+  AudienceGuard guard() {
+    return guard;
+  }
+
+  /**
+   * @return the store's ads tables
+   */
+  AdsStore store() {
+    return store;
+  }
+
+  /**
+   * @return the index (for its size in memory)
+   */
+  AudienceIndex index() {
+    return index;
+  }
+
+  /**
+   * @return the smallest audience an allowed decision lets out: the default, or an agreement's
+   *     larger aggregate-only cohort
+   */
+  static int minimumFor(Decision d) {
+    return Math.max(
+        AudienceGuard.DEFAULT_MINIMUM,
+        d.obligation(Obligation.AggregateOnly.class)
+            .map(Obligation.AggregateOnly::minCohort)
+            .orElse(0));
+  }
+
+  /** Indexes a viewing signal a partner pushed, if it names a genre DataPact knows. */
+  public void signal(PartyId partner, UserId user, String payload) {
+    @Nullable Genre g = AdsStore.genreOf(payload);
+    if (g != null) {
+      index.watched(partner, user.value(), g);
+    }
+  }
+}

@@ -1,0 +1,512 @@
+package org.datapact.store.ads;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.core.ads.AgeBand;
+import org.datapact.core.ads.AudienceIndex;
+import org.datapact.core.ads.BidKind;
+import org.datapact.core.ads.Campaign;
+import org.datapact.core.ads.DeliverySimulator;
+import org.datapact.core.ads.Genre;
+import org.datapact.core.ads.PredicateText;
+import org.datapact.core.consent.ConsentBasis;
+import org.datapact.core.consent.ConsentChange;
+import org.datapact.core.consent.ConsentTopic;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.policy.DataCategory;
+import org.datapact.core.policy.Purpose;
+import org.datapact.core.user.CountryCode;
+import org.datapact.core.user.UserId;
+import org.datapact.core.world.Advertiser;
+import org.datapact.store.Database;
+import org.datapact.store.SqlTime;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The ads tables: the population the audience index is built from (users with their attributes,
+ * partners' viewing signals, ad-targeting consents), advertisers, segments, campaigns, and the last
+ * delivery simulation's results. Sums of money are integer cents, summed as {@code BIGINT}.
+ */
+public final class AdsStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Database db;
+
+  /**
+   * @param db the open store
+   */
+  public AdsStore(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * Adds every user with attributes to {@code index} (users without attributes cannot be targeted).
+   */
+  public void loadPopulation(AudienceIndex index) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h
+                    .createQuery(
+                        "SELECT u.id, u.country, a.age_band, a.interests FROM app_user u"
+                            + " JOIN user_attribute a ON a.user_id = u.id ORDER BY u.id")
+                    .setFetchSize(10_000)
+                    .map(
+                        (rs, ctx) -> {
+                          index.addUser(
+                              rs.getLong(1),
+                              CountryCode.of(rs.getString(2)),
+                              AgeBand.fromWire(rs.getString(3)),
+                              rs.getInt(4));
+                          return 1;
+                        })
+                    .stream()
+                    .forEach(x -> {}));
+  }
+
+  /**
+   * @return every ad-targeting consent change (in history order) and every viewing signal whose
+   *     genre DataPact knows, as events in time for the simulation or to bring an index up to date
+   */
+  public List<DeliverySimulator.Event> events() {
+    List<DeliverySimulator.Event> out = new ArrayList<>();
+    db.jdbi()
+        .useHandle(
+            h -> {
+              h.createQuery(
+                      "SELECT user_id, party_id, granted, changed_at, expires_at, basis, source"
+                          + " FROM consent_event WHERE topic = ? ORDER BY id")
+                  .bind(0, ConsentTopic.of(Purpose.AD_TARGETING).wire())
+                  .setFetchSize(10_000)
+                  .map(
+                      (rs, ctx) ->
+                          new DeliverySimulator.ConsentEvent(
+                              new ConsentChange(
+                                  UserId.of(rs.getLong(1)),
+                                  PartyId.of(rs.getString(2)),
+                                  ConsentTopic.of(Purpose.AD_TARGETING),
+                                  rs.getBoolean(3),
+                                  SqlTime.required(rs.getObject(4)),
+                                  SqlTime.instant(rs.getObject(5)),
+                                  ConsentBasis.fromWire(rs.getString(6)),
+                                  rs.getString(7))))
+                  .forEach(out::add);
+              h.createQuery(
+                      "SELECT partner_id, user_id, payload, observed_at FROM partner_signal"
+                          + " WHERE category = ? ORDER BY id")
+                  .bind(0, DataCategory.VIDEO_VIEWING.wire())
+                  .setFetchSize(10_000)
+                  .map(
+                      (rs, ctx) -> {
+                        Genre g = genreOf(rs.getString(3));
+                        return g == null
+                            ? Optional.<DeliverySimulator.Event>empty()
+                            : Optional.<DeliverySimulator.Event>of(
+                                new DeliverySimulator.SignalEvent(
+                                    PartyId.of(rs.getString(1)),
+                                    rs.getLong(2),
+                                    g,
+                                    SqlTime.required(rs.getObject(4))));
+                      })
+                  .forEach(o -> o.ifPresent(out::add));
+            });
+    return out;
+  }
+
+  /**
+   * @return the genre a viewing signal's payload names, or null if none DataPact knows
+   */
+  public static @Nullable Genre genreOf(String payload) {
+    try {
+      JsonNode genre = JSON.readTree(payload).get("genre");
+      return genre == null || !genre.isTextual() ? null : Genre.fromWire(genre.asText());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * @return every advertiser account, by id
+   */
+  public List<Advertiser> advertisers() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT id, name, party_id FROM advertiser ORDER BY id")
+                    .map(
+                        (rs, ctx) -> {
+                          String party = rs.getString(3);
+                          return new Advertiser(
+                              PartyId.of(rs.getString(1)),
+                              rs.getString(2),
+                              party == null ? null : PartyId.of(party));
+                        })
+                    .list());
+  }
+
+  /**
+   * @return the advertiser with that id
+   */
+  public Optional<Advertiser> advertiser(PartyId id) {
+    return advertisers().stream().filter(a -> a.id().equals(id)).findFirst();
+  }
+
+  /** A stored segment. */
+  public record SegmentRow(
+      long id,
+      PartyId advertiser,
+      String name,
+      String definition,
+      String labels,
+      int audienceSize,
+      Instant builtAt,
+      long ledgerIndex) {}
+
+  /**
+   * Stores a segment built through the decision point.
+   *
+   * @return its id
+   */
+  public long insertSegment(
+      PartyId advertiser,
+      String name,
+      String definition,
+      String labels,
+      int size,
+      Instant builtAt,
+      long ledgerIndex) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO ad_segment (advertiser_id, name, definition, labels,"
+                            + " audience_size, built_at, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, advertiser.value())
+                    .bind(1, name)
+                    .bind(2, definition)
+                    .bind(3, labels)
+                    .bind(4, size)
+                    .bind(5, SqlTime.utc(builtAt))
+                    .bind(6, ledgerIndex)
+                    .executeAndReturnGeneratedKeys("id")
+                    .mapTo(Long.class)
+                    .one());
+  }
+
+  /**
+   * @return the segments of {@code advertiser}, or of everyone when null, newest first
+   */
+  public List<SegmentRow> segments(@Nullable PartyId advertiser) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, advertiser_id, name, definition, labels, audience_size,"
+                            + " built_at, ledger_index FROM ad_segment"
+                            + " WHERE (:all OR advertiser_id = :a) ORDER BY id DESC")
+                    .bind("all", advertiser == null)
+                    .bind("a", advertiser == null ? "" : advertiser.value())
+                    .map(
+                        (rs, ctx) ->
+                            new SegmentRow(
+                                rs.getLong(1),
+                                PartyId.of(rs.getString(2)),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getInt(6),
+                                SqlTime.required(rs.getObject(7)),
+                                rs.getLong(8)))
+                    .list());
+  }
+
+  /**
+   * @return the segment with that id
+   */
+  public Optional<SegmentRow> segment(long id) {
+    return segments(null).stream().filter(s -> s.id() == id).findFirst();
+  }
+
+  /**
+   * A stored campaign.
+   *
+   * @param segmentId the segment it was created on (null for the demo timeline's)
+   * @param ledgerIndex the decision that allowed it (null for the demo timeline's)
+   */
+  public record CampaignRow(
+      Campaign campaign, @Nullable Long segmentId, Instant createdAt, @Nullable Long ledgerIndex) {}
+
+  /**
+   * Stores a campaign created through the API; its id comes from the store.
+   *
+   * @return the campaign with its id
+   */
+  public Campaign insertCampaign(Campaign c, long segmentId, Instant createdAt, long ledgerIndex) {
+    long id =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createUpdate(
+                            "INSERT INTO ad_campaign (advertiser_id, name, segment_id, definition,"
+                                + " budget_cents, bid_kind, bid_cents, starts, ends, created_at,"
+                                + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        .bind(0, c.advertiser().value())
+                        .bind(1, c.name())
+                        .bind(2, segmentId)
+                        .bind(3, c.segment().canonical())
+                        .bind(4, c.budgetCents())
+                        .bind(5, c.bidKind().wire())
+                        .bind(6, c.bidCents())
+                        .bind(7, c.starts())
+                        .bind(8, c.ends())
+                        .bind(9, SqlTime.utc(createdAt))
+                        .bind(10, ledgerIndex)
+                        .executeAndReturnGeneratedKeys("id")
+                        .mapTo(Long.class)
+                        .one());
+    return new Campaign(
+        id,
+        c.advertiser(),
+        c.name(),
+        c.budgetCents(),
+        c.bidKind(),
+        c.bidCents(),
+        c.starts(),
+        c.ends(),
+        c.segment());
+  }
+
+  /**
+   * @return every campaign, by id
+   */
+  public List<CampaignRow> campaigns() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, advertiser_id, name, definition, budget_cents, bid_kind,"
+                            + " bid_cents, starts, ends, segment_id, created_at, ledger_index"
+                            + " FROM ad_campaign ORDER BY id")
+                    .map(
+                        (rs, ctx) ->
+                            new CampaignRow(
+                                new Campaign(
+                                    rs.getLong(1),
+                                    PartyId.of(rs.getString(2)),
+                                    rs.getString(3),
+                                    rs.getLong(5),
+                                    BidKind.fromWire(rs.getString(6)),
+                                    rs.getLong(7),
+                                    rs.getObject(8, LocalDate.class),
+                                    rs.getObject(9, LocalDate.class),
+                                    PredicateText.parse(rs.getString(4))),
+                                (Long) rs.getObject(10, Long.class),
+                                SqlTime.required(rs.getObject(11)),
+                                (Long) rs.getObject(12, Long.class)))
+                    .list());
+  }
+
+  /** The stored simulation's settings and totals. */
+  public record SimulationRow(
+      long seed,
+      LocalDate from,
+      LocalDate to,
+      int impressionsPerDay,
+      long scale,
+      DeliverySimulator.Summary summary,
+      Instant finishedAt) {}
+
+  /**
+   * @return the last simulation that finished, if any
+   */
+  public Optional<SimulationRow> simulation() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT seed, from_day, to_day, impressions_per_day, scale, opportunities,"
+                            + " impressions, clicks, revenue_cents, finished_at FROM ad_simulation WHERE id = 1")
+                    .map(
+                        (rs, ctx) -> {
+                          LocalDate from = rs.getObject(2, LocalDate.class);
+                          LocalDate to = rs.getObject(3, LocalDate.class);
+                          return new SimulationRow(
+                              rs.getLong(1),
+                              from,
+                              to,
+                              rs.getInt(4),
+                              rs.getLong(5),
+                              new DeliverySimulator.Summary(
+                                  to.toEpochDay() - from.toEpochDay() + 1,
+                                  rs.getLong(6),
+                                  rs.getLong(7),
+                                  rs.getLong(8),
+                                  rs.getLong(9)),
+                              SqlTime.required(rs.getObject(10)));
+                        })
+                    .findOne());
+  }
+
+  /**
+   * Opens a writer that replaces the stored simulation: the old results are deleted when it opens,
+   * and the new ones count only once {@link SimulationWriter#finish} wrote the totals.
+   */
+  public SimulationWriter simulationWriter() throws DataPactException {
+    return new SimulationWriter(db);
+  }
+
+  /** One campaign's delivery over one year. */
+  public record CampaignYear(
+      long campaignId, int year, long impressions, long clicks, long spendCents) {}
+
+  /**
+   * @return the stored delivery summed by campaign and year
+   */
+  public List<CampaignYear> deliveryByCampaignYear() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT campaign_id, EXTRACT(YEAR FROM served_on) AS y, SUM(impressions),"
+                            + " SUM(clicks), SUM(spend_cents) FROM ad_delivery"
+                            + " GROUP BY campaign_id, EXTRACT(YEAR FROM served_on) ORDER BY campaign_id, y")
+                    .map(
+                        (rs, ctx) ->
+                            new CampaignYear(
+                                rs.getLong(1),
+                                rs.getInt(2),
+                                rs.getLong(3),
+                                rs.getLong(4),
+                                rs.getLong(5)))
+                    .list());
+  }
+
+  /** A refusal stored by the simulation. */
+  public record RefusalRow(long campaignId, LocalDate day, String reason) {}
+
+  /**
+   * @return the simulation's refusals, by campaign and day
+   */
+  public List<RefusalRow> refusals() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT campaign_id, refused_on, reason FROM ad_refusal ORDER BY campaign_id, refused_on")
+                    .map(
+                        (rs, ctx) ->
+                            new RefusalRow(
+                                rs.getLong(1), rs.getObject(2, LocalDate.class), rs.getString(3)))
+                    .list());
+  }
+
+  /** Writes one simulation's results on one connection, a transaction per day. */
+  public static final class SimulationWriter implements AutoCloseable {
+    private final Connection connection;
+
+    SimulationWriter(Database db) throws DataPactException {
+      try {
+        connection = db.dataSource().getConnection();
+        connection.setAutoCommit(false);
+        try (var st = connection.createStatement()) {
+          st.executeUpdate("DELETE FROM ad_simulation");
+          st.executeUpdate("DELETE FROM ad_delivery");
+          st.executeUpdate("DELETE FROM ad_refusal");
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        throw failure(e);
+      }
+    }
+
+    /** Stores one simulated day. */
+    public void day(List<DeliverySimulator.DayResult> rows, List<DeliverySimulator.Refused> refused)
+        throws DataPactException {
+      try {
+        try (PreparedStatement ps =
+            connection.prepareStatement(
+                "INSERT INTO ad_delivery (campaign_id, served_on, impressions, clicks, spend_cents)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
+          for (DeliverySimulator.DayResult r : rows) {
+            ps.setLong(1, r.campaignId());
+            ps.setObject(2, r.day());
+            ps.setLong(3, r.impressions());
+            ps.setLong(4, r.clicks());
+            ps.setLong(5, r.spendCents());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        try (PreparedStatement ps =
+            connection.prepareStatement(
+                "INSERT INTO ad_refusal (campaign_id, refused_on, reason) VALUES (?, ?, ?)")) {
+          for (DeliverySimulator.Refused r : refused) {
+            ps.setLong(1, r.campaignId());
+            ps.setObject(2, r.day());
+            ps.setString(
+                3, r.reason().length() > 1000 ? r.reason().substring(0, 1000) : r.reason());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        throw failure(e);
+      }
+    }
+
+    /** Writes the totals: from now on the results are the stored simulation. */
+    public void finish(
+        DeliverySimulator.Settings settings,
+        LocalDate from,
+        LocalDate to,
+        DeliverySimulator.Summary summary,
+        Instant finishedAt)
+        throws DataPactException {
+      try (PreparedStatement ps =
+          connection.prepareStatement(
+              "INSERT INTO ad_simulation (id, seed, from_day, to_day, impressions_per_day, scale,"
+                  + " opportunities, impressions, clicks, revenue_cents, finished_at)"
+                  + " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setLong(1, settings.seed());
+        ps.setObject(2, from);
+        ps.setObject(3, to);
+        ps.setInt(4, settings.impressionsPerDay());
+        ps.setLong(5, settings.scale());
+        ps.setLong(6, summary.opportunities());
+        ps.setLong(7, summary.impressions());
+        ps.setLong(8, summary.clicks());
+        ps.setLong(9, summary.revenueCents());
+        ps.setObject(10, SqlTime.utc(finishedAt));
+        ps.executeUpdate();
+        connection.commit();
+      } catch (SQLException e) {
+        throw failure(e);
+      }
+    }
+
+    @Override
+    public void close() throws DataPactException {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw failure(e);
+      }
+    }
+
+    private static DataPactException failure(SQLException e) {
+      return new DataPactException(
+          ErrorKind.UNAVAILABLE, "cannot store the simulation: " + Database.rootMessage(e), e);
+    }
+  }
+}
