@@ -25,6 +25,7 @@ async function api(path, options = {}) {
   if (!res.ok) {
     const err = new Error(body.detail || body.title || `HTTP ${res.status}`);
     err.status = res.status;
+    err.body = body;
     throw err;
   }
   return body;
@@ -361,6 +362,87 @@ async function regulatorLedgerPage() {
   } catch (e) { show(problem(e)); }
 }
 
+/** Loads the chart library (ECharts, served from its webjar) once. */
+let echartsLoaded = null;
+function loadEcharts() {
+  echartsLoaded ??= new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = '/webjars/echarts/5.3.1/dist/echarts.min.js';
+    s.onload = () => resolve(window.echarts);
+    s.onerror = () => reject(new Error('the chart library did not load'));
+    document.head.append(s);
+  });
+  return echartsLoaded;
+}
+
+const usd = cents => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+
+/** The ads business: a segment builder with the decision, commitments, revenue by data source, campaigns. */
+async function adsPage() {
+  const show = view();
+  if (!me || (me.role !== 'operator' && me.role !== 'partner')) return show(...needRole('operator'));
+  let advertisers, commitments, revenue, campaigns;
+  try {
+    [advertisers, commitments, revenue, campaigns] = await Promise.all([
+      api('/api/v1/ads/advertisers'), api('/api/v1/ads/commitments'),
+      api('/api/v1/ads/revenue'), api('/api/v1/ads/campaigns')]);
+  } catch (e) { return show(el('h1', {}, 'Ads'), problem(e)); }
+  const advertiser = el('select', { id: 'advertiser' }, ...advertisers.map(a => el('option', { value: a.id }, a.name)));
+  const definition = el('textarea', { id: 'definition', rows: '4', cols: '72', spellcheck: 'false' },
+    '{"and": [{"interest": "film"}, {"not": {"ageBand": "65+"}}]}');
+  const result = el('div', { id: 'estimate', role: 'status' });
+  async function estimate() {
+    let def;
+    try { def = JSON.parse(definition.value); } catch { return result.replaceChildren(el('p', { class: 'deny' }, 'The definition is not JSON.')); }
+    try {
+      const a = await api('/api/v1/ads/audiences/estimate', { method: 'POST', body: JSON.stringify({ advertiser: advertiser.value, definition: def }) });
+      result.replaceChildren(
+        el('p', { class: 'allow' }, `Allowed: ${a.size.toLocaleString('en-US')} users (minimum ${a.minimum}); ledger entry ${a.ledgerIndex}`),
+        el('p', { class: 'muted' }, 'Built from: ' + a.labels.map(l => `${l.source} ${l.category} (${l.jurisdiction})`).join(', ')));
+    } catch (e) {
+      const why = (e.body?.decision?.reasons || []).map(r => `${r.rule}: ${r.detail ?? ''}`);
+      result.replaceChildren(el('p', { class: 'deny' }, 'Refused: ' + e.message), ...why.map(w => el('p', { class: 'muted' }, w)));
+    }
+  }
+  let timer;
+  definition.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(estimate, 700); });
+  advertiser.addEventListener('change', estimate);
+  const commitmentRows = commitments.map(c => el('tr', {},
+    el('td', {}, c.party), el('td', {}, String(c.year)), el('td', {}, usd(c.committedCents)), el('td', {}, usd(c.spentCents)),
+    el('td', {}, el('progress', { max: String(c.committedCents), value: String(Math.min(c.spentCents, c.committedCents)) }), ` ${(c.progress * 100).toFixed(1)} %`)));
+  const chart = el('div', { id: 'revenue-chart', class: 'chart' });
+  chart.style.cssText = 'width: 860px; height: 360px';
+  const top = [...campaigns].sort((a, b) => b.spendCents - a.spendCents).slice(0, 15);
+  show(el('h1', {}, 'Ads'),
+    el('h2', {}, 'Segment builder'),
+    el('p', { class: 'muted' }, 'Predicates: country, ageBand, interest, watched {partner, genre}, combined with and / or / not. ',
+      'Every estimate is decided for the ads unit on the advertiser\'s behalf with the labels of the data it reads, and ledgered.'),
+    el('p', {}, el('label', { for: 'advertiser' }, 'Advertiser '), advertiser),
+    el('p', {}, definition),
+    el('p', {}, el('button', { id: 'estimate-button', onclick: estimate }, 'Estimate audience')),
+    result,
+    el('h2', {}, 'Spend commitments'),
+    el('table', { id: 'commitments' }, el('tr', {}, ...['party', 'year', 'committed', 'spent (simulated)', 'progress'].map(h => el('th', {}, h))), ...commitmentRows),
+    el('h2', {}, 'Revenue by data source'),
+    revenue.simulation ? el('p', { class: 'muted' }, `Simulated ${revenue.simulation.from} to ${revenue.simulation.to}, seed ${revenue.simulation.seed}: ${usd(revenue.totalCents)} in all.`) : el('p', { class: 'muted' }, `${usd(revenue.totalCents)} in all.`),
+    chart,
+    el('h2', {}, 'Campaigns (top spend)'),
+    el('table', { id: 'campaigns' }, el('tr', {}, ...['campaign', 'advertiser', 'data', 'bid', 'budget', 'spent'].map(h => el('th', {}, h))),
+      ...top.map(c => el('tr', {}, el('td', {}, c.name), el('td', {}, c.advertiser), el('td', {}, c.dataSource),
+        el('td', {}, `${c.bidKind} ${usd(c.bidCents)}`), el('td', {}, usd(c.budgetCents)), el('td', {}, usd(c.spendCents))))));
+  try {
+    const echarts = await loadEcharts();
+    const years = [...new Set(revenue.byDataSource.map(r => r.year))].sort();
+    const sources = [...new Set(revenue.byDataSource.map(r => r.key))].sort();
+    const series = sources.map(s => ({ name: s, type: 'bar', stack: 'revenue',
+      data: years.map(y => (revenue.byDataSource.find(r => r.key === s && r.year === y)?.revenueCents ?? 0) / 100) }));
+    echarts.init(chart, null, { renderer: 'canvas' }).setOption({
+      animation: false, tooltip: { trigger: 'axis' }, legend: { data: sources },
+      xAxis: { type: 'category', data: years.map(String) }, yAxis: { type: 'value', name: 'USD' }, series });
+    chart.dataset.drawn = 'true';
+  } catch (e) { chart.replaceChildren(problem(e)); }
+}
+
 function homePage() {
   const show = view();
   show(el('h1', {}, 'DataPact'),
@@ -375,7 +457,7 @@ const routes = {
   '': homePage, '#/': homePage, '#/login': loginPage, '#/me': mePage, '#/partner': partnerPage,
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
   '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
-  '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage,
+  '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage, '#/ads': adsPage,
 };
 
 async function render() {

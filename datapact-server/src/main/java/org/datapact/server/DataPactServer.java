@@ -201,6 +201,7 @@ public final class DataPactServer implements AutoCloseable {
                         java.util.Map.of(
                             "Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
                   });
+              config.staticFiles.enableWebjars(); // the chart library, never a CDN
               config.routes.before(DataPactServer::drainOversizedBody);
               config.routes.beforeMatched(access::check);
               // the core routes ahead of Javalin's servlet: Javalin puts its servlet context inside
