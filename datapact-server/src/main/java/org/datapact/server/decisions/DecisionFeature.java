@@ -48,9 +48,22 @@ public final class DecisionFeature implements Feature {
   record LabelBody(
       @Nullable String source, @Nullable String category, @Nullable String jurisdiction) {}
 
-  /** The request body. */
+  /** The request body (a what-if's labels; a unit's come from DataPact, see {@link UnitBody}). */
   record DecisionBody(
       @Nullable Long subject,
+      @Nullable List<LabelBody> labels,
+      @Nullable String scope,
+      @Nullable String purpose,
+      @Nullable String onBehalfOf,
+      @Nullable Instant at) {}
+
+  /**
+   * A unit's question: about one user's first-party data ({@code subject}) or about a dataset
+   * DataPact built ({@code segment}); {@code labels} and {@code at} are read only to be refused.
+   */
+  record UnitBody(
+      @Nullable Long subject,
+      @Nullable String segment,
       @Nullable List<LabelBody> labels,
       @Nullable String scope,
       @Nullable String purpose,
@@ -80,7 +93,14 @@ public final class DecisionFeature implements Feature {
   private void decide(Context ctx) throws DataPactException {
     Caller caller = AccessControl.requireCaller(ctx);
     PartyId unit = caller.requireParty();
-    DecisionBody body = Json.body(ctx, context.mapper(), DecisionBody.class);
+    UnitBody body = Json.body(ctx, context.mapper(), UnitBody.class);
+    if (body.labels() != null) {
+      // INVARIANT: labels come from the data DataPact holds, never from the request (issue 18)
+      throw DataPactException.invalid(
+          "`labels` are not accepted: DataPact attaches the labels of what it holds. Name a"
+              + " `subject` (a user's first-party data; what partners pushed about them is read"
+              + " through GET /api/v1/units/users/{userId}/signals) or a `segment` DataPact built");
+    }
     if (body.at() != null) {
       // INVARIANT: an authorizing decision is made at DataPact's clock, never at a time the caller
       // names
@@ -89,12 +109,53 @@ public final class DecisionFeature implements Feature {
               + "regulator may ask what would have been decided at a past time with POST "
               + WHAT_IF);
     }
+    List<LabelBody> held = null;
+    String segment = body.segment();
+    if (segment != null) {
+      if (body.subject() != null) {
+        throw DataPactException.invalid("name a `subject` or a `segment`, not both");
+      }
+      held = heldLabels(segment);
+    }
     ReleasePipeline release = context.release();
-    ReleasePipeline.Decided d = release.decide(parse(unit, body, release.now()));
+    ReleasePipeline.Decided d =
+        release.decide(
+            parse(
+                unit,
+                new DecisionBody(
+                    body.subject(), held, body.scope(), body.purpose(), body.onBehalfOf(), null),
+                release.now()));
     ReleasePipeline.Receipt receipt =
         release.ask(new ReleasePipeline.Asked("POST /api/v1/decisions", null), d);
     receipt.headers().forEach(ctx::header);
     ctx.json(DecisionAnswer.of(receipt.decisionId(), d.decision()));
+  }
+
+  /**
+   * @return the labels DataPact stored with a segment it built
+   */
+  private List<LabelBody> heldLabels(String segment) throws DataPactException {
+    long id;
+    try {
+      id = Long.parseLong(segment);
+    } catch (NumberFormatException e) {
+      throw DataPactException.invalid("`segment`: not a segment id: " + segment);
+    }
+    var row =
+        new org.datapact.store.ads.AdsStore(context.db())
+            .segment(id)
+            .orElseThrow(() -> DataPactException.notFound("`segment`: no segment `" + id + "`"));
+    List<LabelBody> out = new java.util.ArrayList<>();
+    for (String l : row.labels().split(" ")) {
+      String[] parts = l.split("/");
+      if (parts.length == 3) {
+        out.add(new LabelBody(parts[0], parts[1], parts[2]));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalStateException("a stored segment has no labels"); // INVARIANT: built so
+    }
+    return out;
   }
 
   /**
@@ -212,7 +273,8 @@ public final class DecisionFeature implements Feature {
       }
       Long subject = b.subject();
       if (subject == null && labels.isEmpty()) {
-        throw DataPactException.invalid("name a `subject` user id, or the `labels` of the dataset");
+        throw DataPactException.invalid(
+            "name a `subject` user id, or a `segment` (for a what-if, the `labels`) of the dataset");
       }
       if (subject != null && subject <= 0) {
         throw DataPactException.invalid(

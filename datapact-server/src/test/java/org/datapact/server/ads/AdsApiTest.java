@@ -81,6 +81,36 @@ class AdsApiTest {
   }
 
   @Test
+  void aUnitAsksAboutASegmentWithTheLabelsDataPactStoredForIt() throws Exception {
+    var built = segment(ads, "streamflix", STREAMFLIX_VIEWERS);
+    assertThat(built.statusCode()).as(built.body()).isEqualTo(201);
+    String id = TestServer.json(built).get("id").asText();
+    String ask =
+        "{\"segment\":\""
+            + id
+            + "\",\"scope\":\"data.use\",\"purpose\":\"ad_targeting\""
+            + ",\"onBehalfOf\":\"%s\"}";
+    var own =
+        TestServer.json(
+            server.postWithToken(ads, "/api/v1/decisions", ask.formatted("streamflix")));
+    assertThat(own.get("effect").asText()).isEqualTo("allow");
+    var other =
+        TestServer.json(server.postWithToken(ads, "/api/v1/decisions", ask.formatted("northwind")));
+    assertThat(other.get("effect").asText()).isEqualTo("deny");
+    assertThat(other.get("reasons").toString()).contains("no-ad-targeting-but-own");
+    var watch =
+        TestServer.json(
+            server.postWithToken(
+                server.token("watch"),
+                "/api/v1/decisions",
+                "{\"segment\":\""
+                    + id
+                    + "\",\"scope\":\"data.use\",\"purpose\":\"recommendations\"}"));
+    assertThat(watch.get("effect").asText()).isEqualTo("deny");
+    assertThat(watch.get("reasons").toString()).contains("not-for-watch");
+  }
+
+  @Test
   void refusesEverySegmentToWatchWhateverItAsksFor() throws Exception {
     var r = segment(server.token("watch"), "northwind", "{\"country\":\"US\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(403);

@@ -82,20 +82,34 @@ class DecisionApiTest {
   }
 
   @Test
-  void watchAskingToUseStreamflixDataIsDeniedWithTheProhibitionAsReason() throws Exception {
+  void refusesLabelsAUnitDeclaresItself() throws Exception {
+    // the attacker's case: a unit that names its own labels could leave the partner's out
     var r =
         server.postWithToken(
             watch,
             "/api/v1/decisions",
             """
-        {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
+        {"labels":[{"source":"platform","category":"contact","jurisdiction":"US"}],
          "scope":"data.use","purpose":"recommendations"}""");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(TestServer.json(r).get("detail").asText())
+        .startsWith("`labels` are not accepted")
+        .contains("/api/v1/units/users/{userId}/signals")
+        .contains("`segment`");
+    assertThat(r.headers().firstValue("X-DataPact-Ledger-Index")).isEmpty();
+  }
+
+  @Test
+  void watchAskingAboutAUserIsDecidedOnTheirFirstPartyData() throws Exception {
+    var r =
+        server.postWithToken(
+            watch,
+            "/api/v1/decisions",
+            "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"recommendations\"}");
     assertThat(r.statusCode()).isEqualTo(200);
     var d = TestServer.json(r);
-    assertThat(d.get("effect").asText()).isEqualTo("deny");
-    assertThat(d.get("reasons").toString())
-        .contains("\"code\":\"prohibited\"", "streamflix-partnership@4#not-for-watch");
     assertThat(d.get("policyHash").asText()).hasSize(64);
+    assertThat(d.get("reasons").toString()).doesNotContain("not-for-watch");
   }
 
   @Test
@@ -146,13 +160,12 @@ class DecisionApiTest {
         server.postWithToken(
             ads, "/api/v1/decisions", "{\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
     assertThat(TestServer.json(nothing).get("detail").asText()).contains("name a `subject`");
-    var badLabel =
+    var badSegment =
         server.postWithToken(
             ads,
             "/api/v1/decisions",
-            "{\"labels\":[{\"source\":\"streamflix\",\"category\":\"dna\",\"jurisdiction\":\"US\"}],\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
-    assertThat(TestServer.json(badLabel).get("detail").asText())
-        .startsWith("unknown data category `dna`");
+            "{\"segment\":\"x\",\"scope\":\"data.use\",\"purpose\":\"ranking\"}");
+    assertThat(TestServer.json(badSegment).get("detail").asText()).startsWith("`segment`");
   }
 
   @Test
@@ -194,6 +207,11 @@ class DecisionApiTest {
 
   private static final String STREAMFLIX_FOR_ADS =
       """
+      {"subject":1,"scope":"data.use","purpose":"ad_targeting"%s}""";
+
+  /** A what-if may name labels: it asks about a hypothetical dataset and authorizes nothing. */
+  private static final String STREAMFLIX_LABELS_FOR_ADS =
+      """
       {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
        "scope":"data.use","purpose":"ad_targeting"%s}""";
 
@@ -213,8 +231,7 @@ class DecisionApiTest {
     var now =
         TestServer.json(
             server.postWithToken(ads, "/api/v1/decisions", STREAMFLIX_FOR_ADS.formatted("")));
-    assertThat(now.get("effect").asText()).isEqualTo("deny");
-    assertThat(now.get("reasons").toString()).contains("\"code\":\"prohibited\"");
+    assertThat(now.get("effect").asText()).isEqualTo("allow"); // alice consented in 2012
   }
 
   @Test
@@ -222,7 +239,8 @@ class DecisionApiTest {
     var operator = server.session();
     operator.login("oscar");
     String body =
-        STREAMFLIX_FOR_ADS.formatted(",\"principal\":\"ads\",\"at\":\"2012-06-01T00:00:00Z\"");
+        STREAMFLIX_LABELS_FOR_ADS.formatted(
+            ",\"principal\":\"ads\",\"at\":\"2012-06-01T00:00:00Z\"");
     var r = operator.post("/api/v1/decisions/what-if", body);
     assertThat(r.statusCode()).isEqualTo(200);
     var d = TestServer.json(r);
@@ -248,7 +266,8 @@ class DecisionApiTest {
     var future =
         operator.post(
             "/api/v1/decisions/what-if",
-            STREAMFLIX_FOR_ADS.formatted(",\"principal\":\"ads\",\"at\":\"2999-01-01T00:00:00Z\""));
+            STREAMFLIX_LABELS_FOR_ADS.formatted(
+                ",\"principal\":\"ads\",\"at\":\"2999-01-01T00:00:00Z\""));
     assertThat(future.statusCode()).isEqualTo(400);
   }
 }

@@ -26,9 +26,7 @@ class LedgerApiTest extends DemoServerTest {
         server.postWithToken(
             server.token("watch"),
             "/api/v1/decisions",
-            """
-        {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
-         "scope":"data.use","purpose":"recommendations"}""");
+            "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"recommendations\"}");
     assertThat(r.statusCode()).isEqualTo(200);
     return Long.parseLong(r.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
   }
@@ -55,10 +53,8 @@ class LedgerApiTest extends DemoServerTest {
     byte[] entry = server.ledger.log().entry(index);
     assertThat(Hashes.leaf(entry)).isEqualTo(leaf);
     assertThat(new String(entry, StandardCharsets.UTF_8))
-        .contains(
-            "\"principal\":\"watch\"",
-            "\"effect\":\"deny\"",
-            "prohibited streamflix-partnership@4#not-for-watch");
+        .contains("\"principal\":\"watch\"", "\"purpose\":\"recommendations\"")
+        .doesNotContain("\"subject\":1", "alice", "Alice");
   }
 
   @Test

@@ -28,13 +28,19 @@ class LedgerReplayTest {
       assertThat(alice.delete("/api/v1/me/consents/platform/ad_targeting").statusCode())
           .isEqualTo(204);
       long denied = decide(server, "ads", aboutAlice);
-      long dataset =
-          decide(
-              server,
-              "watch",
+      // a dataset question, as an operator's what-if: units may not name labels any more
+      var oscar = server.session();
+      oscar.login("oscar");
+      var whatIf =
+          oscar.post(
+              "/api/v1/decisions/what-if",
               """
-          {"labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
+          {"principal":"watch","at":"2020-01-01T00:00:00Z",
+           "labels":[{"source":"streamflix","category":"video_viewing","jurisdiction":"US"}],
            "scope":"data.use","purpose":"recommendations"}""");
+      assertThat(whatIf.statusCode()).as(whatIf.body()).isEqualTo(200);
+      long dataset =
+          Long.parseLong(whatIf.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
 
       LedgerReplay.Result first = replay(server, allowed);
       assertThat(first.outcome()).as(first.message()).isEqualTo(Outcome.MATCH);

@@ -14,13 +14,20 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /** The ads page in headless Chromium: the segment builder's decision, commitments, the chart. */
 class AdsPagesBrowserTest extends BrowserTest {
+  /** Audiences of 100 or more need more than the default 300 users: this page gets 3,000. */
+  @org.junit.jupiter.api.BeforeAll
+  static void aWorldBigEnoughForAudiences() throws Exception {
+    server.close();
+    server = org.datapact.server.TestServer.demoWithUsers(3000);
+  }
+
   @Test
   void theOperatorEstimatesAudiencesSeesRefusalsAndTheRevenueChart() throws Exception {
     AdsSimulation.run(
         server.db,
-        LocalDate.parse("2016-01-01"),
+        LocalDate.parse("2012-01-01"),
         LocalDate.parse("2019-12-31"),
-        new DeliverySimulator.Settings(42, 600, AdsSimulation.defaultScale(300)),
+        new DeliverySimulator.Settings(42, 6000, AdsSimulation.defaultScale(3000)),
         Clock.systemUTC(),
         ProgressListener.NONE);
     signIn("oscar");
@@ -43,6 +50,9 @@ class AdsPagesBrowserTest extends BrowserTest {
     await().until(ExpectedConditions.attributeToBe(By.id("revenue-chart"), "data-drawn", "true"));
     assertThat(browser.findElements(By.cssSelector("#revenue-chart canvas"))).isNotEmpty();
     screenshot("ads");
+    browser.executeScript(
+        "document.getElementById('revenue-chart').scrollIntoView({block: 'center'})");
+    screenshot("ads-revenue");
   }
 
   @Test
