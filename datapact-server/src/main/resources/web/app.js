@@ -204,6 +204,7 @@ async function agreementPage(id, version) {
   if (!me || !['operator', 'regulator', 'partner'].includes(me.role)) return show(...needRole('operator, regulator or partner'));
   try {
     const v = await api(`/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}`);
+    const approvals = await api(`/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/approvals`);
     const section = (title, items) => [el('h2', {}, title),
       items.length ? el('ul', { class: 'terms' }, items.map(i => el('li', {}, i))) : el('p', { class: 'muted' }, 'None.')];
     show(el('h1', { id: 'agreement-title' }, `${v.title}`),
@@ -212,14 +213,34 @@ async function agreementPage(id, version) {
       el('h2', {}, 'Lifecycle'),
       el('table', {}, el('tr', {}, el('th', {}, 'Status'), el('th', {}, 'Since'), el('th', {}, 'By')),
         v.history.map(h => el('tr', {}, el('td', {}, h.status), el('td', {}, h.at.slice(0, 10)), el('td', {}, h.by)))),
+      el('h2', {}, 'Approvals'),
+      approvals.length
+        ? el('table', { id: 'approvals' }, el('tr', {}, ...['Approver', 'When', 'Outcome', 'Why', 'Ledger entry'].map(h => el('th', {}, h))),
+          approvals.map(a => el('tr', { class: a.outcome }, el('td', {}, a.approver), el('td', {}, a.at.slice(0, 10)),
+            el('td', {}, a.outcome), el('td', {}, a.reason ?? ''), el('td', {}, a.ledgerIndex == null ? '' : String(a.ledgerIndex)))))
+        : el('p', { class: 'muted', id: 'approvals' }, 'No approvals recorded.'),
       el('p', {}, el('a', { href: `/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/odrl` }, 'ODRL JSON-LD'),
-        ' · ', el('a', { href: '#/agreements' }, 'All agreements')),
+        ' · ', el('a', { href: '#/agreements' }, 'All agreements'), ' · ', el('a', { href: '#/interests' }, 'Interest register')),
       ...(me.role === 'operator' ? statusControls(id, version, v.statusNow) : []));
   } catch (e) { show(problem(e)); }
 }
 
 /** Operators suspend or reinstate a version: the change is in the ledger first, and the partner's tokens are revoked. */
 function statusControls(id, version, now) {
+  const base = `/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}`;
+  const act = (label, buttonId, path, body) => {
+    const b = el('button', { id: buttonId }, label);
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try { await api(base + path, { method: 'POST', body: JSON.stringify(body) }); await render(); }
+      catch (e) { await render(); main.prepend(problem(e)); }
+    });
+    return b;
+  };
+  if (now === 'draft') return [el('h2', {}, 'Status'), el('p', {}, act('Submit for approval', 'submit-draft', '/status', { status: 'pending_approval' }))];
+  if (now === 'pending_approval') return [el('h2', {}, 'Approval'),
+    el('p', { class: 'muted' }, 'Two operators who did not draft or submit it must approve it; an approver with a declared interest in the counterparty is recused, on the record.'),
+    el('p', {}, act('Approve this version', 'approve', '/approvals', {}))];
   const next = now === 'active' ? 'suspended' : now === 'suspended' ? 'active' : null;
   if (!next) return [];
   const button = el('button', { id: 'change-status' }, next === 'suspended' ? 'Suspend this version' : 'Reinstate this version');
@@ -234,6 +255,21 @@ function statusControls(id, version, now) {
   return [el('h2', {}, 'Status'),
     el('p', { class: 'muted' }, 'A change is committed to the ledger before it affects any decision, and revokes every access token of the counterparty.'),
     el('p', {}, button)];
+}
+
+/** The conflict-of-interest register (operators and the regulator). */
+async function interestsPage() {
+  const show = view();
+  if (!me || (me.role !== 'operator' && me.role !== 'regulator')) return show(...needRole('operator or regulator'));
+  try {
+    const list = await api('/api/v1/interests');
+    show(el('h1', {}, 'Interest register'),
+      el('p', { class: 'muted' }, 'Who holds a board seat, an executive role or shares in which organisation. An approver with a current interest in an agreement\'s counterparty is recused.'),
+      el('table', { id: 'interests' }, el('tr', {}, ...['Person', 'Organisation', 'Kind', 'Since', 'Until', 'Declared by', 'Now'].map(h => el('th', {}, h))),
+        list.map(i => el('tr', {}, el('td', {}, i.person), el('td', {}, i.organisation), el('td', {}, i.kind.replace('_', ' ')),
+          el('td', {}, i.since.slice(0, 10)), el('td', {}, i.until ? i.until.slice(0, 10) : '—'), el('td', {}, i.declaredBy),
+          el('td', {}, i.current ? 'current' : 'ended')))));
+  } catch (e) { show(problem(e)); }
 }
 
 async function userConsentsPage() {
@@ -458,6 +494,7 @@ const routes = {
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
   '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
   '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage, '#/ads': adsPage,
+  '#/interests': interestsPage,
 };
 
 async function render() {

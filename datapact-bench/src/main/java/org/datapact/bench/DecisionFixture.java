@@ -249,6 +249,12 @@ final class DecisionFixture {
     public void campaigns(List<org.datapact.core.ads.Campaign> campaigns) {}
 
     @Override
+    public void interests(List<org.datapact.core.agreement.Interest> interests) {}
+
+    @Override
+    public void approvals(List<org.datapact.core.agreement.ApprovalRecord> approvals) {}
+
+    @Override
     public void consents(List<ConsentChange> batch) {
       consents.addAll(batch);
     }

@@ -145,6 +145,12 @@ public class WorldGenerationBenchmark {
     }
 
     @Override
+    public void interests(List<org.datapact.core.agreement.Interest> interests) {}
+
+    @Override
+    public void approvals(List<org.datapact.core.agreement.ApprovalRecord> approvals) {}
+
+    @Override
     public void consents(List<org.datapact.core.consent.ConsentChange> batch) {
       bh.consume(batch);
     }

@@ -99,6 +99,7 @@ public final class DataPactServer implements AutoCloseable {
             new DecisionFeature(context),
             new PrivacyFeature(context),
             new GovernanceFeature(context),
+            new org.datapact.server.governance.ApprovalFeature(context),
             new LedgerFeature(context),
             new org.datapact.server.units.UnitDataFeature(context),
             new org.datapact.server.ads.AdsFeature(context));

@@ -122,6 +122,7 @@ public record ServerContext(
     ObjectMapper mapper = Json.newMapper();
     AuditTrail audit = new AuditTrail(ledger, db, mapper);
     audit.commitPending(pdp.snapshot(), pdp.snapshot().agreements());
+    org.datapact.server.governance.GovernanceBackfill.commitPending(db, audit);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     return new ServerContext(
         db,

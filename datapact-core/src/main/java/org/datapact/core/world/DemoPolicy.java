@@ -429,6 +429,57 @@ public final class DemoPolicy {
   }
 
   /**
+   * The conflict-of-interest register of the demo: the seed's case — a member of the platform's
+   * board who also leads the streaming partner — declared in 2011.
+   */
+  static List<org.datapact.core.agreement.Interest> interests() {
+    Instant declared = t("2011-06-01");
+    return List.of(
+        new org.datapact.core.agreement.Interest(
+            "rowan",
+            PLATFORM,
+            org.datapact.core.agreement.Interest.Kind.BOARD_SEAT,
+            t("2011-06-01"),
+            null,
+            "operator:oscar",
+            declared),
+        new org.datapact.core.agreement.Interest(
+            "rowan",
+            STREAMFLIX,
+            org.datapact.core.agreement.Interest.Kind.EXECUTIVE_ROLE,
+            t("2011-01-01"),
+            null,
+            "operator:oscar",
+            declared));
+  }
+
+  /**
+   * The approvals of the 2017 amendment (the ad-targeting exchange): rowan's is recused — the
+   * reason is the two-person rule's own ({@link org.datapact.core.agreement.Approvals}) — and
+   * olga's and mina's make it active.
+   */
+  static List<org.datapact.core.agreement.ApprovalRecord> approvals() {
+    org.datapact.core.agreement.AgreementRecord v3 =
+        agreements().stream()
+            .filter(r -> r.terms().ref().equals("streamflix-partnership@3"))
+            .findFirst()
+            .orElseThrow();
+    Instant rowanAt = t("2017-07-10");
+    String reason =
+        org.datapact.core.agreement.Approvals.review(
+                v3, "operator:rowan", "rowan", List.of(), interests(), rowanAt)
+            .orElseThrow()
+            .reason();
+    return List.of(
+        new org.datapact.core.agreement.ApprovalRecord(
+            "streamflix-partnership", 3, "operator:rowan", rowanAt, true, reason),
+        new org.datapact.core.agreement.ApprovalRecord(
+            "streamflix-partnership", 3, "operator:olga", t("2017-07-15"), false, null),
+        new org.datapact.core.agreement.ApprovalRecord(
+            "streamflix-partnership", 3, "operator:mina", t("2017-07-20"), false, null));
+  }
+
+  /**
    * Draws whether one generated user consented to streamflix using their data for ad targeting —
    * asked from August 2017, when the exchange began — from the {@code ad-consents} stream.
    */

@@ -127,6 +127,19 @@ public final class DemoWorldGenerator {
               null,
               "second operator, for two-person approval"),
           new Cast.Staff(
+              "mina",
+              "Mina Chen",
+              ConsoleRole.OPERATOR,
+              null,
+              "third operator: an approval needs two people who did not draft the version"),
+          new Cast.Staff(
+              "rowan",
+              "Rowan Vale",
+              ConsoleRole.OPERATOR,
+              null,
+              "platform board member who also leads streamflix: the interest is declared, so"
+                  + " rowan is recused from approving streamflix's agreements"),
+          new Cast.Staff(
               "rita",
               "Rita Novak",
               ConsoleRole.REGULATOR,
@@ -254,6 +267,8 @@ public final class DemoWorldGenerator {
     sink.agreements(DemoPolicy.agreements());
     consents(spec, countries, sink, progress);
     ads(spec, countries, sink, progress);
+    sink.interests(DemoPolicy.interests());
+    sink.approvals(DemoPolicy.approvals());
     return cast;
   }
 

@@ -54,4 +54,11 @@ public interface WorldSink {
 
   /** The campaigns of the ads timeline, ascending ids. */
   void campaigns(List<org.datapact.core.ads.Campaign> campaigns) throws DataPactException;
+
+  /** The conflict-of-interest register. */
+  void interests(List<org.datapact.core.agreement.Interest> interests) throws DataPactException;
+
+  /** The approvals and recusals of the agreement timeline, in time order. */
+  void approvals(List<org.datapact.core.agreement.ApprovalRecord> approvals)
+      throws DataPactException;
 }

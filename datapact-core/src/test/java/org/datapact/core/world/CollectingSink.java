@@ -135,4 +135,14 @@ public final class CollectingSink implements WorldSink {
     campaigns.addAll(c);
     c.forEach(x -> feed(x.id(), x.name(), x.segment().canonical(), x.budgetCents()));
   }
+
+  @Override
+  public void interests(List<org.datapact.core.agreement.Interest> i) {
+    i.forEach(x -> feed(x));
+  }
+
+  @Override
+  public void approvals(List<org.datapact.core.agreement.ApprovalRecord> a) {
+    a.forEach(x -> feed(x));
+  }
 }

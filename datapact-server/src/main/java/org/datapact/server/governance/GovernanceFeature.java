@@ -48,6 +48,10 @@ public final class GovernanceFeature implements Feature {
   }
 
   private List<AgreementRecord> visible(Caller caller) {
+    return visible(context, caller);
+  }
+
+  static List<AgreementRecord> visible(ServerContext context, Caller caller) {
     List<AgreementRecord> all = context.decisions().snapshot().agreements();
     if (caller.role() != Role.PARTNER) {
       return all;
@@ -89,6 +93,13 @@ public final class GovernanceFeature implements Feature {
   }
 
   private AgreementRecord find(Context ctx) throws DataPactException {
+    return find(context, ctx);
+  }
+
+  /**
+   * @return the version the path names, among those the caller may see
+   */
+  static AgreementRecord find(ServerContext context, Context ctx) throws DataPactException {
     String id = ctx.pathParam("agreementId");
     int version;
     try {
@@ -97,7 +108,7 @@ public final class GovernanceFeature implements Feature {
       throw DataPactException.invalid(
           "version `" + ctx.pathParam("version") + "` must be a number");
     }
-    return visible(AccessControl.requireCaller(ctx)).stream()
+    return visible(context, AccessControl.requireCaller(ctx)).stream()
         .filter(r -> r.terms().agreementId().equals(id) && r.terms().version() == version)
         .findFirst()
         .orElseThrow(
@@ -141,56 +152,82 @@ public final class GovernanceFeature implements Feature {
    * is active now.
    */
   private void changeStatus(Context ctx) throws DataPactException {
-    AgreementRecord r = find(ctx);
+    find(ctx); // 404 before reading the body
     StatusBody body = org.datapact.server.http.Json.body(ctx, context.mapper(), StatusBody.class);
     AgreementStatus status;
+    String allowed = "`status` must be `pending_approval`, `active`, `suspended` or `terminated`";
     try {
       status = AgreementStatus.fromWire(body.status() == null ? "" : body.status());
     } catch (IllegalArgumentException e) {
-      throw DataPactException.invalid(
-          "`status` must be `active`, `suspended` or `terminated`, got `" + body.status() + "`");
+      throw DataPactException.invalid(allowed + ", got `" + body.status() + "`");
     }
-    if (status != AgreementStatus.ACTIVE
-        && status != AgreementStatus.SUSPENDED
-        && status != AgreementStatus.TERMINATED) {
-      throw DataPactException.invalid(
-          "`status` must be `active`, `suspended` or `terminated`, got `" + body.status() + "`");
+    if (status == AgreementStatus.DRAFT || status == AgreementStatus.EXPIRED) {
+      throw DataPactException.invalid(allowed + ", got `" + body.status() + "`");
     }
     Instant now = context.clock().instant();
-    AgreementStatus current = r.statusAt(now);
-    if (current == status
-        || current == AgreementStatus.TERMINATED
-        || current == AgreementStatus.EXPIRED) {
-      throw new DataPactException(
-          org.datapact.core.ErrorKind.CONFLICT,
-          "agreement "
-              + r.terms().ref()
-              + " is `"
-              + current.wire()
-              + "`; it cannot become `"
-              + status.wire()
-              + "`");
+    String by = "operator:" + AccessControl.requireCaller(ctx).handle();
+    synchronized (context.decisions()) { // one change at a time: none loses another's history
+      AgreementRecord r = current(find(ctx));
+      AgreementStatus current = r.statusAt(now);
+      boolean ok =
+          switch (status) {
+            case PENDING_APPROVAL -> current == AgreementStatus.DRAFT;
+            // activation is the two-person rule's (POST …/approvals); only a suspension is lifted
+            case ACTIVE -> current == AgreementStatus.SUSPENDED;
+            case SUSPENDED -> current == AgreementStatus.ACTIVE;
+            case TERMINATED ->
+                current != AgreementStatus.TERMINATED && current != AgreementStatus.EXPIRED;
+            default -> false;
+          };
+      if (!ok) {
+        throw new DataPactException(
+            org.datapact.core.ErrorKind.CONFLICT,
+            "agreement "
+                + r.terms().ref()
+                + " is `"
+                + current.wire()
+                + "`; it cannot become `"
+                + status.wire()
+                + "`"
+                + (status == AgreementStatus.ACTIVE && current == AgreementStatus.PENDING_APPROVAL
+                    ? ": activation needs two approvers (POST …/approvals)"
+                    : ""));
+      }
+      apply(context, r, new AgreementRecord.StatusChange(status, now, by));
     }
-    AgreementRecord.StatusChange change =
-        new AgreementRecord.StatusChange(
-            status, now, "operator:" + AccessControl.requireCaller(ctx).handle());
-    AgreementRecord next = r.with(change);
-    synchronized (context.decisions()) {
-      context.audit().agreement(next); // INVARIANT: in the ledger before it changes any decision
-      context.policies().appendStatus(r.terms(), change);
-      java.util.List<AgreementRecord> all =
-          new java.util.ArrayList<>(context.decisions().snapshot().agreements());
-      all.replaceAll(x -> x.terms().ref().equals(r.terms().ref()) ? next : x);
-      context.decisions().applyAgreements(all);
-    }
-    context.accessTokens().revokeAll(r.terms().counterparty());
+    AgreementRecord after = find(ctx);
     ctx.json(
         Map.of(
             "ref",
-            r.terms().ref(),
+            after.terms().ref(),
             "statusNow",
             status.wire(),
             "tokensRevokedFor",
-            r.terms().counterparty().value()));
+            after.terms().counterparty().value()));
+  }
+
+  /** The record as the decision point holds it now (a concurrent change may have moved it). */
+  private AgreementRecord current(AgreementRecord r) throws DataPactException {
+    return context.decisions().snapshot().agreements().stream()
+        .filter(x -> x.terms().ref().equals(r.terms().ref()))
+        .findFirst()
+        .orElseThrow(() -> DataPactException.notFound("no agreement " + r.terms().ref()));
+  }
+
+  /**
+   * Applies a status change: committed to the ledger, then stored, then published to the decision
+   * point; then every access token of the counterparty is revoked, so its next token carries the
+   * scopes of what is active now. INVARIANT: the caller holds the decision point's lock.
+   */
+  static void apply(ServerContext context, AgreementRecord r, AgreementRecord.StatusChange change)
+      throws DataPactException {
+    AgreementRecord next = r.with(change);
+    context.audit().agreement(next); // INVARIANT: in the ledger before it changes any decision
+    context.policies().appendStatus(r.terms(), change);
+    java.util.List<AgreementRecord> all =
+        new java.util.ArrayList<>(context.decisions().snapshot().agreements());
+    all.replaceAll(x -> x.terms().ref().equals(r.terms().ref()) ? next : x);
+    context.decisions().applyAgreements(all);
+    context.accessTokens().revokeAll(r.terms().counterparty());
   }
 }

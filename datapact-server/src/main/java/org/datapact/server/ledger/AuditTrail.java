@@ -262,6 +262,17 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   /**
+   * Records a governance act (an interest declared, an approval, a recusal) and waits until it is
+   * durable; the caller stores it afterwards with the index.
+   *
+   * @return the entry's index
+   */
+  public long governance(Instant at, String action, String by, java.util.Map<String, String> detail)
+      throws DataPactException {
+    return ledger.record(entries.governance(at, action, by, detail));
+  }
+
+  /**
    * Records a consent change in the ledger and then in the store's history; the caller applies it
    * to the decision point afterwards.
    *

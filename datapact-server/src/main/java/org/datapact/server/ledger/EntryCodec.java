@@ -79,6 +79,7 @@ final class EntryCodec {
         case LedgerEntries.PARTIES -> parties(e);
         case LedgerEntries.ERASURE ->
             new LedgerEntry.ErasureEntry(instant(e, "at"), text(e, "requestedBy"));
+        case LedgerEntries.GOVERNANCE -> governance(e);
         default -> throw new IOException("unknown ledger entry type `" + type + "`");
       };
     } catch (IllegalArgumentException | DateTimeParseException ex) {
@@ -129,6 +130,17 @@ final class EntryCodec {
     }
     return new LedgerEntry.AgreementEntry(
         text(e, "agreementId"), e.path("version").asInt(), document, history);
+  }
+
+  private static LedgerEntry.GovernanceEntry governance(JsonNode e) throws IOException {
+    Map<String, String> detail = new LinkedHashMap<>();
+    JsonNode d = e.path("detail");
+    for (var it = d.fields(); it.hasNext(); ) {
+      var f = it.next();
+      detail.put(f.getKey(), f.getValue().asText());
+    }
+    return new LedgerEntry.GovernanceEntry(
+        instant(e, "at"), text(e, "action"), text(e, "by"), detail);
   }
 
   private static LedgerEntry.PartiesEntry parties(JsonNode e) {

@@ -50,6 +50,12 @@ public final class LedgerEntries {
   /** A subject's key was destroyed. */
   public static final String ERASURE = "erasure";
 
+  /**
+   * Type of an entry recording a governance act: an interest declared in the conflict-of-interest
+   * register, an approval of an agreement version, or a recusal (an approval refused).
+   */
+  public static final String GOVERNANCE = "governance";
+
   /** A page of users released by a listing endpoint, each allowed by its own decision. */
   public static final String LISTING = "listing";
 
@@ -278,6 +284,20 @@ public final class LedgerEntries {
     Map<String, String> sorted = new TreeMap<>();
     kinds.forEach((p, k) -> sorted.put(p.value(), k.wireName()));
     e.put("parties", sorted);
+    return write(e);
+  }
+
+  /**
+   * @return the entry recording a governance act by {@code by} at {@code at}, with its details
+   *     (strings, in a stable order)
+   */
+  public byte[] governance(Instant at, String action, String by, Map<String, String> detail) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", GOVERNANCE);
+    e.put("at", at.toString());
+    e.put("action", action);
+    e.put("by", by);
+    e.put("detail", new TreeMap<>(detail));
     return write(e);
   }
 

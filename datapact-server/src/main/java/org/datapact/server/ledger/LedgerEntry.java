@@ -29,7 +29,8 @@ sealed interface LedgerEntry
         LedgerEntry.ConsentEntry,
         LedgerEntry.AgreementEntry,
         LedgerEntry.PartiesEntry,
-        LedgerEntry.ErasureEntry {
+        LedgerEntry.ErasureEntry,
+        LedgerEntry.GovernanceEntry {
 
   /**
    * @return the pseudonyms the entry is in the own view of (indexed under)
@@ -181,6 +182,20 @@ sealed interface LedgerEntry
     @Override
     public String type() {
       return LedgerEntries.ERASURE;
+    }
+
+    @Override
+    public List<String> subjects() {
+      return List.of();
+    }
+  }
+
+  /** A governance act: an interest declared, an agreement version approved, an approval recused. */
+  record GovernanceEntry(Instant at, String action, String by, Map<String, String> detail)
+      implements LedgerEntry {
+    @Override
+    public String type() {
+      return LedgerEntries.GOVERNANCE;
     }
 
     @Override

@@ -27,6 +27,8 @@ public final class WorldStore {
   /** World tables, children before parents, so deleting in this order respects foreign keys. */
   private static final List<String> TABLES_CHILD_FIRST =
       List.of(
+          "agreement_approval",
+          "interest_declaration",
           "ad_refusal",
           "ad_delivery",
           "ad_simulation",

@@ -37,9 +37,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class WorldWriter implements WorldSink, AutoCloseable {
   private final Connection connection;
+  private final Database db;
   private final org.datapact.store.policy.PolicyStore policies;
 
   WorldWriter(Database db) throws DataPactException {
+    this.db = db;
     this.policies = new org.datapact.store.policy.PolicyStore(db);
     try {
       connection = db.dataSource().getConnection();
@@ -274,6 +276,28 @@ final class WorldWriter implements WorldSink, AutoCloseable {
           ps.setObject(
               10, SqlTime.utc(c.starts().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
         });
+  }
+
+  @Override
+  public void interests(List<org.datapact.core.agreement.Interest> interests) {
+    org.datapact.store.policy.GovernanceStore g = new org.datapact.store.policy.GovernanceStore(db);
+    interests.forEach(i -> g.insertInterest(i, null));
+  }
+
+  @Override
+  public void approvals(List<org.datapact.core.agreement.ApprovalRecord> approvals) {
+    org.datapact.store.policy.GovernanceStore g = new org.datapact.store.policy.GovernanceStore(db);
+    for (org.datapact.core.agreement.ApprovalRecord a : approvals) {
+      g.insertApproval(
+          new org.datapact.store.policy.GovernanceStore.Approval(
+              a.agreementId(),
+              a.version(),
+              a.approver(),
+              a.at(),
+              a.recused() ? "recused" : "approved",
+              a.reason(),
+              null));
+    }
   }
 
   @Override

@@ -1,0 +1,310 @@
+package org.datapact.server.governance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.datapact.core.DataPactException;
+import org.datapact.core.ErrorKind;
+import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.agreement.AgreementStatus;
+import org.datapact.core.agreement.AgreementVersion;
+import org.datapact.core.agreement.Approvals;
+import org.datapact.core.agreement.Interest;
+import org.datapact.core.party.PartyId;
+import org.datapact.server.ServerContext;
+import org.datapact.server.http.AccessControl;
+import org.datapact.server.http.Feature;
+import org.datapact.server.http.Json;
+import org.datapact.server.http.Role;
+import org.datapact.server.http.Route;
+import org.datapact.server.session.Caller;
+import org.datapact.store.policy.GovernanceStore;
+import org.datapact.store.policy.OdrlCodec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Agreements under governance: drafts imported as ODRL JSON-LD (never in force), the
+ * conflict-of-interest register, and the two-person rule — a version pending approval becomes
+ * active on its second distinct approval; its drafter or submitter cannot approve it, and an
+ * approver with a declared interest in the counterparty is recused. Every act is committed to the
+ * ledger before it is stored or takes effect, a recusal included, and the acts are serialized on
+ * the decision point's lock so concurrent ones never lose history.
+ */
+public final class ApprovalFeature implements Feature {
+  private final ServerContext context;
+  private final GovernanceStore store;
+  private final OdrlCodec odrl = new OdrlCodec();
+
+  /**
+   * @param context the server's shared parts
+   */
+  public ApprovalFeature(ServerContext context) {
+    this.context = context;
+    this.store = new GovernanceStore(context.db());
+  }
+
+  @Override
+  public List<Route> routes() {
+    String approvals = "/api/v1/agreements/{agreementId}/versions/{version}/approvals";
+    return List.of(
+        Route.post("/api/v1/agreements/drafts", this::draft, Role.OPERATOR),
+        Route.get(approvals, this::approvals, Role.OPERATOR, Role.REGULATOR, Role.PARTNER),
+        Route.post(approvals, this::approve, Role.OPERATOR),
+        Route.get("/api/v1/interests", this::interests, Role.OPERATOR, Role.REGULATOR),
+        Route.post("/api/v1/interests", this::declare, Role.OPERATOR));
+  }
+
+  private static String principal(Caller c) {
+    return c.role().wireName() + ":" + c.handle();
+  }
+
+  // ---- drafts
+
+  /**
+   * {@code POST /api/v1/agreements/drafts}: an ODRL JSON-LD document (with {@code dp:agreement} and
+   * {@code dp:version}) becomes a draft: the next version of an agreement with the same
+   * counterparty, or version 1 of a new one. A draft decides nothing.
+   */
+  private void draft(Context ctx) throws DataPactException {
+    Caller caller = AccessControl.requireCaller(ctx);
+    String body = ctx.body();
+    if (body.isBlank()) {
+      throw DataPactException.invalid("the body is an ODRL JSON-LD agreement document");
+    }
+    AgreementVersion v = odrl.fromJson(body, "", 0);
+    if (v.agreementId().isBlank()) {
+      throw DataPactException.invalid("`dp:agreement`: the agreement's id is required");
+    }
+    Instant now = context.clock().instant();
+    synchronized (context.decisions()) {
+      List<AgreementRecord> all = context.decisions().snapshot().agreements();
+      int latest = 0;
+      for (AgreementRecord r : all) {
+        if (r.terms().agreementId().equals(v.agreementId())) {
+          latest = Math.max(latest, r.terms().version());
+          if (!r.terms().counterparty().equals(v.counterparty())) {
+            throw DataPactException.invalid(
+                "`assignee`: "
+                    + v.agreementId()
+                    + " is with `"
+                    + r.terms().counterparty()
+                    + "`, not `"
+                    + v.counterparty()
+                    + "`");
+          }
+        }
+      }
+      if (v.version() != latest + 1) {
+        throw new DataPactException(
+            ErrorKind.CONFLICT,
+            "`dp:version`: the next version of `"
+                + v.agreementId()
+                + "` is "
+                + (latest + 1)
+                + ", got "
+                + v.version());
+      }
+      if (!known(v.counterparty())) {
+        throw DataPactException.invalid("`assignee`: no party `" + v.counterparty() + "`");
+      }
+      AgreementRecord draft =
+          new AgreementRecord(
+              v,
+              List.of(
+                  new AgreementRecord.StatusChange(AgreementStatus.DRAFT, now, principal(caller))));
+      context.audit().agreement(draft); // INVARIANT: in the ledger before it is stored
+      context.policies().insertAgreements(List.of(draft));
+      List<AgreementRecord> next = new ArrayList<>(all);
+      next.add(draft);
+      context.decisions().applyAgreements(next);
+    }
+    ctx.status(201);
+    ctx.json(Map.of("ref", v.ref(), "statusNow", AgreementStatus.DRAFT.wire()));
+  }
+
+  // ---- approvals
+
+  /** An approval or recusal on the wire. */
+  record ApprovalAnswer(
+      String approver,
+      String at,
+      String outcome,
+      @Nullable String reason,
+      @Nullable Long ledgerIndex) {}
+
+  private void approvals(Context ctx) throws DataPactException {
+    AgreementRecord r = GovernanceFeature.find(context, ctx);
+    ctx.json(
+        store.approvals(r.terms().agreementId(), r.terms().version()).stream()
+            .map(
+                a ->
+                    new ApprovalAnswer(
+                        a.approver(), a.at().toString(), a.outcome(), a.reason(), a.ledgerIndex()))
+            .toList());
+  }
+
+  private void approve(Context ctx) throws DataPactException {
+    Caller caller = AccessControl.requireCaller(ctx);
+    String approver = principal(caller);
+    Instant now = context.clock().instant();
+    Map<String, Object> answer = new LinkedHashMap<>();
+    synchronized (context.decisions()) {
+      AgreementRecord r = GovernanceFeature.find(context, ctx);
+      List<String> approvedBy =
+          store.approvals(r.terms().agreementId(), r.terms().version()).stream()
+              .filter(a -> a.outcome().equals("approved"))
+              .map(GovernanceStore.Approval::approver)
+              .toList();
+      Optional<Approvals.Refusal> refused =
+          Approvals.review(r, approver, caller.handle(), approvedBy, store.interests(), now);
+      Map<String, String> detail = new LinkedHashMap<>();
+      detail.put("agreement", r.terms().ref());
+      detail.put("counterparty", r.terms().counterparty().value());
+      if (refused.isPresent()) {
+        Approvals.Refusal x = refused.get();
+        if (!x.recusal()) {
+          throw new DataPactException(ErrorKind.CONFLICT, x.reason());
+        }
+        detail.put("reason", x.reason());
+        long index = record(r, approver, now, "recused", x.reason(), detail);
+        throw new DataPactException(
+            ErrorKind.FORBIDDEN, x.reason() + " (recorded as ledger entry " + index + ")");
+      }
+      long index = record(r, approver, now, "approved", null, detail);
+      List<String> all = new ArrayList<>(approvedBy);
+      all.add(approver);
+      boolean activates = all.size() >= Approvals.REQUIRED;
+      if (activates) {
+        GovernanceFeature.apply(
+            context,
+            r,
+            new AgreementRecord.StatusChange(
+                AgreementStatus.ACTIVE, now, "approvals:" + String.join(",", all)));
+      }
+      answer.put("ref", r.terms().ref());
+      answer.put("approvedBy", all);
+      answer.put("ledgerIndex", index);
+      answer.put(
+          "statusNow",
+          (activates ? AgreementStatus.ACTIVE : AgreementStatus.PENDING_APPROVAL).wire());
+    }
+    ctx.json(answer);
+  }
+
+  /** Commits an approval or recusal to the ledger, then stores it; @return the entry's index. */
+  private long record(
+      AgreementRecord r,
+      String approver,
+      Instant now,
+      String outcome,
+      @Nullable String reason,
+      Map<String, String> detail)
+      throws DataPactException {
+    long index =
+        context
+            .audit()
+            .governance(
+                now, outcome.equals("recused") ? "approval_recused" : "approved", approver, detail);
+    store.insertApproval(
+        new GovernanceStore.Approval(
+            r.terms().agreementId(), r.terms().version(), approver, now, outcome, reason, index));
+    return index;
+  }
+
+  // ---- the interest register
+
+  /** A declared interest on the wire. */
+  record InterestAnswer(
+      String person,
+      String organisation,
+      String kind,
+      String since,
+      @Nullable String until,
+      String declaredBy,
+      String declaredAt,
+      boolean current) {}
+
+  private void interests(Context ctx) {
+    Instant now = context.clock().instant();
+    ctx.json(
+        store.interests().stream()
+            .map(
+                i ->
+                    new InterestAnswer(
+                        i.person(),
+                        i.organisation().value(),
+                        i.kind().wire(),
+                        i.since().toString(),
+                        i.until() == null ? null : i.until().toString(),
+                        i.declaredBy(),
+                        i.declaredAt().toString(),
+                        i.currentAt(now)))
+            .toList());
+  }
+
+  private void declare(Context ctx) throws DataPactException {
+    Caller caller = AccessControl.requireCaller(ctx);
+    JsonNode b = Json.body(ctx, context.mapper(), JsonNode.class);
+    String person = text(b, "person");
+    PartyId organisation;
+    try {
+      organisation = PartyId.of(text(b, "organisation"));
+    } catch (IllegalArgumentException e) {
+      throw DataPactException.invalid("`organisation`: " + e.getMessage());
+    }
+    if (!known(organisation)) {
+      throw DataPactException.invalid("`organisation`: no party `" + organisation + "`");
+    }
+    Interest.Kind kind;
+    try {
+      kind = Interest.Kind.fromWire(text(b, "kind"));
+    } catch (IllegalArgumentException e) {
+      throw DataPactException.invalid("`kind`: " + e.getMessage());
+    }
+    Instant since = instant(b, "since");
+    Instant until = b.hasNonNull("until") ? instant(b, "until") : null;
+    Instant now = context.clock().instant();
+    Interest interest;
+    try {
+      interest = new Interest(person, organisation, kind, since, until, principal(caller), now);
+    } catch (IllegalArgumentException e) {
+      throw DataPactException.invalid("`until`: " + e.getMessage());
+    }
+    Map<String, String> detail = GovernanceBackfill.detail(interest);
+    synchronized (context.decisions()) {
+      long index = context.audit().governance(now, "interest_declared", principal(caller), detail);
+      store.insertInterest(interest, index);
+    }
+    ctx.status(201);
+    ctx.json(Map.of("person", person, "organisation", organisation.value(), "kind", kind.wire()));
+  }
+
+  private boolean known(PartyId p) {
+    return p.equals(org.datapact.core.decision.PolicySnapshot.PLATFORM)
+        || context.release().snapshot().partyKinds().containsKey(p);
+  }
+
+  private static String text(JsonNode b, String field) throws DataPactException {
+    JsonNode v = b.get(field);
+    if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 64) {
+      throw DataPactException.invalid(
+          "`" + field + "` is required: a string of 1 to 64 characters");
+    }
+    return v.asText();
+  }
+
+  private static Instant instant(JsonNode b, String field) throws DataPactException {
+    String v = text(b, field);
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw DataPactException.invalid("`" + field + "`: not an instant, e.g. 2017-07-01T00:00:00Z");
+    }
+  }
+}

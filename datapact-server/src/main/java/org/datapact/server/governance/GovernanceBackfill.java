@@ -1,0 +1,61 @@
+package org.datapact.server.governance;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.datapact.core.DataPactException;
+import org.datapact.core.agreement.Interest;
+import org.datapact.server.ledger.AuditTrail;
+import org.datapact.store.Database;
+import org.datapact.store.policy.GovernanceStore;
+
+/**
+ * At start, commits to the ledger the governance history the store holds and the ledger does not
+ * (the demo world's interest register and approvals, generated before any ledger), each with its
+ * original time, and records the entries' indexes — as the consent history is backfilled.
+ */
+public final class GovernanceBackfill {
+  private GovernanceBackfill() {}
+
+  /**
+   * @return how many entries were appended
+   * @throws DataPactException if the ledger refuses an entry
+   */
+  public static int commitPending(Database db, AuditTrail audit) throws DataPactException {
+    GovernanceStore store = new GovernanceStore(db);
+    int n = 0;
+    for (GovernanceStore.Pending<Interest> p : store.interestsNotInLedger()) {
+      store.interestCommitted(
+          p.id(),
+          audit.governance(
+              p.row().declaredAt(), "interest_declared", p.row().declaredBy(), detail(p.row())));
+      n++;
+    }
+    for (GovernanceStore.Pending<GovernanceStore.Approval> p : store.approvalsNotInLedger()) {
+      GovernanceStore.Approval a = p.row();
+      Map<String, String> d = new LinkedHashMap<>();
+      d.put("agreement", a.agreementId() + "@" + a.version());
+      if (a.reason() != null) {
+        d.put("reason", a.reason());
+      }
+      String action = a.outcome().equals("recused") ? "approval_recused" : "approved";
+      store.approvalCommitted(p.id(), audit.governance(a.at(), action, a.approver(), d));
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * @return an interest's details as its ledger entry holds them
+   */
+  static Map<String, String> detail(Interest i) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("person", i.person());
+    d.put("organisation", i.organisation().value());
+    d.put("kind", i.kind().wire());
+    d.put("since", i.since().toString());
+    if (i.until() != null) {
+      d.put("until", i.until().toString());
+    }
+    return d;
+  }
+}

@@ -1,0 +1,191 @@
+package org.datapact.store.policy;
+
+import java.time.Instant;
+import java.util.List;
+import org.datapact.core.agreement.Interest;
+import org.datapact.core.party.PartyId;
+import org.datapact.store.Database;
+import org.datapact.store.SqlTime;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The conflict-of-interest register and the approvals of agreement versions. Rows are written after
+ * their ledger entry is durable, carrying its index (null for the demo world's history before the
+ * ledger).
+ */
+public final class GovernanceStore {
+  private final Database db;
+
+  /**
+   * @param db the open store
+   */
+  public GovernanceStore(Database db) {
+    this.db = db;
+  }
+
+  private static final String INTEREST_COLUMNS =
+      "person, organisation, kind, since, until, declared_by, declared_at";
+
+  /** Reads an interest from a row of {@code id, INTEREST_COLUMNS}. */
+  private static Interest interest(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Interest(
+        rs.getString(2),
+        PartyId.of(rs.getString(3)),
+        Interest.Kind.fromWire(rs.getString(4)),
+        SqlTime.required(rs.getObject(5)),
+        SqlTime.instant(rs.getObject(6)),
+        rs.getString(7),
+        SqlTime.required(rs.getObject(8)));
+  }
+
+  /** Stores a declared interest. */
+  public void insertInterest(Interest i, @Nullable Long ledgerIndex) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO interest_declaration (person, organisation, kind, since, until,"
+                            + " declared_by, declared_at, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, i.person())
+                    .bind(1, i.organisation().value())
+                    .bind(2, i.kind().wire())
+                    .bind(3, SqlTime.utc(i.since()))
+                    .bind(4, SqlTime.utc(i.until()))
+                    .bind(5, i.declaredBy())
+                    .bind(6, SqlTime.utc(i.declaredAt()))
+                    .bind(7, ledgerIndex)
+                    .execute());
+  }
+
+  /**
+   * @return the whole register, oldest declaration first
+   */
+  public List<Interest> interests() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, " + INTEREST_COLUMNS + " FROM interest_declaration ORDER BY id")
+                    .map((rs, ctx) -> interest(rs))
+                    .list());
+  }
+
+  /** An approval or a recusal of an agreement version. */
+  public record Approval(
+      String agreementId,
+      int version,
+      String approver,
+      Instant at,
+      String outcome,
+      @Nullable String reason,
+      @Nullable Long ledgerIndex) {}
+
+  /** Stores an approval or a recusal. */
+  public void insertApproval(Approval a) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO agreement_approval (agreement_id, version, approver, decided_at,"
+                            + " outcome, reason, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, a.agreementId())
+                    .bind(1, a.version())
+                    .bind(2, a.approver())
+                    .bind(3, SqlTime.utc(a.at()))
+                    .bind(4, a.outcome())
+                    .bind(5, a.reason())
+                    .bind(6, a.ledgerIndex())
+                    .execute());
+  }
+
+  /**
+   * @return the approvals and recusals of one version, oldest first
+   */
+  public List<Approval> approvals(String agreementId, int version) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT agreement_id, version, approver, decided_at, outcome, reason,"
+                            + " ledger_index FROM agreement_approval WHERE agreement_id = ? AND"
+                            + " version = ? ORDER BY id")
+                    .bind(0, agreementId)
+                    .bind(1, version)
+                    .map(
+                        (rs, ctx) ->
+                            new Approval(
+                                rs.getString(1),
+                                rs.getInt(2),
+                                rs.getString(3),
+                                SqlTime.required(rs.getObject(4)),
+                                rs.getString(5),
+                                rs.getString(6),
+                                (Long) rs.getObject(7, Long.class)))
+                    .list());
+  }
+
+  /** A row not yet in the ledger (the demo world's history), with its row id. */
+  public record Pending<T>(long id, T row) {}
+
+  /**
+   * @return the declared interests not yet in the ledger, in id order
+   */
+  public List<Pending<Interest>> interestsNotInLedger() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, "
+                            + INTEREST_COLUMNS
+                            + " FROM interest_declaration WHERE ledger_index IS NULL ORDER BY id")
+                    .map((rs, ctx) -> new Pending<>(rs.getLong(1), interest(rs)))
+                    .list());
+  }
+
+  /**
+   * @return the approvals and recusals not yet in the ledger, in id order
+   */
+  public List<Pending<Approval>> approvalsNotInLedger() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, agreement_id, version, approver, decided_at, outcome, reason"
+                            + " FROM agreement_approval WHERE ledger_index IS NULL ORDER BY id")
+                    .map(
+                        (rs, ctx) ->
+                            new Pending<>(
+                                rs.getLong(1),
+                                new Approval(
+                                    rs.getString(2),
+                                    rs.getInt(3),
+                                    rs.getString(4),
+                                    SqlTime.required(rs.getObject(5)),
+                                    rs.getString(6),
+                                    rs.getString(7),
+                                    null)))
+                    .list());
+  }
+
+  /** Records the ledger entry of an interest committed late. */
+  public void interestCommitted(long id, long ledgerIndex) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "UPDATE interest_declaration SET ledger_index = ? WHERE id = ?",
+                    ledgerIndex,
+                    id));
+  }
+
+  /** Records the ledger entry of an approval committed late. */
+  public void approvalCommitted(long id, long ledgerIndex) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "UPDATE agreement_approval SET ledger_index = ? WHERE id = ?",
+                    ledgerIndex,
+                    id));
+  }
+}
