@@ -205,6 +205,21 @@ async function agreementPage(id, version) {
   try {
     const v = await api(`/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}`);
     const approvals = await api(`/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/approvals`);
+    let impact = [];
+    if ((v.statusNow === 'draft' || v.statusNow === 'pending_approval') && me.role !== 'partner') {
+      const i = await api(`/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/impact?days=30`);
+      const r = i.replay;
+      impact = [el('h2', {}, 'Impact'),
+        el('div', { id: 'impact' },
+          el('p', {}, `Against ${i.terms.amends ?? 'nothing (a new agreement)'}:`),
+          el('ul', { class: 'terms' }, ...i.terms.widens.map(w => el('li', { class: 'widens' }, 'widens — ' + w)),
+            ...i.terms.narrows.map(n => el('li', { class: 'narrows' }, 'narrows — ' + n))),
+          el('p', {}, `Replayed ${r.replayed.toLocaleString('en-US')} decisions of the last ${r.days} days as if it had been in force: `,
+            el('strong', {}, `${r.changed.toLocaleString('en-US')} would change`), ` for ${r.usersChanged.toLocaleString('en-US')} users` +
+            (r.notReplayable ? ` (${r.notReplayable} not replayable: their subject was erased)` : '') + '.'),
+          r.byUse.length ? el('table', {}, el('tr', {}, ...['Scope', 'Purpose', 'allow → deny', 'deny → allow'].map(h => el('th', {}, h))),
+            r.byUse.map(u => el('tr', {}, el('td', {}, u.scope), el('td', {}, u.purpose), el('td', {}, String(u.allowToDeny)), el('td', {}, String(u.denyToAllow))))) : '')];
+    }
     const section = (title, items) => [el('h2', {}, title),
       items.length ? el('ul', { class: 'terms' }, items.map(i => el('li', {}, i))) : el('p', { class: 'muted' }, 'None.')];
     show(el('h1', { id: 'agreement-title' }, `${v.title}`),
@@ -213,6 +228,7 @@ async function agreementPage(id, version) {
       el('h2', {}, 'Lifecycle'),
       el('table', {}, el('tr', {}, el('th', {}, 'Status'), el('th', {}, 'Since'), el('th', {}, 'By')),
         v.history.map(h => el('tr', {}, el('td', {}, h.status), el('td', {}, h.at.slice(0, 10)), el('td', {}, h.by)))),
+      ...impact,
       el('h2', {}, 'Approvals'),
       approvals.length
         ? el('table', { id: 'approvals' }, el('tr', {}, ...['Approver', 'When', 'Outcome', 'Why', 'Ledger entry'].map(h => el('th', {}, h))),

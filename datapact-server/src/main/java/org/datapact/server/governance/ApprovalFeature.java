@@ -56,6 +56,11 @@ public final class ApprovalFeature implements Feature {
         Route.post("/api/v1/agreements/drafts", this::draft, Role.OPERATOR),
         Route.get(approvals, this::approvals, Role.OPERATOR, Role.REGULATOR, Role.PARTNER),
         Route.post(approvals, this::approve, Role.OPERATOR),
+        Route.get(
+            "/api/v1/agreements/{agreementId}/versions/{version}/impact",
+            this::impact,
+            Role.OPERATOR,
+            Role.REGULATOR),
         Route.get("/api/v1/interests", this::interests, Role.OPERATOR, Role.REGULATOR),
         Route.post("/api/v1/interests", this::declare, Role.OPERATOR));
   }
@@ -215,6 +220,95 @@ public final class ApprovalFeature implements Feature {
         new GovernanceStore.Approval(
             r.terms().agreementId(), r.terms().version(), approver, now, outcome, reason, index));
     return index;
+  }
+
+  // ---- impact before approval
+
+  /** What a version changes in its terms against the version it amends. */
+  record TermsDiff(@Nullable String amends, List<String> widens, List<String> narrows) {}
+
+  /** The impact of a version: its terms' difference and the replay of recent decisions. */
+  record Impact(TermsDiff terms, org.datapact.server.ledger.ImpactReplay.Result replay) {}
+
+  private void impact(Context ctx) throws DataPactException {
+    AgreementRecord r = GovernanceFeature.find(context, ctx);
+    int days;
+    try {
+      days = Integer.parseInt(Optional.ofNullable(ctx.queryParam("days")).orElse("30"));
+    } catch (NumberFormatException e) {
+      throw DataPactException.invalid("`days`: a whole number of days, 1 to 3650");
+    }
+    if (days < 1 || days > 3650) {
+      throw DataPactException.invalid("`days`: a whole number of days, 1 to 3650");
+    }
+    org.datapact.server.ledger.ImpactReplay.Result replay;
+    try {
+      replay =
+          org.datapact.server.ledger.ImpactReplay.run(
+              context.audit().ledger().directory(),
+              context.mapper(),
+              context.audit().ledger().subjects(),
+              context.decisions().snapshot(),
+              r,
+              context.clock().instant(),
+              days);
+    } catch (java.io.IOException e) {
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE, "the ledger cannot be read: " + e.getMessage(), e);
+    }
+    ctx.json(new Impact(diff(r), replay));
+  }
+
+  /**
+   * @return the terms {@code r} adds (widening permissions, narrowing prohibitions and duties) and
+   *     removes, against the previous version of the same agreement, in plain language
+   */
+  private TermsDiff diff(AgreementRecord r) {
+    AgreementVersion base = null;
+    for (AgreementRecord x : context.decisions().snapshot().agreements()) {
+      if (x.terms().agreementId().equals(r.terms().agreementId())
+          && x.terms().version() < r.terms().version()
+          && (base == null || x.terms().version() > base.version())) {
+        base = x.terms();
+      }
+    }
+    AgreementVersion v = r.terms();
+    List<String> widens = new ArrayList<>();
+    List<String> narrows = new ArrayList<>();
+    List<String> oldPermissions = base == null ? List.of() : PlainLanguage.permissions(base);
+    List<String> oldProhibitions = base == null ? List.of() : PlainLanguage.prohibitions(base);
+    List<String> oldDuties = base == null ? List.of() : PlainLanguage.duties(base);
+    for (String p : PlainLanguage.permissions(v)) {
+      if (!oldPermissions.contains(p)) {
+        widens.add("permits: " + p);
+      }
+    }
+    for (String p : oldPermissions) {
+      if (!PlainLanguage.permissions(v).contains(p)) {
+        narrows.add("no longer permits: " + p);
+      }
+    }
+    for (String p : PlainLanguage.prohibitions(v)) {
+      if (!oldProhibitions.contains(p)) {
+        narrows.add("prohibits: " + p);
+      }
+    }
+    for (String p : oldProhibitions) {
+      if (!PlainLanguage.prohibitions(v).contains(p)) {
+        widens.add("no longer prohibits: " + p);
+      }
+    }
+    for (String p : PlainLanguage.duties(v)) {
+      if (!oldDuties.contains(p)) {
+        narrows.add("adds the duty: " + p);
+      }
+    }
+    for (String p : oldDuties) {
+      if (!PlainLanguage.duties(v).contains(p)) {
+        widens.add("drops the duty: " + p);
+      }
+    }
+    return new TermsDiff(base == null ? null : base.ref(), widens, narrows);
   }
 
   // ---- the interest register

@@ -39,6 +39,10 @@ class GovernancePagesBrowserTest extends BrowserTest {
     String page = server.uri("/#/agreements/seekr-search/2").toString();
     signIn("oscar");
     browser.get(page);
+    await().until(ExpectedConditions.presenceOfElementLocated(By.id("impact")));
+    assertThat(browser.findElement(By.id("impact")).getText())
+        .contains("Against seekr-search@1")
+        .contains("would change");
     await().until(ExpectedConditions.elementToBeClickable(By.id("submit-draft"))).click();
     await().until(ExpectedConditions.elementToBeClickable(By.id("approve"))).click();
     // oscar drafted it: refused, and the page says why
