@@ -236,7 +236,8 @@ async function agreementPage(id, version) {
             el('td', {}, a.outcome), el('td', {}, a.reason ?? ''), el('td', {}, a.ledgerIndex == null ? '' : String(a.ledgerIndex)))))
         : el('p', { class: 'muted', id: 'approvals' }, 'No approvals recorded.'),
       el('p', {}, el('a', { href: `/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/odrl` }, 'ODRL JSON-LD'),
-        ' · ', el('a', { href: '#/agreements' }, 'All agreements'), ' · ', el('a', { href: '#/interests' }, 'Interest register')),
+        ' · ', el('a', { href: '#/agreements' }, 'All agreements'), ' · ', el('a', { href: '#/interests' }, 'Interest register'),
+        ' · ', el('a', { href: '#/reports' }, 'Reports')),
       ...(me.role === 'operator' ? statusControls(id, version, v.statusNow) : []));
   } catch (e) { show(problem(e)); }
 }
@@ -271,6 +272,23 @@ function statusControls(id, version, now) {
   return [el('h2', {}, 'Status'),
     el('p', { class: 'muted' }, 'A change is committed to the ledger before it affects any decision, and revokes every access token of the counterparty.'),
     el('p', {}, button)];
+}
+
+/** Reciprocity reports with DataPact's own counts; differences beyond the tolerance highlighted. */
+async function reportsPage() {
+  const show = view();
+  if (!me || !['operator', 'regulator', 'partner'].includes(me.role)) return show(...needRole('operator, regulator or partner'));
+  try {
+    const list = await api('/api/v1/reports');
+    show(el('h1', {}, 'Reciprocity reports'),
+      el('p', { class: 'muted' }, 'What partners reported against what DataPact observed: the recommendation links it issued and the recipients who clicked one. A difference beyond 5 % (at least 5) is a discrepancy.'),
+      list.length
+        ? el('table', { id: 'reports' }, el('tr', {}, ...['Partner', 'Period', 'Metric', 'Reported', 'Observed', '', 'Ledger entry'].map(h => el('th', {}, h))),
+          list.map(r => el('tr', { class: r.discrepancy ? 'discrepancy' : '' }, el('td', {}, r.partner), el('td', {}, r.period),
+            el('td', {}, r.metric.replace('_', ' ')), el('td', {}, r.reported.toLocaleString('en-US')), el('td', {}, r.observed.toLocaleString('en-US')),
+            el('td', {}, r.discrepancy ? 'discrepancy' : 'reconciled'), el('td', {}, String(r.ledgerIndex)))))
+        : el('p', { class: 'muted', id: 'reports' }, 'No reports filed.'));
+  } catch (e) { show(problem(e)); }
 }
 
 /** The conflict-of-interest register (operators and the regulator). */
@@ -510,7 +528,7 @@ const routes = {
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
   '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
   '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage, '#/ads': adsPage,
-  '#/interests': interestsPage,
+  '#/interests': interestsPage, '#/reports': reportsPage,
 };
 
 async function render() {

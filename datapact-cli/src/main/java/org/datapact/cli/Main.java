@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       LedgerCommand.class,
       AdsCommand.class,
+      AgreementCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -208,6 +208,44 @@ class CliTest {
   }
 
   @Test
+  void exportsAVersionAndImportsTheNextAsADraftRefusingAWrongVersion() throws Exception {
+    Path d = tmp.resolve("agreements");
+    assertThat(
+            Cli.run("demo", "--generate-only", "--users", "100", "--data-dir", d.toString())
+                .exitCode())
+        .isZero();
+    Cli export =
+        Cli.run(
+            "agreement",
+            "export",
+            "--id",
+            "seekr-search",
+            "--version",
+            "1",
+            "--data-dir",
+            d.toString());
+    assertThat(export.exitCode()).as(export.err()).isZero();
+    assertThat(export.out()).contains("urn:datapact:party:seekr", "profile.basic");
+    Path draft = tmp.resolve("seekr-2.json");
+    java.nio.file.Files.writeString(
+        draft, export.out().replace("\"dp:version\" : 1", "\"dp:version\" : 2"));
+    Cli imported = Cli.run("agreement", "import", draft.toString(), "--data-dir", d.toString());
+    assertThat(imported.exitCode()).as(imported.err()).isZero();
+    assertThat(imported.out()).contains("draft seekr-search@2");
+    Cli again = Cli.run("agreement", "import", draft.toString(), "--data-dir", d.toString());
+    assertThat(again.exitCode()).isNotZero();
+    assertThat(again.err()).contains("`dp:version`");
+    try (Database db = Database.open(StoreConfig.embedded(d))) {
+      assertThat(new org.datapact.store.policy.PolicyStore(db).agreements())
+          .anySatisfy(
+              a -> {
+                assertThat(a.terms().ref()).isEqualTo("seekr-search@2");
+                assertThat(a.history().get(0).status().wire()).isEqualTo("draft");
+              });
+    }
+  }
+
+  @Test
   void aSecondRunKeepsTheWorldAlreadyInTheStore() {
     Path d = tmp.resolve("d");
     Cli.run("demo", "--generate-only", "--users", "300", "--data-dir", d.toString());

@@ -100,6 +100,7 @@ public final class DataPactServer implements AutoCloseable {
             new PrivacyFeature(context),
             new GovernanceFeature(context),
             new org.datapact.server.governance.ApprovalFeature(context),
+            new org.datapact.server.governance.ReportsFeature(context),
             new LedgerFeature(context),
             new org.datapact.server.units.UnitDataFeature(context),
             new org.datapact.server.ads.AdsFeature(context));

@@ -26,6 +26,24 @@ class GovernancePagesBrowserTest extends BrowserTest {
   }
 
   @Test
+  void theRegulatorSeesADiscrepancyHighlighted() throws Exception {
+    var r =
+        server.postWithToken(
+            server.token("streamflix"),
+            "/api/v1/reports",
+            "{\"metric\":\"recipient_clicks\",\"period\":\"2026-09\",\"value\":900}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    signIn("rita");
+    browser.get(server.uri("/#/reports").toString());
+    await()
+        .until(
+            ExpectedConditions.presenceOfElementLocated(By.cssSelector("#reports tr.discrepancy")));
+    assertThat(browser.findElement(By.cssSelector("#reports tr.discrepancy")).getText())
+        .contains("streamflix", "2026-09", "900", "discrepancy");
+    screenshot("reports");
+  }
+
+  @Test
   void twoOperatorsApproveADraftFromItsPage() throws Exception {
     var oscar = server.session();
     oscar.login("oscar");

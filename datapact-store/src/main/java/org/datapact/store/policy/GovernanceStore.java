@@ -188,4 +188,107 @@ public final class GovernanceStore {
                     ledgerIndex,
                     id));
   }
+
+  /** A report a partner filed, reconciled with DataPact's own count. */
+  public record Report(
+      PartyId partner,
+      String agreement,
+      String dutyId,
+      String metric,
+      String period,
+      long reported,
+      long observed,
+      boolean discrepancy,
+      String breakdown,
+      Instant filedAt,
+      String filedBy,
+      long ledgerIndex) {}
+
+  /**
+   * Stores a report.
+   *
+   * @return false when the partner already filed one for this metric and period
+   */
+  public boolean insertReport(Report r) {
+    try {
+      db.jdbi()
+          .useHandle(
+              h ->
+                  h.createUpdate(
+                          "INSERT INTO duty_report (partner_id, agreement, duty_id, metric, period,"
+                              + " reported, observed, discrepancy, breakdown, filed_at, filed_by,"
+                              + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                      .bind(0, r.partner().value())
+                      .bind(1, r.agreement())
+                      .bind(2, r.dutyId())
+                      .bind(3, r.metric())
+                      .bind(4, r.period())
+                      .bind(5, r.reported())
+                      .bind(6, r.observed())
+                      .bind(7, r.discrepancy())
+                      .bind(8, r.breakdown())
+                      .bind(9, SqlTime.utc(r.filedAt()))
+                      .bind(10, r.filedBy())
+                      .bind(11, r.ledgerIndex())
+                      .execute());
+      return true;
+    } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+      if (e.getCause() instanceof java.sql.SQLException s
+          && s.getSQLState() != null
+          && s.getSQLState().startsWith("23")) {
+        return false; // the unique (partner, metric, period): a duplicate filing
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * @return whether the partner filed a report for this metric and period
+   */
+  public boolean reportFiled(PartyId partner, String metric, String period) {
+    return db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT COUNT(*) FROM duty_report WHERE partner_id = ? AND metric = ? AND"
+                                + " period = ?")
+                        .bind(0, partner.value())
+                        .bind(1, metric)
+                        .bind(2, period)
+                        .mapTo(Long.class)
+                        .one())
+        > 0;
+  }
+
+  /**
+   * @return the reports of {@code partner}, or of everyone when null, newest period first
+   */
+  public List<Report> reports(@Nullable PartyId partner) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT partner_id, agreement, duty_id, metric, period, reported, observed,"
+                            + " discrepancy, breakdown, filed_at, filed_by, ledger_index"
+                            + " FROM duty_report WHERE (:all OR partner_id = :p)"
+                            + " ORDER BY period DESC, metric")
+                    .bind("all", partner == null)
+                    .bind("p", partner == null ? "" : partner.value())
+                    .map(
+                        (rs, ctx) ->
+                            new Report(
+                                PartyId.of(rs.getString(1)),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getLong(6),
+                                rs.getLong(7),
+                                rs.getBoolean(8),
+                                rs.getString(9),
+                                SqlTime.required(rs.getObject(10)),
+                                rs.getString(11),
+                                rs.getLong(12)))
+                    .list());
+  }
 }

@@ -27,6 +27,7 @@ public final class WorldStore {
   /** World tables, children before parents, so deleting in this order respects foreign keys. */
   private static final List<String> TABLES_CHILD_FIRST =
       List.of(
+          "duty_report",
           "agreement_approval",
           "interest_declaration",
           "ad_refusal",
