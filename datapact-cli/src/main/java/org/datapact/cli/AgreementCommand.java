@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.core.agreement.AgreementRecord;
-import org.datapact.core.agreement.AgreementStatus;
 import org.datapact.core.agreement.AgreementVersion;
+import org.datapact.core.agreement.Drafts;
 import org.datapact.store.Database;
 import org.datapact.store.policy.OdrlCodec;
 import org.datapact.store.policy.PolicyStore;
@@ -112,40 +112,11 @@ final class AgreementCommand implements Runnable {
             ErrorKind.CONFIGURATION, "cannot read `" + file + "`: " + e.getMessage());
       }
       AgreementVersion v = new OdrlCodec().fromJson(json, "", 0);
-      if (v.agreementId().isBlank()) {
-        throw DataPactException.invalid("`dp:agreement`: the agreement's id is required");
-      }
       try (Database db = open(spec, options)) {
         PolicyStore policies = new PolicyStore(db);
-        List<AgreementRecord> all = policies.agreements();
-        int latest = 0;
-        for (AgreementRecord r : all) {
-          if (r.terms().agreementId().equals(v.agreementId())) {
-            latest = Math.max(latest, r.terms().version());
-            if (!r.terms().counterparty().equals(v.counterparty())) {
-              throw DataPactException.invalid(
-                  "`assignee`: " + v.agreementId() + " is with `" + r.terms().counterparty() + "`");
-            }
-          }
-        }
-        if (v.version() != latest + 1) {
-          throw new DataPactException(
-              ErrorKind.CONFLICT,
-              "`dp:version`: the next version of `"
-                  + v.agreementId()
-                  + "` is "
-                  + (latest + 1)
-                  + ", got "
-                  + v.version());
-        }
         String by = "cli:" + System.getProperty("user.name", "unknown");
         policies.insertAgreements(
-            List.of(
-                new AgreementRecord(
-                    v,
-                    List.of(
-                        new AgreementRecord.StatusChange(
-                            AgreementStatus.DRAFT, Clock.systemUTC().instant(), by)))));
+            List.of(Drafts.draft(policies.agreements(), v, Clock.systemUTC().instant(), by)));
         PrintWriter out = spec.commandLine().getOut();
         out.println(
             "draft " + v.ref() + " stored; the server commits it to the ledger at its next start");

@@ -15,6 +15,7 @@ import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.agreement.AgreementStatus;
 import org.datapact.core.agreement.AgreementVersion;
 import org.datapact.core.agreement.Approvals;
+import org.datapact.core.agreement.Drafts;
 import org.datapact.core.agreement.Interest;
 import org.datapact.core.party.PartyId;
 import org.datapact.server.ServerContext;
@@ -83,46 +84,13 @@ public final class ApprovalFeature implements Feature {
       throw DataPactException.invalid("the body is an ODRL JSON-LD agreement document");
     }
     AgreementVersion v = odrl.fromJson(body, "", 0);
-    if (v.agreementId().isBlank()) {
-      throw DataPactException.invalid("`dp:agreement`: the agreement's id is required");
+    if (!known(v.counterparty())) {
+      throw DataPactException.invalid("`assignee`: no party `" + v.counterparty() + "`");
     }
     Instant now = context.clock().instant();
     synchronized (context.decisions()) {
       List<AgreementRecord> all = context.decisions().snapshot().agreements();
-      int latest = 0;
-      for (AgreementRecord r : all) {
-        if (r.terms().agreementId().equals(v.agreementId())) {
-          latest = Math.max(latest, r.terms().version());
-          if (!r.terms().counterparty().equals(v.counterparty())) {
-            throw DataPactException.invalid(
-                "`assignee`: "
-                    + v.agreementId()
-                    + " is with `"
-                    + r.terms().counterparty()
-                    + "`, not `"
-                    + v.counterparty()
-                    + "`");
-          }
-        }
-      }
-      if (v.version() != latest + 1) {
-        throw new DataPactException(
-            ErrorKind.CONFLICT,
-            "`dp:version`: the next version of `"
-                + v.agreementId()
-                + "` is "
-                + (latest + 1)
-                + ", got "
-                + v.version());
-      }
-      if (!known(v.counterparty())) {
-        throw DataPactException.invalid("`assignee`: no party `" + v.counterparty() + "`");
-      }
-      AgreementRecord draft =
-          new AgreementRecord(
-              v,
-              List.of(
-                  new AgreementRecord.StatusChange(AgreementStatus.DRAFT, now, principal(caller))));
+      AgreementRecord draft = Drafts.draft(all, v, now, principal(caller));
       context.audit().agreement(draft); // INVARIANT: in the ledger before it is stored
       context.policies().insertAgreements(List.of(draft));
       List<AgreementRecord> next = new ArrayList<>(all);
