@@ -1,10 +1,8 @@
 package org.datapact.core.ads;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.datapact.core.party.PartyId;
@@ -64,12 +62,5 @@ public final class AudienceGuard {
   /** Remembers an audience reported before (a stored segment, at start) without checking it. */
   public synchronized void remember(PartyId advertiser, Audience audience) {
     reported.computeIfAbsent(advertiser, k -> new ArrayDeque<>()).addLast(audience.members());
-  }
-
-  /**
-   * @return the audiences remembered for {@code advertiser}, newest first (a copy)
-   */
-  public synchronized List<RoaringBitmap> remembered(PartyId advertiser) {
-    return new ArrayList<>(reported.getOrDefault(advertiser, new ArrayDeque<>()));
   }
 }

@@ -200,18 +200,6 @@ public final class AudienceIndex {
   }
 
   /**
-   * @return how many users the index holds
-   */
-  public int users() {
-    lock.readLock().lock();
-    try {
-      return everyone.getCardinality();
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /**
    * @return the bytes the bitmaps take serialised (about their size in memory)
    */
   public long sizeInBytes() {

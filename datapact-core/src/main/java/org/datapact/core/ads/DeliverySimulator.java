@@ -70,6 +70,9 @@ public final class DeliverySimulator {
      * @return when it happened
      */
     Instant at();
+
+    /** Applies the event to {@code index}. */
+    void applyTo(AudienceIndex index);
   }
 
   /** A consent change (only ad-targeting changes matter). */
@@ -78,10 +81,20 @@ public final class DeliverySimulator {
     public Instant at() {
       return change.at();
     }
+
+    @Override
+    public void applyTo(AudienceIndex index) {
+      index.consent(change);
+    }
   }
 
   /** A partner's signal that a user watched a genre. */
-  public record SignalEvent(PartyId partner, long user, Genre genre, Instant at) implements Event {}
+  public record SignalEvent(PartyId partner, long user, Genre genre, Instant at) implements Event {
+    @Override
+    public void applyTo(AudienceIndex index) {
+      index.watched(partner, user, genre);
+    }
+  }
 
   /**
    * @param seed the simulation's seed
@@ -293,13 +306,7 @@ public final class DeliverySimulator {
 
   private void applyEventsUpTo(Instant at) {
     while (nextEvent < events.size() && !events.get(nextEvent).at().isAfter(at)) {
-      Event e = events.get(nextEvent++);
-      if (e instanceof ConsentEvent ce) {
-        index.consent(ce.change());
-      } else {
-        SignalEvent s = (SignalEvent) e; // INVARIANT: the sealed interface's other kind
-        index.watched(s.partner(), s.user(), s.genre());
-      }
+      events.get(nextEvent++).applyTo(index);
     }
   }
 }

@@ -45,14 +45,18 @@ public sealed interface Predicate
   String canonical();
 
   /**
-   * @return how many leaves the predicate has
+   * @return how many leaves the predicate has (a leaf: 1)
    */
-  int leaves();
+  default int leaves() {
+    return 1;
+  }
 
   /**
-   * @return how deep the predicate nests (a leaf is 1)
+   * @return how deep the predicate nests (a leaf: 1)
    */
-  int depth();
+  default int depth() {
+    return 1;
+  }
 
   private static void collectSources(Predicate p, Set<PartyId> out) {
     if (p instanceof Watched w) {
@@ -77,16 +81,6 @@ public sealed interface Predicate
     public String canonical() {
       return "country=" + country.value();
     }
-
-    @Override
-    public int leaves() {
-      return 1;
-    }
-
-    @Override
-    public int depth() {
-      return 1;
-    }
   }
 
   /** Users in an age band. */
@@ -99,16 +93,6 @@ public sealed interface Predicate
     @Override
     public String canonical() {
       return "age=" + band.wire();
-    }
-
-    @Override
-    public int leaves() {
-      return 1;
-    }
-
-    @Override
-    public int depth() {
-      return 1;
     }
   }
 
@@ -123,16 +107,6 @@ public sealed interface Predicate
     public String canonical() {
       return "interest=" + interest.wire();
     }
-
-    @Override
-    public int leaves() {
-      return 1;
-    }
-
-    @Override
-    public int depth() {
-      return 1;
-    }
   }
 
   /** Users about whom {@code partner} signalled that they watched {@code genre}. */
@@ -146,16 +120,6 @@ public sealed interface Predicate
     @Override
     public String canonical() {
       return "watched=" + partner.value() + ":" + genre.wire();
-    }
-
-    @Override
-    public int leaves() {
-      return 1;
-    }
-
-    @Override
-    public int depth() {
-      return 1;
     }
   }
 

@@ -4,7 +4,6 @@ import java.time.Instant;
 import org.datapact.core.ads.Audience;
 import org.datapact.core.ads.AudienceGuard;
 import org.datapact.core.ads.AudienceIndex;
-import org.datapact.core.ads.DeliverySimulator;
 import org.datapact.core.ads.Genre;
 import org.datapact.core.ads.Predicate;
 import org.datapact.core.ads.PredicateText;
@@ -43,14 +42,7 @@ public final class AdsService {
     AdsStore store = new AdsStore(db);
     AudienceIndex index = new AudienceIndex(Jurisdictions.standard());
     store.loadPopulation(index);
-    for (DeliverySimulator.Event e : store.events()) {
-      if (e instanceof DeliverySimulator.ConsentEvent c) {
-        index.consent(c.change());
-      } else {
-        DeliverySimulator.SignalEvent s = (DeliverySimulator.SignalEvent) e;
-        index.watched(s.partner(), s.user(), s.genre());
-      }
-    }
+    store.events().forEach(e -> e.applyTo(index));
     index.optimise();
     decisions.onConsentChange(index::consent);
     AdsService ads = new AdsService(index, store);
@@ -79,13 +71,6 @@ public final class AdsService {
    */
   AdsStore store() {
     return store;
-  }
-
-  /**
-   * @return the index (for its size in memory)
-   */
-  AudienceIndex index() {
-    return index;
   }
 
   /**

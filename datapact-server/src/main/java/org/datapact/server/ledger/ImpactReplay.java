@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,6 @@ import org.datapact.core.agreement.AgreementStatus;
 import org.datapact.core.agreement.AgreementVersion;
 import org.datapact.core.decision.DecisionRequest;
 import org.datapact.core.decision.PolicySnapshot;
-import org.datapact.core.label.LabelSet;
 import org.datapact.core.user.UserId;
 import org.datapact.ledger.log.LogReader;
 import org.datapact.ledger.subject.SubjectKeys;
@@ -208,7 +206,7 @@ public final class ImpactReplay {
                   return;
                 }
                 replayed.incrementAndGet();
-                DecisionRequest r = request(it);
+                DecisionRequest r = it.entry().request(it.user());
                 boolean was = before.allows(r);
                 boolean will = after.allows(r);
                 if (was == will) {
@@ -273,24 +271,5 @@ public final class ImpactReplay {
       user = UserId.of(p.get().user());
     }
     return new Item(index, d, user);
-  }
-
-  /**
-   * @return the request a decision entry records, about {@code user}
-   */
-  static DecisionRequest request(LedgerEntry.DecisionEntry e, @Nullable UserId user) {
-    return new DecisionRequest(
-        e.principal(),
-        user,
-        new LabelSet(new HashSet<>(e.labels())),
-        e.scope(),
-        e.purpose(),
-        e.at(),
-        e.onBehalfOf(),
-        e.recentUses());
-  }
-
-  private static DecisionRequest request(Item it) {
-    return request(it.entry(), it.user());
   }
 }

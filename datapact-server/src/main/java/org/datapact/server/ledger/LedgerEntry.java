@@ -72,6 +72,23 @@ sealed interface LedgerEntry
       List<String> released)
       implements LedgerEntry {
     /**
+     * @return the request the entry records, about {@code user} (its subject, opened from the
+     *     sealed fields; null for a dataset or an erased subject)
+     */
+    public org.datapact.core.decision.DecisionRequest request(
+        org.datapact.core.user.@org.jspecify.annotations.Nullable UserId user) {
+      return new org.datapact.core.decision.DecisionRequest(
+          principal,
+          user,
+          new org.datapact.core.label.LabelSet(new java.util.HashSet<>(labels)),
+          scope,
+          purpose,
+          at,
+          onBehalfOf,
+          recentUses);
+    }
+
+    /**
      * @return whether it is a what-if: a decision at a past time that authorizes nothing
      */
     public boolean whatIf() {

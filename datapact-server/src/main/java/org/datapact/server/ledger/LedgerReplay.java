@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +13,8 @@ import org.datapact.core.DataPactException;
 import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.consent.ConsentChange;
 import org.datapact.core.decision.Decision;
-import org.datapact.core.decision.DecisionRequest;
 import org.datapact.core.decision.PolicySnapshot;
 import org.datapact.core.jurisdiction.Jurisdictions;
-import org.datapact.core.label.LabelSet;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.party.PartyKind;
 import org.datapact.core.user.UserId;
@@ -159,7 +156,7 @@ public final class LedgerReplay {
         b.subject(user, personal.get().country().get());
         consents.forEach(b::consent);
       }
-      Decision d = b.build().decide(request(target, user));
+      Decision d = b.build().decide(target.request(user));
       Verdict replayed = Verdict.of(d);
       if (recorded.effect().equals("deny")
           && recorded.reasons().equals(List.of(RECIPIENT_REFUSED))) {
@@ -226,17 +223,5 @@ public final class LedgerReplay {
     } catch (DataPactException ex) {
       throw new IOException("agreement entry does not parse: " + ex.getMessage(), ex);
     }
-  }
-
-  private static DecisionRequest request(LedgerEntry.DecisionEntry e, @Nullable UserId user) {
-    return new DecisionRequest(
-        e.principal(),
-        user,
-        new LabelSet(new HashSet<>(e.labels())),
-        e.scope(),
-        e.purpose(),
-        e.at(),
-        e.onBehalfOf(),
-        e.recentUses());
   }
 }

@@ -87,7 +87,7 @@ class ImpactReplayTest extends DemoServerTest {
                 LedgerEntries.open(
                     server.context.mapper(), server.ledger.subjects(), d.subject(), d.personal());
             UserId user = p.map(x -> UserId.of(x.user())).orElse(null);
-            var req = ImpactReplay.request(d, user);
+            var req = d.request(user);
             counts[0]++;
             String was = now.decide(req).effect().toString();
             String will = after.decide(req).effect().toString();
