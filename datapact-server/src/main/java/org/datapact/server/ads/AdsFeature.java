@@ -8,7 +8,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +25,7 @@ import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.agreement.Duty;
 import org.datapact.core.decision.Decision;
 import org.datapact.core.decision.DecisionRequest;
-import org.datapact.core.label.Label;
 import org.datapact.core.party.PartyId;
-import org.datapact.core.policy.Purpose;
-import org.datapact.core.policy.Scope;
 import org.datapact.core.world.Advertiser;
 import org.datapact.server.ServerContext;
 import org.datapact.server.http.AccessControl;
@@ -38,6 +34,7 @@ import org.datapact.server.http.Json;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
 import org.datapact.server.release.DecisionAnswer;
+import org.datapact.server.release.LabelAnswer;
 import org.datapact.server.release.ReleasePipeline;
 import org.datapact.server.session.Caller;
 import org.datapact.store.ads.AdsStore;
@@ -133,13 +130,6 @@ public final class AdsFeature implements Feature {
       DecisionAnswer decision,
       long ledgerIndex) {}
 
-  /** A label on the wire. */
-  record LabelAnswer(String source, String category, String jurisdiction) {
-    static LabelAnswer of(Label l) {
-      return new LabelAnswer(l.source().value(), l.category().wire(), l.jurisdiction().value());
-    }
-  }
-
   /** The decided, guarded audience of a definition, and the receipt of its release. */
   private record Released(
       Audience audience, int minimum, Decision decision, ReleasePipeline.Receipt receipt) {}
@@ -161,15 +151,7 @@ public final class AdsFeature implements Feature {
               + " users; its size is not reported");
     }
     DecisionRequest request =
-        new DecisionRequest(
-            a.principal(),
-            null,
-            audience.labels(),
-            Scope.DATA_USE,
-            Purpose.AD_TARGETING,
-            now,
-            a.advertiser().id(),
-            0);
+        AdsService.targeting(a.principal(), audience, a.advertiser().id(), now);
     ReleasePipeline.Decided decided = release.decide(request);
     ReleasePipeline.Receipt receipt =
         release.release(new ReleasePipeline.Asked(endpoint, null), decided, List.of());
@@ -188,13 +170,7 @@ public final class AdsFeature implements Feature {
         a.size(),
         r.minimum(),
         a.sources().stream().map(PartyId::value).sorted().toList(),
-        a.labels().labels().stream()
-            .map(LabelAnswer::of)
-            .sorted(
-                Comparator.comparing(LabelAnswer::source)
-                    .thenComparing(LabelAnswer::category)
-                    .thenComparing(LabelAnswer::jurisdiction))
-            .toList(),
+        LabelAnswer.sorted(a.labels().labels()),
         a.definition().canonical(),
         DecisionAnswer.of(r.receipt().decisionId(), r.decision()),
         r.receipt().ledgerIndex());
@@ -226,7 +202,7 @@ public final class AdsFeature implements Feature {
           PredicateJson.toJson(PredicateText.parse(s.definition())),
           s.definition(),
           s.audienceSize(),
-          s.labels(),
+          AdsStore.labelsText(s.labels()),
           s.builtAt().toString(),
           s.ledgerIndex());
     }
@@ -238,12 +214,6 @@ public final class AdsFeature implements Feature {
     String name = name(body.get("name"));
     Predicate definition = PredicateJson.parse(body.get("definition"));
     Released r = release(ctx, a, definition, "POST /api/v1/ads/segments");
-    String labels =
-        String.join(
-            " ",
-            answer(r).labels().stream()
-                .map(l -> l.source() + "/" + l.category() + "/" + l.jurisdiction())
-                .toList());
     long id =
         ads()
             .store()
@@ -251,7 +221,7 @@ public final class AdsFeature implements Feature {
                 a.advertiser().id(),
                 name,
                 definition.canonical(),
-                labels,
+                r.audience().labels(),
                 r.audience().size(),
                 r.audience().at(),
                 r.receipt().ledgerIndex());
@@ -354,24 +324,18 @@ public final class AdsFeature implements Feature {
     // the use, decided now and ledgered; then the schedule must lie inside the agreements
     Released r = release(ctx, a, definition, "POST /api/v1/ads/campaigns");
     for (Map.Entry<String, Instant> edge :
-        Map.of(
-                "starts", starts.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                "ends", ends.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(1))
-            .entrySet()) {
+        List.of(
+            Map.entry("starts", starts.atStartOfDay(ZoneOffset.UTC).toInstant()),
+            Map.entry(
+                "ends",
+                ends.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(1)))) {
       Decision d =
           context
               .release()
               .snapshot()
               .decide(
-                  new DecisionRequest(
-                      a.principal(),
-                      null,
-                      r.audience().labels(),
-                      Scope.DATA_USE,
-                      Purpose.AD_TARGETING,
-                      edge.getValue(),
-                      a.advertiser().id(),
-                      0));
+                  AdsService.targeting(
+                      a.principal(), r.audience(), a.advertiser().id(), edge.getValue()));
       if (!d.allowed()) {
         throw DataPactException.invalid(
             "`"

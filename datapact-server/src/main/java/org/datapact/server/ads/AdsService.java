@@ -9,9 +9,12 @@ import org.datapact.core.ads.Predicate;
 import org.datapact.core.ads.PredicateText;
 import org.datapact.core.decision.Decision;
 import org.datapact.core.decision.DecisionPoint;
+import org.datapact.core.decision.DecisionRequest;
 import org.datapact.core.decision.Obligation;
 import org.datapact.core.jurisdiction.Jurisdictions;
 import org.datapact.core.party.PartyId;
+import org.datapact.core.policy.Purpose;
+import org.datapact.core.policy.Scope;
 import org.datapact.core.user.UserId;
 import org.datapact.store.Database;
 import org.datapact.store.ads.AdsStore;
@@ -74,6 +77,23 @@ public final class AdsService {
   }
 
   /**
+   * @return the question of targeting {@code audience} for {@code advertiser} at {@code at}: a
+   *     dataset request carrying the labels of what the audience was built from
+   */
+  static DecisionRequest targeting(
+      PartyId principal, Audience audience, PartyId advertiser, Instant at) {
+    return new DecisionRequest(
+        principal,
+        null,
+        audience.labels(),
+        Scope.DATA_USE,
+        Purpose.AD_TARGETING,
+        at,
+        advertiser,
+        0);
+  }
+
+  /**
    * @return the smallest audience an allowed decision lets out: the default, or an agreement's
    *     larger aggregate-only cohort
    */
@@ -86,8 +106,8 @@ public final class AdsService {
   }
 
   /** Indexes a viewing signal a partner pushed, if it names a genre DataPact knows. */
-  public void signal(PartyId partner, UserId user, String payload) {
-    @Nullable Genre g = AdsStore.genreOf(payload);
+  public void signal(PartyId partner, UserId user, com.fasterxml.jackson.databind.JsonNode signal) {
+    @Nullable Genre g = AdsStore.genreOf(signal);
     if (g != null) {
       index.watched(partner, user.value(), g);
     }

@@ -10,12 +10,9 @@ import org.datapact.core.ads.AudienceIndex;
 import org.datapact.core.ads.Campaign;
 import org.datapact.core.ads.DeliverySimulator;
 import org.datapact.core.decision.Decision;
-import org.datapact.core.decision.DecisionRequest;
 import org.datapact.core.decision.PolicySnapshot;
 import org.datapact.core.jurisdiction.Jurisdictions;
 import org.datapact.core.party.PartyId;
-import org.datapact.core.policy.Purpose;
-import org.datapact.core.policy.Scope;
 import org.datapact.core.world.ProgressListener;
 import org.datapact.store.Database;
 import org.datapact.store.ads.AdsStore;
@@ -82,17 +79,7 @@ public final class AdsSimulation {
     if (a.size() == 0) {
       return "the audience is empty";
     }
-    Decision d =
-        policy.decide(
-            new DecisionRequest(
-                ADS,
-                null,
-                a.labels(),
-                Scope.DATA_USE,
-                Purpose.AD_TARGETING,
-                at,
-                c.advertiser(),
-                0));
+    Decision d = policy.decide(AdsService.targeting(ADS, a, c.advertiser(), at));
     if (!d.allowed()) {
       return String.join(
           "; ", d.reasons().stream().map(r -> r.rule() + ": " + r.detail()).toList());

@@ -109,7 +109,7 @@ public final class DecisionFeature implements Feature {
               + "regulator may ask what would have been decided at a past time with POST "
               + WHAT_IF);
     }
-    List<LabelBody> held = null;
+    LabelSet held = LabelSet.EMPTY;
     String segment = body.segment();
     if (segment != null) {
       if (body.subject() != null) {
@@ -123,8 +123,9 @@ public final class DecisionFeature implements Feature {
             parse(
                 unit,
                 new DecisionBody(
-                    body.subject(), held, body.scope(), body.purpose(), body.onBehalfOf(), null),
-                release.now()));
+                    body.subject(), null, body.scope(), body.purpose(), body.onBehalfOf(), null),
+                release.now(),
+                held));
     ReleasePipeline.Receipt receipt =
         release.ask(new ReleasePipeline.Asked("POST /api/v1/decisions", null), d);
     receipt.headers().forEach(ctx::header);
@@ -134,28 +135,17 @@ public final class DecisionFeature implements Feature {
   /**
    * @return the labels DataPact stored with a segment it built
    */
-  private List<LabelBody> heldLabels(String segment) throws DataPactException {
+  private LabelSet heldLabels(String segment) throws DataPactException {
     long id;
     try {
       id = Long.parseLong(segment);
     } catch (NumberFormatException e) {
       throw DataPactException.invalid("`segment`: not a segment id: " + segment);
     }
-    var row =
-        new org.datapact.store.ads.AdsStore(context.db())
-            .segment(id)
-            .orElseThrow(() -> DataPactException.notFound("`segment`: no segment `" + id + "`"));
-    List<LabelBody> out = new java.util.ArrayList<>();
-    for (String l : row.labels().split(" ")) {
-      String[] parts = l.split("/");
-      if (parts.length == 3) {
-        out.add(new LabelBody(parts[0], parts[1], parts[2]));
-      }
-    }
-    if (out.isEmpty()) {
-      throw new IllegalStateException("a stored segment has no labels"); // INVARIANT: built so
-    }
-    return out;
+    return new org.datapact.store.ads.AdsStore(context.db())
+        .segment(id)
+        .orElseThrow(() -> DataPactException.notFound("`segment`: no segment `" + id + "`"))
+        .labels();
   }
 
   /**
@@ -244,6 +234,14 @@ public final class DecisionFeature implements Feature {
 
   static DecisionRequest parse(PartyId principal, DecisionBody b, Instant now)
       throws DataPactException {
+    return parse(principal, b, now, LabelSet.EMPTY);
+  }
+
+  /**
+   * @param held labels DataPact holds for the dataset asked about (a segment's), besides the body's
+   */
+  static DecisionRequest parse(PartyId principal, DecisionBody b, Instant now, LabelSet held)
+      throws DataPactException {
     String scopeName = b.scope();
     String purposeName = b.purpose();
     if (scopeName == null) {
@@ -255,7 +253,7 @@ public final class DecisionFeature implements Feature {
     try {
       Scope scope = Scope.fromWire(scopeName);
       Purpose purpose = Purpose.fromWire(purposeName);
-      Set<Label> labels = new HashSet<>();
+      Set<Label> labels = new HashSet<>(held.labels());
       List<LabelBody> bodies = b.labels();
       if (bodies != null) {
         for (LabelBody l : bodies) {

@@ -261,7 +261,7 @@ final class PartnerWrites {
             at == null ? call.at() : at,
             receipt.ledgerIndex());
     if (category == DataCategory.VIDEO_VIEWING) {
-      context.ads().signal(call.partner(), user, payload); // held, labelled, and now targetable
+      context.ads().signal(call.partner(), user, signal); // held, labelled, and now targetable
     }
     calls.json(x, 201, new PartnerAnswers.Created(Long.toString(id)));
   }

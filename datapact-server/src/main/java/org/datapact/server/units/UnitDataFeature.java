@@ -21,6 +21,7 @@ import org.datapact.server.http.Feature;
 import org.datapact.server.http.PathParams;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
+import org.datapact.server.release.LabelAnswer;
 import org.datapact.server.release.ReleasePipeline;
 import org.datapact.store.partner.PartnerData;
 import org.jspecify.annotations.Nullable;
@@ -63,13 +64,6 @@ public final class UnitDataFeature implements Feature {
    */
   record Signal(
       String id, LabelAnswer label, JsonNode signal, String observedAt, @Nullable Long restsOn) {}
-
-  /** A label on the wire. */
-  record LabelAnswer(String source, String category, String jurisdiction) {
-    static LabelAnswer of(Label l) {
-      return new LabelAnswer(l.source().value(), l.category().wire(), l.jurisdiction().value());
-    }
-  }
 
   /**
    * The answer: the signals, and the union of their labels — what the decision was made on.
@@ -125,17 +119,7 @@ public final class UnitDataFeature implements Feature {
               s.observedAt().toString(),
               s.restsOn()));
     }
-    ctx.json(
-        new Signals(
-            receipt.decisionId(),
-            labels.stream()
-                .map(LabelAnswer::of)
-                .sorted(
-                    java.util.Comparator.comparing(LabelAnswer::source)
-                        .thenComparing(LabelAnswer::category)
-                        .thenComparing(LabelAnswer::jurisdiction))
-                .toList(),
-            out));
+    ctx.json(new Signals(receipt.decisionId(), LabelAnswer.sorted(labels), out));
   }
 
   private static @Nullable PartyId party(@Nullable String p) throws DataPactException {

@@ -22,6 +22,9 @@ import org.datapact.core.ads.PredicateText;
 import org.datapact.core.consent.ConsentBasis;
 import org.datapact.core.consent.ConsentChange;
 import org.datapact.core.consent.ConsentTopic;
+import org.datapact.core.jurisdiction.RuleSetId;
+import org.datapact.core.label.Label;
+import org.datapact.core.label.LabelSet;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.policy.DataCategory;
 import org.datapact.core.policy.Purpose;
@@ -49,6 +52,8 @@ public final class AdsStore {
     this.db = db;
   }
 
+  private record Person(long id, CountryCode country, AgeBand band, int interests) {}
+
   /**
    * Adds every user with attributes to {@code index} (users without attributes cannot be targeted).
    */
@@ -56,22 +61,18 @@ public final class AdsStore {
     db.jdbi()
         .useHandle(
             h ->
-                h
-                    .createQuery(
+                h.createQuery(
                         "SELECT u.id, u.country, a.age_band, a.interests FROM app_user u"
                             + " JOIN user_attribute a ON a.user_id = u.id ORDER BY u.id")
                     .setFetchSize(10_000)
                     .map(
-                        (rs, ctx) -> {
-                          index.addUser(
-                              rs.getLong(1),
-                              CountryCode.of(rs.getString(2)),
-                              AgeBand.fromWire(rs.getString(3)),
-                              rs.getInt(4));
-                          return 1;
-                        })
-                    .stream()
-                    .forEach(x -> {}));
+                        (rs, ctx) ->
+                            new Person(
+                                rs.getLong(1),
+                                CountryCode.of(rs.getString(2)),
+                                AgeBand.fromWire(rs.getString(3)),
+                                rs.getInt(4)))
+                    .forEach(p -> index.addUser(p.id(), p.country(), p.band(), p.interests())));
   }
 
   /**
@@ -128,10 +129,24 @@ public final class AdsStore {
    */
   public static @Nullable Genre genreOf(String payload) {
     try {
-      JsonNode genre = JSON.readTree(payload).get("genre");
-      return genre == null || !genre.isTextual() ? null : Genre.fromWire(genre.asText());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      return genreOf(JSON.readTree(payload));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return null;
+    }
+  }
+
+  /**
+   * @return the genre a viewing signal names, or null if none DataPact knows
+   */
+  public static @Nullable Genre genreOf(JsonNode signal) {
+    JsonNode genre = signal.get("genre");
+    if (genre == null || !genre.isTextual()) {
+      return null;
+    }
+    try {
+      return Genre.fromWire(genre.asText());
+    } catch (IllegalArgumentException e) {
+      return null; // a genre DataPact does not target with: held, but not indexed
     }
   }
 
@@ -161,13 +176,17 @@ public final class AdsStore {
     return advertisers().stream().filter(a -> a.id().equals(id)).findFirst();
   }
 
-  /** A stored segment. */
+  /**
+   * A stored segment.
+   *
+   * @param labels the labels of what it was built from, as the decision that allowed it saw them
+   */
   public record SegmentRow(
       long id,
       PartyId advertiser,
       String name,
       String definition,
-      String labels,
+      LabelSet labels,
       int audienceSize,
       Instant builtAt,
       long ledgerIndex) {}
@@ -181,7 +200,7 @@ public final class AdsStore {
       PartyId advertiser,
       String name,
       String definition,
-      String labels,
+      LabelSet labels,
       int size,
       Instant builtAt,
       long ledgerIndex) {
@@ -194,7 +213,7 @@ public final class AdsStore {
                     .bind(0, advertiser.value())
                     .bind(1, name)
                     .bind(2, definition)
-                    .bind(3, labels)
+                    .bind(3, labelsText(labels))
                     .bind(4, size)
                     .bind(5, SqlTime.utc(builtAt))
                     .bind(6, ledgerIndex)
@@ -211,22 +230,12 @@ public final class AdsStore {
         .withHandle(
             h ->
                 h.createQuery(
-                        "SELECT id, advertiser_id, name, definition, labels, audience_size,"
-                            + " built_at, ledger_index FROM ad_segment"
-                            + " WHERE (:all OR advertiser_id = :a) ORDER BY id DESC")
+                        "SELECT "
+                            + SEGMENT_COLUMNS
+                            + " FROM ad_segment WHERE (:all OR advertiser_id = :a) ORDER BY id DESC")
                     .bind("all", advertiser == null)
                     .bind("a", advertiser == null ? "" : advertiser.value())
-                    .map(
-                        (rs, ctx) ->
-                            new SegmentRow(
-                                rs.getLong(1),
-                                PartyId.of(rs.getString(2)),
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                rs.getInt(6),
-                                SqlTime.required(rs.getObject(7)),
-                                rs.getLong(8)))
+                    .map((rs, ctx) -> segment(rs))
                     .list());
   }
 
@@ -234,7 +243,51 @@ public final class AdsStore {
    * @return the segment with that id
    */
   public Optional<SegmentRow> segment(long id) {
-    return segments(null).stream().filter(s -> s.id() == id).findFirst();
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT " + SEGMENT_COLUMNS + " FROM ad_segment WHERE id = ?")
+                    .bind(0, id)
+                    .map((rs, ctx) -> segment(rs))
+                    .findOne());
+  }
+
+  private static final String SEGMENT_COLUMNS =
+      "id, advertiser_id, name, definition, labels, audience_size, built_at, ledger_index";
+
+  private static SegmentRow segment(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new SegmentRow(
+        rs.getLong(1),
+        PartyId.of(rs.getString(2)),
+        rs.getString(3),
+        rs.getString(4),
+        labelsOf(rs.getString(5)),
+        rs.getInt(6),
+        SqlTime.required(rs.getObject(7)),
+        rs.getLong(8));
+  }
+
+  /**
+   * @return the stored form of a label set: {@code source/category/rule-set}, space-separated,
+   *     sorted
+   */
+  public static String labelsText(LabelSet labels) {
+    return labels.labels().stream()
+        .map(l -> l.source().value() + "/" + l.category().wire() + "/" + l.jurisdiction().value())
+        .sorted()
+        .collect(java.util.stream.Collectors.joining(" "));
+  }
+
+  private static LabelSet labelsOf(String text) {
+    java.util.Set<Label> out = new java.util.HashSet<>();
+    for (String l : text.split(" ")) {
+      String[] p = l.split("/");
+      if (p.length != 3) {
+        throw new IllegalStateException("a stored label is malformed: " + l); // INVARIANT
+      }
+      out.add(new Label(PartyId.of(p[0]), DataCategory.fromWire(p[1]), RuleSetId.of(p[2])));
+    }
+    return new LabelSet(out);
   }
 
   /**
