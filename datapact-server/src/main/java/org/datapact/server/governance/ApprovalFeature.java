@@ -66,10 +66,6 @@ public final class ApprovalFeature implements Feature {
         Route.post("/api/v1/interests", this::declare, Role.OPERATOR));
   }
 
-  private static String principal(Caller c) {
-    return c.role().wireName() + ":" + c.handle();
-  }
-
   // ---- drafts
 
   /**
@@ -90,7 +86,7 @@ public final class ApprovalFeature implements Feature {
     Instant now = context.clock().instant();
     synchronized (context.decisions()) {
       List<AgreementRecord> all = context.decisions().snapshot().agreements();
-      AgreementRecord draft = Drafts.draft(all, v, now, principal(caller));
+      AgreementRecord draft = Drafts.draft(all, v, now, caller.actor());
       context.audit().agreement(draft); // INVARIANT: in the ledger before it is stored
       context.policies().insertAgreements(List.of(draft));
       List<AgreementRecord> next = new ArrayList<>(all);
@@ -98,8 +94,11 @@ public final class ApprovalFeature implements Feature {
       context.decisions().applyAgreements(next);
     }
     ctx.status(201);
-    ctx.json(Map.of("ref", v.ref(), "statusNow", AgreementStatus.DRAFT.wire()));
+    ctx.json(new DraftAnswer(v.ref(), AgreementStatus.DRAFT.wire()));
   }
+
+  /** A draft just stored. */
+  record DraftAnswer(String ref, String statusNow) {}
 
   // ---- approvals
 
@@ -124,9 +123,9 @@ public final class ApprovalFeature implements Feature {
 
   private void approve(Context ctx) throws DataPactException {
     Caller caller = AccessControl.requireCaller(ctx);
-    String approver = principal(caller);
+    String approver = caller.actor();
     Instant now = context.clock().instant();
-    Map<String, Object> answer = new LinkedHashMap<>();
+    ApprovedAnswer answer;
     synchronized (context.decisions()) {
       AgreementRecord r = GovernanceFeature.find(context, ctx);
       List<String> approvedBy =
@@ -160,15 +159,23 @@ public final class ApprovalFeature implements Feature {
             new AgreementRecord.StatusChange(
                 AgreementStatus.ACTIVE, now, "approvals:" + String.join(",", all)));
       }
-      answer.put("ref", r.terms().ref());
-      answer.put("approvedBy", all);
-      answer.put("ledgerIndex", index);
-      answer.put(
-          "statusNow",
-          (activates ? AgreementStatus.ACTIVE : AgreementStatus.PENDING_APPROVAL).wire());
+      answer =
+          new ApprovedAnswer(
+              r.terms().ref(),
+              all,
+              index,
+              (activates ? AgreementStatus.ACTIVE : AgreementStatus.PENDING_APPROVAL).wire());
     }
     ctx.json(answer);
   }
+
+  /**
+   * An approval counted.
+   *
+   * @param approvedBy every approver so far, this one last
+   * @param ledgerIndex the approval's ledger entry
+   */
+  record ApprovedAnswer(String ref, List<String> approvedBy, long ledgerIndex, String statusNow) {}
 
   /** Commits an approval or recusal to the ledger, then stores it; @return the entry's index. */
   private long record(
@@ -334,18 +341,21 @@ public final class ApprovalFeature implements Feature {
     Instant now = context.clock().instant();
     Interest interest;
     try {
-      interest = new Interest(person, organisation, kind, since, until, principal(caller), now);
+      interest = new Interest(person, organisation, kind, since, until, caller.actor(), now);
     } catch (IllegalArgumentException e) {
       throw DataPactException.invalid("`until`: " + e.getMessage());
     }
     Map<String, String> detail = GovernanceBackfill.detail(interest);
     synchronized (context.decisions()) {
-      long index = context.audit().governance(now, "interest_declared", principal(caller), detail);
+      long index = context.audit().governance(now, "interest_declared", caller.actor(), detail);
       store.insertInterest(interest, index);
     }
     ctx.status(201);
-    ctx.json(Map.of("person", person, "organisation", organisation.value(), "kind", kind.wire()));
+    ctx.json(new DeclaredAnswer(person, organisation.value(), kind.wire()));
   }
+
+  /** An interest just declared. */
+  record DeclaredAnswer(String person, String organisation, String kind) {}
 
   private boolean known(PartyId p) {
     return p.equals(org.datapact.core.decision.PolicySnapshot.PLATFORM)

@@ -165,9 +165,10 @@ public final class GovernanceFeature implements Feature {
       throw DataPactException.invalid(allowed + ", got `" + body.status() + "`");
     }
     Instant now = context.clock().instant();
-    String by = "operator:" + AccessControl.requireCaller(ctx).handle();
+    String by = AccessControl.requireCaller(ctx).actor();
+    AgreementRecord r;
     synchronized (context.decisions()) { // one change at a time: none loses another's history
-      AgreementRecord r = current(find(ctx));
+      r = find(ctx); // as the decision point holds it now, under the lock
       AgreementStatus current = r.statusAt(now);
       boolean ok =
           switch (status) {
@@ -195,24 +196,15 @@ public final class GovernanceFeature implements Feature {
       }
       apply(context, r, new AgreementRecord.StatusChange(status, now, by));
     }
-    AgreementRecord after = find(ctx);
-    ctx.json(
-        Map.of(
-            "ref",
-            after.terms().ref(),
-            "statusNow",
-            status.wire(),
-            "tokensRevokedFor",
-            after.terms().counterparty().value()));
+    ctx.json(new StatusAnswer(r.terms().ref(), status.wire(), r.terms().counterparty().value()));
   }
 
-  /** The record as the decision point holds it now (a concurrent change may have moved it). */
-  private AgreementRecord current(AgreementRecord r) throws DataPactException {
-    return context.decisions().snapshot().agreements().stream()
-        .filter(x -> x.terms().ref().equals(r.terms().ref()))
-        .findFirst()
-        .orElseThrow(() -> DataPactException.notFound("no agreement " + r.terms().ref()));
-  }
+  /**
+   * A version's status after a change.
+   *
+   * @param tokensRevokedFor the counterparty whose access tokens the change revoked
+   */
+  record StatusAnswer(String ref, String statusNow, String tokensRevokedFor) {}
 
   /**
    * Applies a status change: committed to the ledger, then stored, then published to the decision

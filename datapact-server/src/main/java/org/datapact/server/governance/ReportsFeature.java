@@ -160,15 +160,10 @@ public final class ReportsFeature implements Feature {
     }
     long value = valueNode.asLong();
     String breakdown = breakdown(b.get("breakdown"), value);
-    if (store.reportFiled(partner, metric, period.toString())) {
-      throw new DataPactException(
-          ErrorKind.CONFLICT,
-          "`period`: " + partner + " already filed `" + metric + "` for " + period);
-    }
     long observed = observed(partner, metric, start, end);
     long tolerance = Math.max(TOLERANCE_MIN, observed * TOLERANCE_PERCENT / 100);
     boolean discrepancy = Math.abs(value - observed) > tolerance;
-    String by = caller.role().wireName() + ":" + caller.handle();
+    String by = caller.actor();
     Map<String, String> detail = new LinkedHashMap<>();
     detail.put("partner", partner.value());
     detail.put("agreement", duty.get().getKey().terms().ref());
@@ -179,7 +174,9 @@ public final class ReportsFeature implements Feature {
     detail.put("observed", Long.toString(observed));
     detail.put("discrepancy", Boolean.toString(discrepancy));
     GovernanceStore.Report report;
-    synchronized (context.decisions()) { // one filing of a period at a time
+    // INVARIANT: checked under the lock before the ledger entry, so a period is filed once (the
+    // table's unique key is the backstop)
+    synchronized (context.decisions()) {
       if (store.reportFiled(partner, metric, period.toString())) {
         throw new DataPactException(
             ErrorKind.CONFLICT,
@@ -236,10 +233,7 @@ public final class ReportsFeature implements Feature {
    */
   private long observed(PartyId partner, String metric, Instant start, Instant end) {
     long n = 0;
-    for (PartnerData.DailyCount c : partnerData.counts(partner, start)) {
-      if (!c.day().atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end)) {
-        break;
-      }
+    for (PartnerData.DailyCount c : partnerData.counts(partner, start, end)) {
       n += metric.equals("recommendation_sends") ? c.sends() : c.clickedRecipients();
     }
     return n;

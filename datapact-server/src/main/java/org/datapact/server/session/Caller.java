@@ -57,6 +57,14 @@ public record Caller(
   }
 
   /**
+   * @return who acts, as status changes, approvals and filings record it, e.g. {@code
+   *     operator:olga}
+   */
+  public String actor() {
+    return role.wireName() + ":" + handle;
+  }
+
+  /**
    * @return the user a {@link Role#USER} caller is
    * @throws DataPactException forbidden for any other caller
    */

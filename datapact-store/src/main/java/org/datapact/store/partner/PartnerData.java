@@ -237,19 +237,32 @@ public final class PartnerData {
   /** Sends and clicks of one partner on one day (UTC). */
   public record DailyCount(LocalDate day, long sends, long clickedRecipients, long clicks) {}
 
+  /** An end no link is sent after (a timestamp both H2 and PostgreSQL hold). */
+  private static final Instant NO_END = Instant.parse("9999-12-31T00:00:00Z");
+
   /**
    * @return the partner's sends and clicks per day since {@code from}, oldest first
    */
   public List<DailyCount> counts(PartyId partner, Instant from) {
+    return counts(partner, from, NO_END);
+  }
+
+  /**
+   * @return the partner's sends and clicks per day of the links sent from {@code from} until {@code
+   *     to} (exclusive), oldest first
+   */
+  public List<DailyCount> counts(PartyId partner, Instant from, Instant to) {
     List<DailyCount> out = new ArrayList<>();
     db.jdbi()
         .useHandle(
             h ->
                 h.createQuery(
                         "SELECT sent_at, first_click_at, clicks FROM recommendation_link"
-                            + " WHERE partner_id = ? AND sent_at >= ? ORDER BY sent_at")
+                            + " WHERE partner_id = ? AND sent_at >= ? AND sent_at < ?"
+                            + " ORDER BY sent_at")
                     .bind(0, partner.value())
                     .bind(1, SqlTime.utc(from))
+                    .bind(2, SqlTime.utc(to))
                     .map(
                         (rs, ctx) ->
                             new Object[] {

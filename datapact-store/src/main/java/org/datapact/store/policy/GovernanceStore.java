@@ -204,42 +204,28 @@ public final class GovernanceStore {
       String filedBy,
       long ledgerIndex) {}
 
-  /**
-   * Stores a report.
-   *
-   * @return false when the partner already filed one for this metric and period
-   */
-  public boolean insertReport(Report r) {
-    try {
-      db.jdbi()
-          .useHandle(
-              h ->
-                  h.createUpdate(
-                          "INSERT INTO duty_report (partner_id, agreement, duty_id, metric, period,"
-                              + " reported, observed, discrepancy, breakdown, filed_at, filed_by,"
-                              + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                      .bind(0, r.partner().value())
-                      .bind(1, r.agreement())
-                      .bind(2, r.dutyId())
-                      .bind(3, r.metric())
-                      .bind(4, r.period())
-                      .bind(5, r.reported())
-                      .bind(6, r.observed())
-                      .bind(7, r.discrepancy())
-                      .bind(8, r.breakdown())
-                      .bind(9, SqlTime.utc(r.filedAt()))
-                      .bind(10, r.filedBy())
-                      .bind(11, r.ledgerIndex())
-                      .execute());
-      return true;
-    } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
-      if (e.getCause() instanceof java.sql.SQLException s
-          && s.getSQLState() != null
-          && s.getSQLState().startsWith("23")) {
-        return false; // the unique (partner, metric, period): a duplicate filing
-      }
-      throw e;
-    }
+  /** Stores a report (the caller checked that the period is not filed yet). */
+  public void insertReport(Report r) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO duty_report (partner_id, agreement, duty_id, metric, period,"
+                            + " reported, observed, discrepancy, breakdown, filed_at, filed_by,"
+                            + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, r.partner().value())
+                    .bind(1, r.agreement())
+                    .bind(2, r.dutyId())
+                    .bind(3, r.metric())
+                    .bind(4, r.period())
+                    .bind(5, r.reported())
+                    .bind(6, r.observed())
+                    .bind(7, r.discrepancy())
+                    .bind(8, r.breakdown())
+                    .bind(9, SqlTime.utc(r.filedAt()))
+                    .bind(10, r.filedBy())
+                    .bind(11, r.ledgerIndex())
+                    .execute());
   }
 
   /**
