@@ -48,8 +48,8 @@ import org.jspecify.annotations.Nullable;
  * labels the caller names. Partner staff act only for their own advertiser account and see only its
  * figures.
  *
- * <p>Why about 500 lines: six endpoints that share one advertiser check, one audience check and the
- * field-naming validation of bodies; split, each would repeat them.
+ * <p>Why about 560 lines: eight endpoints that share one advertiser check, one audience check and
+ * the field-naming validation of bodies; split, each would repeat them.
  */
 public final class AdsFeature implements Feature {
   private static final Role[] STAFF = {Role.OPERATOR, Role.PARTNER, Role.UNIT};

@@ -58,7 +58,7 @@ public final class AdsSimulation {
     DeliverySimulator simulator =
         new DeliverySimulator(
             index, store.events(), campaigns, (c, a, at) -> refusal(policy, c, a, at));
-    try (AdsStore.SimulationWriter writer = store.simulationWriter()) {
+    try (org.datapact.store.ads.SimulationWriter writer = store.simulationWriter()) {
       DeliverySimulator.Summary summary =
           simulator.run(
               from,

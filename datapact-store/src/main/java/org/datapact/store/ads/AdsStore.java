@@ -2,16 +2,12 @@ package org.datapact.store.ads;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.datapact.core.DataPactException;
-import org.datapact.core.ErrorKind;
 import org.datapact.core.ads.AgeBand;
 import org.datapact.core.ads.AudienceIndex;
 import org.datapact.core.ads.BidKind;
@@ -38,7 +34,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The ads tables: the population the audience index is built from (users with their attributes,
  * partners' viewing signals, ad-targeting consents), advertisers, segments, campaigns, and the last
- * delivery simulation's results. Sums of money are integer cents, summed as {@code BIGINT}.
+ * delivery simulation's results (written through {@link SimulationWriter}). Sums of money are
+ * integer cents, summed as {@code BIGINT}.
+ *
+ * <p>Why about 450 lines: the ads tables are read together by one service and one simulation; the
+ * row records and their mappers sit next to the queries that fill them.
  */
 public final class AdsStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -461,105 +461,5 @@ public final class AdsStore {
                             new RefusalRow(
                                 rs.getLong(1), rs.getObject(2, LocalDate.class), rs.getString(3)))
                     .list());
-  }
-
-  /** Writes one simulation's results on one connection, a transaction per day. */
-  public static final class SimulationWriter implements AutoCloseable {
-    private final Connection connection;
-
-    SimulationWriter(Database db) throws DataPactException {
-      try {
-        connection = db.dataSource().getConnection();
-        connection.setAutoCommit(false);
-        try (var st = connection.createStatement()) {
-          st.executeUpdate("DELETE FROM ad_simulation");
-          st.executeUpdate("DELETE FROM ad_delivery");
-          st.executeUpdate("DELETE FROM ad_refusal");
-        }
-        connection.commit();
-      } catch (SQLException e) {
-        throw failure(e);
-      }
-    }
-
-    /** Stores one simulated day. */
-    public void day(List<DeliverySimulator.DayResult> rows, List<DeliverySimulator.Refused> refused)
-        throws DataPactException {
-      try {
-        try (PreparedStatement ps =
-            connection.prepareStatement(
-                "INSERT INTO ad_delivery (campaign_id, served_on, impressions, clicks, spend_cents)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-          for (DeliverySimulator.DayResult r : rows) {
-            ps.setLong(1, r.campaignId());
-            ps.setObject(2, r.day());
-            ps.setLong(3, r.impressions());
-            ps.setLong(4, r.clicks());
-            ps.setLong(5, r.spendCents());
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        try (PreparedStatement ps =
-            connection.prepareStatement(
-                "INSERT INTO ad_refusal (campaign_id, refused_on, reason) VALUES (?, ?, ?)")) {
-          for (DeliverySimulator.Refused r : refused) {
-            ps.setLong(1, r.campaignId());
-            ps.setObject(2, r.day());
-            ps.setString(
-                3, r.reason().length() > 1000 ? r.reason().substring(0, 1000) : r.reason());
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        connection.commit();
-      } catch (SQLException e) {
-        throw failure(e);
-      }
-    }
-
-    /** Writes the totals: from now on the results are the stored simulation. */
-    public void finish(
-        DeliverySimulator.Settings settings,
-        LocalDate from,
-        LocalDate to,
-        DeliverySimulator.Summary summary,
-        Instant finishedAt)
-        throws DataPactException {
-      try (PreparedStatement ps =
-          connection.prepareStatement(
-              "INSERT INTO ad_simulation (id, seed, from_day, to_day, impressions_per_day, scale,"
-                  + " opportunities, impressions, clicks, revenue_cents, finished_at)"
-                  + " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setLong(1, settings.seed());
-        ps.setObject(2, from);
-        ps.setObject(3, to);
-        ps.setInt(4, settings.impressionsPerDay());
-        ps.setLong(5, settings.scale());
-        ps.setLong(6, summary.opportunities());
-        ps.setLong(7, summary.impressions());
-        ps.setLong(8, summary.clicks());
-        ps.setLong(9, summary.revenueCents());
-        ps.setObject(10, SqlTime.utc(finishedAt));
-        ps.executeUpdate();
-        connection.commit();
-      } catch (SQLException e) {
-        throw failure(e);
-      }
-    }
-
-    @Override
-    public void close() throws DataPactException {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        throw failure(e);
-      }
-    }
-
-    private static DataPactException failure(SQLException e) {
-      return new DataPactException(
-          ErrorKind.UNAVAILABLE, "cannot store the simulation: " + Database.rootMessage(e), e);
-    }
   }
 }
