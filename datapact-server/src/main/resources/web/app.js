@@ -274,21 +274,102 @@ function statusControls(id, version, now) {
     el('p', {}, button)];
 }
 
-/** Reciprocity reports with DataPact's own counts; differences beyond the tolerance highlighted. */
+/** Duties with their standing on DataPact's clock, then reciprocity reports with DataPact's own counts (discrepancies highlighted). */
 async function reportsPage() {
   const show = view();
   if (!me || !['operator', 'regulator', 'partner'].includes(me.role)) return show(...needRole('operator, regulator or partner'));
   try {
-    const list = await api('/api/v1/reports');
-    show(el('h1', {}, 'Reciprocity reports'),
-      el('p', { class: 'muted' }, 'What partners reported against what DataPact observed: the recommendation links it issued and the recipients who clicked one. A difference beyond 5 % (at least 5) is a discrepancy.'),
-      list.length
-        ? el('table', { id: 'reports' }, el('tr', {}, ...['Partner', 'Period', 'Metric', 'Reported', 'Observed', '', 'Ledger entry'].map(h => el('th', {}, h))),
-          list.map(r => el('tr', { class: r.discrepancy ? 'discrepancy' : '' }, el('td', {}, r.partner), el('td', {}, r.period),
-            el('td', {}, r.metric.replace('_', ' ')), el('td', {}, r.reported.toLocaleString('en-US')), el('td', {}, r.observed.toLocaleString('en-US')),
-            el('td', {}, r.discrepancy ? 'discrepancy' : 'reconciled'), el('td', {}, String(r.ledgerIndex)))))
-        : el('p', { class: 'muted', id: 'reports' }, 'No reports filed.'));
+    const [duties, list] = await Promise.all([api('/api/v1/duties'), api('/api/v1/reports')]);
+    const money = c => (c / 100).toLocaleString('en-US', { maximumFractionDigits: 0 });
+    const standing = d => d.kind === 'report'
+      ? (d.report.missingCount ? `missing ${d.report.missing.slice(0, 3).join(', ')}${d.report.missingCount > 3 ? ` and ${d.report.missingCount - 3} more` : ''}` : `next due ${d.report.nextDue.slice(0, 10)}`)
+      : `${money(d.spend.spentCents)} of ${money(d.spend.committedCents)} ${d.spend.currency} spent in ${d.spend.year}`;
+    const effect = d => d.status === 'suspending'
+      ? `${d.suspends.join(', ')} suspended since ${d.report.suspendedSince.slice(0, 10)} until filed`
+      : d.suspends.length ? `gates ${d.suspends.join(', ')} after ${d.report?.graceDays ?? 0} days' grace` : '';
+    const flagged = list.filter(r => r.discrepancy);
+    const recent = list.slice(0, 24);
+    const rows = rs => rs.map(r => el('tr', { class: r.discrepancy ? 'discrepancy' : '' }, el('td', {}, r.partner), el('td', {}, r.period),
+      el('td', {}, r.metric.replace('_', ' ')), el('td', {}, r.reported.toLocaleString('en-US')), el('td', {}, r.observed.toLocaleString('en-US')),
+      el('td', {}, r.discrepancy ? 'discrepancy' : 'reconciled'), el('td', {}, r.filedAt.slice(0, 10)), el('td', {}, String(r.ledgerIndex))));
+    const head = () => el('tr', {}, ...['Partner', 'Period', 'Metric', 'Reported', 'Observed', '', 'Filed', 'Ledger entry'].map(h => el('th', {}, h)));
+    show(el('h1', {}, 'Duties and reciprocity reports'),
+      el('h2', {}, 'Duties in force'),
+      el('p', { class: 'muted' }, 'A report is due some days after its period ends; past the grace that follows, the permissions that depend on it are denied by the decision point until it is filed.'),
+      duties.length
+        ? el('table', { id: 'duties' }, el('tr', {}, ...['Partner', 'Agreement', 'Duty', 'Status', 'Standing', 'Effect'].map(h => el('th', {}, h))),
+          duties.map(d => el('tr', { class: `duty-${d.status}` }, el('td', {}, d.partner), el('td', {}, d.agreement),
+            el('td', {}, d.kind === 'report' ? `${d.report.metric.replace('_', ' ')} every ${d.report.period} (±${d.report.tolerancePercent} %)` : 'guaranteed spend'),
+            el('td', {}, d.status.replace('_', ' ')), el('td', {}, standing(d)), el('td', {}, effect(d)))))
+        : el('p', { class: 'muted', id: 'duties' }, 'No duties in force.'),
+      el('h2', {}, 'Discrepancies'),
+      el('p', { class: 'muted' }, 'What a partner reported against what DataPact observed (the recommendation links it issued and the recipients who clicked one), beyond the tolerance its agreement sets.'),
+      flagged.length ? el('table', { id: 'discrepancies' }, head(), rows(flagged)) : el('p', { class: 'muted', id: 'discrepancies' }, 'None.'),
+      el('h2', {}, `Latest reports (${recent.length} of ${list.length})`),
+      list.length ? el('table', { id: 'reports' }, head(), rows(recent)) : el('p', { class: 'muted', id: 'reports' }, 'No reports filed.'));
   } catch (e) { show(problem(e)); }
+}
+
+/** The partner registry: parties and their API clients; operators register, issue, rotate and retire (a secret shown once). */
+async function registryPage() {
+  const show = view();
+  if (!me || (me.role !== 'operator' && me.role !== 'regulator')) return show(...needRole('operator or regulator'));
+  const operator = me.role === 'operator';
+  const secretBox = el('div', { id: 'secret' });
+  const reveal = s => {
+    secretBox.replaceChildren(el('div', { class: 'secret' },
+      el('p', {}, el('strong', {}, 'Client secret for ', s.clientId, ' — shown once. '), 'DataPact keeps only its hash; rotate the client if it is lost.'),
+      el('code', { id: 'client-secret' }, s.clientSecret)));
+  };
+  const act = (label, id, path, onDone) => {
+    const b = el('button', { id }, label);
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try { const r = await api(path, { method: 'POST', body: '{}' }); await draw(); onDone?.(r); }
+      catch (e) { main.prepend(problem(e)); b.disabled = false; }
+    });
+    return b;
+  };
+  const draw = async () => {
+    try {
+      const parties = await api('/api/v1/parties');
+      const rows = [];
+      for (const p of parties) {
+        const base = `/api/v1/parties/${encodeURIComponent(p.id)}/clients`;
+        rows.push(el('tr', { id: `party-${p.id}` }, el('td', {}, el('strong', {}, p.id)), el('td', {}, p.kind), el('td', {}, p.displayName),
+          el('td', {}, p.clients.length ? '' : 'no client'),
+          el('td', {}, operator ? act('Issue a client', `issue-${p.id}`, base, reveal) : '')));
+        for (const c of p.clients) {
+          rows.push(el('tr', { class: `client-${c.status}`, id: `client-${c.clientId}` }, el('td', {}, ''), el('td', {}, 'client'), el('td', {}, el('code', {}, c.clientId)),
+            el('td', {}, c.status === 'live' ? `live${c.rotatedAt ? `, rotated ${c.rotatedAt.slice(0, 10)}` : ''}` : `retired ${c.retiredAt.slice(0, 10)}`),
+            el('td', {}, operator && c.status === 'live'
+              ? [act('Rotate secret', `rotate-${c.clientId}`, `${base}/${encodeURIComponent(c.clientId)}/rotate`, reveal), ' ',
+                act('Retire', `retire-${c.clientId}`, `${base}/${encodeURIComponent(c.clientId)}/retire`)]
+              : '')));
+        }
+      }
+      const form = [];
+      if (operator) {
+        const id = el('input', { id: 'new-party-id', placeholder: 'id, e.g. cinemo', 'aria-label': 'Party id' });
+        const name = el('input', { id: 'new-party-name', placeholder: 'display name', 'aria-label': 'Display name' });
+        const kind = el('select', { id: 'new-party-kind', 'aria-label': 'Kind' }, el('option', { value: 'partner' }, 'partner'), el('option', { value: 'unit' }, 'internal unit'));
+        const go = el('button', { id: 'register-party' }, 'Register');
+        go.addEventListener('click', async () => {
+          try {
+            await api('/api/v1/parties', { method: 'POST', body: JSON.stringify({ id: id.value, kind: kind.value, displayName: name.value }) });
+            await draw();
+          } catch (e) { main.prepend(problem(e)); }
+        });
+        form.push(el('h2', {}, 'Register a partner or unit'), el('p', {}, id, ' ', name, ' ', kind, ' ', go));
+      }
+      show(el('h1', {}, 'Partner registry'),
+        el('p', { class: 'muted' }, 'Partners and internal units with their API clients. Every change is a ledger entry before it takes effect; rotating or retiring a client ends its tokens at once.'),
+        secretBox,
+        el('table', { id: 'registry' }, el('tr', {}, ...['Party', 'Kind', 'Name / client', 'Status', ''].map(h => el('th', {}, h))), rows),
+        ...form);
+    } catch (e) { show(problem(e)); }
+  };
+  await draw();
 }
 
 /** The conflict-of-interest register (operators and the regulator). */
@@ -328,11 +409,19 @@ async function partnerPage() {
   const show = view();
   if (!me || me.role !== 'partner') return show(...needRole('partner'));
   try {
-    const [p, u] = await Promise.all([api('/api/v1/partner/profile'), api('/api/v1/partner/usage')]);
+    const [p, u, duties] = await Promise.all([api('/api/v1/partner/profile'), api('/api/v1/partner/usage'), api('/api/v1/duties')]);
     const calls = Object.entries(u.calls);
+    const owed = duties.filter(d => d.status === 'suspending' || d.status === 'overdue');
     show(el('h1', {}, p.displayName), el('p', { class: 'muted' }, p.description),
+      owed.length ? el('div', { class: 'alert', id: 'duty-alerts' }, owed.map(d => el('p', {},
+        el('strong', {}, `Your ${d.report.metric.replace('_', ' ')} report for ${d.report.missing[0]} is missing. `),
+        d.status === 'suspending'
+          ? `${d.suspends.join(' and ')} under ${d.agreement} ${d.suspends.length > 1 ? 'are' : 'is'} suspended since ${d.report.suspendedSince.slice(0, 10)} until it is filed (POST /api/v1/reports).`
+          : `It was due; ${d.suspends.length ? `${d.suspends.join(' and ')} will be suspended when the ${d.report.graceDays} days' grace ends` : 'file it'} (POST /api/v1/reports).`)),
+        el('p', {}, el('a', { href: '#/reports' }, 'Duties and reports'))) : '',
       facts([['Partner id', p.party], ['OAuth2 clients', p.clientIds.join(', ')]]),
       el('p', {}, el('a', { href: '#/agreements' }, 'Your agreements, in plain language'),
+        ' · ', el('a', { href: '#/reports' }, 'Duties and reports'),
         ' · the API quick start is docs/partner-quickstart.md in the DataPact repository'),
       el('h2', {}, 'API calls since the server started'),
       calls.length ? el('table', { id: 'calls' }, el('tr', {}, el('th', {}, 'Endpoint'), el('th', { class: 'num' }, 'Allowed'), el('th', { class: 'num' }, 'Denied')),
@@ -359,7 +448,9 @@ async function worldPage(role) {
     show(el('h1', {}, role === 'operator' ? 'Operator console' : 'Regulator view'),
       el('p', {}, el('a', { href: '#/agreements' }, 'Agreements'),
         role === 'operator' ? [' · ', el('a', { href: '#/operator/consents' }, 'A user\'s consents')]
-          : [' · ', el('a', { href: '#/regulator/ledger' }, 'Ledger entries')]),
+          : [' · ', el('a', { href: '#/regulator/ledger' }, 'Ledger entries')],
+        ' · ', el('a', { href: '#/registry' }, 'Partner registry'), ' · ', el('a', { href: '#/reports' }, 'Duties and reports'),
+        ' · ', el('a', { href: '#/interests' }, 'Interest register')),
       facts([['Users', w.users.toLocaleString('en')], ['Seed', w.seed ?? '—'], ['Generated', w.generatedAt ?? '—']]),
       el('h2', {}, 'Partners and internal units'),
       el('table', {}, el('tr', {}, el('th', {}, 'Id'), el('th', {}, 'Kind'), el('th', {}, 'Description')),
@@ -528,7 +619,7 @@ const routes = {
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
   '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
   '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage, '#/ads': adsPage,
-  '#/interests': interestsPage, '#/reports': reportsPage,
+  '#/interests': interestsPage, '#/reports': reportsPage, '#/registry': registryPage,
 };
 
 async function render() {

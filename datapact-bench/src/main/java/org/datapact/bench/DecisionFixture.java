@@ -106,6 +106,14 @@ final class DecisionFixture {
       b.subject(UserId.of(u), CountryCode.of(countries.get(countryIndex[u])));
     }
     consents.forEach(b::consent);
+    // every reciprocity report the demo agreements asked for is filed, so no duty suspends a
+    // permission: the peers, which have no duties, decide the same policy
+    org.datapact.core.world.DemoReciprocity.complete(DemoPolicy.agreements(), NOW, seed)
+        .forEach(
+            f ->
+                b.filing(
+                    new org.datapact.core.agreement.Filing(
+                        f.partner(), f.metric(), f.period().toString())));
     snapshot = b.build();
     mix = mix(rng, 4096);
   }

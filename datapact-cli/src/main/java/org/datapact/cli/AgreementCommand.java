@@ -42,12 +42,6 @@ final class AgreementCommand implements Runnable {
         spec.commandLine(), "choose an agreement command: export or import");
   }
 
-  private static Database open(CommandSpec spec, StoreOptions options) throws DataPactException {
-    Main main = (Main) spec.parent().parent().userObject();
-    Settings settings = Settings.resolve(options.config, main.env, options.flags());
-    return Database.open(Launch.storeConfig(settings, Launch.dataDir(settings)));
-  }
-
   /** Prints one version's ODRL JSON-LD. */
   @Command(
       name = "export",
@@ -69,7 +63,7 @@ final class AgreementCommand implements Runnable {
 
     @Override
     public Integer call() throws DataPactException {
-      try (Database db = open(spec, options)) {
+      try (Database db = options.openFor(spec)) {
         AgreementRecord r =
             new PolicyStore(db)
                 .agreements().stream()
@@ -112,7 +106,7 @@ final class AgreementCommand implements Runnable {
             ErrorKind.CONFIGURATION, "cannot read `" + file + "`: " + e.getMessage());
       }
       AgreementVersion v = new OdrlCodec().fromJson(json, "", 0);
-      try (Database db = open(spec, options)) {
+      try (Database db = options.openFor(spec)) {
         PolicyStore policies = new PolicyStore(db);
         String by = "cli:" + System.getProperty("user.name", "unknown");
         policies.insertAgreements(

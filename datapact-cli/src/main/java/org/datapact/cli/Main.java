@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       LedgerCommand.class,
       AdsCommand.class,
       AgreementCommand.class,
+      PartnerCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -71,4 +71,15 @@ final class StoreOptions {
     m.put("public-url", publicUrl);
     return m;
   }
+
+  /**
+   * @return the store these options name, for a subcommand of a command of {@link Main}
+   * @throws org.datapact.core.DataPactException when the settings are wrong or it cannot be opened
+   */
+  org.datapact.store.Database openFor(picocli.CommandLine.Model.CommandSpec subcommand)
+      throws org.datapact.core.DataPactException {
+    Main main = (Main) subcommand.parent().parent().userObject();
+    Settings settings = Settings.resolve(config, main.env, flags());
+    return org.datapact.store.Database.open(Launch.storeConfig(settings, Launch.dataDir(settings)));
+  }
 }

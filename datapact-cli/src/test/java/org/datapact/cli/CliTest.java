@@ -35,7 +35,7 @@ class CliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String cmd : new String[] {"demo", "serve", "version"}) {
+    for (String cmd : new String[] {"demo", "serve", "version", "partner", "agreement"}) {
       Cli r = Cli.run(cmd, "--help");
       assertThat(r.exitCode()).isZero();
       assertThat(r.out()).contains("Usage: datapact " + cmd);
@@ -243,6 +243,81 @@ class CliTest {
                 assertThat(a.history().get(0).status().wire()).isEqualTo("draft");
               });
     }
+  }
+
+  @Test
+  void registersAPartnerAndIssuesRotatesAndRetiresItsClientWithTheOldSecretEndingAtOnce()
+      throws Exception {
+    Path d = tmp.resolve("registry");
+    assertThat(
+            Cli.run("demo", "--generate-only", "--users", "100", "--data-dir", d.toString())
+                .exitCode())
+        .isZero();
+    String dir = d.toString();
+    Cli registered =
+        Cli.run(
+            "partner",
+            "register",
+            "--id",
+            "cinemo",
+            "--kind",
+            "partner",
+            "--name",
+            "Cinemo",
+            "--data-dir",
+            dir);
+    assertThat(registered.exitCode()).as(registered.err()).isZero();
+    assertThat(
+            Cli.run(
+                    "partner",
+                    "register",
+                    "--id",
+                    "cinemo",
+                    "--kind",
+                    "partner",
+                    "--name",
+                    "X",
+                    "--data-dir",
+                    dir)
+                .err())
+        .contains("registered already");
+    Cli issued = Cli.run("partner", "issue-client", "--party", "cinemo", "--data-dir", dir);
+    assertThat(issued.exitCode()).as(issued.err()).isZero();
+    String clientId = line(issued.out(), "client_id:");
+    String first = line(issued.out(), "client_secret:");
+    Cli rotated = Cli.run("partner", "rotate", "--client", clientId, "--data-dir", dir);
+    assertThat(rotated.exitCode()).as(rotated.err()).isZero();
+    String second = line(rotated.out(), "client_secret:");
+    assertThat(second).startsWith("dps_").isNotEqualTo(first);
+    try (Database db = Database.open(StoreConfig.embedded(d))) {
+      var stored = new org.datapact.store.party.PartyRepository(db).client(clientId).orElseThrow();
+      assertThat(
+              org.datapact.core.security.SecretHasher.verify(
+                  org.datapact.core.security.Secret.of(first), stored.secretHash()))
+          .isFalse();
+      assertThat(
+              org.datapact.core.security.SecretHasher.verify(
+                  org.datapact.core.security.Secret.of(second), stored.secretHash()))
+          .isTrue();
+    }
+    assertThat(Cli.run("partner", "retire", "--client", clientId, "--data-dir", dir).exitCode())
+        .isZero();
+    assertThat(Cli.run("partner", "list", "--data-dir", dir).out())
+        .contains("cinemo", clientId, "retired");
+    try (Database db = Database.open(StoreConfig.embedded(d))) {
+      assertThat(new org.datapact.store.party.PartyRepository(db).client(clientId)).isEmpty();
+      assertThat(new org.datapact.store.party.Registry(db).changesNotInLedger())
+          .extracting(p -> p.change().action())
+          .containsExactly("party_registered", "client_issued", "client_rotated", "client_retired");
+    }
+  }
+
+  private static String line(String out, String label) {
+    return out.lines()
+        .filter(l -> l.startsWith(label))
+        .map(l -> l.substring(label.length()).strip())
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test

@@ -101,6 +101,8 @@ public final class DataPactServer implements AutoCloseable {
             new GovernanceFeature(context),
             new org.datapact.server.governance.ApprovalFeature(context),
             new org.datapact.server.governance.ReportsFeature(context),
+            new org.datapact.server.governance.DutiesFeature(context),
+            new org.datapact.server.governance.RegistryFeature(context),
             new LedgerFeature(context),
             new org.datapact.server.units.UnitDataFeature(context),
             new org.datapact.server.ads.AdsFeature(context));

@@ -51,14 +51,7 @@ public final class TestServer implements AutoCloseable {
       java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
           ledgerFactory)
       throws Exception {
-    this(
-        demo,
-        ledgerFactory,
-        new StoreConfig(
-            "jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1",
-            null,
-            null,
-            null));
+    this(demo, ledgerFactory, freshH2());
   }
 
   private TestServer(
@@ -67,7 +60,7 @@ public final class TestServer implements AutoCloseable {
           ledgerFactory,
       StoreConfig store)
       throws Exception {
-    this(demo, ledgerFactory, store, 300);
+    this(demo, ledgerFactory, store, 300, Clock.systemUTC());
   }
 
   private TestServer(
@@ -75,7 +68,8 @@ public final class TestServer implements AutoCloseable {
       java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
           ledgerFactory,
       StoreConfig store,
-      int users)
+      int users,
+      Clock clock)
       throws Exception {
     db = Database.open(store);
     cast =
@@ -84,12 +78,21 @@ public final class TestServer implements AutoCloseable {
                 new DemoWorldGenerator(new SecretHasher(10_000)),
                 new WorldSpec(42, users),
                 ProgressListener.NONE,
-                Clock.systemUTC())
+                clock)
             .cast();
     ledgerDir = java.nio.file.Files.createTempDirectory("datapact-ledger");
     ledger = ledgerFactory.apply(ledgerDir);
-    context = ServerContext.create(db, Clock.systemUTC(), ledger, demo ? cast : null);
+    context = ServerContext.create(db, clock, ledger, demo ? cast : null);
     server = DataPactServer.start(context, "127.0.0.1", 0);
+  }
+
+  /** A new in-memory H2 database of its own. */
+  private static StoreConfig freshH2() {
+    return new StoreConfig(
+        "jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1",
+        null,
+        null,
+        null);
   }
 
   /**
@@ -103,15 +106,15 @@ public final class TestServer implements AutoCloseable {
    * @return a server in demo mode over a world of {@code users} (the default is 300)
    */
   public static TestServer demoWithUsers(int users) throws Exception {
-    return new TestServer(
-        true,
-        LedgerService_DEFAULT,
-        new StoreConfig(
-            "jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1",
-            null,
-            null,
-            null),
-        users);
+    return new TestServer(true, LedgerService_DEFAULT, freshH2(), users, Clock.systemUTC());
+  }
+
+  /**
+   * @return a server in demo mode on {@code clock}: the world's first start (the reports its
+   *     partners filed before it) and DataPact's clock for every decision
+   */
+  public static TestServer demoAt(Clock clock) throws Exception {
+    return new TestServer(true, LedgerService_DEFAULT, freshH2(), 300, clock);
   }
 
   /**
@@ -248,24 +251,29 @@ public final class TestServer implements AutoCloseable {
    * @return an access token for a party's client, via POST /oauth/token with HTTP Basic
    */
   public String token(String party) throws Exception {
-    String basic =
-        java.util.Base64.getEncoder()
-            .encodeToString(
-                (clientIdOf(party) + ":" + secretOf(party))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(uri("/oauth/token"))
-                    .header("Authorization", "Basic " + basic)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = tokenRequest(clientIdOf(party), secretOf(party));
     if (r.statusCode() != 200) {
       throw new AssertionError("token request failed: " + r.body());
     }
     return json(r).get("access_token").asText();
+  }
+
+  /**
+   * @return the answer of POST /oauth/token for these client credentials
+   */
+  public HttpResponse<String> tokenRequest(String clientId, String secret) throws Exception {
+    String basic =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                (clientId + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(uri("/oauth/token"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** POSTs JSON with a bearer token. */

@@ -65,6 +65,26 @@ public record AgreementRecord(AgreementVersion terms, List<StatusChange> history
   }
 
   /**
+   * @return whether this version decides at some instant of [{@code from}, {@code until}): what
+   *     makes a period one its report duties cover
+   */
+  public boolean activeDuring(Instant from, Instant until) {
+    if (activeAt(from)) {
+      return true;
+    }
+    Instant start = terms.effectiveFrom();
+    if (start.isAfter(from) && start.isBefore(until) && activeAt(start)) {
+      return true;
+    }
+    for (StatusChange c : history) {
+      if (c.at().isAfter(from) && c.at().isBefore(until) && activeAt(c.at())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * @return this record with one more status change appended
    */
   public AgreementRecord with(StatusChange change) {

@@ -68,10 +68,26 @@ public record AgreementVersion(
             "agreement `" + agreementId + "` v" + version + ": rule id `" + p.id() + "` repeats");
       }
     }
+    Set<String> permissionIds = new HashSet<>();
+    permissions.forEach(p -> permissionIds.add(p.id()));
     for (Duty d : duties) {
       if (!ids.add(d.id())) {
         throw new IllegalArgumentException(
             "agreement `" + agreementId + "` v" + version + ": rule id `" + d.id() + "` repeats");
+      }
+      for (String gate : d.match(Duty.Report::gates, s -> Set.<String>of())) {
+        if (!permissionIds.contains(gate)) {
+          throw new IllegalArgumentException(
+              "agreement `"
+                  + agreementId
+                  + "` v"
+                  + version
+                  + ": duty `"
+                  + d.id()
+                  + "` gates `"
+                  + gate
+                  + "`, which is no permission of this version");
+        }
       }
     }
   }

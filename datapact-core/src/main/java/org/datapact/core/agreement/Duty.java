@@ -45,11 +45,28 @@ public sealed interface Duty permits Duty.Report, Duty.Spend {
    * @param period {@code month}, {@code quarter} or {@code year}
    * @param dueAfterDays days after the period's end it is due
    * @param graceDays days after the due date before dependent permissions are suspended
+   * @param tolerancePercent how far, in percent of DataPact's own count, a filed figure may differ
+   *     before reconciliation flags it (at least {@link #TOLERANCE_FLOOR} events)
+   * @param gates the ids of the version's permissions that depend on the duty: while a period's
+   *     report is missing past its due date and grace, the decision point denies them
    */
   record Report(
-      String id, PartyId party, String metric, String period, int dueAfterDays, int graceDays)
+      String id,
+      PartyId party,
+      String metric,
+      String period,
+      int dueAfterDays,
+      int graceDays,
+      int tolerancePercent,
+      Set<String> gates)
       implements Duty {
     private static final Set<String> PERIODS = Set.of("month", "quarter", "year");
+
+    /** The tolerance when the agreement sets none, in percent. */
+    public static final int DEFAULT_TOLERANCE_PERCENT = 5;
+
+    /** The tolerance's floor, in events: small periods are not flagged for a handful. */
+    public static final int TOLERANCE_FLOOR = 5;
 
     /** Validates. */
     public Report {
@@ -63,10 +80,24 @@ public sealed interface Duty permits Duty.Report, Duty.Spend {
         throw new IllegalArgumentException(
             "report duty `" + id + "`: period `" + period + "` must be month, quarter or year");
       }
-      if (dueAfterDays < 0 || graceDays < 0) {
+      if (dueAfterDays < 0 || graceDays < 0 || dueAfterDays > 366 || graceDays > 366) {
         throw new IllegalArgumentException(
-            "report duty `" + id + "`: due and grace days must not be negative");
+            "report duty `" + id + "`: due and grace days must be from 0 to 366");
       }
+      if (tolerancePercent < 0 || tolerancePercent > 100) {
+        throw new IllegalArgumentException(
+            "report duty `" + id + "`: tolerance must be from 0 to 100 percent");
+      }
+      gates = Set.copyOf(gates);
+    }
+
+    /**
+     * @return the largest difference from DataPact's own count {@code observed} that is not a
+     *     discrepancy
+     */
+    public long tolerance(long observed) {
+      // observed counts are at most 10^12 (what a report may carry), so the product fits a long
+      return Math.max(TOLERANCE_FLOOR, observed * tolerancePercent / 100);
     }
 
     @Override
@@ -122,11 +153,19 @@ public sealed interface Duty permits Duty.Report, Duty.Spend {
   }
 
   /**
-   * @return a report duty
+   * @return a report duty with the default tolerance that gates no permission
    */
   static Duty report(
       String id, PartyId party, String metric, String period, int dueAfterDays, int graceDays) {
-    return new Report(id, party, metric, period, dueAfterDays, graceDays);
+    return new Report(
+        id,
+        party,
+        metric,
+        period,
+        dueAfterDays,
+        graceDays,
+        Report.DEFAULT_TOLERANCE_PERCENT,
+        Set.of());
   }
 
   /**

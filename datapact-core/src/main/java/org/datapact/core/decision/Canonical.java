@@ -92,7 +92,9 @@ final class Canonical {
                       + rep.dueAfterDays()
                       + " grace="
                       + rep.graceDays()
-                      + " amount=- null year=0\n",
+                      + " amount=- null year=0"
+                      + reportTerms(rep)
+                      + '\n',
               sp ->
                   " metric=null period=null due=0 grace=0 amount="
                       + sp.amount().toPlainString()
@@ -110,6 +112,21 @@ final class Canonical {
           .append(' ')
           .append(c.by())
           .append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * @return the terms a report duty gained after agreement hashes were first ledgered, written only
+   *     when they differ from their defaults so that older versions keep their hash
+   */
+  private static String reportTerms(Duty.Report rep) {
+    StringBuilder sb = new StringBuilder();
+    if (rep.tolerancePercent() != Duty.Report.DEFAULT_TOLERANCE_PERCENT) {
+      sb.append(" tolerance=").append(rep.tolerancePercent());
+    }
+    if (!rep.gates().isEmpty()) {
+      sb.append(" gates=").append(sorted(rep.gates()));
     }
     return sb.toString();
   }

@@ -15,8 +15,11 @@ import java.util.TreeSet;
 import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.agreement.AgreementStatus;
 import org.datapact.core.agreement.Constraints;
+import org.datapact.core.agreement.Duty;
+import org.datapact.core.agreement.Filing;
 import org.datapact.core.agreement.Minimisation;
 import org.datapact.core.agreement.Permission;
+import org.datapact.core.agreement.ReportPeriod;
 import org.datapact.core.decision.ConsentTable.Countries;
 import org.datapact.core.jurisdiction.JurisdictionTerm;
 import org.datapact.core.jurisdiction.Jurisdictions;
@@ -80,7 +83,8 @@ final class CompiledAgreements {
       Jurisdictions jurisdictions,
       Map<PartyId, PartyKind> parties,
       Map<PartyId, Integer> partyIndex,
-      List<AgreementRecord> records) {
+      List<AgreementRecord> records,
+      Filings filings) {
     RuleSet[] ruleByCountry = new RuleSet[Countries.CODES.length];
     for (int i = 0; i < Countries.CODES.length; i++) {
       ruleByCountry[i] = jurisdictions.of(Countries.COUNTRIES[i]);
@@ -93,7 +97,7 @@ final class CompiledAgreements {
     List<Version> withProhibitions = new ArrayList<>();
     List<Version> all = new ArrayList<>();
     for (AgreementRecord r : sorted) {
-      Version v = new Version(r, ruleByCountry, jurisdictions);
+      Version v = new Version(r, ruleByCountry, jurisdictions, filings);
       all.add(v);
       for (PartyId assignee : v.assignees()) {
         byPrincipal.computeIfAbsent(assignee, k -> new ArrayList<>()).add(v);
@@ -238,10 +242,15 @@ final class CompiledAgreements {
 
     private final Map<PartyId, CompiledPermission[][]> byAssignee = new HashMap<>();
 
-    Version(AgreementRecord record, RuleSet[] ruleByCountry, Jurisdictions jurisdictions) {
+    Version(
+        AgreementRecord record,
+        RuleSet[] ruleByCountry,
+        Jurisdictions jurisdictions,
+        Filings filings) {
       this.record = record;
       this.ref = record.terms().ref();
       this.activeIntervals = intervals(record);
+      Map<String, Suspension> suspensions = suspensions(filings);
       this.prohibitionReasons =
           record.terms().prohibitions().stream()
               .map(
@@ -254,13 +263,67 @@ final class CompiledAgreements {
             byAssignee.computeIfAbsent(
                 p.assignee(),
                 k -> new CompiledPermission[Scope.values().length][Purpose.values().length]);
-        CompiledPermission cp = new CompiledPermission(ref, p, ruleByCountry, jurisdictions);
+        CompiledPermission cp =
+            new CompiledPermission(ref, p, ruleByCountry, jurisdictions, suspensions.get(p.id()));
         for (Purpose purpose : p.purposes()) {
           if (table[p.scope().ordinal()][purpose.ordinal()] == null) {
             table[p.scope().ordinal()][purpose.ordinal()] = cp;
           }
         }
       }
+    }
+
+    /**
+     * @return for each permission a report duty gates, the earliest suspension its missing reports
+     *     cause: the first period the version was active in that has no filing, suspended from that
+     *     period's due date plus grace (in the future when the period has not ended, or is within
+     *     its grace)
+     */
+    private Map<String, Suspension> suspensions(Filings filings) {
+      Map<String, Suspension> out = new HashMap<>();
+      if (activeIntervals.length == 0) {
+        return out;
+      }
+      for (Duty d : record.terms().duties()) {
+        Duty.Report duty = d.match(r -> r, s -> null);
+        if (duty == null || duty.gates().isEmpty()) {
+          continue;
+        }
+        ReportPeriod p =
+            ReportPeriod.containing(duty.period(), Instant.ofEpochMilli(activeIntervals[0]));
+        long lastEnd = activeIntervals[activeIntervals.length - 1];
+        // INVARIANT: ends, since only finitely many periods are filed and the first unfiled one
+        // within the active time returns
+        while (p.from().toEpochMilli() < lastEnd) {
+          if (overlapsActive(p)
+              && !filings.contains(new Filing(duty.party(), duty.metric(), p.toString()))) {
+            Suspension s =
+                new Suspension(
+                    p.suspendsUnder(duty).toEpochMilli(),
+                    new Reason(
+                        ReasonCode.DUTY_OVERDUE,
+                        ref + "#" + duty.id(),
+                        ReasonText.dutyOverdue(duty, p)));
+            for (String gated : duty.gates()) {
+              out.merge(gated, s, (a, b) -> a.from <= b.from ? a : b);
+            }
+            break;
+          }
+          p = p.next();
+        }
+      }
+      return out;
+    }
+
+    private boolean overlapsActive(ReportPeriod p) {
+      long from = p.from().toEpochMilli();
+      long until = p.until().toEpochMilli();
+      for (int i = 0; i < activeIntervals.length; i += 2) {
+        if (from < activeIntervals[i + 1] && activeIntervals[i] < until) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** The times the status history says active, clipped to the version's effective window. */
@@ -311,6 +374,13 @@ final class CompiledAgreements {
   }
 
   /**
+   * When a gated permission is suspended for a missing report, and the reason a denial gives.
+   *
+   * @param from epoch millis from which the decision point denies
+   */
+  record Suspension(long from, Reason reason) {}
+
+  /**
    * One permission compiled: jurisdictions expanded per country, reasons and obligations
    * preallocated.
    */
@@ -334,9 +404,21 @@ final class CompiledAgreements {
     /** Why the permission cannot be evaluated, or null when it can. */
     final @Nullable String error;
 
+    /** Epoch millis from which a missing report suspends it, {@link Long#MAX_VALUE} if never. */
+    final long suspendedFrom;
+
+    /** The denial's reason once suspended, or null when never. */
+    final @Nullable Reason suspendedReason;
+
     CompiledPermission(
-        String versionRef, Permission p, RuleSet[] ruleByCountry, Jurisdictions jurisdictions) {
+        String versionRef,
+        Permission p,
+        RuleSet[] ruleByCountry,
+        Jurisdictions jurisdictions,
+        @Nullable Suspension suspension) {
       this.versionRef = versionRef;
+      this.suspendedFrom = suspension == null ? Long.MAX_VALUE : suspension.from();
+      this.suspendedReason = suspension == null ? null : suspension.reason();
       this.rule = versionRef + "#" + p.id();
       Constraints c = p.constraints();
       String err = null;

@@ -65,6 +65,28 @@ public final class DecisionPoint {
   }
 
   /**
+   * Registers a party; requests of and consents for it can be decided from the next decision on.
+   *
+   * @return the new snapshot
+   */
+  public synchronized PolicySnapshot applyParty(
+      org.datapact.core.party.PartyId party, org.datapact.core.party.PartyKind kind) {
+    PolicySnapshot next = current.withParty(party, kind);
+    current = next;
+    return next;
+  }
+
+  /**
+   * Records a filed report; a permission its duty had suspended is decided again from the next
+   * decision on. @return the new snapshot
+   */
+  public synchronized PolicySnapshot applyFiling(org.datapact.core.agreement.Filing filing) {
+    PolicySnapshot next = current.withFiling(filing);
+    current = next;
+    return next;
+  }
+
+  /**
    * Replaces the agreement records (a status change); the next decision sees them. @return the new
    * snapshot
    */

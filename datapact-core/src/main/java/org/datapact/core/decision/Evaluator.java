@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * consent the subject's jurisdiction demands for the data's categories, (3) no prohibition matching
  * the data's labels × the principal × the purpose, (4) the subject's jurisdiction inside the
  * permission's constraints, (5) the rate limit not exhausted, and (6) no release about one user
- * under an aggregate-only permission. Every failed condition is a reason; anything that cannot be
- * evaluated denies.
+ * under an aggregate-only permission; and no report duty the permission depends on overdue past its
+ * grace. Every failed condition is a reason; anything that cannot be evaluated denies.
  */
 // the compiled tables are indexed by scope, purpose and topic ordinals: that is the point
 @SuppressWarnings("EnumOrdinal")
@@ -152,6 +152,11 @@ final class Evaluator {
                       ReasonCode.OUTSIDE_VALIDITY_WINDOW,
                       permission.rule,
                       ReasonText.outsideWindow()));
+    }
+    // (1b) a report duty the permission depends on is overdue past its grace
+    Reason suspended = permission.suspendedReason;
+    if (suspended != null && tMillis >= permission.suspendedFrom) {
+      denials = add(denials, explain, () -> suspended);
     }
     // (4) jurisdiction constraints
     if (subject != null && !permission.allowedCountry[subject.country]) {

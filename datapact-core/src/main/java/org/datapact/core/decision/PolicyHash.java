@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.consent.ConsentChange;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The policy hash, and every step of it: the one place that defines what names a snapshot.
@@ -15,7 +16,8 @@ import org.datapact.core.consent.ConsentChange;
  *   agreements = SHA-256(canonical(r1) ‖ canonical(r2) ‖ …)   records by agreement id, version descending
  *   consent₀   = 32 zero bytes
  *   consentₙ₊₁ = SHA-256(consentₙ ‖ canonical(changeₙ₊₁) ‖ '\n')
- *   policyHash = hex(SHA-256(agreements ‖ consent))
+ *   filings    = SHA-256(sorted filing lines, each ‖ '\n')    only when some report was filed
+ *   policyHash = hex(SHA-256(agreements ‖ consent [‖ filings]))
  * </pre>
  *
  * The builder and the incremental update both step the consent chain with {@link #chain}, so the
@@ -50,12 +52,15 @@ final class PolicyHash {
   }
 
   /**
-   * @return the hex policy hash of the two digests
+   * @return the hex policy hash of the digests; {@code filings} null when none was filed
    */
-  static String of(byte[] agreements, byte[] consent) {
+  static String of(byte[] agreements, byte[] consent, byte @Nullable [] filings) {
     MessageDigest sha = sha256();
     sha.update(agreements);
     sha.update(consent);
+    if (filings != null) {
+      sha.update(filings);
+    }
     return HexFormat.of().formatHex(sha.digest());
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.agreement.Filing;
 import org.datapact.core.consent.ConsentChange;
 import org.datapact.core.decision.ConsentTable.Countries;
 import org.datapact.core.decision.ConsentTable.Subject;
@@ -44,6 +45,7 @@ public final class PolicySnapshot {
   private final PagedTable<Subject> subjects;
   private final byte[] consentDigest;
   private final long consentChanges;
+  private final Filings filings;
   private final String policyHash;
   private final Evaluator evaluator;
 
@@ -54,7 +56,8 @@ public final class PolicySnapshot {
       CompiledAgreements agreements,
       PagedTable<Subject> subjects,
       byte[] consentDigest,
-      long consentChanges) {
+      long consentChanges,
+      Filings filings) {
     this.jurisdictions = jurisdictions;
     this.partyKinds = partyKinds;
     this.partyIndex = partyIndex;
@@ -62,7 +65,8 @@ public final class PolicySnapshot {
     this.subjects = subjects;
     this.consentDigest = consentDigest;
     this.consentChanges = consentChanges;
-    this.policyHash = PolicyHash.of(agreements.digest, consentDigest);
+    this.filings = filings;
+    this.policyHash = PolicyHash.of(agreements.digest, consentDigest, filings.digest());
     this.evaluator = new Evaluator(agreements, subjects, policyHash);
   }
 
@@ -87,6 +91,7 @@ public final class PolicySnapshot {
     private final PagedTable.Builder<Subject> subjects = new PagedTable.Builder<>();
     private byte[] consentDigest = PolicyHash.EMPTY_CONSENT;
     private long consentChanges;
+    private final List<Filing> filings = new ArrayList<>();
 
     private Builder(Jurisdictions jurisdictions, Map<PartyId, PartyKind> parties) {
       this.jurisdictions = jurisdictions;
@@ -126,20 +131,28 @@ public final class PolicySnapshot {
       return this;
     }
 
+    /** Records a report filed under a report duty (in any order). */
+    public Builder filing(Filing filing) {
+      filings.add(filing);
+      return this;
+    }
+
     /**
      * @return the compiled snapshot
      */
     public PolicySnapshot build() {
       Map<PartyId, PartyKind> kinds = Map.copyOf(parties);
       Map<PartyId, Integer> index = Map.copyOf(partyIndex);
+      Filings filed = Filings.of(filings);
       return new PolicySnapshot(
           jurisdictions,
           kinds,
           index,
-          CompiledAgreements.compile(jurisdictions, kinds, index, agreements),
+          CompiledAgreements.compile(jurisdictions, kinds, index, agreements, filed),
           subjects.build(),
           consentDigest,
-          consentChanges);
+          consentChanges,
+          filed);
     }
   }
 
@@ -171,7 +184,8 @@ public final class PolicySnapshot {
         agreements,
         subjects.with(change.user().value(), applied(s, partyIndex, change)),
         PolicyHash.chain(consentDigest, change),
-        consentChanges + 1);
+        consentChanges + 1,
+        filings);
   }
 
   /**
@@ -183,10 +197,65 @@ public final class PolicySnapshot {
         jurisdictions,
         partyKinds,
         partyIndex,
-        CompiledAgreements.compile(jurisdictions, partyKinds, partyIndex, List.copyOf(records)),
+        CompiledAgreements.compile(
+            jurisdictions, partyKinds, partyIndex, List.copyOf(records), filings),
         subjects,
         consentDigest,
-        consentChanges);
+        consentChanges,
+        filings);
+  }
+
+  /**
+   * @return a snapshot that knows one more party (a partner or unit just registered), given the
+   *     next free index so that every consent already packed keeps its key; a restart assigns
+   *     indices afresh, consistently. This one when the party is known.
+   */
+  public PolicySnapshot withParty(PartyId party, PartyKind kind) {
+    if (partyKinds.containsKey(party)) {
+      return this;
+    }
+    Map<PartyId, PartyKind> kinds = new HashMap<>(partyKinds);
+    kinds.put(party, kind);
+    Map<PartyId, Integer> index = new HashMap<>(partyIndex);
+    index.put(party, partyIndex.size());
+    Map<PartyId, PartyKind> k = Map.copyOf(kinds);
+    Map<PartyId, Integer> i = Map.copyOf(index);
+    return new PolicySnapshot(
+        jurisdictions,
+        k,
+        i,
+        CompiledAgreements.compile(jurisdictions, k, i, agreements.records, filings),
+        subjects,
+        consentDigest,
+        consentChanges,
+        filings);
+  }
+
+  /**
+   * @return a snapshot that knows one more filed report (recompiles the agreements only): a
+   *     permission its duty had suspended is decided again from the next decision on
+   */
+  public PolicySnapshot withFiling(Filing filing) {
+    Filings next = filings.with(filing);
+    if (next == filings) {
+      return this;
+    }
+    return new PolicySnapshot(
+        jurisdictions,
+        partyKinds,
+        partyIndex,
+        CompiledAgreements.compile(jurisdictions, partyKinds, partyIndex, agreements.records, next),
+        subjects,
+        consentDigest,
+        consentChanges,
+        next);
+  }
+
+  /**
+   * @return whether the snapshot knows the filing
+   */
+  public boolean filed(Filing filing) {
+    return filings.contains(filing);
   }
 
   // ---------------------------------------------------------------- reading

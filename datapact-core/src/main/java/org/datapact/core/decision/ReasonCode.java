@@ -40,6 +40,11 @@ public enum ReasonCode {
    * does not allow the partner on them (their consent). Which of the two is never said.
    */
   RECIPIENT_REFUSED,
+  /**
+   * A report duty the permission depends on was not met: a period's report is missing past its due
+   * date and grace. Lifted as soon as it is filed.
+   */
+  DUTY_OVERDUE,
   /** A term could not be evaluated; the decision point denies rather than guess. */
   EVALUATION_ERROR;
 

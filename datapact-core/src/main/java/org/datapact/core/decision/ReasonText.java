@@ -97,6 +97,21 @@ final class ReasonText {
         + " days; none is valid at the request's time";
   }
 
+  static String dutyOverdue(
+      org.datapact.core.agreement.Duty.Report duty,
+      org.datapact.core.agreement.ReportPeriod period) {
+    return duty.party()
+        + " has not filed its `"
+        + duty.metric()
+        + "` report for "
+        + period
+        + ", due "
+        + period.dueUnder(duty).toString().substring(0, 10)
+        + "; the permissions that depend on it are suspended from "
+        + period.suspendsUnder(duty).toString().substring(0, 10)
+        + " until it is filed";
+  }
+
   static String evaluationError(RuntimeException e) {
     return "the request could not be evaluated (" + e.getClass().getSimpleName() + "); denied";
   }

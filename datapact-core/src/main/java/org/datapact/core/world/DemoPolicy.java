@@ -106,10 +106,15 @@ public final class DemoPolicy {
     Set<Purpose> socialAndRecs = Set.of(Purpose.SOCIAL_SHARING, Purpose.RECOMMENDATIONS);
     Set<Purpose> recs = Set.of(Purpose.RECOMMENDATIONS);
 
+    // the reciprocity reports the Extended API rests on: missing one past its grace suspends the
+    // inbox and the messaging it pays for
+    Set<String> extendedApi = Set.of("inbox", "send");
     List<Duty> reports =
         List.of(
-            Duty.report("report-sends", STREAMFLIX, "recommendation_sends", "month", 10, 5),
-            Duty.report("report-clicks", STREAMFLIX, "recipient_clicks", "month", 10, 5));
+            new Duty.Report(
+                "report-sends", STREAMFLIX, "recommendation_sends", "month", 10, 5, 5, extendedApi),
+            new Duty.Report(
+                "report-clicks", STREAMFLIX, "recipient_clicks", "month", 10, 5, 5, extendedApi));
     List<Permission> extended =
         List.of(
             allow("profile", STREAMFLIX, Scope.PROFILE_BASIC, socialAndRecs, limited),
@@ -229,7 +234,15 @@ public final class DemoPolicy {
                     allow("activity", TUNELY, Scope.ACTIVITY_WRITE, recs, limited)),
                 List.of(),
                 List.of(
-                    Duty.report("report-sends", TUNELY, "recommendation_sends", "month", 10, 5))),
+                    new Duty.Report(
+                        "report-sends",
+                        TUNELY,
+                        "recommendation_sends",
+                        "month",
+                        10,
+                        5,
+                        10,
+                        Set.of("send")))),
             lifecycle("2013-05-01", "2013-06-01", null, null)),
         new AgreementRecord(
             new AgreementVersion(

@@ -17,8 +17,11 @@ import org.datapact.core.agreement.AgreementRecord.StatusChange;
 import org.datapact.core.agreement.AgreementStatus;
 import org.datapact.core.agreement.AgreementVersion;
 import org.datapact.core.agreement.Constraints;
+import org.datapact.core.agreement.Duty;
+import org.datapact.core.agreement.Filing;
 import org.datapact.core.agreement.Permission;
 import org.datapact.core.agreement.Prohibition;
+import org.datapact.core.agreement.ReportPeriod;
 import org.datapact.core.consent.ConsentBasis;
 import org.datapact.core.consent.ConsentChange;
 import org.datapact.core.consent.ConsentTopic;
@@ -55,7 +58,8 @@ class DecisionPropertyTest {
       long seed,
       List<AgreementRecord> agreements,
       Map<UserId, CountryCode> subjects,
-      List<ConsentChange> consents) {
+      List<ConsentChange> consents,
+      List<Filing> filings) {
     PolicySnapshot snapshot() {
       return snapshot(agreements, consents);
     }
@@ -68,6 +72,7 @@ class DecisionPropertyTest {
           PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(a);
       subjects.forEach(b::subject);
       c.forEach(b::consent);
+      filings.forEach(b::filing);
       return b.build();
     }
   }
@@ -144,9 +149,13 @@ class DecisionPropertyTest {
         Instant active = proposed.plusSeconds(rng.nextLong(SPAN / 10));
         history.add(new StatusChange(AgreementStatus.ACTIVE, active, "op2"));
         if (rng.nextDouble() < 0.3) {
-          history.add(
-              new StatusChange(
-                  AgreementStatus.SUSPENDED, active.plusSeconds(rng.nextLong(SPAN / 2)), "system"));
+          Instant suspended = active.plusSeconds(rng.nextLong(SPAN / 2));
+          history.add(new StatusChange(AgreementStatus.SUSPENDED, suspended, "system"));
+          if (rng.nextBoolean()) { // reinstated: periods in the gap owe no report
+            history.add(
+                new StatusChange(
+                    AgreementStatus.ACTIVE, suspended.plusSeconds(rng.nextLong(SPAN / 4)), "op"));
+          }
         }
       }
       agreements.add(
@@ -160,8 +169,25 @@ class DecisionPropertyTest {
                   null,
                   perms,
                   prohibitions,
-                  List.of()),
+                  duties(rng, a, perms, partnerOf(perms, rng))),
               history));
+    }
+    List<Filing> filings = new ArrayList<>();
+    for (AgreementRecord r : agreements) {
+      for (Duty d : r.terms().duties()) {
+        Duty.Report duty = d.match(x -> x, x -> null);
+        if (duty == null) {
+          continue;
+        }
+        double filedShare = rng.nextDouble();
+        for (ReportPeriod p = ReportPeriod.containing(duty.period(), T0);
+            p.from().isBefore(T0.plusSeconds(SPAN));
+            p = p.next()) {
+          if (rng.nextDouble() < filedShare) {
+            filings.add(new Filing(duty.party(), duty.metric(), p.toString()));
+          }
+        }
+      }
     }
     Map<UserId, CountryCode> subjects = new HashMap<>();
     List<ConsentChange> consents = new ArrayList<>();
@@ -195,7 +221,150 @@ class DecisionPropertyTest {
       }
     }
     consents.sort(java.util.Comparator.comparing(ConsentChange::at));
-    return new World(seed, agreements, subjects, consents);
+    return new World(seed, agreements, subjects, consents, filings);
+  }
+
+  private static PartyId partnerOf(List<Permission> perms, SplittableRandom rng) {
+    return pick(rng, PARTNERS);
+  }
+
+  /** A report duty gating some of the version's permissions, in a third of the agreements. */
+  private static List<Duty> duties(
+      SplittableRandom rng, int a, List<Permission> perms, PartyId party) {
+    if (perms.isEmpty() || rng.nextDouble() >= 0.35) {
+      return List.of();
+    }
+    Set<String> gates = new HashSet<>();
+    for (Permission p : perms) {
+      if (rng.nextBoolean()) {
+        gates.add(p.id());
+      }
+    }
+    return List.of(
+        new Duty.Report(
+            "r" + a,
+            party,
+            pick(rng, List.of("recommendation_sends", "recipient_clicks")),
+            pick(rng, List.of("month", "quarter", "year")),
+            rng.nextInt(20),
+            rng.nextInt(10),
+            5,
+            gates));
+  }
+
+  /**
+   * @return whether, by brute force over every period, some report a duty gating the allowing
+   *     permission asked for is missing past its deadline at the request's time
+   */
+  private static boolean reportMissingPastItsDeadline(
+      List<AgreementRecord> agreements, List<Filing> filings, String rule, Instant at) {
+    String ref = rule.substring(0, rule.indexOf('#'));
+    String permission = rule.substring(rule.indexOf('#') + 1);
+    Set<Filing> filed = new HashSet<>(filings);
+    for (AgreementRecord r : agreements) {
+      if (!r.terms().ref().equals(ref)) {
+        continue;
+      }
+      for (Duty d : r.terms().duties()) {
+        Duty.Report duty = d.match(x -> x, x -> null);
+        if (duty == null || !duty.gates().contains(permission)) {
+          continue;
+        }
+        for (ReportPeriod p = ReportPeriod.containing(duty.period(), T0);
+            !p.suspendsUnder(duty).isAfter(at);
+            p = p.next()) {
+          if (r.activeDuring(p.from(), p.until())
+              && !filed.contains(new Filing(duty.party(), duty.metric(), p.toString()))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void aGatedPermissionAllowsExactlyWhenNoReportItDependsOnIsMissingPastItsDeadline() {
+    int[] seen = new int[2];
+    forAll(
+        "duties that bite = brute force over every period",
+        (w, rng) -> {
+          PolicySnapshot s = w.snapshot();
+          List<AgreementRecord> none = new ArrayList<>();
+          for (AgreementRecord r : w.agreements()) {
+            none.add(
+                new AgreementRecord(
+                    new AgreementVersion(
+                        r.terms().agreementId(),
+                        r.terms().version(),
+                        r.terms().counterparty(),
+                        r.terms().title(),
+                        r.terms().effectiveFrom(),
+                        r.terms().effectiveUntil(),
+                        r.terms().permissions(),
+                        r.terms().prohibitions(),
+                        List.of()),
+                    r.history()));
+          }
+          PolicySnapshot withoutDuties = w.snapshot(none, w.consents());
+          List<AgreementRecord> gated = new ArrayList<>();
+          for (AgreementRecord a : w.agreements()) {
+            if (!a.terms().duties().isEmpty()) {
+              gated.add(a);
+            }
+          }
+          Set<Filing> filed = new HashSet<>(w.filings());
+          for (int i = 0; i < REQUESTS * 4; i++) {
+            DecisionRequest r = request(rng, w);
+            if (!gated.isEmpty() && rng.nextBoolean()) {
+              // a gated permission asked for near the due date or the end of the grace of the first
+              // report its duty misses, where an off-by-one would show
+              AgreementRecord a = pick(rng, gated);
+              Duty.Report d = a.terms().duties().get(0).match(x -> x, x -> null);
+              Permission p = pick(rng, a.terms().permissions());
+              Instant activated =
+                  a.history().stream()
+                      .filter(c -> c.status() == AgreementStatus.ACTIVE)
+                      .map(StatusChange::at)
+                      .findFirst()
+                      .orElse(T0);
+              ReportPeriod first = ReportPeriod.containing(d.period(), activated);
+              while (first.from().isBefore(T0.plusSeconds(2 * SPAN))
+                  && (filed.contains(new Filing(d.party(), d.metric(), first.toString()))
+                      || !a.activeDuring(first.from(), first.until()))) {
+                first = first.next();
+              }
+              Instant edge = rng.nextBoolean() ? first.dueUnder(d) : first.suspendsUnder(d);
+              r =
+                  DecisionRequest.about(
+                      p.assignee(),
+                      UserId.of(1 + rng.nextInt(20)),
+                      p.scope(),
+                      pick(rng, List.copyOf(p.purposes())),
+                      edge.plusSeconds(rng.nextLong(-2 * 86_400, 2 * 86_400)));
+            }
+            Decision without = withoutDuties.decide(r);
+            Decision with = s.decide(r);
+            if (!without.allowed()) {
+              assertThat(with.allowed()).as("a duty never widens: %s", r).isFalse();
+              continue;
+            }
+            boolean missing =
+                reportMissingPastItsDeadline(
+                    w.agreements(), w.filings(), without.reasons().get(0).rule(), r.at());
+            assertThat(with.allowed())
+                .as("%s (missing report: %s)", r, missing)
+                .isEqualTo(!missing);
+            if (missing) {
+              assertThat(with.reasons())
+                  .extracting(Reason::code)
+                  .containsExactly(ReasonCode.DUTY_OVERDUE);
+            }
+            seen[missing ? 1 : 0]++;
+          }
+        });
+    assertThat(seen[1]).as("requests a missing report suspended").isPositive();
+    assertThat(seen[0]).as("requests allowed with their duties met").isPositive();
   }
 
   static DecisionRequest request(SplittableRandom rng, World w) {

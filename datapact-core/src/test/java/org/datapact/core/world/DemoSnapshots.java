@@ -13,6 +13,9 @@ import org.datapact.core.security.SecretHasher;
 public final class DemoSnapshots {
   private DemoSnapshots() {}
 
+  /** The day the demo world's snapshots are built as of: its reports are filed up to then. */
+  public static final java.time.Instant AS_OF = java.time.Instant.parse("2026-11-29T00:00:00Z");
+
   public static PolicySnapshot build(long seed, int users) throws Exception {
     CollectingSink sink = new CollectingSink();
     new DemoWorldGenerator(new SecretHasher(10_000))
@@ -25,6 +28,12 @@ public final class DemoSnapshots {
         PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(sink.agreements);
     sink.users.values().forEach(u -> b.subject(u.id(), u.country()));
     sink.consents.forEach(b::consent);
+    DemoReciprocity.filings(sink.agreements, AS_OF, seed)
+        .forEach(
+            f ->
+                b.filing(
+                    new org.datapact.core.agreement.Filing(
+                        f.partner(), f.metric(), f.period().toString())));
     return b.build();
   }
 }

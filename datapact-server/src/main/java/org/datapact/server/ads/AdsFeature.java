@@ -421,20 +421,7 @@ public final class AdsFeature implements Feature {
 
   private void commitments(Context ctx) throws DataPactException {
     Caller caller = AccessControl.requireCaller(ctx);
-    Map<PartyId, Advertiser> advertisers = advertiserMap();
-    Map<Long, PartyId> advertiserOf = new HashMap<>();
-    ads()
-        .store()
-        .campaigns()
-        .forEach(r -> advertiserOf.put(r.campaign().id(), r.campaign().advertiser()));
-    Map<String, Long> spentByPartyYear = new HashMap<>();
-    for (AdsStore.CampaignYear y : ads().store().deliveryByCampaignYear()) {
-      PartyId party =
-          partyOf(advertisers, advertiserOf.getOrDefault(y.campaignId(), PartyId.of("unknown")));
-      if (party != null) {
-        spentByPartyYear.merge(party.value() + "/" + y.year(), y.spendCents(), Long::sum);
-      }
-    }
+    Map<String, Long> spentByPartyYear = ads().spentByPartyYear();
     Map<String, Commitment> out = new LinkedHashMap<>();
     for (AgreementRecord rec : context.release().snapshot().agreements()) {
       for (Duty d : rec.terms().duties()) {

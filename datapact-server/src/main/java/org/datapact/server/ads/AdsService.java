@@ -112,4 +112,24 @@ public final class AdsService {
       index.watched(partner, user.value(), g);
     }
   }
+
+  /**
+   * @return what each party's advertiser accounts spent, in US cents, by {@code party/year}, from
+   *     the stored delivery: what a guaranteed-spend duty is measured against
+   */
+  public java.util.Map<String, Long> spentByPartyYear() {
+    java.util.Map<PartyId, PartyId> partyOfAdvertiser = new java.util.HashMap<>();
+    store.advertisers().forEach(a -> partyOfAdvertiser.put(a.id(), a.party()));
+    java.util.Map<Long, PartyId> advertiserOf = new java.util.HashMap<>();
+    store.campaigns().forEach(r -> advertiserOf.put(r.campaign().id(), r.campaign().advertiser()));
+    java.util.Map<String, Long> spent = new java.util.HashMap<>();
+    for (AdsStore.CampaignYear y : store.deliveryByCampaignYear()) {
+      PartyId advertiser = advertiserOf.get(y.campaignId());
+      PartyId party = advertiser == null ? null : partyOfAdvertiser.get(advertiser);
+      if (party != null) {
+        spent.merge(party.value() + "/" + y.year(), y.spendCents(), Long::sum);
+      }
+    }
+    return spent;
+  }
 }

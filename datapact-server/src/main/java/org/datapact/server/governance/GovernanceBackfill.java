@@ -41,6 +41,25 @@ public final class GovernanceBackfill {
       store.approvalCommitted(p.id(), audit.governance(a.at(), action, a.approver(), d));
       n++;
     }
+    for (GovernanceStore.Pending<GovernanceStore.Report> p : store.reportsNotInLedger()) {
+      GovernanceStore.Report r = p.row();
+      store.reportCommitted(
+          p.id(),
+          audit.governance(r.filedAt(), "report_filed", r.filedBy(), ReportsFeature.detail(r)));
+      n++;
+    }
+    org.datapact.store.party.Registry registry = new org.datapact.store.party.Registry(db);
+    for (org.datapact.store.party.Registry.Pending p : registry.changesNotInLedger()) {
+      var c = p.change();
+      Map<String, String> d = new LinkedHashMap<>();
+      d.put("party", c.party().value());
+      if (c.clientId() != null) {
+        d.put("client", c.clientId());
+      }
+      d.put("via", "cli");
+      registry.changeCommitted(p.id(), audit.governance(c.at(), c.action(), c.by(), d));
+      n++;
+    }
     return n;
   }
 

@@ -3,18 +3,16 @@ package org.datapact.server.governance;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.agreement.Duty;
+import org.datapact.core.agreement.Filing;
+import org.datapact.core.agreement.ReportPeriod;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.user.CountryCode;
 import org.datapact.server.ServerContext;
@@ -29,20 +27,16 @@ import org.datapact.store.policy.GovernanceStore;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reciprocity reports: a partner files, for a month its agreement's report duty covers, the
- * recommendation sends or recipient clicks it counted; DataPact reconciles the figure with its own
- * count of the same month (the recommendation links it issued and their first clicks) and flags a
- * difference beyond the tolerance — {@value #TOLERANCE_PERCENT} % of its own count, at least
- * {@value #TOLERANCE_MIN} — persisted with the filing, which is ledgered first. Partners see their
- * own reports; operators and the regulator see all.
+ * Reciprocity reports: a partner files, for a period its agreement's report duty covers (a month,
+ * quarter or year, as the duty says), the recommendation sends or recipient clicks it counted;
+ * DataPact reconciles the figure with its own count of the same period (the recommendation links it
+ * issued and their first clicks) and flags a difference beyond the duty's tolerance (a percentage
+ * of its own count, at least {@value Duty.Report#TOLERANCE_FLOOR}) — persisted with the filing,
+ * which is ledgered first, then told to the decision point: a permission the missing report had
+ * suspended is decided again at once. Partners see their own reports; operators and the regulator
+ * see all.
  */
 public final class ReportsFeature implements Feature {
-  /** The tolerance of a reconciliation, in percent of DataPact's own count. */
-  static final int TOLERANCE_PERCENT = 5;
-
-  /** The tolerance's floor, in events: small months are not flagged for a handful. */
-  static final int TOLERANCE_MIN = 5;
-
   /** The largest figure a report may carry. */
   static final long MAX_VALUE = 1_000_000_000_000L;
 
@@ -111,10 +105,7 @@ public final class ReportsFeature implements Feature {
 
   private void list(Context ctx) throws DataPactException {
     Caller caller = AccessControl.requireCaller(ctx);
-    PartyId only =
-        caller.role() == Role.PARTNER || caller.role() == Role.PARTNER_APP
-            ? caller.requireParty()
-            : null;
+    PartyId only = caller.partnerOrNull();
     ctx.json(store.reports(only).stream().map(this::answer).toList());
   }
 
@@ -127,28 +118,11 @@ public final class ReportsFeature implements Feature {
       throw DataPactException.invalid(
           "`metric`: `recommendation_sends` or `recipient_clicks`, got `" + metric + "`");
     }
-    YearMonth period;
-    try {
-      period = YearMonth.parse(text(b, "period"));
-    } catch (DateTimeParseException e) {
-      throw DataPactException.invalid("`period`: a month, e.g. 2026-10");
-    }
-    Instant start = period.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant end = period.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Owed duty = duty(partner, metric, text(b, "period"));
+    ReportPeriod period = duty.period();
     Instant now = context.clock().instant();
-    if (end.isAfter(now)) {
+    if (period.until().isAfter(now)) {
       throw DataPactException.invalid("`period`: " + period + " has not ended");
-    }
-    Optional<Map.Entry<AgreementRecord, Duty.Report>> duty = duty(partner, metric, start, end);
-    if (duty.isEmpty()) {
-      throw DataPactException.invalid(
-          "`period`: no agreement of `"
-              + partner
-              + "` in force in "
-              + period
-              + " asks for monthly `"
-              + metric
-              + "` reports");
     }
     JsonNode valueNode = b.get("value");
     if (valueNode == null
@@ -160,34 +134,23 @@ public final class ReportsFeature implements Feature {
     }
     long value = valueNode.asLong();
     String breakdown = breakdown(b.get("breakdown"), value);
-    long observed = observed(partner, metric, start, end);
-    long tolerance = Math.max(TOLERANCE_MIN, observed * TOLERANCE_PERCENT / 100);
-    boolean discrepancy = Math.abs(value - observed) > tolerance;
-    String by = caller.actor();
-    Map<String, String> detail = new LinkedHashMap<>();
-    detail.put("partner", partner.value());
-    detail.put("agreement", duty.get().getKey().terms().ref());
-    detail.put("duty", duty.get().getValue().id());
-    detail.put("metric", metric);
-    detail.put("period", period.toString());
-    detail.put("reported", Long.toString(value));
-    detail.put("observed", Long.toString(observed));
-    detail.put("discrepancy", Boolean.toString(discrepancy));
+    long observed = observed(partner, metric, period);
+    boolean discrepancy = Math.abs(value - observed) > duty.report().tolerance(observed);
     GovernanceStore.Report report;
     // INVARIANT: checked under the lock before the ledger entry, so a period is filed once (the
-    // table's unique key is the backstop)
+    // table's unique key is the backstop); the decision point learns of it under the same lock, so
+    // a permission the missing report suspended is decided again from the next request on
     synchronized (context.decisions()) {
       if (store.reportFiled(partner, metric, period.toString())) {
         throw new DataPactException(
             ErrorKind.CONFLICT,
             "`period`: " + partner + " already filed `" + metric + "` for " + period);
       }
-      long index = context.audit().governance(now, "report_filed", by, detail);
-      report =
+      GovernanceStore.Report unrecorded =
           new GovernanceStore.Report(
               partner,
-              duty.get().getKey().terms().ref(),
-              duty.get().getValue().id(),
+              duty.record().terms().ref(),
+              duty.report().id(),
               metric,
               period.toString(),
               value,
@@ -195,45 +158,101 @@ public final class ReportsFeature implements Feature {
               discrepancy,
               breakdown,
               now,
-              by,
+              caller.actor(),
+              -1);
+      long index =
+          context.audit().governance(now, "report_filed", caller.actor(), detail(unrecorded));
+      report =
+          new GovernanceStore.Report(
+              partner,
+              unrecorded.agreement(),
+              unrecorded.dutyId(),
+              metric,
+              unrecorded.period(),
+              value,
+              observed,
+              discrepancy,
+              breakdown,
+              now,
+              caller.actor(),
               index);
       store.insertReport(report);
+      context.decisions().applyFiling(new Filing(partner, metric, period.toString()));
     }
     ctx.status(201);
     ctx.json(answer(report));
   }
 
+  /** A report duty, the version it belongs to and the period a filing names. */
+  record Owed(AgreementRecord record, Duty.Report report, ReportPeriod period) {}
+
   /**
-   * @return the agreement version and its report duty for {@code metric} that were in force for
-   *     {@code partner} during the month, if any
+   * @return the report duty for {@code metric} of an agreement version of {@code partner} that was
+   *     in force during the period {@code text} names, read in that duty's unit
+   * @throws DataPactException invalid input naming {@code period} when none was
    */
-  private Optional<Map.Entry<AgreementRecord, Duty.Report>> duty(
-      PartyId partner, String metric, Instant start, Instant end) {
+  private Owed duty(PartyId partner, String metric, String text) throws DataPactException {
+    String form = null;
+    ReportPeriod named = null;
     for (AgreementRecord r : context.decisions().snapshot().agreements()) {
-      if (!r.terms().counterparty().equals(partner)
-          || !(r.activeAt(start) || r.activeAt(end.minusSeconds(1)))) {
+      if (!r.terms().counterparty().equals(partner)) {
         continue;
       }
       for (Duty d : r.terms().duties()) {
-        Optional<Duty.Report> report = d.match(Optional::of, s -> Optional.empty());
-        if (report.isPresent()
-            && report.get().metric().equals(metric)
-            && report.get().period().equals("month")
-            && report.get().party().equals(partner)) {
-          return Optional.of(Map.entry(r, report.get()));
+        Duty.Report report = d.match(x -> x, x -> null);
+        if (report == null || !report.metric().equals(metric) || !report.party().equals(partner)) {
+          continue;
+        }
+        ReportPeriod p;
+        try {
+          p = ReportPeriod.parse(report.period(), text);
+        } catch (IllegalArgumentException e) {
+          form = e.getMessage();
+          continue;
+        }
+        named = p;
+        if (r.activeDuring(p.from(), p.until())) {
+          return new Owed(r, report, p);
         }
       }
     }
-    return Optional.empty();
+    if (named == null && form != null) {
+      throw DataPactException.invalid("`period`: " + form);
+    }
+    throw DataPactException.invalid(
+        "`period`: no agreement of `"
+            + partner
+            + "` in force in "
+            + (named == null ? text : named.toString())
+            + " asks for `"
+            + metric
+            + "` reports");
   }
 
   /**
-   * @return DataPact's own count for the month: recommendation links sent, or recipients who
-   *     clicked one sent that month
+   * @return a filing's details as its ledger entry holds them (a live filing and a generated one
+   *     alike)
    */
-  private long observed(PartyId partner, String metric, Instant start, Instant end) {
+  static Map<String, String> detail(GovernanceStore.Report r) {
+    Map<String, String> detail = new LinkedHashMap<>();
+    detail.put("partner", r.partner().value());
+    detail.put("agreement", r.agreement());
+    detail.put("duty", r.dutyId());
+    detail.put("metric", r.metric());
+    detail.put("period", r.period());
+    detail.put("reported", Long.toString(r.reported()));
+    detail.put("observed", Long.toString(r.observed()));
+    detail.put("discrepancy", Boolean.toString(r.discrepancy()));
+    return detail;
+  }
+
+  /**
+   * @return DataPact's own count for the period: recommendation links sent, or recipients who
+   *     clicked one sent in it
+   */
+  private long observed(PartyId partner, String metric, ReportPeriod period) {
     long n = 0;
-    for (PartnerData.DailyCount c : partnerData.counts(partner, start, end)) {
+    for (PartnerData.DailyCount c : partnerData.counts(partner, period.from(), period.until())) {
       n += metric.equals("recommendation_sends") ? c.sends() : c.clickedRecipients();
     }
     return n;

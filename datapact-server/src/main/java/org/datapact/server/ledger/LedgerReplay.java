@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.datapact.core.DataPactException;
 import org.datapact.core.agreement.AgreementRecord;
+import org.datapact.core.agreement.Filing;
 import org.datapact.core.consent.ConsentChange;
 import org.datapact.core.decision.Decision;
 import org.datapact.core.decision.PolicySnapshot;
@@ -24,10 +25,10 @@ import org.datapact.store.policy.OdrlCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Re-decides a decision entry from the log alone: the party list, agreement versions and the
- * subject's consent changes committed before it, and the request the entry records (its personal
- * fields opened with the subject's key). Reads the ledger directory without writing, so it runs
- * beside a server or on a copy; it needs no database.
+ * Re-decides a decision entry from the log alone: the party list, agreement versions, the reports
+ * filed and the subject's consent changes committed before it, and the request the entry records
+ * (its personal fields opened with the subject's key). Reads the ledger directory without writing,
+ * so it runs beside a server or on a copy; it needs no database.
  */
 public final class LedgerReplay {
   private LedgerReplay() {}
@@ -119,6 +120,7 @@ public final class LedgerReplay {
       Map<PartyId, PartyKind> kinds = new HashMap<>();
       Map<String, AgreementRecord> agreements = new LinkedHashMap<>();
       List<ConsentChange> consents = new ArrayList<>();
+      List<Filing> filings = new ArrayList<>();
       OdrlCodec odrl = new OdrlCodec();
       UserId user = personal.map(p -> UserId.of(p.user())).orElse(null);
       log.forEach(
@@ -130,6 +132,11 @@ public final class LedgerReplay {
               kinds.putAll(p.parties());
             } else if (e instanceof LedgerEntry.AgreementEntry a) {
               agreements.put(a.ref(), agreement(odrl, a));
+            } else if (e instanceof LedgerEntry.GovernanceEntry g
+                && g.action().equals("report_filed")) {
+              filings.add(
+                  new Filing(
+                      PartyId.of(field(g, "partner")), field(g, "metric"), field(g, "period")));
             } else if (e instanceof LedgerEntry.ConsentEntry c
                 && user != null
                 && c.subject().equals(subject)) {
@@ -148,6 +155,7 @@ public final class LedgerReplay {
 
       PolicySnapshot.Builder b =
           PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(agreements.values());
+      filings.forEach(b::filing);
       if (user != null
           && personal
               .get()
@@ -213,6 +221,14 @@ public final class LedgerReplay {
       throw new IOException(
           "the log holds an entry this version cannot read: " + e.getMessage(), e);
     }
+  }
+
+  private static String field(LedgerEntry.GovernanceEntry g, String name) {
+    String v = g.detail().get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("a `" + g.action() + "` entry without `" + name + "`");
+    }
+    return v;
   }
 
   private static AgreementRecord agreement(OdrlCodec odrl, LedgerEntry.AgreementEntry e)

@@ -84,6 +84,24 @@ public final class AccessTokens {
   }
 
   /**
+   * Each client's token generation, as {@link #generations} is each party's: rotating or retiring a
+   * client ends the tokens it was issued at once, and no other client's.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<
+          String, java.util.concurrent.atomic.AtomicLong>
+      clientGenerations = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private java.util.concurrent.atomic.AtomicLong clientGeneration(String clientId) {
+    return clientGenerations.computeIfAbsent(
+        clientId, c -> new java.util.concurrent.atomic.AtomicLong());
+  }
+
+  /** Revokes every token issued to {@code clientId} up to now (its secret rotated or retired). */
+  public void revokeClient(String clientId) {
+    clientGeneration(clientId).incrementAndGet();
+  }
+
+  /**
    * @param scopes the OAuth2 scopes (RFC 9068 {@code scope}, space-separated): what the party's
    *     active agreements permit when the token is issued
    * @return a signed access token for {@code clientId} acting as {@code role} for {@code party}
@@ -103,6 +121,7 @@ public final class AccessTokens {
             .claim("role", role.wireName())
             .claim("scope", String.join(" ", scopes))
             .claim("gen", generation(party).get())
+            .claim("cgen", clientGeneration(clientId).get())
             .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {
@@ -137,6 +156,10 @@ public final class AccessTokens {
       throw unauthenticated(
           "the access token was revoked (an agreement changed); request a new one at /oauth/token");
     }
+    if (v.clientGeneration() < clientGeneration(v.caller().handle()).get()) {
+      throw unauthenticated(
+          "the access token was revoked (its client's secret was rotated or the client retired)");
+    }
     return v.caller();
   }
 
@@ -144,7 +167,7 @@ public final class AccessTokens {
    * A token whose signature and claims were checked once; expiry and revocation are checked per
    * use.
    */
-  private record Verified(Caller caller, long generation, Instant expires) {}
+  private record Verified(Caller caller, long generation, long clientGeneration, Instant expires) {}
 
   /**
    * Tokens verified recently (bounded; cleared when full): a partner presents the same token for 15
@@ -180,9 +203,11 @@ public final class AccessTokens {
               ? java.util.Set.of()
               : java.util.Set.of(scope.trim().split(" +"));
       Long gen = c.getLongClaim("gen");
+      Long cgen = c.getLongClaim("cgen");
       return new Verified(
           new Caller(c.getSubject(), c.getSubject(), role, null, party, scopes),
           gen == null ? 0 : gen,
+          cgen == null ? 0 : cgen,
           c.getExpirationTime().toInstant());
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       throw unauthenticated("the access token is malformed");

@@ -57,6 +57,15 @@ public record Caller(
   }
 
   /**
+   * @return the partner a partner's staff or app acts for, whose rows alone it may read; null for
+   *     operators and the regulator, who read every partner's
+   * @throws org.datapact.core.DataPactException forbidden for partner staff without a party
+   */
+  public @Nullable PartyId partnerOrNull() throws org.datapact.core.DataPactException {
+    return role == Role.PARTNER || role == Role.PARTNER_APP ? requireParty() : null;
+  }
+
+  /**
    * @return who acts, as status changes, approvals and filings record it, e.g. {@code
    *     operator:olga}
    */

@@ -7,22 +7,31 @@ import java.time.Instant;
 import java.util.List;
 import org.datapact.core.party.PartyId;
 import org.datapact.core.user.UserId;
-import org.datapact.server.DemoServerTest;
+import org.datapact.server.MovableClock;
 import org.datapact.server.TestServer;
 import org.datapact.store.partner.PartnerData;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Reciprocity reports reconciled with DataPact's own counts: 100 recommendation links streamflix
  * sent in October 2026 are what DataPact observed; a report within the tolerance passes, one that
- * overstates clicks is flagged, and bad filings are refused naming the field, nothing stored.
+ * overstates clicks is flagged, and bad filings are refused naming the field, nothing stored. The
+ * demo first starts on 2026-11-03, when October's reports are not yet due.
  */
-class ReportsApiTest extends DemoServerTest {
+class ReportsApiTest {
+  static TestServer server;
   static String streamflix;
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
 
   @BeforeAll
   static void streamflixSentAHundredRecommendationsInOctober() throws Exception {
+    server = TestServer.demoAt(new MovableClock(Instant.parse("2026-11-03T12:00:00Z")));
     PartnerData data = new PartnerData(server.db);
     for (int i = 0; i < 100; i++) {
       data.sendRecommendation(
@@ -81,32 +90,35 @@ class ReportsApiTest extends DemoServerTest {
     assertThat(TestServer.json(rita.get("/api/v1/reports")).toString())
         .contains("recipient_clicks", "recommendation_sends");
     assertThat(TestServer.json(server.getWithToken(server.token("tunely"), "/api/v1/reports")))
-        .isEmpty();
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.get("partner").asText()).isEqualTo("tunely"));
   }
 
   @Test
   void refusesBadFilingsNamingTheFieldAndStoresNothing() throws Exception {
     int before = count();
     String[][] bad = {
-      {"{\"metric\":\"likes\",\"period\":\"2026-09\",\"value\":1}", "`metric`"},
+      {"{\"metric\":\"likes\",\"period\":\"2026-10\",\"value\":1}", "`metric`"},
       {"{\"metric\":\"recommendation_sends\",\"period\":\"2026-13\",\"value\":1}", "`period`"},
+      {"{\"metric\":\"recommendation_sends\",\"period\":\"2026-Q3\",\"value\":1}", "`period`"},
+      {"{\"metric\":\"recommendation_sends\",\"period\":\"2026-11\",\"value\":1}", "`period`"},
       {"{\"metric\":\"recommendation_sends\",\"period\":\"2999-01\",\"value\":1}", "`period`"},
       {"{\"metric\":\"recommendation_sends\",\"period\":\"2010-01\",\"value\":1}", "`period`"},
-      {"{\"metric\":\"recommendation_sends\",\"period\":\"2026-09\",\"value\":-1}", "`value`"},
+      {"{\"metric\":\"recommendation_sends\",\"period\":\"2026-10\",\"value\":-1}", "`value`"},
       {
-        "{\"metric\":\"recommendation_sends\",\"period\":\"2026-09\",\"value\":1000000000000000}",
+        "{\"metric\":\"recommendation_sends\",\"period\":\"2026-10\",\"value\":1000000000000000}",
         "`value`"
       },
       {
-        "{\"metric\":\"recommendation_sends\",\"period\":\"2026-09\",\"value\":\"many\"}", "`value`"
+        "{\"metric\":\"recommendation_sends\",\"period\":\"2026-10\",\"value\":\"many\"}", "`value`"
       },
       {
-        "{\"metric\":\"recommendation_sends\",\"period\":\"2026-09\",\"value\":10,"
+        "{\"metric\":\"recommendation_sends\",\"period\":\"2026-10\",\"value\":10,"
             + "\"breakdown\":{\"DE\":3,\"US\":3}}",
         "`breakdown`"
       },
       {
-        "{\"metric\":\"recommendation_sends\",\"period\":\"2026-09\",\"value\":3,"
+        "{\"metric\":\"recommendation_sends\",\"period\":\"2026-10\",\"value\":3,"
             + "\"breakdown\":{\"XX\":3}}",
         "`breakdown`"
       },
@@ -121,7 +133,7 @@ class ReportsApiTest extends DemoServerTest {
     var seekr =
         file(
             server.token("seekr"),
-            "{\"metric\":\"recommendation_sends\",\"period\":\"2026-09\",\"value\":1}");
+            "{\"metric\":\"recommendation_sends\",\"period\":\"2026-10\",\"value\":1}");
     assertThat(seekr.statusCode()).isEqualTo(400);
     assertThat(count()).isEqualTo(before);
   }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
-/** Approvals and the interest register in headless Chromium. */
+/** Approvals, the interest register, and duties with reports in headless Chromium. */
 class GovernancePagesBrowserTest extends BrowserTest {
   @Test
   void theRegulatorSeesTheBoardMembersRecusalOnThe2017Amendment() throws Exception {
@@ -26,20 +26,18 @@ class GovernancePagesBrowserTest extends BrowserTest {
   }
 
   @Test
-  void theRegulatorSeesADiscrepancyHighlighted() throws Exception {
-    var r =
-        server.postWithToken(
-            server.token("streamflix"),
-            "/api/v1/reports",
-            "{\"metric\":\"recipient_clicks\",\"period\":\"2026-09\",\"value\":900}");
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+  void theRegulatorSeesTheDemosOverdueDutyAndItsDiscrepancyOnFirstStart() throws Exception {
     signIn("rita");
     browser.get(server.uri("/#/reports").toString());
     await()
         .until(
-            ExpectedConditions.presenceOfElementLocated(By.cssSelector("#reports tr.discrepancy")));
-    assertThat(browser.findElement(By.cssSelector("#reports tr.discrepancy")).getText())
-        .contains("streamflix", "2026-09", "900", "discrepancy");
+            ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#discrepancies tr.discrepancy")));
+    assertThat(browser.findElement(By.cssSelector("#discrepancies tr.discrepancy")).getText())
+        .contains("streamflix", "recipient clicks", "1,840", "discrepancy");
+    assertThat(browser.findElement(By.cssSelector("#duties tr.duty-suspending")).getText())
+        .contains("tunely", "tunely-messaging@1", "suspending", "send suspended since");
+    browser.executeScript("window.scrollTo(0, 0)");
     screenshot("reports");
   }
 

@@ -55,6 +55,16 @@ class PartnerPortalBrowserTest extends BrowserTest {
   }
 
   @Test
+  void aPartnerWithAMissingReportIsToldWhatIsSuspendedAndWhy() throws Exception {
+    signIn("tess");
+    await().until(ExpectedConditions.presenceOfElementLocated(By.id("duty-alerts")));
+    assertThat(browser.findElement(By.id("duty-alerts")).getText())
+        .contains("recommendation sends report for", "send under tunely-messaging@1 is suspended")
+        .contains("until it is filed");
+    screenshot("partner-duty-alert");
+  }
+
+  @Test
   void anOperatorSuspendsAndReinstatesAnAgreementVersionFromItsPage() throws Exception {
     signIn("oscar");
     browser.get(server.uri("/#/agreements/tunely-messaging/1").toString());

@@ -65,14 +65,15 @@ public final class PartyRepository {
   }
 
   /**
-   * @return the client with this id, secret hash included
+   * @return the live client with this id, secret hash included; a retired client is not found
    */
   public Optional<ClientCredential> client(String clientId) {
     return db.jdbi()
         .withHandle(
             h ->
                 h.createQuery(
-                        "SELECT client_id, party_id, secret_hash FROM client_credential WHERE client_id = ?")
+                        "SELECT client_id, party_id, secret_hash FROM client_credential"
+                            + " WHERE client_id = ? AND retired_at IS NULL")
                     .bind(0, clientId)
                     .map(
                         (rs, ctx) ->

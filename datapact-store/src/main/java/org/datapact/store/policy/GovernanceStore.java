@@ -189,7 +189,11 @@ public final class GovernanceStore {
                     id));
   }
 
-  /** A report a partner filed, reconciled with DataPact's own count. */
+  /**
+   * A report a partner filed, reconciled with DataPact's own count.
+   *
+   * @param ledgerIndex the entry that recorded it; -1 while a generated filing waits for the ledger
+   */
   public record Report(
       PartyId partner,
       String agreement,
@@ -224,8 +228,71 @@ public final class GovernanceStore {
                     .bind(8, r.breakdown())
                     .bind(9, SqlTime.utc(r.filedAt()))
                     .bind(10, r.filedBy())
-                    .bind(11, r.ledgerIndex())
+                    .bind(11, r.ledgerIndex() < 0 ? null : r.ledgerIndex())
                     .execute());
+  }
+
+  /**
+   * @return the reports no ledger entry records yet (the generated world's), oldest filing first
+   */
+  public List<Pending<Report>> reportsNotInLedger() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, "
+                            + REPORT_COLUMNS
+                            + " FROM duty_report WHERE ledger_index IS NULL ORDER BY filed_at, id")
+                    .map((rs, ctx) -> new Pending<>(rs.getLong(1), report(rs, 1)))
+                    .list());
+  }
+
+  /** Records the ledger entry of a pending report. */
+  public void reportCommitted(long id, long ledgerIndex) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate("UPDATE duty_report SET ledger_index = ? WHERE id = ?")
+                    .bind(0, ledgerIndex)
+                    .bind(1, id)
+                    .execute());
+  }
+
+  /**
+   * @return every filing, as the decision point needs them to tell whether a duty is met
+   */
+  public List<org.datapact.core.agreement.Filing> filings() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT partner_id, metric, period FROM duty_report")
+                    .map(
+                        (rs, ctx) ->
+                            new org.datapact.core.agreement.Filing(
+                                PartyId.of(rs.getString(1)), rs.getString(2), rs.getString(3)))
+                    .list());
+  }
+
+  private static final String REPORT_COLUMNS =
+      "partner_id, agreement, duty_id, metric, period, reported, observed,"
+          + " discrepancy, breakdown, filed_at, filed_by, ledger_index";
+
+  private static Report report(java.sql.ResultSet rs, int skip) throws java.sql.SQLException {
+    long index = rs.getLong(skip + 12);
+    boolean pending = rs.wasNull();
+    return new Report(
+        PartyId.of(rs.getString(skip + 1)),
+        rs.getString(skip + 2),
+        rs.getString(skip + 3),
+        rs.getString(skip + 4),
+        rs.getString(skip + 5),
+        rs.getLong(skip + 6),
+        rs.getLong(skip + 7),
+        rs.getBoolean(skip + 8),
+        rs.getString(skip + 9),
+        SqlTime.required(rs.getObject(skip + 10)),
+        rs.getString(skip + 11),
+        pending ? -1 : index);
   }
 
   /**
@@ -254,27 +321,13 @@ public final class GovernanceStore {
         .withHandle(
             h ->
                 h.createQuery(
-                        "SELECT partner_id, agreement, duty_id, metric, period, reported, observed,"
-                            + " discrepancy, breakdown, filed_at, filed_by, ledger_index"
+                        "SELECT "
+                            + REPORT_COLUMNS
                             + " FROM duty_report WHERE (:all OR partner_id = :p)"
-                            + " ORDER BY period DESC, metric")
+                            + " ORDER BY period DESC, partner_id, metric")
                     .bind("all", partner == null)
                     .bind("p", partner == null ? "" : partner.value())
-                    .map(
-                        (rs, ctx) ->
-                            new Report(
-                                PartyId.of(rs.getString(1)),
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                rs.getLong(6),
-                                rs.getLong(7),
-                                rs.getBoolean(8),
-                                rs.getString(9),
-                                SqlTime.required(rs.getObject(10)),
-                                rs.getString(11),
-                                rs.getLong(12)))
+                    .map((rs, ctx) -> report(rs, 0))
                     .list());
   }
 }

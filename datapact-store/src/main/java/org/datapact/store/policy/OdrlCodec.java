@@ -188,7 +188,12 @@ public final class OdrlCodec {
             n.put("dp:metric", r.metric());
             n.put("dp:period", r.period());
             n.put("dp:dueAfterDays", r.dueAfterDays());
-            return n.put("dp:graceDays", r.graceDays());
+            n.put("dp:graceDays", r.graceDays());
+            n.put("dp:tolerancePercent", r.tolerancePercent());
+            if (!r.gates().isEmpty()) {
+              n.set("dp:gates", strings(r.gates(), g -> ruleUid(v, g)));
+            }
+            return n;
           },
           sp -> {
             n.put("action", "compensate");
@@ -294,7 +299,9 @@ public final class OdrlCodec {
           "dp:metric",
           "dp:period",
           "dp:dueAfterDays",
-          "dp:graceDays");
+          "dp:graceDays",
+          "dp:tolerancePercent",
+          "dp:gates");
   private static final Set<String> SPEND_KEYS =
       Set.of("uid", "assignee", "assigner", "action", "refinement");
   private static final Set<String> CONSTRAINT_KEYS =
@@ -369,7 +376,7 @@ public final class OdrlCodec {
       int k = 0;
       for (JsonNode d :
           array(p, "duty", where)) { // a duty attached to a permission binds its assignee
-        duties.add(duty(d, permission.assignee(), where + "/duty/" + k++));
+        duties.add(duty(d, permission.assignee(), where + "/duty/" + k++, Set.of(permission.id())));
       }
     }
     List<Prohibition> prohibitions = new ArrayList<>();
@@ -379,7 +386,7 @@ public final class OdrlCodec {
     }
     n = 0;
     for (JsonNode d : array(doc, "obligation", "")) {
-      duties.add(duty(d, counterparty, "/obligation/" + n++));
+      duties.add(duty(d, counterparty, "/obligation/" + n++, Set.of()));
     }
     return new AgreementVersion(
         id, version, counterparty, title, from, until, perms, prohibitions, duties);
@@ -588,7 +595,10 @@ public final class OdrlCodec {
     return new Prohibition(id, sources, consumers, purposes, except);
   }
 
-  private Duty duty(JsonNode d, PartyId defaultParty, String where) {
+  /**
+   * @param attachedTo the permission a duty nested in a permission gates; empty for an obligation
+   */
+  private Duty duty(JsonNode d, PartyId defaultParty, String where, Set<String> attachedTo) {
     require(d.isObject(), where + ": a duty must be a JSON object");
     String action = text(d, "action", where);
     PartyId party =
@@ -598,7 +608,16 @@ public final class OdrlCodec {
     switch (action) {
       case "dp:report" -> {
         keys(d, where, REPORT_KEYS);
-        return Duty.report(
+        Set<String> gates = new TreeSet<>(attachedTo);
+        if (d.has("dp:gates")) {
+          JsonNode g = d.get("dp:gates");
+          require(g.isArray(), where + "/dp:gates: a list of permission uids");
+          int k = 0;
+          for (JsonNode uid : g) {
+            gates.add(ruleId(string(uid, where + "/dp:gates/" + k++)));
+          }
+        }
+        return new Duty.Report(
             id,
             party,
             text(d, "dp:metric", where),
@@ -606,7 +625,11 @@ public final class OdrlCodec {
             d.has("dp:dueAfterDays")
                 ? integer(d.get("dp:dueAfterDays"), where + "/dp:dueAfterDays")
                 : 0,
-            d.has("dp:graceDays") ? integer(d.get("dp:graceDays"), where + "/dp:graceDays") : 0);
+            d.has("dp:graceDays") ? integer(d.get("dp:graceDays"), where + "/dp:graceDays") : 0,
+            d.has("dp:tolerancePercent")
+                ? integer(d.get("dp:tolerancePercent"), where + "/dp:tolerancePercent")
+                : Duty.Report.DEFAULT_TOLERANCE_PERCENT,
+            gates);
       }
       case "compensate" -> {
         keys(d, where, SPEND_KEYS);

@@ -247,6 +247,7 @@ public final class PolicyStore {
                         })
                     .forEach(x -> {}));
     forEachConsent(b::consent);
+    new GovernanceStore(db).filings().forEach(b::filing);
     return b.build();
   }
 }

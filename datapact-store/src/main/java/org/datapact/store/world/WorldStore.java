@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Optional;
 import org.datapact.core.DataPactException;
 import org.datapact.core.world.Cast;
+import org.datapact.core.world.DemoPolicy;
+import org.datapact.core.world.DemoReciprocity;
 import org.datapact.core.world.DemoWorldGenerator;
 import org.datapact.core.world.ProgressListener;
 import org.datapact.core.world.WorldSpec;
 import org.datapact.store.Database;
 import org.datapact.store.SqlTime;
+import org.datapact.store.partner.PartnerData;
+import org.datapact.store.policy.GovernanceStore;
 
 /**
  * Which world the store holds, and the operations on it as a whole: clear, open a writer, mark a
@@ -27,6 +31,7 @@ public final class WorldStore {
   /** World tables, children before parents, so deleting in this order respects foreign keys. */
   private static final List<String> TABLES_CHILD_FIRST =
       List.of(
+          "registry_change",
           "duty_report",
           "agreement_approval",
           "interest_declaration",
@@ -113,6 +118,38 @@ public final class WorldStore {
   }
 
   /**
+   * Writes the reports the demo's partners filed before {@code asOf} ({@link DemoReciprocity}),
+   * each reconciled with DataPact's own count of its period, for the ledger to record at start.
+   */
+  private void writeReciprocity(long seed, Instant asOf) {
+    GovernanceStore governance = new GovernanceStore(db);
+    PartnerData partners = new PartnerData(db);
+    for (DemoReciprocity.DemoFiling f :
+        DemoReciprocity.filings(DemoPolicy.agreements(), asOf, seed)) {
+      long observed = 0;
+      for (PartnerData.DailyCount c :
+          partners.counts(f.partner(), f.period().from(), f.period().until())) {
+        observed += f.metric().equals("recommendation_sends") ? c.sends() : c.clickedRecipients();
+      }
+      long reported = observed + (f.overstated() ? DemoReciprocity.OVERSTATED_CLICKS : 0);
+      governance.insertReport(
+          new GovernanceStore.Report(
+              f.partner(),
+              f.agreement(),
+              f.dutyId(),
+              f.metric(),
+              f.period().toString(),
+              reported,
+              observed,
+              f.overstated(),
+              "{}",
+              f.filedAt(),
+              f.filedBy(),
+              -1));
+    }
+  }
+
+  /**
    * Makes sure the store holds the world of {@code spec}: keeps it when the completed world has the
    * same seed, size and generator version, and otherwise clears the store and generates it.
    *
@@ -134,6 +171,7 @@ public final class WorldStore {
     try (WorldWriter w = new WorldWriter(db)) {
       cast = generator.generate(spec, w, progress);
     }
+    writeReciprocity(spec.seed(), clock.instant());
     markComplete(spec, DemoWorldGenerator.VERSION, clock.instant());
     return new Loaded(cast, true);
   }

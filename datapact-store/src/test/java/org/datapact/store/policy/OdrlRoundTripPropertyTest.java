@@ -116,13 +116,17 @@ class OdrlRoundTripPropertyTest {
     for (int i = 0, k = rng.nextInt(3); i < k; i++) {
       duties.add(
           rng.nextBoolean()
-              ? Duty.report(
+              ? new Duty.Report(
                   "d" + i,
                   counterparty,
                   pick(rng, List.of("recommendation_sends", "recipient_clicks")),
-                  "month",
+                  pick(rng, List.of("month", "quarter", "year")),
                   rng.nextInt(30),
-                  rng.nextInt(10))
+                  rng.nextInt(10),
+                  rng.nextInt(101),
+                  perms.isEmpty() || rng.nextBoolean()
+                      ? Set.of()
+                      : some(rng, perms.stream().map(Permission::id).toList(), 1))
               : Duty.spend(
                   "d" + i,
                   counterparty,

@@ -281,6 +281,10 @@ class OdrlStrictImportTest {
               assertThat(d.party()).isEqualTo(PartyId.of("tunely"));
               assertThat(d.metric()).isEqualTo("recommendation_sends");
               assertThat(d.dueAfterDays()).isEqualTo(10);
+              assertThat(d.gates())
+                  .as("a duty nested in a permission is what the permission depends on")
+                  .containsExactly(v.permissions().get(0).id());
+              assertThat(d.tolerancePercent()).isEqualTo(Duty.Report.DEFAULT_TOLERANCE_PERCENT);
             });
     assertThatThrownBy(
             () ->
@@ -290,6 +294,23 @@ class OdrlStrictImportTest {
                         ", \"duty\": [{\"action\": \"dp:report\", \"dp:metric\": \"m\","
                             + " \"dp:period\": \"month\", \"dp:dueAfterDays\": \"ten\"}]")))
         .hasMessageContaining("/permission/0/duty/0/dp:dueAfterDays: must be a whole number");
+  }
+
+  @Test
+  void refusesAReportDutyGatingAPermissionTheVersionLacksOrAToleranceOverAHundred() {
+    String obligation =
+        """
+         "permission": [{"uid": "urn:datapact:agreement:t-deal:1#inbox", "target": "urn:datapact:scope:profile.basic",
+           "action": "read", "constraint": [{"leftOperand": "purpose", "operator": "eq", "rightOperand": "analytics"}]}],
+         "obligation": [{"action": "dp:report", "dp:metric": "recommendation_sends", "dp:period": "quarter",
+           "dp:tolerancePercent": %s, "dp:gates": [%s]}]}
+        """;
+    assertThatThrownBy(() -> read(HEAD + obligation.formatted("5", "\"urn:x#send\"")))
+        .hasMessageContaining("gates `send`, which is no permission of this version");
+    assertThatThrownBy(() -> read(HEAD + obligation.formatted("150", "\"inbox\"")))
+        .hasMessageContaining("tolerance must be from 0 to 100 percent");
+    assertThatThrownBy(() -> read(HEAD + obligation.formatted("5", "3")))
+        .hasMessageContaining("/obligation/0/dp:gates/0");
   }
 
   @Test
