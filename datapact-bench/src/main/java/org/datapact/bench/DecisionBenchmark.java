@@ -162,4 +162,17 @@ public class DecisionBenchmark {
   public PolicySnapshot datapactSnapshotAfterConsentChange(World w) {
     return w.snapshot.withConsent(w.changes[w.next++ & (w.changes.length - 1)]);
   }
+
+  /**
+   * DataPact: a new snapshot after one filed report (the agreements recompiled, so a permission the
+   * missing report suspended is decided again); each call files a period no one filed yet.
+   */
+  @Benchmark
+  public PolicySnapshot datapactSnapshotAfterFiling(World w) {
+    return w.snapshot.withFiling(
+        new org.datapact.core.agreement.Filing(
+            org.datapact.core.party.PartyId.of("streamflix"),
+            "recommendation_sends",
+            Integer.toString(3000 + (w.next++ & 4095)) + "-01"));
+  }
 }

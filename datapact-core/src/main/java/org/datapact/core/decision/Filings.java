@@ -18,8 +18,12 @@ final class Filings {
 
   private final Set<String> filed;
 
+  /** {@link #digest}, computed once: every consent change builds a snapshot that names it. */
+  private final byte @org.jspecify.annotations.Nullable [] digest;
+
   private Filings(Set<String> filed) {
     this.filed = filed;
+    this.digest = computeDigest(filed);
   }
 
   static Filings of(Iterable<Filing> filings) {
@@ -50,6 +54,10 @@ final class Filings {
    *     without filings keeps the policy hash it had before filings counted)
    */
   byte @org.jspecify.annotations.Nullable [] digest() {
+    return digest;
+  }
+
+  private static byte @org.jspecify.annotations.Nullable [] computeDigest(Set<String> filed) {
     if (filed.isEmpty()) {
       return null;
     }
