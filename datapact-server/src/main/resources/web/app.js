@@ -238,8 +238,32 @@ async function agreementPage(id, version) {
       el('p', {}, el('a', { href: `/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/odrl` }, 'ODRL JSON-LD'),
         ' · ', el('a', { href: '#/agreements' }, 'All agreements'), ' · ', el('a', { href: '#/interests' }, 'Interest register'),
         ' · ', el('a', { href: '#/reports' }, 'Reports')),
-      ...(me.role === 'operator' ? statusControls(id, version, v.statusNow) : []));
+      ...(me.role === 'operator' ? statusControls(id, version, v.statusNow) : []),
+      ...(me.role === 'operator' && !['draft', 'pending_approval'].includes(v.statusNow) ? await amendmentEditor(id, version) : []));
   } catch (e) { show(problem(e)); }
+}
+
+/** Operators draft an amendment in the page: this version's ODRL JSON-LD as the next version, edited, saved as a draft (never in force). */
+async function amendmentEditor(id, version) {
+  const doc = await api(`/api/v1/agreements/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/odrl`);
+  const list = await api('/api/v1/agreements');
+  const next = 1 + Math.max(...list.agreements.filter(a => a.agreementId === id).flatMap(a => a.versions.map(v => v.version)));
+  doc['dp:version'] = next;
+  const text = el('textarea', { id: 'amendment', rows: '16', cols: '96', spellcheck: 'false', 'aria-label': 'ODRL JSON-LD of the amendment' }, JSON.stringify(doc, null, 2));
+  const save = el('button', { id: 'save-draft' }, `Save as draft ${id}@${next}`);
+  save.addEventListener('click', async () => {
+    save.disabled = true;
+    try {
+      let body;
+      try { body = JSON.stringify(JSON.parse(text.value)); } catch (e) { throw new Error('The draft is not JSON: ' + e.message); }
+      const d = await api('/api/v1/agreements/drafts', { method: 'POST', body });
+      const [aid, v] = d.ref.split('@');
+      location.hash = `#/agreements/${encodeURIComponent(aid)}/${encodeURIComponent(v)}`;
+    } catch (e) { main.prepend(problem(e)); save.disabled = false; }
+  });
+  return [el('h2', {}, 'Draft an amendment'),
+    el('p', { class: 'muted' }, 'Edit the terms as ODRL JSON-LD. A draft is never in force: submit it, read its impact, and have two operators approve it. Unknown terms are refused, naming where.'),
+    text, el('p', {}, save)];
 }
 
 /** Operators suspend or reinstate a version: the change is in the ledger first, and the partner's tokens are revoked. */

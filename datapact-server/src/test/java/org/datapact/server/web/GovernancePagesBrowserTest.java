@@ -42,6 +42,29 @@ class GovernancePagesBrowserTest extends BrowserTest {
   }
 
   @Test
+  void anOperatorDraftsAnAmendmentInThePageAndAnUnknownTermIsRefusedNamingWhere() throws Exception {
+    signIn("oscar");
+    browser.get(server.uri("/#/agreements/tunely-messaging/1").toString());
+    await().until(ExpectedConditions.presenceOfElementLocated(By.id("amendment")));
+    var editor = browser.findElement(By.id("amendment"));
+    String odrl = editor.getAttribute("value");
+    assertThat(odrl).contains("\"dp:version\": 2", "urn:datapact:party:tunely");
+    browser.executeScript(
+        "arguments[0].value = arguments[0].value.replace('\"dp:title\"', '\"dp:notes\" : \"x\", \"dp:title\"')",
+        editor);
+    browser.findElement(By.id("save-draft")).click();
+    await()
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "dp:notes"));
+    browser.executeScript("arguments[0].value = arguments[1]", editor, odrl);
+    browser.findElement(By.id("save-draft")).click();
+    await().until(ExpectedConditions.urlContains("#/agreements/tunely-messaging/2"));
+    await().until(ExpectedConditions.presenceOfElementLocated(By.id("impact")));
+    assertThat(browser.findElement(By.id("agreement-title")).getText()).isNotBlank();
+    assertThat(browser.findElement(By.id("impact")).getText()).contains("tunely-messaging@1");
+    assertThat(browser.findElements(By.id("submit-draft"))).isNotEmpty();
+  }
+
+  @Test
   void twoOperatorsApproveADraftFromItsPage() throws Exception {
     var oscar = server.session();
     oscar.login("oscar");
