@@ -1,5 +1,6 @@
 // DataPact web UI shell: hash routes, one page per role, plain ES module (no build step).
 // Every value from the API is inserted with textContent, never as HTML.
+import { verifyEntry } from '/verify.js';
 
 const main = document.getElementById('main');
 let me = null; // the signed-in caller, or null
@@ -496,7 +497,28 @@ function entryRow(e, withPerson, size) {
   const person = e.personal === 'erased' ? 'erased' : e.personal ? `user ${e.personal.user}${e.personal.country ? ' · ' + e.personal.country : ''}` : '—';
   return el('tr', { class: `entry entry-${e.type}` }, el('td', { class: 'num' }, String(e.index)), el('td', {}, (e.at || '').slice(0, 19).replace('T', ' ')),
     el('td', {}, what), withPerson ? el('td', {}, person) : [], el('td', { class: outcome === 'deny' ? 'deny' : '' }, outcome),
-    el('td', {}, el('a', { href: `/api/v1/ledger/proofs/inclusion?index=${e.index}&size=${Math.max(size, e.index + 1)}` }, 'proof')));
+    el('td', {}, el('a', { href: `/api/v1/ledger/proofs/inclusion?index=${e.index}&size=${Math.max(size, e.index + 1)}` }, 'proof'),
+      withPerson ? [] : [' ', verifyButton(e.index)]));
+}
+
+/** Checks one of the user's entries in this browser (verify.js) and says what it proved, or what failed. */
+function verifyButton(index) {
+  const b = el('button', { id: `verify-${index}`, class: 'small' }, 'verify');
+  b.addEventListener('click', async () => {
+    const box = document.getElementById('verification');
+    b.disabled = true;
+    try {
+      const evidence = await api(`/api/v1/me/ledger/${index}/evidence`);
+      const r = await verifyEntry(evidence);
+      box.className = r.ok ? 'verification verified' : 'verification failed';
+      box.replaceChildren(el('p', {}, el('strong', {}, r.ok ? `Entry ${index} verified in this browser.` : `Entry ${index} did NOT verify: ${r.failure}.`)),
+        el('ul', {}, r.says.map(x => el('li', {}, x))));
+    } catch (e) {
+      box.className = 'verification failed';
+      box.replaceChildren(el('p', {}, el('strong', {}, `Entry ${index} could not be checked: `), e.message));
+    } finally { b.disabled = false; }
+  });
+  return b;
 }
 
 function entryTable(entries, withPerson, id, size) {
@@ -524,8 +546,9 @@ async function myLedgerPage() {
     });
     show(el('h1', {}, 'My record in the ledger'),
       el('p', { class: 'muted' }, 'Every decision about your data and every consent change is written to a tamper-evident log before it takes effect. ',
-        'These are the entries about you; the proof link shows each one\'s inclusion in the signed log above.'),
+        'These are the entries about you. "verify" checks, in this browser, that an entry is in the log DataPact signed: its bytes, the sibling hashes and the Ed25519 signature, with nothing taken on trust from the server.'),
       facts([['Log size', cp.size.toLocaleString('en')], ['Signed root', cp.rootHash], ['Signed at', cp.timestamp]]),
+      el('div', { id: 'verification', class: 'verification' }),
       entryTable(mine.entries, false, 'my-entries', cp.size),
       el('h2', {}, 'Erasure'), el('p', {}, erase, ' ', confirm), status);
   } catch (e) { show(problem(e)); }

@@ -148,6 +148,13 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   /**
+   * @return entry {@code index}'s bytes when it names the user, empty otherwise
+   */
+  public java.util.Optional<byte[]> ownEntry(UserId user, long index) throws DataPactException {
+    return view.ownEntry(user, index);
+  }
+
+  /**
    * @return the ledger
    */
   public LedgerService ledger() {

@@ -45,6 +45,7 @@ public final class LedgerFeature implements Feature {
         Route.get("/api/v1/ledger/entries/{index}", this::entry, Role.REGULATOR),
         Route.get("/api/v1/me/ledger", this::mine, Role.USER),
         Route.post("/api/v1/me/erasure", this::eraseMe, Role.USER),
+        Route.get("/api/v1/me/ledger/{index}/evidence", this::evidence, Role.USER),
         Route.post("/api/v1/users/{userId}/erasure", this::eraseUser, Role.OPERATOR));
   }
 
@@ -115,6 +116,54 @@ public final class LedgerFeature implements Feature {
               + "&limit="
               + limit);
     }
+    ctx.json(m);
+  }
+
+  /**
+   * What a user's browser needs to check one of their entries itself: its bytes, the signed
+   * checkpoint that covers it, the audit path between them and the public key. Another user's entry
+   * is not found (the same answer as no entry).
+   */
+  private void evidence(Context ctx) throws DataPactException {
+    var user = AccessControl.requireCaller(ctx).requireUser();
+    long index;
+    try {
+      index = Long.parseLong(ctx.pathParam("index"));
+    } catch (NumberFormatException e) {
+      throw DataPactException.invalid("`index` must be a number");
+    }
+    byte[] entry =
+        context
+            .audit()
+            .ownEntry(user, index)
+            .orElseThrow(() -> DataPactException.notFound("no entry " + index + " of yours"));
+    LedgerService ledger = context.ledger();
+    String note;
+    try {
+      note = ledger.checkpoint();
+    } catch (IOException e) {
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE, "cannot read the signed checkpoint: " + e.getMessage(), e);
+    }
+    Checkpoint c = Notes.verify(note, ledger.keys().name(), ledger.keys().rawPublicKey());
+    if (index >= c.size()) {
+      ctx.header("Retry-After", "1");
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE,
+          "entry "
+              + index
+              + " is not yet covered by a signed checkpoint; one is signed each second");
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("index", index);
+    m.put("entry", b64(entry));
+    m.put("size", c.size());
+    m.put("checkpoint", note);
+    m.put("keyName", ledger.keys().name());
+    m.put("publicKey", b64(ledger.keys().rawPublicKey()));
+    m.put(
+        "auditPath",
+        ledger.log().inclusionProof(index, c.size()).stream().map(LedgerFeature::b64).toList());
     ctx.json(m);
   }
 

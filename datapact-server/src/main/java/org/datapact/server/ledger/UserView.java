@@ -78,4 +78,24 @@ final class UserView {
     }
     return out;
   }
+
+  /**
+   * @return entry {@code index}'s bytes when it names the user, empty otherwise (another user's
+   *     entry, one about nobody, or one the user's erased identity named)
+   */
+  Optional<byte[]> ownEntry(UserId user, long index) throws DataPactException {
+    try {
+      Optional<SubjectKeys.Subject> s = ledger.subjects().find(user.value());
+      if (s.isEmpty() || index < 0 || index >= ledger.log().size()) {
+        return Optional.empty();
+      }
+      byte[] bytes = ledger.log().entry(index);
+      return EntryCodec.subjectsOf(bytes).contains(s.get().pseudonym())
+          ? Optional.of(bytes)
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE, "cannot read ledger entry " + index + ": " + e.getMessage(), e);
+    }
+  }
 }

@@ -120,6 +120,55 @@ class LedgerApiTest extends DemoServerTest {
   }
 
   @Test
+  void aUserGetsTheEvidenceOfTheirOwnEntriesOnlyAndItVerifiesOnTheServerToo() throws Exception {
+    var alice = server.session();
+    alice.login("alice");
+    assertThat(alice.put("/api/v1/me/consents/tunely/recommendations").statusCode()).isEqualTo(200);
+    server.context.audit().flushIndex();
+    long index =
+        TestServer.json(alice.get("/api/v1/me/ledger?limit=1"))
+            .get("entries")
+            .get(0)
+            .get("index")
+            .asLong();
+    java.net.http.HttpResponse<String> r = null;
+    for (int i = 0; i < 30; i++) { // a checkpoint is signed each second
+      r = alice.get("/api/v1/me/ledger/" + index + "/evidence");
+      if (r.statusCode() != 503) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode e = TestServer.json(r);
+    byte[] entry = java.util.Base64.getDecoder().decode(e.get("entry").asText());
+    java.util.List<byte[]> path = new java.util.ArrayList<>();
+    e.get("auditPath").forEach(p -> path.add(java.util.Base64.getDecoder().decode(p.asText())));
+    var checkpoint =
+        org.datapact.ledger.checkpoint.Notes.verify(
+            e.get("checkpoint").asText(),
+            e.get("keyName").asText(),
+            java.util.Base64.getDecoder().decode(e.get("publicKey").asText()));
+    assertThat(
+            org.datapact.ledger.merkle.Proofs.verifyInclusion(
+                org.datapact.ledger.merkle.Hashes.leaf(entry),
+                index,
+                checkpoint.size(),
+                path,
+                checkpoint.rootHash()))
+        .isTrue();
+
+    var bob = server.session();
+    bob.login("bob");
+    var stolen = bob.get("/api/v1/me/ledger/" + index + "/evidence");
+    assertThat(stolen.statusCode()).as("another user's entry is not found").isEqualTo(404);
+    assertThat(stolen.body()).doesNotContain(e.get("entry").asText());
+    assertThat(alice.get("/api/v1/me/ledger/0/evidence").statusCode())
+        .as("an entry about nobody is not the user's")
+        .isEqualTo(404);
+  }
+
+  @Test
   void badProofRequestsAreInvalidInput() throws Exception {
     var s = server.session();
     for (String q :

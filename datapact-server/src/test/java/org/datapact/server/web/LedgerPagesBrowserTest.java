@@ -36,6 +36,46 @@ class LedgerPagesBrowserTest extends BrowserTest {
         .contains("grant recommendations to tunely");
   }
 
+  @Test
+  void aliceVerifiesAnEntryInHerBrowserAndATamperedProofFailsVisibly() throws Exception {
+    server.getWithToken(
+        server.token("streamflix"),
+        "/api/v1/users/" + server.partnerId("streamflix", 1) + "/profile?purpose=recommendations");
+    server.context.audit().flushIndex();
+    Thread.sleep(1_500); // a checkpoint is signed each second
+    signIn("alice");
+    browser.get(server.uri("/#/me/ledger").toString());
+    await().until(ExpectedConditions.presenceOfElementLocated(By.id("my-entries")));
+    var first = browser.findElement(By.cssSelector("#my-entries button[id^='verify-']"));
+    String index = first.getAttribute("id").substring("verify-".length());
+    first.click();
+    await()
+        .until(
+            ExpectedConditions.presenceOfElementLocated(By.cssSelector("#verification.verified")));
+    assertThat(browser.findElement(By.id("verification")).getText())
+        .contains("Entry " + index + " verified in this browser")
+        .contains("sibling hashes", "Ed25519, verified here", "was in the log when it was signed");
+    screenshot("verify-in-browser");
+
+    // a proof with one sibling hash changed must not verify, and the page must say so
+    browser.executeScript(
+        "const real = window.fetch;"
+            + "window.fetch = async (url, opts) => {"
+            + "  const r = await real(url, opts);"
+            + "  if (!String(url).includes('/evidence')) return r;"
+            + "  const e = await r.json();"
+            + "  const p = e.auditPath.length ? e.auditPath : null;"
+            + "  if (p) { const b = atob(p[0]); p[0] = btoa(String.fromCharCode(b.charCodeAt(0) ^ 1) + b.slice(1)); }"
+            + "  else { const b = atob(e.entry); e.entry = btoa(String.fromCharCode(b.charCodeAt(0) ^ 1) + b.slice(1)); }"
+            + "  return new Response(JSON.stringify(e), { status: 200, headers: { 'Content-Type': 'application/json' } });"
+            + "};");
+    browser.findElement(By.id("verify-" + index)).click();
+    await()
+        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#verification.failed")));
+    assertThat(browser.findElement(By.id("verification")).getText())
+        .contains("Entry " + index + " did NOT verify");
+  }
+
   private static java.util.List<String> indexes() {
     return browser.findElements(By.cssSelector("#my-entries tr.entry td:first-child")).stream()
         .map(org.openqa.selenium.WebElement::getText)

@@ -1,0 +1,77 @@
+// Checks, in the browser, that a ledger entry is in the log DataPact signed — trusting neither
+// DataPact's server nor this page's other code: only the entry's bytes, the sibling hashes, the
+// signed checkpoint and the public key, with WebCrypto's SHA-256 and Ed25519.
+//
+//   leaf  = SHA-256(0x00 ‖ entry)                         RFC 9162 §2.1.1
+//   node  = SHA-256(0x01 ‖ left ‖ right)
+//   root  = the leaf folded with the audit path           RFC 9162 §2.1.3.2
+//   note  = "origin\nsize\nbase64(root)\ntimestamp …\n" + "\n— name base64(keyId ‖ sig)\n"
+//   keyId = SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[0..4]   C2SP signed-note, Ed25519
+
+const enc = new TextEncoder();
+const b64 = s => Uint8Array.from(atob(s), c => c.charCodeAt(0));
+const hex = b => [...b].map(x => x.toString(16).padStart(2, '0')).join('');
+const concat = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+};
+const sha256 = async bytes => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Folds a leaf hash with its audit path into the root of a tree of `size` leaves (RFC 9162). */
+async function rootFromPath(index, size, leafHash, path) {
+  let fn = BigInt(index), sn = BigInt(size) - 1n, r = leafHash;
+  for (const p of path) {
+    if (sn === 0n) return null; // a path longer than the tree is deep
+    if ((fn & 1n) === 1n || fn === sn) {
+      r = await sha256(concat(Uint8Array.of(1), p, r));
+      while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
+    } else {
+      r = await sha256(concat(Uint8Array.of(1), r, p));
+    }
+    fn >>= 1n; sn >>= 1n;
+  }
+  return sn === 0n ? r : null;
+}
+
+/**
+ * @param evidence what GET /api/v1/me/ledger/{index}/evidence answers
+ * @return {ok, says: [plain sentences of what was checked], failure?: what did not hold}
+ */
+export async function verifyEntry(evidence) {
+  const says = [];
+  const fail = failure => ({ ok: false, says, failure });
+  const entry = b64(evidence.entry);
+  const leaf = await sha256(concat(Uint8Array.of(0), entry));
+  says.push(`The entry's ${entry.length} bytes hash to leaf ${hex(leaf).slice(0, 16)}….`);
+
+  const split = evidence.checkpoint.indexOf('\n\n');
+  if (split < 0) return fail('the checkpoint is not a signed note');
+  const body = evidence.checkpoint.slice(0, split + 1);
+  const [origin, sizeText, rootText, stamp] = body.split('\n');
+  const size = Number(sizeText);
+  if (size !== evidence.size) return fail(`the checkpoint is for ${size} entries, the proof for ${evidence.size}`);
+
+  const root = await rootFromPath(evidence.index, size, leaf, evidence.auditPath.map(b64));
+  if (!root) return fail('the audit path does not fit a log of that size');
+  if (!same(root, b64(rootText))) {
+    return fail(`with the ${evidence.auditPath.length} sibling hashes the leaf reaches root ${hex(root).slice(0, 16)}…, not the signed root ${hex(b64(rootText)).slice(0, 16)}…`);
+  }
+  says.push(`With ${evidence.auditPath.length} sibling hashes it reaches the root of the log's first ${size.toLocaleString('en')} entries (${hex(root).slice(0, 16)}…).`);
+
+  const key = b64(evidence.publicKey);
+  const keyId = (await sha256(concat(enc.encode(evidence.keyName), Uint8Array.of(0x0a, 0x01), key))).slice(0, 4);
+  const line = evidence.checkpoint.slice(split + 2).split('\n').find(l => l.startsWith(`\u2014 ${evidence.keyName} `));
+  if (!line) return fail(`no signature by ${evidence.keyName} on the checkpoint`);
+  const blob = b64(line.slice(`\u2014 ${evidence.keyName} `.length));
+  if (blob.length !== 68 || !same(blob.slice(0, 4), keyId)) return fail('the signature names another key');
+  const publicKey = await crypto.subtle.importKey('raw', key, { name: 'Ed25519' }, false, ['verify']);
+  const valid = await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, blob.slice(4), enc.encode(body));
+  if (!valid) return fail(`the Ed25519 signature of ${evidence.keyName} on the checkpoint does not verify`);
+  const at = new Date(Number((stamp || '').replace('timestamp ', ''))).toISOString().slice(0, 19).replace('T', ' ');
+  says.push(`${origin} signed that root with key ${evidence.keyName} (Ed25519, verified here) at ${at} UTC.`);
+  says.push('So this entry was in the log when it was signed: changing or removing it would need a signed checkpoint contradicting this one.');
+  return { ok: true, says };
+}
