@@ -113,12 +113,21 @@ async function mePage() {
   const show = view();
   if (!me || me.role !== 'user') return show(...needRole('user'));
   try {
-    const [p, c] = await Promise.all([api('/api/v1/me/profile'), api('/api/v1/me/consents')]);
+    const [p, c, receipts] = await Promise.all([api('/api/v1/me/profile'), api('/api/v1/me/consents'), api('/api/v1/me/receipts')]);
     show(el('h1', { id: 'profile-name' }, p.displayName),
       el('p', { class: 'muted' }, 'Your data on the platform, and who may use it for what.'),
       facts([['Handle', p.handle], ['Country', p.country], ['Rules that apply', c.jurisdiction], ['Friends', p.friends], ['Inbox threads', p.threads]]),
       el('p', {}, el('a', { href: '#/me/ledger' }, 'My record in the ledger')),
       consentTable(c),
+      el('h2', {}, 'Consent receipts'),
+      el('p', { class: 'muted' }, 'A signed receipt for every grant and revocation, naming the ledger entry that recorded it. Anyone can check one with the public key at ',
+        el('a', { href: '/api/v1/ledger/receipt-key' }, '/api/v1/ledger/receipt-key'), ', e.g. ', el('code', {}, 'datapact receipt verify --key receipts.jwk receipt.jws'), '.'),
+      receipts.length
+        ? el('table', { id: 'receipts' }, el('tr', {}, ...['When (UTC)', 'Change', 'Who', 'Ledger entry', ''].map(h => el('th', {}, h))),
+          receipts.slice(0, 20).map(r => el('tr', {}, el('td', {}, r.at.slice(0, 19).replace('T', ' ')), el('td', {}, `${r.action} ${label(r.topic)}`),
+            el('td', {}, r.party), el('td', { class: 'num' }, String(r.ledgerIndex)),
+            el('td', {}, el('a', { href: r.href, download: `consent-receipt-${r.ledgerIndex}.jws`, id: `receipt-${r.ledgerIndex}` }, 'download')))))
+        : el('p', { class: 'muted', id: 'receipts' }, 'No receipts yet.'),
       el('h2', {}, 'Consent history'),
       historyTable(c.history));
   } catch (e) { show(problem(e)); }

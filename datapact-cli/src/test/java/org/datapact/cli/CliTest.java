@@ -312,6 +312,56 @@ class CliTest {
     }
   }
 
+  @Test
+  void verifiesAConsentReceiptWithThePublicKeyAloneAndRefusesAForgedOne() throws Exception {
+    var keys =
+        org.datapact.ledger.checkpoint.SigningKeys.loadOrCreate(
+            tmp.resolve("keys"), "datapact-receipts");
+    var receipts =
+        new org.datapact.server.privacy.ConsentReceipts(
+            keys, "DataPact platform", org.datapact.server.http.Json.newMapper());
+    String jws =
+        receipts.issue(
+            org.datapact.core.consent.ConsentChange.grant(
+                org.datapact.core.user.UserId.of(1),
+                org.datapact.core.party.PartyId.of("streamflix"),
+                org.datapact.core.consent.ConsentTopic.of(
+                    org.datapact.core.policy.Purpose.RECOMMENDATIONS),
+                java.time.Instant.parse("2026-12-03T10:00:00Z"),
+                null,
+                org.datapact.core.consent.ConsentBasis.EXPLICIT,
+                "privacy-center"),
+            42,
+            "EU",
+            java.util.List.of("social_graph"));
+    Path receipt = tmp.resolve("receipt.jws");
+    Path key = tmp.resolve("receipts.jwk");
+    java.nio.file.Files.writeString(receipt, jws);
+    java.nio.file.Files.writeString(key, receipts.publicJwk().toJSONString());
+    Cli ok = Cli.run("receipt", "verify", receipt.toString(), "--key", key.toString());
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.out())
+        .contains("receipt verified: grant recommendations to streamflix by user:1")
+        .contains("ledger entry 42");
+
+    String[] parts = jws.split("\\.");
+    java.nio.file.Files.writeString(
+        receipt, parts[0] + "." + parts[1].replace('A', 'B') + "." + parts[2]);
+    Cli forged = Cli.run("receipt", "verify", receipt.toString(), "--key", key.toString());
+    assertThat(forged.exitCode()).isEqualTo(5);
+    assertThat(forged.err()).contains("does NOT verify");
+
+    var other =
+        org.datapact.ledger.checkpoint.SigningKeys.loadOrCreate(
+            tmp.resolve("k2"), "datapact-receipts");
+    java.nio.file.Files.writeString(receipt, jws);
+    java.nio.file.Files.writeString(
+        key, org.datapact.server.privacy.ConsentReceipts.publicJwk(other).toJSONString());
+    assertThat(Cli.run("receipt", "verify", receipt.toString(), "--key", key.toString()).exitCode())
+        .as("another key")
+        .isEqualTo(5);
+  }
+
   private static String line(String out, String label) {
     return out.lines()
         .filter(l -> l.startsWith(label))

@@ -41,6 +41,7 @@ public final class LedgerService implements AutoCloseable {
 
   private final DurableLog log;
   private final SigningKeys keys;
+  private final SigningKeys receiptKeys;
   private final SubjectKeys subjects;
   private final Checkpointer checkpointer;
   private final String origin;
@@ -66,6 +67,7 @@ public final class LedgerService implements AutoCloseable {
   private LedgerService(
       DurableLog log,
       SigningKeys keys,
+      SigningKeys receiptKeys,
       SubjectKeys subjects,
       Checkpointer checkpointer,
       String origin,
@@ -73,6 +75,7 @@ public final class LedgerService implements AutoCloseable {
     this.durableTimeout = durableTimeout;
     this.log = log;
     this.keys = keys;
+    this.receiptKeys = receiptKeys;
     this.subjects = subjects;
     this.checkpointer = checkpointer;
     this.origin = origin;
@@ -113,6 +116,8 @@ public final class LedgerService implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       SigningKeys keys = SigningKeys.loadOrCreate(dir.resolve("keys"), "datapact-ledger");
+      // consent receipts are signed under a key of their own, kept and published beside this one
+      SigningKeys receiptKeys = SigningKeys.loadOrCreate(dir.resolve("keys"), "datapact-receipts");
       SubjectKeys subjects = SubjectKeys.open(subjectKeysFile(dir));
       // INVARIANT: a new subject key is durable before the first entry sealed under it
       DurableLog log =
@@ -131,6 +136,7 @@ public final class LedgerService implements AutoCloseable {
       return new LedgerService(
           log,
           keys,
+          receiptKeys,
           subjects,
           new Checkpointer(log, origin, keys, clock, cadence),
           origin,
@@ -296,6 +302,13 @@ public final class LedgerService implements AutoCloseable {
    */
   public SigningKeys keys() {
     return keys;
+  }
+
+  /**
+   * @return the key consent receipts are signed with (Ed25519, beside the ledger's)
+   */
+  public SigningKeys receiptKeys() {
+    return receiptKeys;
   }
 
   /**

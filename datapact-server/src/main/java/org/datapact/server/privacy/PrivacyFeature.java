@@ -191,14 +191,20 @@ public final class PrivacyFeature implements Feature {
     ConsentChange change =
         ConsentChange.grant(
             user, t.party(), t.topic(), now, expires, ConsentBasis.EXPLICIT, SOURCE);
-    record(change);
-    ctx.json(json(change));
+    long index = record(change);
+    Map<String, Object> answer = json(change);
+    answer.put("ledgerIndex", index);
+    answer.put("receipt", ReceiptsFeature.href(index));
+    ctx.json(answer);
   }
 
   private void revoke(Context ctx) throws DataPactException {
     UserId user = AccessControl.requireCaller(ctx).requireUser();
     Target t = target(ctx);
-    record(ConsentChange.revoke(user, t.party(), t.topic(), context.clock().instant(), SOURCE));
+    long index =
+        record(ConsentChange.revoke(user, t.party(), t.topic(), context.clock().instant(), SOURCE));
+    // the answer keeps no body (204); the receipt of the revocation is linked
+    ctx.header("Link", "<" + ReceiptsFeature.href(index) + ">; rel=\"receipt\"");
     ctx.status(204);
   }
 
@@ -207,11 +213,12 @@ public final class PrivacyFeature implements Feature {
    * point: no consent change ever takes effect unaudited, and a failure before the last step
    * changes no decision.
    */
-  private void record(ConsentChange change) throws DataPactException {
+  private long record(ConsentChange change) throws DataPactException {
     synchronized (
         context.decisions()) { // the ledger, the history and the snapshot see changes in one order
-      context.audit().consent(change);
+      long index = context.audit().consent(change);
       context.decisions().apply(change);
+      return index;
     }
   }
 }

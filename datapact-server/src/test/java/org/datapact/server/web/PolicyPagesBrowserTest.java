@@ -46,6 +46,21 @@ class PolicyPagesBrowserTest extends BrowserTest {
     s.login("alice");
     assertThat(TestServer.json(s.get("/api/v1/me/consents")).get("consents").toString())
         .doesNotContain("\"party\":\"streamflix\",\"topic\":\"recommendations\"");
+    // the revocation has a signed receipt, listed first, that verifies with the published key
+    var row = browser.findElement(By.cssSelector("#receipts tr:nth-child(2)"));
+    assertThat(row.getText()).contains("revoke recommendations", "streamflix", "download");
+    String href = row.findElement(By.tagName("a")).getAttribute("href");
+    var key =
+        com.nimbusds
+            .jose
+            .jwk
+            .JWK
+            .parse(s.get("/api/v1/ledger/receipt-key").body())
+            .toOctetKeyPair();
+    assertThat(
+            org.datapact.server.privacy.ConsentReceipts.verify(
+                s.get(java.net.URI.create(href).getPath()).body(), key))
+        .contains("\"dp:action\":\"revoke\"");
   }
 
   @Test

@@ -203,6 +203,26 @@ public final class PolicyStore {
                     .list());
   }
 
+  /** A consent change with the ledger entry that recorded it. */
+  public record Recorded(ConsentChange change, long ledgerIndex) {}
+
+  /**
+   * @return a user's consent changes the ledger has recorded, in order, with their entries: what a
+   *     consent receipt is issued for
+   */
+  public List<Recorded> recordedHistory(UserId user) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT user_id, party_id, topic, granted, changed_at, expires_at, basis,"
+                            + " source, ledger_index FROM consent_event"
+                            + " WHERE user_id = ? AND ledger_index IS NOT NULL ORDER BY id")
+                    .bind(0, user.value())
+                    .map((rs, ctx) -> new Recorded(consent(rs), rs.getLong("ledger_index")))
+                    .list());
+  }
+
   /**
    * @return a user's current consents: the latest change per party and topic, when it is a grant
    */
