@@ -510,6 +510,33 @@ function entryRow(e, withPerson, size) {
       withPerson ? [] : [' ', verifyButton(e.index)]));
 }
 
+/** Filters the access history by who, outcome and kind, and offers it as CSV or JSON with the same filter. */
+function historyFilters(size) {
+  const party = el('input', { id: 'filter-party', placeholder: 'who, e.g. streamflix', 'aria-label': 'Who', size: '16' });
+  const effect = el('select', { id: 'filter-effect', 'aria-label': 'Outcome' }, el('option', { value: '' }, 'any outcome'),
+    el('option', { value: 'allow' }, 'allowed'), el('option', { value: 'deny' }, 'denied'));
+  const type = el('select', { id: 'filter-type', 'aria-label': 'Kind' }, el('option', { value: '' }, 'any kind'),
+    el('option', { value: 'decision' }, 'decisions'), el('option', { value: 'consent' }, 'consent changes'));
+  const csv = el('a', { id: 'download-csv', href: '/api/v1/me/history?format=csv', download: 'datapact-access-history.csv' }, 'CSV');
+  const json = el('a', { id: 'download-json', href: '/api/v1/me/history?format=json', download: 'datapact-access-history.json' }, 'JSON');
+  const apply = el('button', { id: 'filter-apply' }, 'Show');
+  apply.addEventListener('click', async () => {
+    const q = new URLSearchParams();
+    if (party.value.trim()) q.set('party', party.value.trim());
+    if (effect.value) q.set('effect', effect.value);
+    if (type.value) q.set('type', type.value);
+    csv.href = `/api/v1/me/history?format=csv&${q}`;
+    json.href = `/api/v1/me/history?format=json&${q}`;
+    try {
+      const h = await api(`/api/v1/me/history?${q}`);
+      document.getElementById('my-entries-box').replaceChildren(entryTable(h.entries.slice(0, 200), false, 'my-entries', size),
+        h.entries.length > 200 || h.truncated ? el('p', { class: 'muted' }, `The first 200 of ${h.entries.length}${h.truncated ? '+' : ''}: download for all.`) : '');
+    } catch (e) { main.prepend(problem(e)); }
+  });
+  return el('p', { class: 'filters' }, party, ' ', effect, ' ', type, ' ', apply, ' · download ', csv, ' ', json,
+    ' · ', el('a', { id: 'download-export', href: '/api/v1/me/export', download: 'datapact-export.json' }, 'everything DataPact holds about me'));
+}
+
 /** Checks one of the user's entries in this browser (verify.js) and says what it proved, or what failed. */
 function verifyButton(index) {
   const b = el('button', { id: `verify-${index}`, class: 'small' }, 'verify');
@@ -557,8 +584,9 @@ async function myLedgerPage() {
       el('p', { class: 'muted' }, 'Every decision about your data and every consent change is written to a tamper-evident log before it takes effect. ',
         'These are the entries about you. "verify" checks, in this browser, that an entry is in the log DataPact signed: its bytes, the sibling hashes and the Ed25519 signature, with nothing taken on trust from the server.'),
       facts([['Log size', cp.size.toLocaleString('en')], ['Signed root', cp.rootHash], ['Signed at', cp.timestamp]]),
+      historyFilters(cp.size),
       el('div', { id: 'verification', class: 'verification' }),
-      entryTable(mine.entries, false, 'my-entries', cp.size),
+      el('div', { id: 'my-entries-box' }, entryTable(mine.entries, false, 'my-entries', cp.size)),
       el('h2', {}, 'Erasure'), el('p', {}, erase, ' ', confirm), status);
   } catch (e) { show(problem(e)); }
 }

@@ -104,6 +104,7 @@ public final class DataPactServer implements AutoCloseable {
             new org.datapact.server.governance.DutiesFeature(context),
             new org.datapact.server.governance.RegistryFeature(context),
             new org.datapact.server.privacy.ReceiptsFeature(context),
+            new org.datapact.server.privacy.ExportFeature(context),
             new LedgerFeature(context),
             new org.datapact.server.units.UnitDataFeature(context),
             new org.datapact.server.ads.AdsFeature(context));

@@ -132,4 +132,18 @@ public final class AdsService {
     }
     return spent;
   }
+
+  /**
+   * @return the stored segments whose audience, as the index has it at {@code at}, counts {@code
+   *     user} in: what a user's export lists
+   */
+  public java.util.List<AdsStore.SegmentRow> segmentsOf(UserId user, Instant at) {
+    java.util.List<AdsStore.SegmentRow> out = new java.util.ArrayList<>();
+    for (AdsStore.SegmentRow s : store.segments(null)) {
+      if (index.audience(PredicateText.parse(s.definition()), at).contains(user.value())) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
 }

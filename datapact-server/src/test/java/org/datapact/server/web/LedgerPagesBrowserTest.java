@@ -57,6 +57,21 @@ class LedgerPagesBrowserTest extends BrowserTest {
         .contains("sibling hashes", "Ed25519, verified here", "was in the log when it was signed");
     screenshot("verify-in-browser");
 
+    // her access history, filtered to streamflix, and the same filter on the downloads
+    browser.findElement(By.id("filter-party")).sendKeys("streamflix");
+    browser.findElement(By.id("filter-apply")).click();
+    await()
+        .until(
+            ExpectedConditions.attributeContains(
+                By.id("download-csv"), "href", "format=csv&party=streamflix"));
+    await()
+        .until(
+            d ->
+                d.findElements(By.cssSelector("#my-entries tr.entry")).stream()
+                    .allMatch(r -> r.getText().contains("streamflix")));
+    assertThat(browser.findElement(By.id("download-export")).getAttribute("href"))
+        .endsWith("/api/v1/me/export");
+
     // a proof with one sibling hash changed must not verify, and the page must say so
     browser.executeScript(
         "const real = window.fetch;"
