@@ -78,7 +78,15 @@ const homeOf = { user: '#/me', partner: '#/partner', operator: '#/operator', reg
 async function loginPage() {
   const show = view();
   let cast;
-  try { cast = await api('/api/v1/demo/cast'); } catch (e) { return show(el('h1', {}, 'Sign in'), problem(e)); }
+  try { cast = await api('/api/v1/demo/cast'); } catch (e) {
+    // not the demo: sign in through the organisation's OpenID Connect provider, when configured
+    try {
+      const oidc = await api('/api/v1/session/oidc');
+      return show(el('h1', {}, 'Sign in'),
+        el('p', { class: 'muted' }, `You sign in with your account at ${oidc.issuer}; DataPact never sees your password.`),
+        el('p', {}, el('a', { class: 'button', id: 'oidc-login', href: oidc.login }, 'Sign in with your account')));
+    } catch { return show(el('h1', {}, 'Sign in'), problem(e)); }
+  }
   const card = m => el('div', { class: 'card', 'data-handle': m.handle },
     el('span', { class: 'role' }, m.role + (m.party ? ` · ${m.party}` : '')),
     el('strong', {}, m.displayName),
@@ -505,7 +513,9 @@ function entryRow(e, withPerson, size) {
   const outcome = e.type === 'decision' ? e.effect : '';
   const person = e.personal === 'erased' ? 'erased' : e.personal ? `user ${e.personal.user}${e.personal.country ? ' · ' + e.personal.country : ''}` : '—';
   return el('tr', { class: `entry entry-${e.type}` }, el('td', { class: 'num' }, String(e.index)), el('td', {}, (e.at || '').slice(0, 19).replace('T', ' ')),
-    el('td', {}, what), withPerson ? el('td', {}, person) : [], el('td', { class: outcome === 'deny' ? 'deny' : '' }, outcome),
+    el('td', {}, what), withPerson ? el('td', {}, person) : [],
+    el('td', { class: outcome === 'deny' ? 'deny' : '' }, outcome,
+      e.type === 'decision' && e.reasons?.length ? el('div', { class: 'why' }, e.reasons.join('; ') + (e.agreementVersion ? ` · under ${e.agreementVersion}` : '')) : ''),
     el('td', {}, el('a', { href: `/api/v1/ledger/proofs/inclusion?index=${e.index}&size=${Math.max(size, e.index + 1)}` }, 'proof'),
       withPerson ? [] : [' ', verifyButton(e.index)]));
 }

@@ -184,12 +184,16 @@ final class Launch {
                   ? org.datapact.core.world.DemoWorldGenerator.partnerIds(demoCast.seed())
                   : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key")));
       String host = settings.required("host");
+      var oidc = demoCast == null ? settings.oidc() : null; // the demo keeps its cast picker
       server =
           DataPactServer.start(
               context,
               host,
               settings.port(),
-              org.datapact.server.http.EdgePolicy.bound(settings.publicUrl(), host));
+              org.datapact.server.http.EdgePolicy.bound(settings.publicUrl(), host),
+              oidc == null
+                  ? java.util.List.of()
+                  : java.util.List.of(new org.datapact.server.session.OidcFeature(context, oidc)));
     } catch (DataPactException | RuntimeException e) {
       closeQuietly(ledger);
       throw e;

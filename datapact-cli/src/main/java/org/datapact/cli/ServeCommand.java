@@ -30,6 +30,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     int port = settings.port();
     settings.publicUrl(); // validated before anything is opened
+    settings.oidc();
     Path dataDir = Launch.dataDir(settings);
     Launch.checkPortFree(settings.required("host"), port);
     Database db = Database.open(Launch.storeConfig(settings, dataDir));

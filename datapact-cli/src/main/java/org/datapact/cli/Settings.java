@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Settings {
   /** Keys whose values are never printed. */
-  private static final Set<String> SECRET_KEYS = Set.of("db-password", "session-key");
+  private static final Set<String> SECRET_KEYS =
+      Set.of("db-password", "session-key", "oidc-client-secret");
 
   static final Map<String, String> DEFAULTS =
       Map.of(
@@ -39,7 +40,13 @@ final class Settings {
           "host",
           "port",
           "session-key",
-          "public-url");
+          "public-url",
+          "oidc-issuer",
+          "oidc-client-id",
+          "oidc-client-secret",
+          "oidc-role-claim",
+          "oidc-user-claim",
+          "oidc-party-claim");
 
   record Value(String value, String source) {}
 
@@ -142,6 +149,53 @@ final class Settings {
               + sourceOf("public-url")
               + ") must be an http or https URL with a host and no path, e.g. `https://datapact.example.com`");
     }
+  }
+
+  /**
+   * @return the OpenID Connect sign-in for {@code serve}, or null when {@code oidc-issuer} is unset
+   * @throws DataPactException configuration, naming the setting, when it is incomplete or wrong
+   */
+  org.datapact.server.session.OidcFeature.@Nullable Settings oidc() throws DataPactException {
+    String issuer = get("oidc-issuer");
+    if (issuer == null || issuer.isBlank()) {
+      return null;
+    }
+    java.net.URI base = publicUrl();
+    if (base == null) {
+      throw new DataPactException(
+          ErrorKind.CONFIGURATION,
+          "oidc-issuer is set: set public-url too, the address the provider sends people back to");
+    }
+    try {
+      java.net.URI issuerUri = new java.net.URI(issuer);
+      if (!("https".equals(issuerUri.getScheme()) || "http".equals(issuerUri.getScheme()))) {
+        throw new java.net.URISyntaxException(issuer, "not an http(s) URL");
+      }
+      String path = base.getPath() == null ? "" : base.getPath().replaceAll("/$", "");
+      return new org.datapact.server.session.OidcFeature.Settings(
+          issuerUri,
+          orDefault("oidc-client-id", ""),
+          orDefault("oidc-client-secret", ""),
+          base.resolve(path + "/auth/oidc/callback"),
+          orDefault("oidc-role-claim", "datapact_role"),
+          orDefault("oidc-user-claim", "datapact_user"),
+          orDefault("oidc-party-claim", "datapact_party"),
+          "https".equals(base.getScheme()));
+    } catch (java.net.URISyntaxException e) {
+      throw new DataPactException(
+          ErrorKind.CONFIGURATION,
+          "oidc-issuer `" + issuer + "` (" + sourceOf("oidc-issuer") + ") is not an http(s) URL");
+    } catch (IllegalArgumentException e) {
+      throw new DataPactException(
+          ErrorKind.CONFIGURATION,
+          e.getMessage()
+              + ": set oidc-client-id and oidc-client-secret (or DATAPACT_OIDC_CLIENT_SECRET)");
+    }
+  }
+
+  private String orDefault(String key, String fallback) {
+    String v = get(key);
+    return v == null || v.isBlank() ? fallback : v;
   }
 
   /**

@@ -56,6 +56,29 @@ class CliTest {
   }
 
   @Test
+  void anIncompleteOpenIdConnectSettingEndsWithOneClearLineNamingWhatIsMissing() {
+    Cli noUrl =
+        Cli.run(
+            java.util.Map.of("DATAPACT_OIDC_ISSUER", "https://sso.example.com/realms/datapact"),
+            "serve",
+            "--data-dir",
+            tmp.toString());
+    assertOneLineError(noUrl, ExitCodes.CONFIGURATION, "oidc-issuer is set: set public-url too");
+    Cli noSecret =
+        Cli.run(
+            java.util.Map.of(
+                "DATAPACT_OIDC_ISSUER", "https://sso.example.com/realms/datapact",
+                "DATAPACT_OIDC_CLIENT_ID", "datapact"),
+            "serve",
+            "--public-url",
+            "https://datapact.example.com",
+            "--data-dir",
+            tmp.toString());
+    assertThat(noSecret.exitCode()).isEqualTo(ExitCodes.CONFIGURATION);
+    assertThat(noSecret.err()).contains("client secret", "DATAPACT_OIDC_CLIENT_SECRET");
+  }
+
+  @Test
   void anUnreachableDatabaseEndsWithOneClearLine() {
     Cli r =
         Cli.run(

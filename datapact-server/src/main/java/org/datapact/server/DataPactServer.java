@@ -144,7 +144,13 @@ public final class DataPactServer implements AutoCloseable {
     return start(context, host, port, EdgePolicy.loopback(), extra);
   }
 
-  private static DataPactServer start(
+  /**
+   * Starts the server with an edge policy and additional features (e.g. OpenID Connect sign-in for
+   * {@code serve}).
+   *
+   * @throws DataPactException unavailable, naming the port, when it is already in use
+   */
+  public static DataPactServer start(
       ServerContext context, String host, int port, EdgePolicy edge, List<Feature> extra)
       throws DataPactException {
     java.util.concurrent.atomic.AtomicReference<URI> base =

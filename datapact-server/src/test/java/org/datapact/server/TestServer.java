@@ -71,6 +71,20 @@ public final class TestServer implements AutoCloseable {
       int users,
       Clock clock)
       throws Exception {
+    this(demo, ledgerFactory, store, users, clock, 0, c -> java.util.List.of());
+  }
+
+  private TestServer(
+      boolean demo,
+      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
+          ledgerFactory,
+      StoreConfig store,
+      int users,
+      Clock clock,
+      int port,
+      java.util.function.Function<ServerContext, java.util.List<org.datapact.server.http.Feature>>
+          extra)
+      throws Exception {
     db = Database.open(store);
     cast =
         new WorldStore(db)
@@ -83,7 +97,7 @@ public final class TestServer implements AutoCloseable {
     ledgerDir = java.nio.file.Files.createTempDirectory("datapact-ledger");
     ledger = ledgerFactory.apply(ledgerDir);
     context = ServerContext.create(db, clock, ledger, demo ? cast : null);
-    server = DataPactServer.start(context, "127.0.0.1", 0);
+    server = DataPactServer.start(context, "127.0.0.1", port, extra.apply(context));
   }
 
   /** A new in-memory H2 database of its own. */
@@ -115,6 +129,28 @@ public final class TestServer implements AutoCloseable {
    */
   public static TestServer demoAt(Clock clock) throws Exception {
     return new TestServer(true, LedgerService_DEFAULT, freshH2(), 300, clock);
+  }
+
+  /**
+   * @return a server as {@code serve} runs it (no demo login) over the demo world, on {@code port},
+   *     with {@code extra} features (e.g. OpenID Connect sign-in)
+   */
+  public static TestServer serveWith(
+      int port,
+      java.util.function.Function<ServerContext, java.util.List<org.datapact.server.http.Feature>>
+          extra)
+      throws Exception {
+    return new TestServer(
+        false, LedgerService_DEFAULT, freshH2(), 300, Clock.systemUTC(), port, extra);
+  }
+
+  /**
+   * @return a free local port
+   */
+  public static int freePort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   /**

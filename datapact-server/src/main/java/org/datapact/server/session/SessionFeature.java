@@ -120,19 +120,26 @@ public final class SessionFeature implements Feature {
                         "cast member `"
                             + login.handle()
                             + "` is not in the store; restart the demo"));
-    String token = context.sessions().issue(caller);
-    Cookie cookie =
+    signIn(ctx, context.sessions(), caller, secureCookie);
+    ctx.json(describe(caller));
+  }
+
+  /**
+   * Starts a console session for {@code caller}: a signed token in an {@code HttpOnly}, {@code
+   * SameSite=Strict} cookie ({@code Secure} when the public URL is https). The demo login and
+   * OpenID Connect sign-in both end here.
+   */
+  static void signIn(Context ctx, SessionTokens sessions, Caller caller, boolean secure) {
+    ctx.cookie(
         new Cookie(
             AccessControl.SESSION_COOKIE,
-            token,
+            sessions.issue(caller),
             "/",
             (int) SessionTokens.LIFETIME.toSeconds(),
-            secureCookie,
+            secure,
             true,
             null,
-            SameSite.STRICT);
-    ctx.cookie(cookie);
-    ctx.json(describe(caller));
+            SameSite.STRICT));
   }
 
   private Optional<Caller> resolve(String handle) {
