@@ -520,6 +520,47 @@ function entryRow(e, withPerson, size) {
       withPerson ? [] : [' ', verifyButton(e.index)]));
 }
 
+/**
+ * The partner-app authorization dialog: what the app asks for, in plain language, for which purpose,
+ * under which agreement version, with a choice per item; what the user allows becomes their consent
+ * (with a receipt) and a one-time code the app exchanges for a token limited to it.
+ */
+async function authorizePage(query) {
+  const show = view();
+  if (!me || me.role !== 'user') {
+    return show(el('h1', {}, 'An app asks for your data'),
+      el('p', {}, 'Sign in first, then come back to this page. ', el('a', { href: '#/login' }, 'Sign in')));
+  }
+  const params = new URLSearchParams(query);
+  try {
+    const d = await api(`/api/v1/oauth/request?${params}`);
+    const boxes = d.items.map(i => {
+      const box = el('input', { type: 'checkbox', id: `grant-${i.scope}`, 'aria-label': i.meaning });
+      box.checked = true;
+      return [box, i];
+    });
+    const send = async granted => {
+      try {
+        const body = Object.fromEntries(['client_id', 'redirect_uri', 'scope', 'purpose', 'state', 'code_challenge', 'code_challenge_method']
+          .filter(k => params.get(k) !== null).map(k => [k, params.get(k)]));
+        const r = await api('/api/v1/oauth/authorize', { method: 'POST', body: JSON.stringify({ ...body, granted }) });
+        location.href = r.redirect;
+      } catch (e) { main.prepend(problem(e)); }
+    };
+    const allow = el('button', { id: 'authorize-allow' }, 'Allow what is ticked');
+    allow.addEventListener('click', () => send(boxes.filter(([b]) => b.checked).map(([, i]) => i.scope)));
+    const deny = el('button', { id: 'authorize-deny', class: 'link' }, 'Deny all');
+    deny.addEventListener('click', () => send([]));
+    show(el('h1', { id: 'authorize-title' }, `${d.partnerName} asks for your data`),
+      el('p', {}, `For `, el('strong', {}, label(d.purpose)), `, under the agreement `, el('code', {}, d.agreement),
+        ` between the platform and ${d.partnerName}. Untick anything you do not want to share; you can revoke it any time in `,
+        el('a', { href: '#/me' }, 'My data'), '.'),
+      el('ul', { class: 'grants', id: 'authorize-items' }, boxes.map(([b, i]) => el('li', {}, el('label', {}, b, ' ', i.meaning, ' ', el('span', { class: 'muted' }, `(${i.scope})`))))),
+      el('p', { class: 'muted' }, `What you allow is recorded in the tamper-evident ledger before ${d.partnerName} can use it, and you get a signed receipt. You will be sent back to ${d.returnsTo}.`),
+      el('p', {}, allow, ' ', deny));
+  } catch (e) { show(el('h1', {}, 'This request cannot be shown'), problem(e)); }
+}
+
 /** Filters the access history by who, outcome and kind, and offers it as CSV or JSON with the same filter. */
 function historyFilters(size) {
   const party = el('input', { id: 'filter-party', placeholder: 'who, e.g. streamflix', 'aria-label': 'Who', size: '16' });
@@ -719,7 +760,8 @@ const routes = {
 async function render() {
   renderId++;
   const m = location.hash.match(/^#\/agreements\/([a-z0-9-]+)\/(\d+)$/);
-  const page = m ? () => agreementPage(m[1], m[2]) : routes[location.hash] || (() => view()(el('h1', {}, 'Not found'), el('p', {}, 'No such page. '), el('a', { href: '#/' }, 'Home')));
+  const auth = location.hash.startsWith('#/authorize?') ? location.hash.slice('#/authorize?'.length) : null;
+  const page = m ? () => agreementPage(m[1], m[2]) : auth !== null ? () => authorizePage(auth) : routes[location.hash] || (() => view()(el('h1', {}, 'Not found'), el('p', {}, 'No such page. '), el('a', { href: '#/' }, 'Home')));
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === location.hash);
   await page();
 }

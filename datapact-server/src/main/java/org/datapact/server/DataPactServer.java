@@ -89,13 +89,16 @@ public final class DataPactServer implements AutoCloseable {
       ServerContext context, EdgePolicy edge, java.util.function.Supplier<URI> base) {
     // The partner API first: Javalin tries a request's path against each route's pattern in the
     // order they were added, and partner calls are the busy path. No two routes match one path.
+    org.datapact.server.oauth.Authorizations codes =
+        new org.datapact.server.oauth.Authorizations(context.clock());
     List<Feature> features =
         List.of(
             new org.datapact.server.partner.PartnerFeature(context, base),
             new OpsFeature(context),
             new SessionFeature(context, edge.secureCookies()),
             new WorldFeature(context),
-            new TokenFeature(context),
+            new TokenFeature(context, codes),
+            new org.datapact.server.oauth.AuthorizeFeature(context, codes),
             new DecisionFeature(context),
             new PrivacyFeature(context),
             new GovernanceFeature(context),

@@ -145,6 +145,29 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
+   * @return a server as {@code serve} runs it, signing people in through the OpenID provider at
+   *     {@code issuer} (client {@code datapact}, the default claim names)
+   */
+  public static TestServer serveWithOidc(java.net.URI issuer) throws Exception {
+    int port = freePort();
+    return serveWith(
+        port,
+        context ->
+            java.util.List.of(
+                new org.datapact.server.session.OidcFeature(
+                    context,
+                    new org.datapact.server.session.OidcFeature.Settings(
+                        issuer,
+                        "datapact",
+                        "not-a-real-secret",
+                        java.net.URI.create("http://127.0.0.1:" + port + "/auth/oidc/callback"),
+                        "datapact_role",
+                        "datapact_user",
+                        "datapact_party",
+                        false))));
+  }
+
+  /**
    * @return a free local port
    */
   public static int freePort() throws java.io.IOException {

@@ -108,9 +108,27 @@ public final class AccessTokens {
    */
   public String issue(
       String clientId, PartyId party, Role role, java.util.SortedSet<String> scopes) {
+    return issue(clientId, party, role, scopes, null);
+  }
+
+  /**
+   * @param user the user the token is bound to (the authorization dialog's grant), or null
+   * @return a signed access token as {@link #issue(String, PartyId, Role, java.util.SortedSet)},
+   *     bound to {@code user} when given: it reads that user's data only
+   */
+  public String issue(
+      String clientId,
+      PartyId party,
+      Role role,
+      java.util.SortedSet<String> scopes,
+      org.datapact.core.user.@org.jspecify.annotations.Nullable UserId user) {
     Instant now = clock.instant();
+    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+    if (user != null) {
+      builder.claim("uid", user.value());
+    }
     JWTClaimsSet claims =
-        new JWTClaimsSet.Builder()
+        builder
             .issuer(ISSUER)
             .audience(AUDIENCE)
             .subject(clientId)
@@ -204,8 +222,17 @@ public final class AccessTokens {
               : java.util.Set.of(scope.trim().split(" +"));
       Long gen = c.getLongClaim("gen");
       Long cgen = c.getLongClaim("cgen");
+      Long uid = c.getLongClaim("uid");
       return new Verified(
-          new Caller(c.getSubject(), c.getSubject(), role, null, party, scopes),
+          new Caller(
+              c.getSubject(),
+              c.getSubject(),
+              role,
+              uid == null || role != Role.PARTNER_APP
+                  ? null
+                  : org.datapact.core.user.UserId.of(uid),
+              party,
+              scopes),
           gen == null ? 0 : gen,
           cgen == null ? 0 : cgen,
           c.getExpirationTime().toInstant());

@@ -37,9 +37,19 @@ public final class TokenFeature implements Feature {
    * @param context the server's shared parts
    */
   public TokenFeature(ServerContext context) {
+    this(context, new Authorizations(context.clock()));
+  }
+
+  /**
+   * @param codes the authorization dialog's codes, redeemed here ({@code authorization_code})
+   */
+  public TokenFeature(ServerContext context, Authorizations codes) {
     this.context = context;
     this.parties = new PartyRepository(context.db());
+    this.codes = codes;
   }
+
+  private final Authorizations codes;
 
   @Override
   public List<Route> routes() {
@@ -63,7 +73,9 @@ public final class TokenFeature implements Feature {
             default ->
                 String.valueOf(e.getMessage()).startsWith("`grant_type`")
                     ? "unsupported_grant_type"
-                    : "invalid_request";
+                    : String.valueOf(e.getMessage()).startsWith("`code`")
+                        ? "invalid_grant"
+                        : "invalid_request";
           };
       ctx.header("Cache-Control", "no-store");
       ctx.status(e.kind().httpStatus())
@@ -96,9 +108,9 @@ public final class TokenFeature implements Feature {
           "send the token request form-encoded (application/x-www-form-urlencoded), per RFC 6749 §4.4");
     }
     String grant = ctx.formParam("grant_type");
-    if (!"client_credentials".equals(grant)) {
+    if (!"client_credentials".equals(grant) && !"authorization_code".equals(grant)) {
       throw DataPactException.invalid(
-          "`grant_type` must be `client_credentials`, got `" + grant + "`");
+          "`grant_type` must be `client_credentials` or `authorization_code`, got `" + grant + "`");
     }
     String[] creds = credentials(ctx);
     String address = ctx.ip();
@@ -150,9 +162,29 @@ public final class TokenFeature implements Feature {
     // INVARIANT: a token's scopes are what the party's agreements permit now; the decision point
     // still decides each call
     java.util.SortedSet<String> scopes =
-        context.decisions().snapshot().scopesOf(party.id(), context.clock().instant());
+        new java.util.TreeSet<>(
+            context.decisions().snapshot().scopesOf(party.id(), context.clock().instant()));
+    org.datapact.core.user.UserId user = null;
+    if ("authorization_code".equals(grant)) {
+      // the user's grant, once: bound to them, and no wider than what they allowed
+      Authorizations.Grant g =
+          codes
+              .redeem(
+                  Optional.ofNullable(ctx.formParam("code")).orElse(""),
+                  client.clientId(),
+                  Optional.ofNullable(ctx.formParam("redirect_uri")).orElse(""),
+                  Optional.ofNullable(ctx.formParam("code_verifier")).orElse(""))
+              .orElseThrow(
+                  () ->
+                      DataPactException.invalid(
+                          "`code`: unknown, used, expired, for another client or redirect_uri,"
+                              + " or the code_verifier does not match its challenge"));
+      scopes.retainAll(g.scopes());
+      user = g.user();
+    }
     body.put(
-        "access_token", context.accessTokens().issue(client.clientId(), party.id(), role, scopes));
+        "access_token",
+        context.accessTokens().issue(client.clientId(), party.id(), role, scopes, user));
     body.put("token_type", "Bearer");
     body.put("expires_in", AccessTokens.LIFETIME.toSeconds());
     body.put("scope", String.join(" ", scopes));

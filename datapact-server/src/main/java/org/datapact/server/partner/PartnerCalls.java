@@ -97,6 +97,11 @@ final class PartnerCalls {
         .isEmpty()) { // every user is a subject of the snapshot
       throw DataPactException.notFound("no user `" + id + "` for " + call.partner());
     }
+    UserId bound = call.caller().boundUser();
+    if (bound != null && !bound.equals(user)) {
+      // a token from the authorization dialog reads the user who granted it, no one else
+      throw DataPactException.notFound("no user `" + id + "` for this user's token");
+    }
     return user;
   }
 

@@ -214,6 +214,16 @@ public final class PrivacyFeature implements Feature {
    * changes no decision.
    */
   private long record(ConsentChange change) throws DataPactException {
+    return record(context, change);
+  }
+
+  /**
+   * Records a consent change: the ledger, the history, then the decision point, in one order for
+   * every change (the privacy center and the authorization dialog alike).
+   *
+   * @return the ledger index, which names its receipt
+   */
+  public static long record(ServerContext context, ConsentChange change) throws DataPactException {
     synchronized (
         context.decisions()) { // the ledger, the history and the snapshot see changes in one order
       long index = context.audit().consent(change);

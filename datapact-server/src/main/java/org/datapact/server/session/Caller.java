@@ -43,8 +43,11 @@ public record Caller(
     Objects.requireNonNull(displayName, "displayName");
     Objects.requireNonNull(role, "role");
     scopes = java.util.Set.copyOf(Objects.requireNonNull(scopes, "scopes"));
-    if ((role == Role.USER) != (userId != null)) {
-      throw new IllegalArgumentException("caller `" + handle + "`: exactly users carry a user id");
+    // a partner app may carry one too: the user a token from the authorization dialog is bound to
+    if ((role == Role.USER && userId == null)
+        || (userId != null && role != Role.USER && role != Role.PARTNER_APP)) {
+      throw new IllegalArgumentException(
+          "caller `" + handle + "`: users carry a user id, and only they and partner apps do");
     }
     boolean needsParty = role == Role.PARTNER || role == Role.UNIT || role == Role.PARTNER_APP;
     if (needsParty != (party != null)) {
@@ -78,10 +81,18 @@ public record Caller(
    * @throws DataPactException forbidden for any other caller
    */
   public UserId requireUser() throws DataPactException {
-    if (userId == null) {
+    if (role != Role.USER || userId == null) {
       throw new DataPactException(ErrorKind.FORBIDDEN, "only a signed-in user has this view");
     }
     return userId;
+  }
+
+  /**
+   * @return the user a partner app's token is bound to (granted through the authorization dialog),
+   *     or null for a token of the app itself
+   */
+  public @Nullable UserId boundUser() {
+    return role == Role.PARTNER_APP ? userId : null;
   }
 
   /**

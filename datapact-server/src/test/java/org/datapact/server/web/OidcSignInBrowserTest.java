@@ -2,13 +2,11 @@ package org.datapact.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.datapact.server.TestServer;
-import org.datapact.server.session.OidcFeature;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,24 +28,7 @@ class OidcSignInBrowserTest extends BrowserTest {
     server.close(); // the base class's demo server: this test runs as `serve` does
     provider = new MockOAuth2Server();
     provider.start();
-    int port = TestServer.freePort();
-    URI issuer = provider.issuerUrl("default").uri();
-    server =
-        TestServer.serveWith(
-            port,
-            context ->
-                List.of(
-                    new OidcFeature(
-                        context,
-                        new OidcFeature.Settings(
-                            issuer,
-                            "datapact",
-                            "not-a-real-secret",
-                            URI.create("http://127.0.0.1:" + port + "/auth/oidc/callback"),
-                            "datapact_role",
-                            "datapact_user",
-                            "datapact_party",
-                            false))));
+    server = TestServer.serveWithOidc(provider.issuerUrl("default").uri());
   }
 
   @AfterAll

@@ -85,6 +85,24 @@ public final class PartyRepository {
   }
 
   /**
+   * @return where the live client may send a user back with an authorization code, empty when the
+   *     client is unknown or retired
+   */
+  public List<String> redirectUris(String clientId) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT redirect_uris FROM client_credential"
+                            + " WHERE client_id = ? AND retired_at IS NULL")
+                    .bind(0, clientId)
+                    .mapTo(String.class)
+                    .findOne()
+                    .map(v -> List.of(v.trim().split("\\s+")))
+                    .orElse(List.of()));
+  }
+
+  /**
    * @return the client ids of a party
    */
   public List<String> clientIds(PartyId party) {
