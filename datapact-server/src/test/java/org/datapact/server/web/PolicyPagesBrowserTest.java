@@ -49,6 +49,8 @@ class PolicyPagesBrowserTest extends BrowserTest {
     // the revocation has a signed receipt, listed first, that verifies with the published key
     var row = browser.findElement(By.cssSelector("#receipts tr:nth-child(2)"));
     assertThat(row.getText()).contains("revoke recommendations", "streamflix", "download");
+    browser.executeScript("document.getElementById('receipts').scrollIntoView({block: 'center'})");
+    screenshot("my-receipts");
     String href = row.findElement(By.tagName("a")).getAttribute("href");
     var key =
         com.nimbusds
