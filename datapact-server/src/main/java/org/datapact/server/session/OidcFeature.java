@@ -161,9 +161,25 @@ public final class OidcFeature implements Feature {
       attempts.entrySet().removeIf(e -> e.getValue()[0] != minute);
     }
     if (window[1] > ATTEMPTS_PER_MINUTE) {
-      ctx.header("Retry-After", "60");
-      throw new DataPactException(
-          ErrorKind.RATE_LIMITED, "too many sign-in attempts from this address; retry in a minute");
+      long wait = 60 - context.clock().millis() / 1000 % 60; // until this address's minute ends
+      throw new Throttled(
+          "too many sign-in attempts from this address; retry in " + wait + " s", wait);
+    }
+  }
+
+  /** A refusal that knows when the caller may try again ({@code Retry-After}). */
+  private static final class Throttled extends DataPactException {
+    private static final long serialVersionUID = 1L;
+    private final long wait;
+
+    Throttled(String message, long wait) {
+      super(ErrorKind.RATE_LIMITED, message);
+      this.wait = wait;
+    }
+
+    @Override
+    public long retryAfterSeconds() {
+      return wait;
     }
   }
 
@@ -173,7 +189,6 @@ public final class OidcFeature implements Feature {
     Instant now = context.clock().instant();
     pending.entrySet().removeIf(e -> e.getValue().started().plus(PENDING_FOR).isBefore(now));
     if (pending.size() >= MAX_PENDING) {
-      ctx.header("Retry-After", "10");
       throw new DataPactException(ErrorKind.UNAVAILABLE, "too many sign-ins in progress; retry");
     }
     State state = new State();
