@@ -414,6 +414,23 @@ async function registryPage() {
   await draw();
 }
 
+/** Erasure requests and their notices to partners; one past its 30-day deadline is flagged. */
+async function erasuresPage() {
+  const show = view();
+  if (!me || (me.role !== 'operator' && me.role !== 'regulator')) return show(...needRole('operator or regulator'));
+  try {
+    const list = await api('/api/v1/erasures');
+    show(el('h1', {}, 'Erasures'),
+      el('p', { class: 'muted' }, 'Every erasure request and its signed deletion request to each partner that received the data, retried until the partner confirms. A request unconfirmed past its 30-day deadline is flagged.'),
+      list.length
+        ? el('table', { id: 'erasures' }, el('tr', {}, ...['Requested', 'Erasure', 'Partner', 'Status', 'Due by', 'Confirmation'].map(h => el('th', {}, h))),
+          list.map(n => el('tr', { class: n.overdue ? 'discrepancy' : '' }, el('td', {}, n.requestedAt.slice(0, 10)), el('td', {}, n.erasureId.slice(0, 8)),
+            el('td', {}, n.partner), el('td', {}, n.overdue ? 'OVERDUE' : n.status === 'confirmed' ? 'confirmed' : `pending (${n.attempts} attempts)`),
+            el('td', {}, n.dueBy.slice(0, 10)), el('td', {}, n.confirmation))))
+        : el('p', { class: 'muted', id: 'erasures' }, 'No erasure has been requested.'));
+  } catch (e) { show(problem(e)); }
+}
+
 /** The conflict-of-interest register (operators and the regulator). */
 async function interestsPage() {
   const show = view();
@@ -491,7 +508,7 @@ async function worldPage(role) {
       el('p', {}, el('a', { href: '#/agreements' }, 'Agreements'),
         role === 'operator' ? [' · ', el('a', { href: '#/operator/consents' }, 'A user\'s consents')]
           : [' · ', el('a', { href: '#/regulator/ledger' }, 'Ledger entries')],
-        ' · ', el('a', { href: '#/registry' }, 'Partner registry'), ' · ', el('a', { href: '#/reports' }, 'Duties and reports'),
+        ' · ', el('a', { href: '#/registry' }, 'Partner registry'), ' · ', el('a', { href: '#/erasures' }, 'Erasures'), ' · ', el('a', { href: '#/reports' }, 'Duties and reports'),
         ' · ', el('a', { href: '#/interests' }, 'Interest register')),
       facts([['Users', w.users.toLocaleString('en')], ['Seed', w.seed ?? '—'], ['Generated', w.generatedAt ?? '—']]),
       el('h2', {}, 'Partners and internal units'),
@@ -618,7 +635,7 @@ async function myLedgerPage() {
   const show = view();
   if (!me || me.role !== 'user') return show(...needRole('user'));
   try {
-    const [mine, cp] = await Promise.all([api('/api/v1/me/ledger?limit=50'), api('/api/v1/ledger/checkpoint')]);
+    const [mine, cp, notices] = await Promise.all([api('/api/v1/me/ledger?limit=50'), api('/api/v1/ledger/checkpoint'), api('/api/v1/me/erasure')]);
     const erase = el('button', { id: 'erase' }, 'Erase my ledger identity…');
     const confirm = el('button', { id: 'erase-confirm', hidden: true }, 'Yes, erase it');
     const status = el('p', { id: 'erase-status', class: 'muted' });
@@ -628,7 +645,9 @@ async function myLedgerPage() {
       try {
         const r = await api('/api/v1/me/erasure', { method: 'POST' });
         await myLedgerPage();
-        document.getElementById('erase-status').textContent = r.detail;
+        document.getElementById('erase-status').textContent = r.detail + (r.partnersNotified.length
+          ? ` A deletion request goes to ${r.partnersNotified.join(', ')}, who received your data; each must confirm within 30 days.`
+          : ' No partner received your data.');
       } catch (e) { main.prepend(problem(e)); confirm.disabled = false; }
     });
     show(el('h1', {}, 'My record in the ledger'),
@@ -638,7 +657,13 @@ async function myLedgerPage() {
       historyFilters(cp.size),
       el('div', { id: 'verification', class: 'verification' }),
       el('div', { id: 'my-entries-box' }, entryTable(mine.entries, false, 'my-entries', cp.size)),
-      el('h2', {}, 'Erasure'), el('p', {}, erase, ' ', confirm), status);
+      el('h2', {}, 'Erasure'), el('p', {}, erase, ' ', confirm), status,
+      notices.length
+        ? el('table', { id: 'erasure-notices' }, el('tr', {}, ...['Partner', 'Deletion request', 'Due by', 'Confirmation'].map(h => el('th', {}, h))),
+          notices.map(n => el('tr', { class: n.overdue ? 'discrepancy' : '' }, el('td', {}, n.partner),
+            el('td', {}, n.status === 'confirmed' ? 'confirmed' : `pending (${n.attempts} attempts${n.lastError ? ': ' + n.lastError : ''})`),
+            el('td', {}, n.dueBy.slice(0, 10)), el('td', {}, n.confirmation))))
+        : '');
   } catch (e) { show(problem(e)); }
 }
 
@@ -754,7 +779,7 @@ const routes = {
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
   '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
   '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage, '#/ads': adsPage,
-  '#/interests': interestsPage, '#/reports': reportsPage, '#/registry': registryPage,
+  '#/interests': interestsPage, '#/reports': reportsPage, '#/registry': registryPage, '#/erasures': erasuresPage,
 };
 
 async function render() {

@@ -67,6 +67,7 @@ public final class DataPactServer implements AutoCloseable {
 
   private final Javalin app;
   private final String host;
+  private org.datapact.server.privacy.@org.jspecify.annotations.Nullable ErasureOutbox outbox;
 
   private DataPactServer(Javalin app, String host) {
     this.app = app;
@@ -108,6 +109,7 @@ public final class DataPactServer implements AutoCloseable {
             new org.datapact.server.governance.RegistryFeature(context),
             new org.datapact.server.privacy.ReceiptsFeature(context),
             new org.datapact.server.privacy.ExportFeature(context),
+            new org.datapact.server.privacy.ErasureFeature(context),
             new LedgerFeature(context),
             new org.datapact.server.units.UnitDataFeature(context),
             new org.datapact.server.ads.AdsFeature(context));
@@ -284,6 +286,16 @@ public final class DataPactServer implements AutoCloseable {
     LOG.atInfo().addKeyValue("url", "http://" + host + ":" + app.port() + "/").log("listening");
     DataPactServer server = new DataPactServer(app, host);
     base.compareAndSet(null, server.baseUri());
+    if (context.demo().isPresent()) {
+      org.datapact.server.privacy.ErasureFeature.demoWebhooks(context);
+    }
+    server.outbox =
+        new org.datapact.server.privacy.ErasureOutbox(
+                new org.datapact.store.privacy.ErasureStore(context.db()),
+                context.clock(),
+                context.mapper(),
+                base::get)
+            .start(java.time.Duration.ofMillis(500));
     return server;
   }
 
@@ -366,6 +378,10 @@ public final class DataPactServer implements AutoCloseable {
   /** Stops accepting requests and waits for in-flight ones. */
   @Override
   public void close() {
+    var o = outbox;
+    if (o != null) {
+      o.close();
+    }
     app.stop();
   }
 }

@@ -183,15 +183,43 @@ public final class LedgerFeature implements Feature {
   private void erase(Context ctx, UserId user, String by) throws DataPactException {
     java.util.Optional<String> erased;
     long size;
+    java.time.Instant now = context.clock().instant();
+    // who received the user's data: the partners of allowed decisions about them, read before the
+    // ledger identity that links those entries to the user is destroyed
+    java.util.Map<org.datapact.core.party.PartyId, String> recipients = new java.util.TreeMap<>();
+    var kinds = context.decisions().snapshot().partyKinds();
+    long before = Long.MAX_VALUE;
+    while (true) {
+      var page = context.audit().entriesOf(user, before, 100);
+      for (var e : page) {
+        String principal = e.path("principal").asText("");
+        if ("decision".equals(e.path("type").asText())
+            && "allow".equals(e.path("effect").asText())
+            && principal.matches("[a-z][a-z0-9-]{1,31}")) {
+          var party = org.datapact.core.party.PartyId.of(principal);
+          if (kinds.get(party) == org.datapact.core.party.PartyKind.PARTNER) {
+            recipients.put(party, context.partnerIds().of(party, user));
+          }
+        }
+      }
+      if (page.size() < 100) {
+        break;
+      }
+      before = page.get(page.size() - 1).get("index").asLong();
+    }
     synchronized (context.decisions()) { // no consent change interleaves with the carry-over
-      erased =
-          context
-              .audit()
-              .erase(user, by, context.clock().instant(), context.policies().current(user));
+      erased = context.audit().erase(user, by, now, context.policies().current(user));
       size = context.ledger().log().size();
     }
+    var erasures = new org.datapact.store.privacy.ErasureStore(context.db());
+    String erasureId = java.util.UUID.randomUUID().toString();
+    // the durable outbox: one notice per partner, delivered and retried until confirmed
+    erasures.request(erasureId, user, now, now.plus(java.time.Duration.ofDays(30)), by, recipients);
+    erasures.anonymize(user);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("erased", erased.isPresent());
+    m.put("erasureId", erasureId);
+    m.put("partnersNotified", recipients.keySet().stream().map(p -> p.value()).toList());
     m.put("ledgerSize", size);
     m.put(
         "detail",

@@ -28,6 +28,9 @@ class LedgerPagesBrowserTest extends BrowserTest {
     await()
         .until(
             ExpectedConditions.textToBePresentInElementLocated(By.id("erase-status"), "destroyed"));
+    assertThat(browser.findElement(By.id("erase-status")).getText())
+        .containsAnyOf("No partner received your data", "A deletion request goes to");
+
     // the old entries are gone from his view; his current consents were committed again under a new
     // identity
     java.util.List<String> after = indexes();
@@ -117,6 +120,15 @@ class LedgerPagesBrowserTest extends BrowserTest {
     assertThat(browser.findElement(By.id("checkpoint-note")).getText())
         .startsWith("datapact/ledger/");
     screenshot("regulator-ledger");
+  }
+
+  @Test
+  void anOperatorSeesEveryErasureAndItsDeletionRequests() throws Exception {
+    signIn("oscar");
+    browser.get(server.uri("/#/erasures").toString());
+    await().until(ExpectedConditions.presenceOfElementLocated(By.id("erasures")));
+    assertThat(browser.findElement(By.tagName("main")).getText())
+        .contains("Erasures", "30-day deadline");
   }
 
   @Test

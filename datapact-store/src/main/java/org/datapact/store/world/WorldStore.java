@@ -31,6 +31,8 @@ public final class WorldStore {
   /** World tables, children before parents, so deleting in this order respects foreign keys. */
   private static final List<String> TABLES_CHILD_FIRST =
       List.of(
+          "erasure_notice",
+          "erasure_request",
           "registry_change",
           "duty_report",
           "agreement_approval",
