@@ -335,6 +335,16 @@ public final class TestServer implements AutoCloseable {
             HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * @return the answer to {@code partner}'s app reading the profile of the user with id {@code
+   *     user} for recommendations (a release about them in the ledger)
+   */
+  public HttpResponse<String> partnerReadsProfile(String partner, long user) throws Exception {
+    return getWithToken(
+        token(partner),
+        "/api/v1/users/" + partnerId(partner, user) + "/profile?purpose=recommendations");
+  }
+
   /** POSTs JSON with a bearer token. */
   public HttpResponse<String> postWithToken(String token, String path, String json)
       throws Exception {

@@ -100,10 +100,7 @@ class PartnerRateLimitTest {
 
       // another partner's bucket is its own: seekr is denied for want of an agreement, never
       // rate-limited
-      HttpResponse<String> other =
-          server.getWithToken(
-              server.token("seekr"),
-              "/api/v1/users/" + server.partnerId("seekr", 1) + "/profile?purpose=recommendations");
+      HttpResponse<String> other = server.partnerReadsProfile("seekr", 1);
       assertThat(other.statusCode()).as(other.body()).isNotEqualTo(429);
     }
   }

@@ -14,12 +14,7 @@ import org.junit.jupiter.api.Test;
 class ErasureDemoReceiverTest extends DemoServerTest {
   @Test
   void theDemosOwnPartnerReceiverConfirmsASignedRequestAndRefusesAnUnsignedOne() throws Exception {
-    var read =
-        server.getWithToken(
-            server.token("streamflix"),
-            "/api/v1/users/"
-                + server.partnerId("streamflix", 1)
-                + "/profile?purpose=recommendations");
+    var read = server.partnerReadsProfile("streamflix", 1);
     assertThat(read.statusCode()).isEqualTo(200);
     server.context.audit().flushIndex();
     var alice = server.session();

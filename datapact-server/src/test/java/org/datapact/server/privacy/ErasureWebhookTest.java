@@ -101,12 +101,7 @@ class ErasureWebhookTest extends DemoServerTest {
       alice.login("alice");
       assertThat(alice.put("/api/v1/me/consents/tunely/recommendations").statusCode())
           .isEqualTo(200);
-      var read =
-          server.getWithToken(
-              server.token("streamflix"),
-              "/api/v1/users/"
-                  + server.partnerId("streamflix", 1)
-                  + "/profile?purpose=recommendations");
+      var read = server.partnerReadsProfile("streamflix", 1);
       assertThat(read.statusCode()).isEqualTo(200);
       long readIndex =
           Long.parseLong(read.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());

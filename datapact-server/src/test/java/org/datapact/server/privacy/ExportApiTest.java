@@ -17,12 +17,7 @@ class ExportApiTest extends DemoServerTest {
 
   @Test
   void aliceDownloadsHerAccessHistoryAndHerWholeRecordAndBobSeesNoneOfIt() throws Exception {
-    var read =
-        server.getWithToken(
-            server.token("streamflix"),
-            "/api/v1/users/"
-                + server.partnerId("streamflix", 1)
-                + "/profile?purpose=recommendations");
+    var read = server.partnerReadsProfile("streamflix", 1);
     String index = read.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow();
     server.context.audit().flushIndex();
     var alice = server.session();

@@ -25,12 +25,7 @@ class MeEndpointsIsolationTest extends DemoServerTest {
     alice.login("alice");
     var granted = alice.put("/api/v1/me/consents/tunely/recommendations");
     long receipt = TestServer.json(granted).get("ledgerIndex").asLong();
-    var read =
-        server.getWithToken(
-            server.token("streamflix"),
-            "/api/v1/users/"
-                + server.partnerId("streamflix", 1)
-                + "/profile?purpose=recommendations");
+    var read = server.partnerReadsProfile("streamflix", 1);
     long entry = Long.parseLong(read.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
     server.context.audit().flushIndex();
     Thread.sleep(1_200); // a checkpoint covers both

@@ -41,9 +41,7 @@ class LedgerPagesBrowserTest extends BrowserTest {
 
   @Test
   void aliceVerifiesAnEntryInHerBrowserAndATamperedProofFailsVisibly() throws Exception {
-    server.getWithToken(
-        server.token("streamflix"),
-        "/api/v1/users/" + server.partnerId("streamflix", 1) + "/profile?purpose=recommendations");
+    server.partnerReadsProfile("streamflix", 1);
     server.context.audit().flushIndex();
     Thread.sleep(1_500); // a checkpoint is signed each second
     signIn("alice");
