@@ -168,6 +168,25 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
+   * Waits until a signed checkpoint covers entry {@code index} (one is signed each second).
+   *
+   * @throws AssertionError after ten seconds
+   */
+  public void awaitCheckpointCovering(long index) throws Exception {
+    var keys = context.ledger().keys();
+    for (int i = 0; i < 200; i++) {
+      var c =
+          org.datapact.ledger.checkpoint.Notes.verify(
+              context.ledger().checkpoint(), keys.name(), keys.rawPublicKey());
+      if (c.size() > index) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no signed checkpoint covers entry " + index + " after 10 s");
+  }
+
+  /**
    * @return a free local port
    */
   public static int freePort() throws java.io.IOException {

@@ -29,6 +29,24 @@ public final class PathParams {
   }
 
   /**
+   * @return the ledger index in path parameter {@code name}
+   * @throws DataPactException invalid input unless it is a non-negative number
+   */
+  public static long ledgerIndex(Context ctx, String name) throws DataPactException {
+    String v = ctx.pathParam(name);
+    try {
+      long index = Long.parseLong(v);
+      if (index >= 0) {
+        return index;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw DataPactException.invalid(
+        "`" + name + "` must be a ledger index (a number), got `" + v + "`");
+  }
+
+  /**
    * @param value the {@code purpose} query parameter as sent, or null
    * @param example a purpose the route's callers typically declare, for the error message
    * @return the purpose it names

@@ -58,15 +58,9 @@ public final class LedgerFeature implements Feature {
   }
 
   private long pathIndex(Context ctx) throws DataPactException {
-    String v = ctx.pathParam("index");
-    long index;
-    try {
-      index = Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw DataPactException.invalid("entry index `" + v + "` must be a non-negative number");
-    }
+    long index = org.datapact.server.http.PathParams.ledgerIndex(ctx, "index");
     long have = context.ledger().log().size();
-    if (index < 0 || index >= have) {
+    if (index >= have) {
       throw DataPactException.notFound("no entry " + index + " in a log of " + have);
     }
     return index;
@@ -126,26 +120,16 @@ public final class LedgerFeature implements Feature {
    */
   private void evidence(Context ctx) throws DataPactException {
     var user = AccessControl.requireCaller(ctx).requireUser();
-    long index;
-    try {
-      index = Long.parseLong(ctx.pathParam("index"));
-    } catch (NumberFormatException e) {
-      throw DataPactException.invalid("`index` must be a number");
-    }
+    long index = pathIndex(ctx);
     byte[] entry =
         context
             .audit()
             .ownEntry(user, index)
             .orElseThrow(() -> DataPactException.notFound("no entry " + index + " of yours"));
     LedgerService ledger = context.ledger();
-    String note;
-    try {
-      note = ledger.checkpoint();
-    } catch (IOException e) {
-      throw new DataPactException(
-          ErrorKind.UNAVAILABLE, "cannot read the signed checkpoint: " + e.getMessage(), e);
-    }
-    Checkpoint c = Notes.verify(note, ledger.keys().name(), ledger.keys().rawPublicKey());
+    Signed signed = signed();
+    String note = signed.note();
+    Checkpoint c = signed.checkpoint();
     if (index >= c.size()) {
       ctx.header("Retry-After", "1");
       throw new DataPactException(
@@ -154,18 +138,28 @@ public final class LedgerFeature implements Feature {
               + index
               + " is not yet covered by a signed checkpoint; one is signed each second");
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("index", index);
-    m.put("entry", b64(entry));
-    m.put("size", c.size());
-    m.put("checkpoint", note);
-    m.put("keyName", ledger.keys().name());
-    m.put("publicKey", b64(ledger.keys().rawPublicKey()));
-    m.put(
-        "auditPath",
-        ledger.log().inclusionProof(index, c.size()).stream().map(LedgerFeature::b64).toList());
-    ctx.json(m);
+    ctx.json(
+        new Evidence(
+            index,
+            b64(entry),
+            c.size(),
+            note,
+            ledger.keys().name(),
+            b64(ledger.keys().rawPublicKey()),
+            ledger.log().inclusionProof(index, c.size()).stream()
+                .map(LedgerFeature::b64)
+                .toList()));
   }
+
+  /** What a browser needs to check an entry itself; bytes and hashes in base64. */
+  record Evidence(
+      long index,
+      String entry,
+      long size,
+      String checkpoint,
+      String keyName,
+      String publicKey,
+      java.util.List<String> auditPath) {}
 
   private void eraseMe(Context ctx) throws DataPactException {
     var caller = AccessControl.requireCaller(ctx);
@@ -234,16 +228,29 @@ public final class LedgerFeature implements Feature {
     return Base64.getEncoder().encodeToString(b);
   }
 
-  private void checkpoint(Context ctx) throws DataPactException {
+  /** The latest signed checkpoint: its note and what it says. */
+  private record Signed(String note, Checkpoint checkpoint) {}
+
+  /**
+   * @return the checkpoint the ticker signed last, its signature checked
+   */
+  private Signed signed() throws DataPactException {
     LedgerService ledger = context.ledger();
     String note;
     try {
       note = ledger.checkpoint();
     } catch (IOException e) {
       throw new DataPactException(
-          ErrorKind.UNAVAILABLE, "cannot sign a checkpoint: " + e.getMessage(), e);
+          ErrorKind.UNAVAILABLE, "cannot read the signed checkpoint: " + e.getMessage(), e);
     }
-    Checkpoint c = Notes.verify(note, ledger.keys().name(), ledger.keys().rawPublicKey());
+    return new Signed(note, Notes.verify(note, ledger.keys().name(), ledger.keys().rawPublicKey()));
+  }
+
+  private void checkpoint(Context ctx) throws DataPactException {
+    LedgerService ledger = context.ledger();
+    Signed signed = signed();
+    String note = signed.note();
+    Checkpoint c = signed.checkpoint();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("origin", c.origin());
     m.put("size", c.size());

@@ -303,14 +303,15 @@ public final class AuthorizeFeature implements Feature {
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8))
                 .append('&'));
     to.setLength(to.length() - 1);
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("redirect", to.toString());
-    answer.put("granted", granted);
-    if (receipt != null) {
-      answer.put("receipt", "/api/v1/me/receipts/" + receipt);
-    }
-    ctx.json(answer);
+    ctx.json(
+        new Decided(
+            to.toString(), granted, receipt == null ? null : "/api/v1/me/receipts/" + receipt));
   }
+
+  /** The user's choice: where to send the browser, what was granted, and its receipt. */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  record Decided(String redirect, SortedSet<String> granted, @Nullable String receipt) {}
 
   private static @Nullable String text(JsonNode b, String field) {
     JsonNode v = b.get(field);

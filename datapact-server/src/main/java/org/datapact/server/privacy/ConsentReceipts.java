@@ -50,9 +50,12 @@ public final class ConsentReceipts {
   private final String controller;
   private final ObjectMapper mapper;
 
+  /** The PII controller every receipt names. */
+  public static final String CONTROLLER = "DataPact platform";
+
   /**
    * @param keys the receipts key
-   * @param controller the PII controller's name, e.g. the platform's
+   * @param controller the PII controller's name, e.g. {@link #CONTROLLER}
    */
   public ConsentReceipts(SigningKeys keys, String controller, ObjectMapper mapper) {
     this.keys = keys;

@@ -143,18 +143,19 @@ public final class ErasureFeature implements Feature {
     }
     ctx.header("Cache-Control", "no-store");
     ctx.json(
-        Map.of(
-            "party",
+        new WebhookAnswer(
             p.id().value(),
-            "url",
             url.toString(),
-            "secret",
             secret,
-            "note",
             "shown once: erasure requests are signed with it (X-DataPact-Signature)",
-            "ledgerIndex",
             index));
   }
+
+  /** A partner's webhook as set, with its secret shown this once. */
+  record WebhookAnswer(String party, String url, String secret, String note, long ledgerIndex) {}
+
+  /** A receiver's answer to a deletion request. */
+  record Confirmation(String confirmation) {}
 
   /** Gives every demo partner without a webhook this server's demo receiver and a secret. */
   public static void demoWebhooks(ServerContext context) {
@@ -205,6 +206,6 @@ public final class ErasureFeature implements Feature {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e); // INVARIANT: every JDK has it
     }
-    ctx.json(Map.of("confirmation", confirmation));
+    ctx.json(new Confirmation(confirmation));
   }
 }

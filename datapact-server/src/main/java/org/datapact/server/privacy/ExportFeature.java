@@ -39,7 +39,7 @@ public final class ExportFeature implements Feature {
   private final UserRepository users;
   private final PolicyStore policies;
   private final PartnerData partnerData;
-  private final ReceiptsFeature receipts;
+  private final ConsentReceipts receipts;
 
   /**
    * @param context the server's shared parts
@@ -49,7 +49,9 @@ public final class ExportFeature implements Feature {
     this.users = new UserRepository(context.db());
     this.policies = new PolicyStore(context.db());
     this.partnerData = new PartnerData(context.db());
-    this.receipts = new ReceiptsFeature(context);
+    this.receipts =
+        new ConsentReceipts(
+            context.ledger().receiptKeys(), ConsentReceipts.CONTROLLER, context.mapper());
   }
 
   @Override
@@ -226,13 +228,14 @@ public final class ExportFeature implements Feature {
     // a receipt for every change made through DataPact (the generated world's history before it
     // has none: those changes were committed to the ledger in one batch at its first start)
     List<Map<String, Object>> signed = new ArrayList<>();
+    var snapshot = context.decisions().snapshot();
     for (PolicyStore.Recorded r : policies.recordedHistory(id)) {
       signed.add(
           Map.of(
               "ledgerIndex",
               r.ledgerIndex(),
               "receipt",
-              receipts.issue(r.change(), r.ledgerIndex())));
+              ReceiptsFeature.issue(receipts, snapshot, u.country(), r.change(), r.ledgerIndex())));
     }
     m.put("consents", consents);
     m.put("receipts", signed);

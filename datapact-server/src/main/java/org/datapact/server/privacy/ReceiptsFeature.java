@@ -41,7 +41,8 @@ public final class ReceiptsFeature implements Feature {
   public ReceiptsFeature(ServerContext context) {
     this.context = context;
     this.receipts =
-        new ConsentReceipts(context.ledger().receiptKeys(), "DataPact platform", context.mapper());
+        new ConsentReceipts(
+            context.ledger().receiptKeys(), ConsentReceipts.CONTROLLER, context.mapper());
     this.policies = new PolicyStore(context.db());
     this.users = new UserRepository(context.db());
   }
@@ -85,12 +86,7 @@ public final class ReceiptsFeature implements Feature {
 
   private void download(Context ctx) throws DataPactException {
     UserId user = AccessControl.requireCaller(ctx).requireUser();
-    long index;
-    try {
-      index = Long.parseLong(ctx.pathParam("index"));
-    } catch (NumberFormatException e) {
-      throw DataPactException.invalid("`index` must be a number");
-    }
+    long index = org.datapact.server.http.PathParams.ledgerIndex(ctx, "index");
     PolicyStore.Recorded r =
         policies.recordedHistory(user).stream()
             .filter(x -> x.ledgerIndex() == index)
@@ -110,7 +106,20 @@ public final class ReceiptsFeature implements Feature {
             .find(c.user())
             .orElseThrow(() -> DataPactException.notFound("no user `" + c.user().value() + "`"))
             .country();
-    PolicySnapshot s = context.decisions().snapshot();
+    return issue(receipts, context.decisions().snapshot(), country, c, index);
+  }
+
+  /**
+   * @param country the user's country, whose rule set the receipt names
+   * @return the signed receipt of a change the ledger recorded at {@code index}, its PII categories
+   *     read from {@code s}'s agreements
+   */
+  static String issue(
+      ConsentReceipts receipts,
+      PolicySnapshot s,
+      CountryCode country,
+      ConsentChange c,
+      long index) {
     return receipts.issue(c, index, s.jurisdictions().of(country).id(), categories(s, c));
   }
 

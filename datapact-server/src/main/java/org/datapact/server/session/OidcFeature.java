@@ -34,7 +34,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,8 +125,11 @@ public final class OidcFeature implements Feature {
         Route.get("/auth/oidc/callback", this::callback, Role.PUBLIC));
   }
 
+  /** Where the console's sign-in page sends people. */
+  record Offer(String login, String issuer) {}
+
   private void describe(Context ctx) {
-    ctx.json(Map.of("login", "/auth/oidc/login", "issuer", settings.issuer().toString()));
+    ctx.json(new Offer("/auth/oidc/login", settings.issuer().toString()));
   }
 
   /** The provider's metadata, discovered once from the issuer. */

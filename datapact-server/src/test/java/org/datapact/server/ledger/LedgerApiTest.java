@@ -131,14 +131,8 @@ class LedgerApiTest extends DemoServerTest {
             .get(0)
             .get("index")
             .asLong();
-    java.net.http.HttpResponse<String> r = null;
-    for (int i = 0; i < 30; i++) { // a checkpoint is signed each second
-      r = alice.get("/api/v1/me/ledger/" + index + "/evidence");
-      if (r.statusCode() != 503) {
-        break;
-      }
-      Thread.sleep(200);
-    }
+    server.awaitCheckpointCovering(index);
+    var r = alice.get("/api/v1/me/ledger/" + index + "/evidence");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode e = TestServer.json(r);
     byte[] entry = java.util.Base64.getDecoder().decode(e.get("entry").asText());

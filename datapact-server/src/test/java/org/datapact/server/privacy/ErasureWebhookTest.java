@@ -163,6 +163,8 @@ class ErasureWebhookTest extends DemoServerTest {
   @Test
   void aRestartInTheMiddleLosesNoNotice() throws Exception {
     ErasureStore store = new ErasureStore(server.db);
+    org.datapact.server.MovableClock clock =
+        new org.datapact.server.MovableClock(Clock.systemUTC().instant());
     try (Receiver seekr = new Receiver(0)) {
       seekr.secret = "whs_test-secret";
       // the receiver is registered but unreachable at first: its port is closed
@@ -170,21 +172,19 @@ class ErasureWebhookTest extends DemoServerTest {
       store.request(
           "restart-test",
           UserId.of(42),
-          Clock.systemUTC().instant(),
-          Clock.systemUTC().instant().plusSeconds(30 * 86_400L),
+          clock.instant(),
+          clock.instant().plusSeconds(30 * 86_400L),
           "user",
           Map.of(PartyId.of("seekr"), "u_restart"));
       try (ErasureOutbox before =
-          new ErasureOutbox(
-              store, Clock.systemUTC(), server.context.mapper(), () -> URI.create("http://x/"))) {
+          new ErasureOutbox(store, clock, server.context.mapper(), () -> URI.create("http://x/"))) {
         before.deliverDue(); // fails: nobody listens; the server then "stops"
       }
       assertThat(store.ofUser(UserId.of(42)).get(0).attempts()).isEqualTo(1);
       store.setWebhook(PartyId.of("seekr"), seekr.url(), seekr.secret);
-      Thread.sleep(1_100); // the first back-off
+      clock.advance(java.time.Duration.ofSeconds(2)); // past the first back-off
       try (ErasureOutbox after =
-          new ErasureOutbox(
-              store, Clock.systemUTC(), server.context.mapper(), () -> URI.create("http://x/"))) {
+          new ErasureOutbox(store, clock, server.context.mapper(), () -> URI.create("http://x/"))) {
         after.deliverDue();
       }
       var n = store.ofUser(UserId.of(42)).get(0);

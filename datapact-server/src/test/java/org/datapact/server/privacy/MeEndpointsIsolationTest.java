@@ -28,7 +28,7 @@ class MeEndpointsIsolationTest extends DemoServerTest {
     var read = server.partnerReadsProfile("streamflix", 1);
     long entry = Long.parseLong(read.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
     server.context.audit().flushIndex();
-    Thread.sleep(1_200); // a checkpoint covers both
+    server.awaitCheckpointCovering(Math.max(entry, receipt));
 
     // alice herself sees them: the markers below are hers
     assertThat(alice.get("/api/v1/me/receipts/" + receipt).statusCode()).isEqualTo(200);

@@ -41,9 +41,10 @@ class LedgerPagesBrowserTest extends BrowserTest {
 
   @Test
   void aliceVerifiesAnEntryInHerBrowserAndATamperedProofFailsVisibly() throws Exception {
-    server.partnerReadsProfile("streamflix", 1);
+    var read = server.partnerReadsProfile("streamflix", 1);
     server.context.audit().flushIndex();
-    Thread.sleep(1_500); // a checkpoint is signed each second
+    server.awaitCheckpointCovering(
+        Long.parseLong(read.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow()));
     signIn("alice");
     browser.get(server.uri("/#/me/ledger").toString());
     await().until(ExpectedConditions.presenceOfElementLocated(By.id("my-entries")));

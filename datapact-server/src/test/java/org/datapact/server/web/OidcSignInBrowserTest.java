@@ -71,7 +71,8 @@ class OidcSignInBrowserTest extends BrowserTest {
     assertThat(browser.findElement(By.id("who")).getText()).contains("Alice");
 
     server.context.audit().flushIndex();
-    Thread.sleep(1_200); // a checkpoint is signed each second
+    server.awaitCheckpointCovering(
+        Long.parseLong(first.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow()));
     browser.get(server.uri("/#/me/ledger").toString());
     await().until(ExpectedConditions.presenceOfElementLocated(By.id("my-entries")));
     var row =
