@@ -178,29 +178,8 @@ public final class LedgerFeature implements Feature {
     java.util.Optional<String> erased;
     long size;
     java.time.Instant now = context.clock().instant();
-    // who received the user's data: the partners of allowed decisions about them, read before the
-    // ledger identity that links those entries to the user is destroyed
-    java.util.Map<org.datapact.core.party.PartyId, String> recipients = new java.util.TreeMap<>();
-    var kinds = context.decisions().snapshot().partyKinds();
-    long before = Long.MAX_VALUE;
-    while (true) {
-      var page = context.audit().entriesOf(user, before, 100);
-      for (var e : page) {
-        String principal = e.path("principal").asText("");
-        if ("decision".equals(e.path("type").asText())
-            && "allow".equals(e.path("effect").asText())
-            && principal.matches("[a-z][a-z0-9-]{1,31}")) {
-          var party = org.datapact.core.party.PartyId.of(principal);
-          if (kinds.get(party) == org.datapact.core.party.PartyKind.PARTNER) {
-            recipients.put(party, context.partnerIds().of(party, user));
-          }
-        }
-      }
-      if (page.size() < 100) {
-        break;
-      }
-      before = page.get(page.size() - 1).get("index").asLong();
-    }
+    // read before the ledger identity that links those entries to the user is destroyed
+    java.util.Map<org.datapact.core.party.PartyId, String> recipients = recipientsOf(user);
     synchronized (context.decisions()) { // no consent change interleaves with the carry-over
       erased = context.audit().erase(user, by, now, context.policies().current(user));
       size = context.ledger().log().size();
@@ -222,6 +201,35 @@ public final class LedgerFeature implements Feature {
                 + " to them; every proof still verifies"
             : "the ledger held no key for this user");
     ctx.json(m);
+  }
+
+  /**
+   * @return who received the user's data — the partners of allowed decisions about them — each with
+   *     the user's id for that partner
+   */
+  private java.util.Map<org.datapact.core.party.PartyId, String> recipientsOf(UserId user)
+      throws DataPactException {
+    java.util.Map<org.datapact.core.party.PartyId, String> recipients = new java.util.TreeMap<>();
+    var kinds = context.decisions().snapshot().partyKinds();
+    long before = Long.MAX_VALUE;
+    while (true) {
+      var page = context.audit().entriesOf(user, before, 100);
+      for (var e : page) {
+        String principal = e.path("principal").asText("");
+        if ("decision".equals(e.path("type").asText())
+            && "allow".equals(e.path("effect").asText())
+            && principal.matches("[a-z][a-z0-9-]{1,31}")) {
+          var party = org.datapact.core.party.PartyId.of(principal);
+          if (kinds.get(party) == org.datapact.core.party.PartyKind.PARTNER) {
+            recipients.put(party, context.partnerIds().of(party, user));
+          }
+        }
+      }
+      if (page.size() < 100) {
+        return recipients;
+      }
+      before = page.get(page.size() - 1).get("index").asLong();
+    }
   }
 
   private static String b64(byte[] b) {
