@@ -85,6 +85,24 @@ public record ReportPeriod(String unit, LocalDate start) implements Comparable<R
   }
 
   /**
+   * Reads a period of any unit from its text: {@code 2026-10}, {@code 2026-Q3} or {@code 2026}.
+   *
+   * @throws IllegalArgumentException naming the forms expected
+   */
+  public static ReportPeriod parseAny(String text) {
+    String unit = text.matches("[0-9]{4}-Q.*") ? "quarter" : text.length() > 4 ? "month" : "year";
+    try {
+      return parse(unit, text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "a period is a month such as 2026-10, a quarter such as 2026-Q3 or a year such as 2026,"
+              + " got `"
+              + text
+              + "`");
+    }
+  }
+
+  /**
    * @return the period after this one
    */
   public ReportPeriod next() {

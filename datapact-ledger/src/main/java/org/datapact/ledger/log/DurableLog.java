@@ -141,6 +141,35 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
 
   private final BeforeSync beforeSync;
 
+  /** Held while open: one writer per log directory, whichever process it is in. */
+  private final java.nio.channels.FileLock writerLock;
+
+  /**
+   * Takes the log's writer lock ({@code writer.lock}, an OS file lock: a process killed releases
+   * it). A second writer — another server, or a command that writes — would interleave appends and
+   * break the tree, so it is refused.
+   */
+  private static java.nio.channels.FileLock lockWriter(Path dir) throws IOException {
+    FileChannel ch =
+        FileChannel.open(
+            dir.resolve("writer.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    java.nio.channels.FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new IOException(
+          "the ledger log in `"
+              + dir
+              + "` is open for writing by another process or another part of this one (a running"
+              + " server?): one writer at a time");
+    }
+    return lock;
+  }
+
   private DurableLog(Path dir, int capacity, BeforeSync beforeSync, long segmentBytes)
       throws IOException {
     this.dir = dir;
@@ -149,14 +178,20 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
     this.capacity = capacity;
     this.queue = new ArrayBlockingQueue<>(capacity);
     Files.createDirectories(dir);
-    this.tree = new TreeLevels(dir, () -> size);
-    this.index =
-        FileChannel.open(
-            dir.resolve("index.bin"),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
-    recover();
+    this.writerLock = lockWriter(dir);
+    try {
+      this.tree = new TreeLevels(dir, () -> size);
+      this.index =
+          FileChannel.open(
+              dir.resolve("index.bin"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+      recover();
+    } catch (IOException | RuntimeException e) {
+      writerLock.channel().close(); // a log that failed to open holds no lock
+      throw e;
+    }
     this.sequencer = new Thread(this::sequence, "ledger-sequencer");
     this.sequencer.setDaemon(true);
     this.sequencer.start();
@@ -692,5 +727,6 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
       }
       segment.close();
     }
+    writerLock.channel().close(); // releases the lock
   }
 }

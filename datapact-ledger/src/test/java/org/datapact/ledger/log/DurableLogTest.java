@@ -136,6 +136,19 @@ class DurableLogTest {
   }
 
   @Test
+  void refusesASecondWriterUntilTheFirstCloses() throws Exception {
+    DurableLog first = DurableLog.open(dir, 100);
+    first.append("one".getBytes(StandardCharsets.UTF_8)).get();
+    assertThatThrownBy(() -> DurableLog.open(dir, 100))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("one writer at a time");
+    first.close();
+    try (DurableLog again = DurableLog.open(dir, 100)) {
+      assertThat(again.size()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void reopeningKeepsEveryEntryAndTheRoot() throws Exception {
     byte[] root;
     try (DurableLog log = DurableLog.open(dir, 100)) {
