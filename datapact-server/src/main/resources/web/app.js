@@ -764,6 +764,74 @@ async function adsPage() {
   } catch (e) { chart.replaceChildren(problem(e)); }
 }
 
+/** The public transparency report: releases published with differential privacy, the budget, charts and CSV. */
+async function transparencyPage() {
+  const show = view();
+  let t;
+  try { t = await api('/api/v1/transparency'); } catch (e) { return show(el('h1', {}, 'Transparency report'), problem(e)); }
+  const publish = me?.role === 'operator' ? publishForm() : null;
+  const intro = [el('h1', {}, 'Transparency report'),
+    el('p', {}, 'How often partner companies received users\' data, by partner, scope, purpose and the user\'s country, ',
+      'counted from the tamper-evident ledger. Counts are published with differential privacy: ', t.mechanism, '. ',
+      `Cells under a release's threshold after noise are suppressed (at least ${t.minimumThreshold}; ${t.thresholdRule}). The unit of privacy is ${t.unitOfPrivacy}.`),
+    el('table', { id: 'budgets' }, el('tr', {}, ...['year', 'privacy budget (epsilon)', 'spent', 'remaining'].map(h => el('th', {}, h))),
+      ...t.budgets.map(b => el('tr', {}, el('td', {}, String(b.year)), el('td', {}, b.total), el('td', {}, b.spent), el('td', {}, b.remaining))))];
+  if (!t.releases.length) return show(...intro, publish ?? '', el('p', { id: 'no-releases', class: 'muted' }, 'Nothing has been published yet.'));
+  const pick = el('select', { id: 'release' }, ...t.releases.map(r => el('option', { value: r.id }, `${r.period}${r.complete ? '' : ' (period not over)'} — epsilon ${r.epsilon}, published ${r.publishedAt.slice(0, 10)}`)));
+  const body = el('div', { id: 'release-body' });
+  show(...intro, publish ?? '', el('h2', {}, 'Releases'), el('p', {}, el('label', { for: 'release' }, 'Release '), pick), body);
+  async function draw() {
+    const r = t.releases.find(x => x.id === pick.value);
+    const byPartner = el('div', { id: 'partner-chart', class: 'chart' });
+    byPartner.style.cssText = 'width: 860px; height: 320px';
+    const byCountry = el('div', { id: 'country-chart', class: 'chart' });
+    byCountry.style.cssText = 'width: 860px; height: 320px';
+    body.replaceChildren(
+      el('p', {}, `Period ${r.period}: ${r.total.toLocaleString('en-US')} releases in published cells (noisy), epsilon ${r.epsilon}, threshold ${r.threshold}, `,
+        `${r.logSize.toLocaleString('en-US')} ledger entries counted; recorded in ledger entry ${r.ledgerIndex} with the SHA-256 of its cells `,
+        el('code', {}, r.cellsSha256.slice(0, 16) + '…'), '. ',
+        el('a', { id: 'csv', href: `/api/v1/transparency/releases/${r.id}?format=csv` }, 'Download CSV'), ' · ',
+        el('a', { href: `/api/v1/transparency/releases/${r.id}` }, 'JSON')),
+      el('h3', {}, 'By partner and scope'), byPartner, el('h3', {}, 'By country'), byCountry,
+      el('table', { id: 'cells' }, el('tr', {}, ...['partner', 'scope', 'purpose', 'country', 'releases (noisy)'].map(h => el('th', {}, h))),
+        ...r.cells.map(c => el('tr', {}, el('td', {}, c.partner), el('td', {}, c.scope), el('td', {}, c.purpose), el('td', {}, c.country), el('td', {}, c.releases.toLocaleString('en-US'))))));
+    try {
+      const echarts = await loadEcharts();
+      const partners = [...new Set(r.cells.map(c => c.partner))].sort();
+      const scopes = [...new Set(r.cells.map(c => c.scope))].sort();
+      const sum = (f) => r.cells.filter(f).reduce((a, c) => a + c.releases, 0);
+      echarts.init(byPartner, null, { renderer: 'canvas' }).setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { data: scopes },
+        xAxis: { type: 'category', data: partners }, yAxis: { type: 'value', name: 'releases' },
+        series: scopes.map(s => ({ name: s, type: 'bar', stack: 'scope', data: partners.map(p => sum(c => c.partner === p && c.scope === s)) })) });
+      const countries = [...new Set(r.cells.map(c => c.country))].map(k => [k, sum(c => c.country === k)]).sort((a, b) => b[1] - a[1]).slice(0, 20);
+      echarts.init(byCountry, null, { renderer: 'canvas' }).setOption({ animation: false, tooltip: { trigger: 'axis' },
+        xAxis: { type: 'category', data: countries.map(c => c[0]) }, yAxis: { type: 'value', name: 'releases' },
+        series: [{ type: 'bar', data: countries.map(c => c[1]), itemStyle: { color: '#3b5bdb' } }] });
+      byPartner.dataset.drawn = 'true';
+      byCountry.dataset.drawn = 'true';
+    } catch (e) { byPartner.replaceChildren(problem(e)); }
+  }
+  pick.addEventListener('change', draw);
+  await draw();
+}
+
+/** Operators publish a release: a period and the epsilon it spends from that year's budget. */
+function publishForm() {
+  const period = el('input', { id: 'publish-period', value: String(new Date().getUTCFullYear()), size: '8' });
+  const epsilon = el('input', { id: 'publish-epsilon', value: '0.25', size: '6' });
+  const out = el('div', { id: 'publish-result', role: 'status' });
+  async function go() {
+    try {
+      const r = await api('/api/v1/transparency/releases', { method: 'POST', body: JSON.stringify({ period: period.value, epsilon: epsilon.value }) });
+      out.replaceChildren(el('p', { class: 'allow' }, `Published ${r.period}: ${r.cells.length} cells, ledger entry ${r.ledgerIndex}.`));
+      setTimeout(render, 600);
+    } catch (e) { out.replaceChildren(problem(e)); }
+  }
+  return el('section', {}, el('h2', {}, 'Publish a release'),
+    el('p', {}, el('label', { for: 'publish-period' }, 'Period (2026, 2026-Q3 or 2026-10) '), period, ' ',
+      el('label', { for: 'publish-epsilon' }, 'epsilon '), epsilon, ' ', el('button', { id: 'publish-button', onclick: go }, 'Publish')), out);
+}
+
 function homePage() {
   const show = view();
   show(el('h1', {}, 'DataPact'),
@@ -779,7 +847,7 @@ const routes = {
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
   '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
   '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage, '#/ads': adsPage,
-  '#/interests': interestsPage, '#/reports': reportsPage, '#/registry': registryPage, '#/erasures': erasuresPage,
+  '#/transparency': transparencyPage, '#/interests': interestsPage, '#/reports': reportsPage, '#/registry': registryPage, '#/erasures': erasuresPage,
 };
 
 async function render() {

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       AdsCommand.class,
       AgreementCommand.class,
       PartnerCommand.class,
+      ReportCommand.class,
       ReceiptCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

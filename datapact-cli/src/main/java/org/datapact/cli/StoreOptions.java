@@ -82,4 +82,13 @@ final class StoreOptions {
     Settings settings = Settings.resolve(config, main.env, flags());
     return org.datapact.store.Database.open(Launch.storeConfig(settings, Launch.dataDir(settings)));
   }
+
+  /**
+   * @return the data directory these options name, for a subcommand of a command of {@link Main}
+   */
+  java.nio.file.Path dataDirFor(picocli.CommandLine.Model.CommandSpec subcommand)
+      throws org.datapact.core.DataPactException {
+    Main main = (Main) subcommand.parent().parent().userObject();
+    return Launch.dataDir(Settings.resolve(config, main.env, flags()));
+  }
 }

@@ -20,6 +20,26 @@ import java.util.TreeMap;
 public final class Publication {
   private Publication() {}
 
+  /** At most this many cells with no releases at all are expected in a published table. */
+  static final double EXPECTED_FALSE_CELLS = 0.01;
+
+  /**
+   * The threshold that keeps noise alone out of the table: with {@code cells} cells in the domain,
+   * most of them empty, a fixed threshold would publish about {@code cells · P[Z ≥ τ]} cells made
+   * of nothing but noise (at epsilon 0.25 and 27,000 cells, a hundred cells of about 24 "releases"
+   * each). The threshold is raised until that expectation is at most {@value
+   * #EXPECTED_FALSE_CELLS}: {@code P[Z ≥ τ] = α^τ / (1 + α)} with {@code α = exp(-ε)}, so {@code τ
+   * ≥ ln(cells / 0.01) / ε}. It depends only on public parameters (the domain's size and epsilon),
+   * never on the counts, so it costs no privacy.
+   *
+   * @param minimum the smallest threshold wanted whatever the noise
+   * @return the threshold to publish with
+   */
+  public static long threshold(long cells, Epsilon epsilon, long minimum) {
+    double tau = Math.log(Math.max(1, cells) / EXPECTED_FALSE_CELLS) / epsilon.value();
+    return Math.max(minimum, (long) Math.ceil(tau));
+  }
+
   /**
    * @param counts the exact counts; every counted cell must lie in the domain
    * @param partners the partners of the domain

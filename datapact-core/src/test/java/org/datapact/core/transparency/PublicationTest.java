@@ -62,6 +62,44 @@ class PublicationTest {
   }
 
   @Test
+  void theThresholdKeepsCellsOfNothingButNoiseOutOfALargeDomain() {
+    int cells = 30_000;
+    long tau = Publication.threshold(cells, Epsilon.parse("0.25"), 20);
+    assertThat(tau).isEqualTo(60); // ln(3,000,000) / 0.25 = 59.6
+    assertThat(Publication.threshold(cells, Epsilon.parse("1"), 20)).isEqualTo(20);
+    List<String> countries = new java.util.ArrayList<>();
+    for (int i = 0; i < cells / 4; i++) {
+      countries.add(String.format("%04d", i));
+    }
+    int noise = 0;
+    int naive = 0;
+    for (int round = 0; round < 5; round++) {
+      noise +=
+          Publication.publish(
+                  Map.of(),
+                  List.of("p"),
+                  List.of("a", "b"),
+                  List.of("x", "y"),
+                  countries,
+                  tau,
+                  new DiscreteLaplace(Epsilon.parse("0.25"), new SplittableRandom(SEED + round)))
+              .size();
+      naive +=
+          Publication.publish(
+                  Map.of(),
+                  List.of("p"),
+                  List.of("a", "b"),
+                  List.of("x", "y"),
+                  countries,
+                  20,
+                  new DiscreteLaplace(Epsilon.parse("0.25"), new SplittableRandom(SEED + round)))
+              .size();
+    }
+    assertThat(noise).isZero();
+    assertThat(naive).isGreaterThan(300); // about 113 a table with a fixed threshold of 20
+  }
+
+  @Test
   void refusesACountedCellOutsideTheDomain() {
     assertThatThrownBy(
             () ->

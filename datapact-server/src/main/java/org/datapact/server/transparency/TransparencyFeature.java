@@ -46,7 +46,11 @@ public final class TransparencyFeature implements Feature {
         "unitOfPrivacy",
         "one release: a user whose data was released k times in a period is protected with k times"
             + " the epsilon");
-    m.put("threshold", TransparencyReports.THRESHOLD);
+    m.put("minimumThreshold", TransparencyReports.MIN_THRESHOLD);
+    m.put(
+        "thresholdRule",
+        "a release's threshold is the larger of the minimum and ln(cells / 0.01) / epsilon, so that"
+            + " fewer than 0.01 cells made of noise alone are expected in a table");
     m.put("defaultEpsilon", TransparencyReports.DEFAULT_EPSILON.toString());
     m.put("budgets", reports.budgets(context.clock().instant().atZone(ZoneOffset.UTC).getYear()));
     m.put("releases", reports.all());

@@ -49,8 +49,11 @@ public final class TransparencyReports {
   /** The privacy budget of one calendar year. */
   public static final PrivacyBudget BUDGET = new PrivacyBudget(Epsilon.parse("1"));
 
-  /** The smallest noisy count published: smaller cells are suppressed. */
-  public static final int THRESHOLD = 20;
+  /**
+   * The smallest noisy count ever published; a release's own threshold is higher when its epsilon
+   * is small ({@link Publication#threshold}).
+   */
+  public static final int MIN_THRESHOLD = 20;
 
   /** The mechanism, as releases name it. */
   public static final String MECHANISM =
@@ -145,7 +148,7 @@ public final class TransparencyReports {
         throw new DataPactException(ErrorKind.CONFLICT, refusal.get());
       }
       String id = UUID.randomUUID().toString();
-      store.reserve(id, period.toString(), year, epsilon, THRESHOLD, now, by);
+      store.reserve(id, period.toString(), year, epsilon, MIN_THRESHOLD, now, by);
       ReleaseCounter.Counts counted;
       long size = audit.ledger().log().size();
       try (LogReader log = LogReader.open(audit.ledger().directory().resolve("log"))) {
@@ -162,14 +165,20 @@ public final class TransparencyReports {
         throw new DataPactException(
             ErrorKind.UNAVAILABLE, "cannot count the ledger: " + e.getMessage(), e);
       }
+      List<String> scopes = Arrays.stream(Scope.values()).map(Scope::wire).toList();
+      List<String> purposes = Arrays.stream(Purpose.values()).map(Purpose::wire).toList();
+      List<String> countries = countries();
+      long domain =
+          (long) counted.partners().size() * scopes.size() * purposes.size() * countries.size();
+      int threshold = (int) Publication.threshold(domain, epsilon, MIN_THRESHOLD);
       SortedMap<Cell, Long> published =
           Publication.publish(
               counted.counts(),
               counted.partners(),
-              Arrays.stream(Scope.values()).map(Scope::wire).toList(),
-              Arrays.stream(Purpose.values()).map(Purpose::wire).toList(),
-              countries(),
-              THRESHOLD,
+              scopes,
+              purposes,
+              countries,
+              threshold,
               new DiscreteLaplace(epsilon, random));
       // from here the noise exists: the reservation stays spent whatever happens
       List<Row> rows = new ArrayList<>(published.size());
@@ -188,19 +197,19 @@ public final class TransparencyReports {
       detail.put("complete", Boolean.toString(complete));
       detail.put("budgetYear", Integer.toString(year));
       detail.put("epsilon", epsilon.toString());
-      detail.put("threshold", Integer.toString(THRESHOLD));
+      detail.put("threshold", Integer.toString(threshold));
       detail.put("logSize", Long.toString(counted.entries()));
       detail.put("cells", Integer.toString(rows.size()));
       detail.put("cellsSha256", sha);
       detail.put("mechanism", "discrete_laplace");
       long index = audit.governance(now, "transparency_published", by, detail);
-      store.published(id, counted.entries(), index, cells);
+      store.published(id, threshold, counted.entries(), index, cells);
       return new Release(
           id,
           period.toString(),
           complete,
           epsilon.toString(),
-          THRESHOLD,
+          threshold,
           MECHANISM,
           now,
           by,

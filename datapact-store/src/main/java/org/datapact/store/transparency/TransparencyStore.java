@@ -106,17 +106,18 @@ public final class TransparencyStore {
   }
 
   /** Records the published table of a release and its durable ledger entry. */
-  public void published(String id, long logSize, long ledgerIndex, String cells) {
+  public void published(String id, int threshold, long logSize, long ledgerIndex, String cells) {
     db.jdbi()
         .useHandle(
             h ->
                 h.createUpdate(
-                        "UPDATE transparency_release SET log_size = ?, ledger_index = ?, cells = ?"
-                            + " WHERE id = ?")
-                    .bind(0, logSize)
-                    .bind(1, ledgerIndex)
-                    .bind(2, cells)
-                    .bind(3, id)
+                        "UPDATE transparency_release SET threshold = ?, log_size = ?,"
+                            + " ledger_index = ?, cells = ? WHERE id = ?")
+                    .bind(0, threshold)
+                    .bind(1, logSize)
+                    .bind(2, ledgerIndex)
+                    .bind(3, cells)
+                    .bind(4, id)
                     .execute());
   }
 
