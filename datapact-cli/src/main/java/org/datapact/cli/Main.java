@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       AgreementCommand.class,
       PartnerCommand.class,
       ReportCommand.class,
+      WitnessCommand.class,
       ReceiptCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
