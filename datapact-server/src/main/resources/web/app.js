@@ -1,6 +1,6 @@
 // DataPact web UI shell: hash routes, one page per role, plain ES module (no build step).
 // Every value from the API is inserted with textContent, never as HTML.
-import { verifyEntry } from '/verify.js';
+import { verifyEntry, verifyNote, verifyConsistency, base64, fromBase64, toHex } from '/verify.js';
 
 const main = document.getElementById('main');
 let me = null; // the signed-in caller, or null
@@ -507,7 +507,7 @@ async function worldPage(role) {
     show(el('h1', {}, role === 'operator' ? 'Operator console' : 'Regulator view'),
       el('p', {}, el('a', { href: '#/agreements' }, 'Agreements'),
         role === 'operator' ? [' · ', el('a', { href: '#/operator/consents' }, 'A user\'s consents')]
-          : [' · ', el('a', { href: '#/regulator/ledger' }, 'Ledger entries')],
+          : [' · ', el('a', { href: '#/regulator/ledger' }, 'Ledger entries'), ' · ', el('a', { href: '#/regulator/verify' }, 'Verify the log')],
         ' · ', el('a', { href: '#/registry' }, 'Partner registry'), ' · ', el('a', { href: '#/erasures' }, 'Erasures'), ' · ', el('a', { href: '#/reports' }, 'Duties and reports'),
         ' · ', el('a', { href: '#/interests' }, 'Interest register')),
       facts([['Users', w.users.toLocaleString('en')], ['Seed', w.seed ?? '—'], ['Generated', w.generatedAt ?? '—']]),
@@ -832,6 +832,55 @@ function publishForm() {
       el('label', { for: 'publish-epsilon' }, 'epsilon '), epsilon, ' ', el('button', { id: 'publish-button', onclick: go }, 'Publish')), out);
 }
 
+/**
+ * The regulator's own check of the log, in this browser: the signed checkpoint's signature, then its
+ * consistency with the last checkpoint this browser verified (kept in localStorage, with the log's key
+ * pinned on first use), with WebCrypto. Trusts nothing the server says about roots it signed before.
+ */
+async function verifyLogPage() {
+  const show = view();
+  if (!me || me.role !== 'regulator') return show(...needRole('regulator'));
+  const status = el('div', { id: 'verify-status', role: 'status' }, el('p', { class: 'muted' }, 'Verifying…'));
+  const detail = el('ul', { id: 'verify-detail' });
+  show(el('h1', {}, 'Verify the log'),
+    el('p', {}, 'This page checks, in your browser, that the log DataPact signs only ever grows: each signed checkpoint must extend the last one this browser verified (RFC 9162 consistency proof, SHA-256 and Ed25519 by WebCrypto). ',
+      'What it verified is kept in this browser, so a log rewritten on disk shows here as an inconsistency.'),
+    status, detail, el('p', {}, el('button', { id: 'verify-again', onclick: () => render() }, 'Verify again'), ' ',
+      el('button', { id: 'verify-forget', onclick: () => { localStorage.removeItem('datapact.verified'); localStorage.removeItem('datapact.logkey'); render(); } }, 'Forget what this browser verified')));
+  const say = t => detail.append(el('li', {}, t));
+  const alarm = why => status.replaceChildren(el('p', { class: 'deny inconsistent' }, 'INCONSISTENT: ', why),
+    el('p', {}, 'The log this server shows does not extend what this browser verified before. Keep this page\'s evidence and report it.'));
+  try {
+    const [key, cp] = await Promise.all([api('/api/v1/ledger/public-key'), api('/api/v1/ledger/checkpoint')]);
+    const pinned = localStorage.getItem('datapact.logkey');
+    if (pinned && pinned !== key.verifierKey) return alarm(`the log's key changed from ${pinned} to ${key.verifierKey}`);
+    if (!pinned) { localStorage.setItem('datapact.logkey', key.verifierKey); say(`Pinned the log's key ${key.verifierKey} (first use).`); }
+    const c = await verifyNote(cp.note, key.name, key.publicKey);
+    say(`Checkpoint signature by ${key.name} verified: ${c.size.toLocaleString('en')} entries, root ${toHex(c.root).slice(0, 16)}…, signed ${c.at.toISOString()}.`);
+    const before = JSON.parse(localStorage.getItem('datapact.verified') || 'null');
+    if (before) {
+      const oldRoot = fromBase64(before.root);
+      if (c.size < before.size) return alarm(`the log now has ${c.size} entries; ${before.size} were verified at ${before.at}`);
+      if (c.size === before.size) {
+        if (!(await verifyConsistency(before.size, c.size, oldRoot, c.root, []))) return alarm(`the root at size ${c.size} is ${toHex(c.root).slice(0, 16)}…, but ${toHex(oldRoot).slice(0, 16)}… was verified at that size`);
+        say(`Same tree as verified at ${before.at}.`);
+      } else {
+        const p = await api(`/api/v1/ledger/proofs/consistency?first=${before.size}&second=${c.size}`);
+        const ok = await verifyConsistency(before.size, c.size, oldRoot, c.root, p.proof.map(fromBase64));
+        if (!ok) return alarm(`the checkpoint of ${c.size} entries does not extend the one of ${before.size} verified at ${before.at}: the consistency proof fails (the log's history was rewritten)`);
+        say(`Consistent with the ${before.size.toLocaleString('en')} entries verified at ${before.at} (${p.proof.length} proof hashes).`);
+      }
+    }
+    localStorage.setItem('datapact.verified', JSON.stringify({ size: c.size, root: base64(c.root), at: c.at.toISOString() }));
+    status.replaceChildren(el('p', { class: 'allow verified' }, `Verified tree size ${c.size.toLocaleString('en')}, signed ${c.at.toISOString()}`,
+      before ? `, consistent with size ${before.size.toLocaleString('en')}.` : ' (first verification in this browser).'));
+    try {
+      const w = await api('/api/v1/ledger/checkpoint/cosigned');
+      say(`Witnesses that cosigned a checkpoint of ${w.size.toLocaleString('en')} entries: ${w.witnesses.join(', ')}.`);
+    } catch { say('No independent witness has cosigned a checkpoint of this log yet.'); }
+  } catch (e) { status.replaceChildren(problem(e)); }
+}
+
 function homePage() {
   const show = view();
   show(el('h1', {}, 'DataPact'),
@@ -847,7 +896,7 @@ const routes = {
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
   '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
   '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage, '#/ads': adsPage,
-  '#/transparency': transparencyPage, '#/interests': interestsPage, '#/reports': reportsPage, '#/registry': registryPage, '#/erasures': erasuresPage,
+  '#/transparency': transparencyPage, '#/regulator/verify': verifyLogPage, '#/interests': interestsPage, '#/reports': reportsPage, '#/registry': registryPage, '#/erasures': erasuresPage,
 };
 
 async function render() {

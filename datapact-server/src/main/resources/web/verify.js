@@ -75,3 +75,56 @@ export async function verifyEntry(evidence) {
   says.push('So this entry was in the log when it was signed: changing or removing it would need a signed checkpoint contradicting this one.');
   return { ok: true, says };
 }
+
+/**
+ * Checks a signed checkpoint note against the log's key.
+ * @return {origin, size, root (bytes), at (Date)}; throws naming what failed
+ */
+export async function verifyNote(note, keyName, publicKeyB64) {
+  const split = note.indexOf('\n\n');
+  if (split < 0) throw new Error('the checkpoint is not a signed note');
+  const body = note.slice(0, split + 1);
+  const [origin, sizeText, rootText, stamp] = body.split('\n');
+  const key = b64(publicKeyB64);
+  const keyId = (await sha256(concat(enc.encode(keyName), Uint8Array.of(0x0a, 0x01), key))).slice(0, 4);
+  const line = note.slice(split + 2).split('\n').find(l => l.startsWith(`\u2014 ${keyName} `));
+  if (!line) throw new Error(`no signature by ${keyName} on the checkpoint`);
+  const blob = b64(line.slice(`\u2014 ${keyName} `.length));
+  if (blob.length !== 68 || !same(blob.slice(0, 4), keyId)) throw new Error('the signature names another key');
+  const publicKey = await crypto.subtle.importKey('raw', key, { name: 'Ed25519' }, false, ['verify']);
+  if (!await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, blob.slice(4), enc.encode(body))) {
+    throw new Error(`the Ed25519 signature of ${keyName} on the checkpoint does not verify`);
+  }
+  return { origin, size: Number(sizeText), root: b64(rootText), at: new Date(Number((stamp || '').replace('timestamp ', ''))) };
+}
+
+/**
+ * RFC 9162 §2.1.4.2: whether the tree of `second` leaves with `secondRoot` extends the tree of
+ * `first` leaves with `firstRoot`, given the consistency proof (bytes).
+ */
+export async function verifyConsistency(first, second, firstRoot, secondRoot, proof) {
+  if (first > second) return false;
+  if (first === second) return proof.length === 0 && same(firstRoot, secondRoot);
+  if (first === 0) return true; // the empty tree is a prefix of every tree
+  if (proof.length === 0) return false;
+  let path = proof;
+  if ((first & (first - 1)) === 0) path = [firstRoot, ...proof]; // first is a power of two
+  let fn = BigInt(first - 1), sn = BigInt(second - 1);
+  while ((fn & 1n) === 1n) { fn >>= 1n; sn >>= 1n; }
+  let fr = path[0], sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0n) return false;
+    if ((fn & 1n) === 1n || fn === sn) {
+      fr = await sha256(concat(Uint8Array.of(1), c, fr));
+      sr = await sha256(concat(Uint8Array.of(1), c, sr));
+      while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
+    } else {
+      sr = await sha256(concat(Uint8Array.of(1), sr, c));
+    }
+    fn >>= 1n; sn >>= 1n;
+  }
+  return sn === 0n && same(fr, firstRoot) && same(sr, secondRoot);
+}
+
+export const base64 = bytes => btoa(String.fromCharCode(...bytes));
+export { b64 as fromBase64, hex as toHex };

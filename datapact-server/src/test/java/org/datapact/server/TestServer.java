@@ -28,6 +28,8 @@ public final class TestServer implements AutoCloseable {
   public final DataPactServer server;
   public final org.datapact.server.ledger.LedgerService ledger;
   public final java.nio.file.Path ledgerDir;
+  public final StoreConfig store;
+  public final int port;
 
   private TestServer(boolean demo) throws Exception {
     this(demo, LedgerService_DEFAULT);
@@ -85,6 +87,22 @@ public final class TestServer implements AutoCloseable {
       java.util.function.Function<ServerContext, java.util.List<org.datapact.server.http.Feature>>
           extra)
       throws Exception {
+    this(demo, ledgerFactory, store, users, clock, port, extra, null);
+  }
+
+  private TestServer(
+      boolean demo,
+      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
+          ledgerFactory,
+      StoreConfig store,
+      int users,
+      Clock clock,
+      int port,
+      java.util.function.Function<ServerContext, java.util.List<org.datapact.server.http.Feature>>
+          extra,
+      java.nio.file.@org.jspecify.annotations.Nullable Path reuseLedger)
+      throws Exception {
+    this.store = store;
     db = Database.open(store);
     cast =
         new WorldStore(db)
@@ -94,10 +112,30 @@ public final class TestServer implements AutoCloseable {
                 ProgressListener.NONE,
                 clock)
             .cast();
-    ledgerDir = java.nio.file.Files.createTempDirectory("datapact-ledger");
+    ledgerDir =
+        reuseLedger != null
+            ? reuseLedger
+            : java.nio.file.Files.createTempDirectory("datapact-ledger");
     ledger = ledgerFactory.apply(ledgerDir);
     context = ServerContext.create(db, clock, ledger, demo ? cast : null);
     server = DataPactServer.start(context, "127.0.0.1", port, extra.apply(context));
+    this.port = server.port();
+  }
+
+  /**
+   * @return the demo server started again, after {@code old} was closed, on its port, its store and
+   *     its ledger directory as it is on disk now
+   */
+  public static TestServer restartOf(TestServer old) throws Exception {
+    return new TestServer(
+        true,
+        LedgerService_DEFAULT,
+        old.store,
+        300,
+        Clock.systemUTC(),
+        old.port,
+        c -> java.util.List.of(),
+        old.ledgerDir);
   }
 
   /** A new in-memory H2 database of its own. */
@@ -243,6 +281,14 @@ public final class TestServer implements AutoCloseable {
   /** A client that keeps cookies, i.e. one browser session. */
   public Session session() {
     return new Session();
+  }
+
+  /** Stops the server and closes its ledger and store, leaving both as they are (to restart). */
+  public void stopKeepingData() throws java.io.IOException {
+    server.close();
+    context.audit().close();
+    ledger.close();
+    db.close();
   }
 
   @Override
