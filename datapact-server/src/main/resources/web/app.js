@@ -534,7 +534,34 @@ function entryRow(e, withPerson, size) {
     el('td', { class: outcome === 'deny' ? 'deny' : '' }, outcome,
       e.type === 'decision' && e.reasons?.length ? el('div', { class: 'why' }, e.reasons.join('; ') + (e.agreementVersion ? ` · under ${e.agreementVersion}` : '')) : ''),
     el('td', {}, el('a', { href: `/api/v1/ledger/proofs/inclusion?index=${e.index}&size=${Math.max(size, e.index + 1)}` }, 'proof'),
-      withPerson ? [] : [' ', verifyButton(e.index)]));
+      withPerson ? (e.type === 'decision' ? [' ', replayButton(e.index)] : []) : [' ', verifyButton(e.index)]));
+}
+
+/** Replays a decision entry from the log alone and shows its inputs beside its outcome (the regulator). */
+function replayButton(index) {
+  return el('button', { class: 'replay', 'data-index': String(index), onclick: async () => {
+    const panel = document.getElementById('replay-panel');
+    panel.replaceChildren(el('p', { class: 'muted' }, `Replaying entry ${index}…`));
+    try {
+      const r = await api(`/api/v1/ledger/entries/${index}/replay`);
+      const verdict = (title, v) => el('div', {}, el('h4', {}, title), v ? facts([['Effect', v.effect], ['Reasons', v.reasons.join('; ')], ['Agreement', v.agreementVersion ?? '—']]) : el('p', { class: 'muted' }, '—'));
+      const inputs = r.inputs;
+      panel.replaceChildren(el('h2', {}, `Replay of entry ${index}`),
+        el('p', { id: 'replay-outcome', class: r.outcome === 'MATCH' ? 'allow' : 'deny' }, `${r.outcome}: ${r.message}`),
+        inputs ? el('div', { class: 'side-by-side' },
+          el('div', {}, el('h3', {}, 'Inputs (from the log)'),
+            facts(Object.entries(inputs.request).map(([k, v]) => [k, Array.isArray(v) ? (v.join(', ') || '—') : (v ?? '—')])),
+            el('h4', {}, 'Agreement version'),
+            inputs.agreement ? [el('p', {}, inputs.agreement.version + ': ' + inputs.agreement.history.map(h => `${h.status} ${h.at.slice(0, 10)}`).join(', ')),
+              el('details', {}, el('summary', {}, 'Terms (ODRL)'), el('pre', { class: 'note' }, JSON.stringify(inputs.agreement.document, null, 2)))]
+              : el('p', { class: 'muted' }, 'None named.'),
+            el('h4', {}, `The subject's consent changes (${inputs.consents.length})`),
+            el('table', { id: 'replay-consents' }, el('tr', {}, ...['at', 'party', 'topic', 'action'].map(h => el('th', {}, h))),
+              ...inputs.consents.map(c => el('tr', {}, el('td', {}, c.at.slice(0, 19).replace('T', ' ')), el('td', {}, c.party), el('td', {}, label(c.topic)), el('td', {}, c.action))))),
+          el('div', {}, el('h3', {}, 'Outcome'), verdict('Recorded', r.recorded), verdict('Replayed', r.replayed))) : '');
+      panel.scrollIntoView({ block: 'start' });
+    } catch (e) { panel.replaceChildren(problem(e)); }
+  } }, 'replay');
 }
 
 /**
@@ -679,6 +706,7 @@ async function regulatorLedgerPage() {
       el('p', { class: 'muted' }, 'The latest entries, personal fields opened unless erased. Verify a copy offline with ',
         el('code', {}, 'datapact ledger verify'), ' and re-decide any decision with ', el('code', {}, 'datapact ledger replay --index N'), '.'),
       entryTable([...page.entries].reverse(), true, 'ledger-entries', cp.size),
+      el('section', { id: 'replay-panel' }),
       el('pre', { class: 'note', id: 'checkpoint-note' }, cp.note));
   } catch (e) { show(problem(e)); }
 }

@@ -43,6 +43,7 @@ public final class LedgerFeature implements Feature {
         Route.get("/api/v1/ledger/proofs/consistency", this::consistency, Role.PUBLIC),
         Route.get("/api/v1/ledger/entries", this::entries, Role.REGULATOR),
         Route.get("/api/v1/ledger/entries/{index}", this::entry, Role.REGULATOR),
+        Route.get("/api/v1/ledger/entries/{index}/replay", this::replay, Role.REGULATOR),
         Route.get("/api/v1/me/ledger", this::mine, Role.USER),
         Route.post("/api/v1/me/erasure", this::eraseMe, Role.USER),
         Route.get("/api/v1/me/ledger/{index}/evidence", this::evidence, Role.USER),
@@ -55,6 +56,22 @@ public final class LedgerFeature implements Feature {
   private void entry(Context ctx) throws DataPactException {
     long index = pathIndex(ctx);
     ctx.json(context.audit().entry(index));
+  }
+
+  /**
+   * Re-decides a decision entry from the log alone and answers its inputs (the request, the
+   * agreement version's terms, the subject's consent changes) beside the recorded and replayed
+   * outcome.
+   */
+  private void replay(Context ctx) throws DataPactException {
+    long index = pathIndex(ctx);
+    LedgerService ledger = context.ledger();
+    try (var log = org.datapact.ledger.log.LogReader.open(ledger.directory().resolve("log"))) {
+      ctx.json(LedgerReplay.replay(log, ledger.subjects(), index, context.mapper()));
+    } catch (IOException e) {
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE, "cannot replay entry " + index + ": " + e.getMessage(), e);
+    }
   }
 
   private long pathIndex(Context ctx) throws DataPactException {

@@ -63,7 +63,75 @@ public final class LedgerReplay {
       @Nullable Verdict replayed,
       int agreements,
       int consents,
-      String message) {}
+      String message,
+      @Nullable Inputs inputs) {}
+
+  /**
+   * What the replay decided from, as the log holds it.
+   *
+   * @param request the recorded request: principal, subject's country, scope, purpose, time, labels
+   * @param agreement the ODRL terms of the agreement version the decision names (recorded, else
+   *     replayed), with its status history; null when it names none
+   * @param consents the subject's consent changes up to the entry, in order
+   */
+  public record Inputs(
+      Map<String, Object> request,
+      @Nullable Map<String, Object> agreement,
+      List<Map<String, Object>> consents) {}
+
+  private static Inputs inputs(
+      LedgerEntry.DecisionEntry target,
+      Optional<LedgerEntries.Personal> personal,
+      Map<String, LedgerEntry.AgreementEntry> documents,
+      List<ConsentChange> consents,
+      @Nullable String agreementRef) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("principal", target.principal().value());
+    request.put("onBehalfOf", target.onBehalfOf() == null ? null : target.onBehalfOf().value());
+    request.put("scope", target.scope().wire());
+    request.put("purpose", target.purpose().wire());
+    request.put("at", target.at().toString());
+    request.put(
+        "country",
+        personal.flatMap(LedgerEntries.Personal::country).map(c -> c.value()).orElse(null));
+    request.put(
+        "labels",
+        target.labels().stream()
+            .map(
+                l ->
+                    l.source().value()
+                        + " "
+                        + l.category().wire()
+                        + " ("
+                        + l.jurisdiction().value()
+                        + ")")
+            .toList());
+    request.put("endpoint", target.endpoint());
+    Map<String, Object> agreement = null;
+    LedgerEntry.AgreementEntry a = agreementRef == null ? null : documents.get(agreementRef);
+    if (a != null) {
+      agreement = new LinkedHashMap<>();
+      agreement.put("version", agreementRef);
+      agreement.put("document", a.document());
+      agreement.put(
+          "history",
+          a.history().stream()
+              .map(h -> Map.of("status", h.status().wire(), "at", h.at().toString(), "by", h.by()))
+              .toList());
+    }
+    List<Map<String, Object>> changes = new ArrayList<>();
+    for (ConsentChange c : consents) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("at", c.at().toString());
+      m.put("party", c.party().value());
+      m.put("topic", c.topic().wire());
+      m.put("action", c.granted() ? "grant" : "revoke");
+      m.put("expiresAt", c.expiresAt() == null ? null : c.expiresAt().toString());
+      m.put("basis", c.basis().wire());
+      changes.add(m);
+    }
+    return new Inputs(request, agreement, changes);
+  }
 
   /** The parts of a decision a replay compares. */
   public record Verdict(String effect, List<String> reasons, @Nullable String agreementVersion) {
@@ -86,6 +154,19 @@ public final class LedgerReplay {
       throws IOException, DataPactException {
     try (LogReader log = LogReader.open(ledgerDir.resolve("log"));
         SubjectKeys keys = SubjectKeys.open(LedgerService.subjectKeysFile(ledgerDir))) {
+      return replay(log, keys, index, mapper);
+    }
+  }
+
+  /**
+   * Replays entry {@code index} of {@code log}, opening personal fields with {@code keys} (a
+   * running server's own).
+   *
+   * @throws DataPactException invalid input when there is no such entry
+   */
+  public static Result replay(LogReader log, SubjectKeys keys, long index, ObjectMapper mapper)
+      throws IOException, DataPactException {
+    try {
       if (index < 0 || index >= log.size()) {
         throw DataPactException.invalid(
             "no entry " + index + " in a log of " + log.size() + " entries");
@@ -100,7 +181,8 @@ public final class LedgerReplay {
             null,
             0,
             0,
-            "entry " + index + " is a `" + read.type() + "` entry, not a decision");
+            "entry " + index + " is a `" + read.type() + "` entry, not a decision",
+            null);
       }
       Verdict recorded = Verdict.of(target);
       String subject = target.subject();
@@ -114,11 +196,13 @@ public final class LedgerReplay {
             null,
             0,
             0,
-            "entry " + index + " cannot be replayed: its subject was erased (crypto-shredded)");
+            "entry " + index + " cannot be replayed: its subject was erased (crypto-shredded)",
+            null);
       }
 
       Map<PartyId, PartyKind> kinds = new HashMap<>();
       Map<String, AgreementRecord> agreements = new LinkedHashMap<>();
+      Map<String, LedgerEntry.AgreementEntry> documents = new HashMap<>();
       List<ConsentChange> consents = new ArrayList<>();
       List<Filing> filings = new ArrayList<>();
       OdrlCodec odrl = new OdrlCodec();
@@ -132,6 +216,7 @@ public final class LedgerReplay {
               kinds.putAll(p.parties());
             } else if (e instanceof LedgerEntry.AgreementEntry a) {
               agreements.put(a.ref(), agreement(odrl, a));
+              documents.put(a.ref(), a);
             } else if (e instanceof LedgerEntry.GovernanceEntry g
                 && g.action().equals("report_filed")) {
               filings.add(
@@ -166,6 +251,15 @@ public final class LedgerReplay {
       }
       Decision d = b.build().decide(target.request(user));
       Verdict replayed = Verdict.of(d);
+      Inputs inputs =
+          inputs(
+              target,
+              personal,
+              documents,
+              consents,
+              recorded.agreementVersion() != null
+                  ? recorded.agreementVersion()
+                  : replayed.agreementVersion());
       if (recorded.effect().equals("deny")
           && recorded.reasons().equals(List.of(RECIPIENT_REFUSED))) {
         // A send refused for a recipient: the sender's own decision was allowed and is what the log
@@ -189,7 +283,8 @@ public final class LedgerReplay {
                 : "entry "
                     + index
                     + " does NOT replay: a send refused for a recipient, but the sender's decision replays "
-                    + replayed);
+                    + replayed,
+            inputs);
       }
       boolean same = replayed.equals(recorded);
       return new Result(
@@ -214,7 +309,8 @@ public final class LedgerReplay {
                   + " does NOT replay: recorded "
                   + recorded
                   + ", replayed "
-                  + replayed);
+                  + replayed,
+          inputs);
     } catch (DataPactException e) {
       throw e;
     } catch (IllegalArgumentException e) {

@@ -119,6 +119,15 @@ class LedgerPagesBrowserTest extends BrowserTest {
     assertThat(browser.findElement(By.id("checkpoint-note")).getText())
         .startsWith("datapact/ledger/");
     screenshot("regulator-ledger");
+    // replay that decision from the log: its inputs beside its outcome
+    browser.findElement(By.cssSelector("button.replay[data-index='" + index + "']")).click();
+    await()
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(By.id("replay-outcome"), "MATCH"));
+    assertThat(browser.findElement(By.id("replay-panel")).getText())
+        .contains("Inputs (from the log)", "Recorded", "Replayed", "ad_targeting");
+    assertThat(browser.findElements(By.cssSelector("#replay-consents tr"))).hasSizeGreaterThan(1);
+    screenshot("regulator-replay");
   }
 
   @Test
