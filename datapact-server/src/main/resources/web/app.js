@@ -507,7 +507,7 @@ async function worldPage(role) {
     show(el('h1', {}, role === 'operator' ? 'Operator console' : 'Regulator view'),
       el('p', {}, el('a', { href: '#/agreements' }, 'Agreements'),
         role === 'operator' ? [' · ', el('a', { href: '#/operator/consents' }, 'A user\'s consents')]
-          : [' · ', el('a', { href: '#/regulator/ledger' }, 'Ledger entries'), ' · ', el('a', { href: '#/regulator/verify' }, 'Verify the log')],
+          : [' · ', el('a', { href: '#/regulator/console' }, 'Compliance console'), ' · ', el('a', { href: '#/regulator/ledger' }, 'Ledger entries'), ' · ', el('a', { href: '#/regulator/verify' }, 'Verify the log')],
         ' · ', el('a', { href: '#/registry' }, 'Partner registry'), ' · ', el('a', { href: '#/erasures' }, 'Erasures'), ' · ', el('a', { href: '#/reports' }, 'Duties and reports'),
         ' · ', el('a', { href: '#/interests' }, 'Interest register')),
       facts([['Users', w.users.toLocaleString('en')], ['Seed', w.seed ?? '—'], ['Generated', w.generatedAt ?? '—']]),
@@ -909,6 +909,84 @@ async function verifyLogPage() {
   } catch (e) { status.replaceChildren(problem(e)); }
 }
 
+/** A link that downloads rows as CSV (built in the browser from what the page shows). */
+function csvLink(id, filename, header, rows) {
+  const cell = v => { const t = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v); return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t; };
+  const text = [header, ...rows].map(r => r.map(cell).join(',')).join('\n') + '\n';
+  return el('a', { id, class: 'csv', download: filename, href: 'data:text/csv;charset=utf-8,' + encodeURIComponent(text) }, 'Download CSV');
+}
+
+/** A table of rows with a header, and its CSV link. */
+function dataTable(id, header, rows, limit = 200) {
+  return el('div', {}, csvLink(`${id}-csv`, `datapact-${id}.csv`, header, rows),
+    rows.length > limit ? el('span', { class: 'muted' }, ` (the first ${limit} of ${rows.length} rows; the CSV has all)`) : '',
+    el('table', { id }, el('tr', {}, ...header.map(h => el('th', {}, h))),
+      ...rows.slice(0, limit).map(r => el('tr', {}, ...r.map(v => el('td', {}, v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v)))))));
+}
+
+/**
+ * The regulator's compliance console, read-only: what the log says was released, refused, consented
+ * to and decided, by month, with the duties, the reconciliation of partners' reports, conflict-of-interest
+ * recusals and revenue by data source. Charts and tables, each downloadable as CSV.
+ */
+async function consolePage() {
+  const show = view();
+  if (!me || (me.role !== 'regulator' && me.role !== 'operator')) return show(...needRole('regulator'));
+  let a, duties, reports, revenue;
+  try {
+    [a, duties, reports, revenue] = await Promise.all([api('/api/v1/ledger/activity'), api('/api/v1/duties'), api('/api/v1/reports'), api('/api/v1/ads/revenue')]);
+  } catch (e) { return show(el('h1', {}, 'Compliance console'), problem(e)); }
+  const chart = id => { const c = el('div', { id, class: 'chart' }); c.style.cssText = 'width: 860px; height: 300px'; return c; };
+  const charts = { releases: chart('releases-chart'), denials: chart('denials-chart'), consents: chart('consents-chart'), revenue: chart('revenue-source-chart') };
+  const recusals = a.governance.filter(r => r.keys[1] === 'approval_recused');
+  show(el('h1', {}, 'Compliance console'),
+    el('p', { class: 'muted' }, `Counted from the ledger itself (${a.entries.toLocaleString('en')} entries), not from the platform's database: every figure here is one the log proves. `,
+      el('a', { href: '#/regulator/verify' }, 'Verify the log'), ' · ', el('a', { href: '#/regulator/ledger' }, 'Ledger entries and replay'), ' · ', el('a', { href: '#/transparency' }, 'Public transparency report')),
+    el('h2', {}, 'Releases by month and principal'), charts.releases,
+    dataTable('releases', ['month', 'principal', 'agreement', 'scope', 'purpose', 'jurisdiction', 'releases'], a.releases.map(r => [...r.keys, r.count])),
+    el('h2', {}, 'Denials by reason'), charts.denials,
+    dataTable('denials', ['month', 'principal', 'reason', 'denials'], a.denials.map(r => [...r.keys, r.count])),
+    el('h2', {}, 'Consent grants and revocations'), charts.consents,
+    dataTable('consents', ['month', 'party', 'topic', 'action', 'changes'], a.consents.map(r => [...r.keys, r.count])),
+    el('h2', {}, 'Duties'),
+    dataTable('duties', ['partner', 'agreement', 'duty', 'kind', 'status', 'suspends', 'missing periods'], duties.map(d => [d.partner, d.agreement, d.duty, d.kind, d.status, d.suspends.join(' '), d.report ? d.report.missing.join(' ') : ''])),
+    el('h2', {}, 'Reports and reconciliation'),
+    dataTable('reconciliation', ['partner', 'metric', 'period', 'reported', 'observed by DataPact', 'discrepancy', 'filed', 'ledger entry'], reports.map(r => [r.partner, r.metric, r.period, r.reported, r.observed, r.discrepancy ? 'yes' : 'no', r.filedAt.slice(0, 10), r.ledgerIndex])),
+    el('h2', {}, 'Conflict-of-interest refusals'),
+    el('p', { id: 'recusals-total' }, `${recusals.reduce((n, r) => n + r.count, 0)} approvals refused because the approver declared an interest in the counterparty (ledgered as approval_recused).`),
+    dataTable('governance', ['month', 'governance act', 'count'], a.governance.map(r => [...r.keys, r.count])),
+    el('h2', {}, 'Ad revenue by data source'), charts.revenue,
+    dataTable('revenue', ['data source', 'year', 'revenue (USD)'], revenue.byDataSource.map(r => [r.key, r.year, (r.revenueCents / 100).toFixed(2)])));
+  try {
+    const echarts = await loadEcharts();
+    const stack = (node, rows, seriesKey, valueOf = r => r.count) => {
+      const months = [...new Set(rows.map(r => r.keys[0]))].sort();
+      const names = [...new Set(rows.map(seriesKey))].sort();
+      echarts.init(node, null, { renderer: 'canvas' }).setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { data: names },
+        xAxis: { type: 'category', data: months }, yAxis: { type: 'value' },
+        series: names.map(n => ({ name: n, type: 'bar', stack: 's', data: months.map(m => rows.filter(r => r.keys[0] === m && seriesKey(r) === n).reduce((x, r) => x + valueOf(r), 0)) })) });
+      node.dataset.drawn = 'true';
+    };
+    stack(charts.releases, a.releases, r => r.keys[1]);
+    const reasons = [...new Set(a.denials.map(r => r.keys[2]))].sort();
+    echarts.init(charts.denials, null, { renderer: 'canvas' }).setOption({ animation: false, tooltip: {}, xAxis: { type: 'category', data: reasons }, yAxis: { type: 'value' },
+      series: [{ type: 'bar', data: reasons.map(k => a.denials.filter(r => r.keys[2] === k).reduce((x, r) => x + r.count, 0)), itemStyle: { color: '#b42318' } }] });
+    charts.denials.dataset.drawn = 'true';
+    const months = [...new Set(a.consents.map(r => r.keys[0]))].sort();
+    const per = action => months.map(m => a.consents.filter(r => r.keys[0] === m && r.keys[3] === action).reduce((x, r) => x + r.count, 0));
+    echarts.init(charts.consents, null, { renderer: 'canvas' }).setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { data: ['grant', 'revoke'] },
+      xAxis: { type: 'category', data: months }, yAxis: { type: 'value' },
+      series: [{ name: 'grant', type: 'line', data: per('grant'), itemStyle: { color: '#1f7a4d' } }, { name: 'revoke', type: 'line', data: per('revoke'), itemStyle: { color: '#b42318' } }] });
+    charts.consents.dataset.drawn = 'true';
+    const years = [...new Set(revenue.byDataSource.map(r => r.year))].sort();
+    const sources = [...new Set(revenue.byDataSource.map(r => r.key))].sort();
+    echarts.init(charts.revenue, null, { renderer: 'canvas' }).setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { data: sources },
+      xAxis: { type: 'category', data: years.map(String) }, yAxis: { type: 'value', name: 'USD' },
+      series: sources.map(k => ({ name: k, type: 'bar', stack: 'rev', data: years.map(y => (revenue.byDataSource.find(r => r.key === k && r.year === y)?.revenueCents ?? 0) / 100) })) });
+    charts.revenue.dataset.drawn = 'true';
+  } catch (e) { charts.releases.replaceChildren(problem(e)); }
+}
+
 function homePage() {
   const show = view();
   show(el('h1', {}, 'DataPact'),
@@ -924,7 +1002,7 @@ const routes = {
   '#/operator': () => worldPage('operator'), '#/regulator': () => worldPage('regulator'),
   '#/agreements': agreementsPage, '#/operator/consents': userConsentsPage,
   '#/me/ledger': myLedgerPage, '#/regulator/ledger': regulatorLedgerPage, '#/ads': adsPage,
-  '#/transparency': transparencyPage, '#/regulator/verify': verifyLogPage, '#/interests': interestsPage, '#/reports': reportsPage, '#/registry': registryPage, '#/erasures': erasuresPage,
+  '#/transparency': transparencyPage, '#/regulator/verify': verifyLogPage, '#/regulator/console': consolePage, '#/interests': interestsPage, '#/reports': reportsPage, '#/registry': registryPage, '#/erasures': erasuresPage,
 };
 
 async function render() {

@@ -112,6 +112,7 @@ public final class DataPactServer implements AutoCloseable {
             new org.datapact.server.privacy.ErasureFeature(context),
             new LedgerFeature(context),
             new org.datapact.server.ledger.WitnessFeature(context),
+            new org.datapact.server.ledger.ActivityFeature(context),
             new org.datapact.server.transparency.TransparencyFeature(context),
             new org.datapact.server.units.UnitDataFeature(context),
             new org.datapact.server.ads.AdsFeature(context));

@@ -73,8 +73,14 @@ public final class AdsFeature implements Feature {
         Route.get("/api/v1/ads/segments", this::segments, STAFF),
         Route.post("/api/v1/ads/campaigns", this::createCampaign, STAFF),
         Route.get("/api/v1/ads/campaigns", this::campaigns, STAFF),
-        Route.get("/api/v1/ads/commitments", this::commitments, Role.OPERATOR, Role.PARTNER),
-        Route.get("/api/v1/ads/revenue", this::revenue, Role.OPERATOR, Role.PARTNER));
+        Route.get(
+            "/api/v1/ads/commitments",
+            this::commitments,
+            Role.OPERATOR,
+            Role.PARTNER,
+            Role.REGULATOR),
+        Route.get(
+            "/api/v1/ads/revenue", this::revenue, Role.OPERATOR, Role.PARTNER, Role.REGULATOR));
   }
 
   private AdsService ads() {
