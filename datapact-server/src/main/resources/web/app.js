@@ -1,6 +1,6 @@
 // DataPact web UI shell: hash routes, one page per role, plain ES module (no build step).
 // Every value from the API is inserted with textContent, never as HTML.
-import { verifyEntry, verifyNote, verifyConsistency, base64, fromBase64, toHex } from '/verify.js';
+import { verifyEntry, verifyNote, verifyConsistency, verifyCosignature, base64, fromBase64, toHex } from '/verify.js';
 
 const main = document.getElementById('main');
 let me = null; // the signed-in caller, or null
@@ -873,7 +873,7 @@ async function verifyLogPage() {
   show(el('h1', {}, 'Verify the log'),
     el('p', {}, 'This page checks, in your browser, that the log DataPact signs only ever grows: each signed checkpoint must extend the last one this browser verified (RFC 9162 consistency proof, SHA-256 and Ed25519 by WebCrypto). ',
       'What it verified is kept in this browser, so a log rewritten on disk shows here as an inconsistency.'),
-    status, detail, el('p', {}, el('button', { id: 'verify-again', onclick: () => render() }, 'Verify again'), ' ',
+    status, detail, el('section', { id: 'witness-status' }), el('p', {}, el('button', { id: 'verify-again', onclick: () => render() }, 'Verify again'), ' ',
       el('button', { id: 'verify-forget', onclick: () => { localStorage.removeItem('datapact.verified'); localStorage.removeItem('datapact.logkey'); render(); } }, 'Forget what this browser verified')));
   const say = t => detail.append(el('li', {}, t));
   const alarm = why => status.replaceChildren(el('p', { class: 'deny inconsistent' }, 'INCONSISTENT: ', why),
@@ -902,12 +902,48 @@ async function verifyLogPage() {
     localStorage.setItem('datapact.verified', JSON.stringify({ size: c.size, root: base64(c.root), at: c.at.toISOString() }));
     status.replaceChildren(el('p', { class: 'allow verified' }, `Verified tree size ${c.size.toLocaleString('en')}, signed ${c.at.toISOString()}`,
       before ? `, consistent with size ${before.size.toLocaleString('en')}.` : ' (first verification in this browser).'));
-    try {
-      const w = await api('/api/v1/ledger/checkpoint/cosigned');
-      say(`Witnesses that cosigned a checkpoint of ${w.size.toLocaleString('en')} entries: ${w.witnesses.join(', ')}.`);
-    } catch { say('No independent witness has cosigned a checkpoint of this log yet.'); }
+    await checkWitnesses(key, c, say);
   } catch (e) { status.replaceChildren(problem(e)); }
 }
+
+/**
+ * The witness quorum, against the witness keys the regulator keeps in this browser (never the
+ * server's list): the cosigned checkpoint must be the log's own, consistent with what was verified,
+ * and carry valid cosignatures of at least `quorum` of those witnesses.
+ */
+async function checkWitnesses(key, verified, say) {
+  const box = document.getElementById('witness-status');
+  const keys = (localStorage.getItem('datapact.witnesses') || '').split('\n').map(k => k.trim()).filter(Boolean);
+  const quorum = Number(localStorage.getItem('datapact.quorum') || '0');
+  const textarea = el('textarea', { id: 'witness-keys', rows: '3', cols: '90', spellcheck: 'false' }, keys.join('\n'));
+  const q = el('input', { id: 'witness-quorum', size: '3', value: String(quorum) });
+  const save = el('button', { id: 'witness-save', onclick: () => { localStorage.setItem('datapact.witnesses', textarea.value); localStorage.setItem('datapact.quorum', q.value); render(); } }, 'Keep and check');
+  const result = el('p', { id: 'witness-result' });
+  box.replaceChildren(el('h2', {}, 'Independent witnesses'),
+    el('p', { class: 'muted' }, 'Witness keys you trust (one cosignature verifier key per line, from each witness\'s operator — not from this server) and how many must have cosigned.'),
+    textarea, el('p', {}, el('label', { for: 'witness-quorum' }, 'Quorum '), q, ' ', save), result);
+  let w;
+  try { w = await api('/api/v1/ledger/checkpoint/cosigned'); } catch {
+    result.replaceChildren(keys.length && quorum > 0 ? el('span', { class: 'deny inconsistent' }, `Quorum NOT met: no witness has cosigned a checkpoint of this log (${quorum} required).`) : 'No witness has cosigned a checkpoint of this log yet.');
+    return;
+  }
+  const c = await verifyNote(w.note, key.name, key.publicKey);
+  const consistent = c.size === verified.size ? same64(c.root, verified.root)
+    : c.size < verified.size ? await verifyConsistency(c.size, verified.size, c.root, verified.root,
+      (await api(`/api/v1/ledger/proofs/consistency?first=${c.size}&second=${verified.size}`)).proof.map(fromBase64)) : false;
+  if (!consistent) { result.replaceChildren(el('span', { class: 'deny inconsistent' }, `INCONSISTENT: the cosigned checkpoint of ${c.size} entries does not match the log verified above`)); return; }
+  const valid = [];
+  for (const k of keys) {
+    try { if (await verifyCosignature(w.note, k)) valid.push(k.split('+')[0]); } catch (e) { say(String(e.message)); }
+  }
+  say(`The cosigned checkpoint of ${c.size.toLocaleString('en')} entries is consistent with the verified log; valid cosignatures by ${valid.join(', ') || 'none of your witnesses'}.`);
+  const met = quorum > 0 && valid.length >= quorum;
+  result.replaceChildren(quorum > 0 ? el('span', { class: met ? 'allow verified' : 'deny inconsistent' },
+    `${met ? 'Quorum met' : 'Quorum NOT met'}: ${valid.length} of ${keys.length} known witnesses cosigned (${quorum} required), at size ${c.size.toLocaleString('en')}.`)
+    : `${valid.length} of ${keys.length} known witnesses cosigned; no quorum required.`);
+}
+
+const same64 = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** A link that downloads rows as CSV (built in the browser from what the page shows). */
 function csvLink(id, filename, header, rows) {

@@ -128,3 +128,29 @@ export async function verifyConsistency(first, second, firstRoot, secondRoot, pr
 
 export const base64 = bytes => btoa(String.fromCharCode(...bytes));
 export { b64 as fromBase64, hex as toHex };
+
+/**
+ * C2SP tlog-cosignature (Ed25519, cosignature/v1): whether `note` carries a valid cosignature by the
+ * witness whose verifier key is `vkey` (name+id+base64(0x04 ‖ key)).
+ * @return the cosignature's time (Date), or null when the note carries none by that key; throws when one fails
+ */
+export async function verifyCosignature(note, vkey) {
+  const [name, , keyText] = vkey.trim().split(/\+(.*?)\+(.*)/s).filter(x => x !== undefined && x !== '');
+  const typed = b64(keyText);
+  if (typed.length !== 33 || typed[0] !== 0x04) throw new Error(`${name}: not an Ed25519 cosignature key`);
+  const key = typed.slice(1);
+  const keyId = (await sha256(concat(enc.encode(name), Uint8Array.of(0x0a, 0x04), key))).slice(0, 4);
+  const split = note.indexOf('\n\n');
+  const body = note.slice(0, split + 1);
+  for (const line of note.slice(split + 2).split('\n')) {
+    if (!line.startsWith(`\u2014 ${name} `)) continue;
+    const blob = b64(line.slice(`\u2014 ${name} `.length));
+    if (blob.length !== 76 || !same(blob.slice(0, 4), keyId)) continue;
+    const time = new DataView(blob.buffer, blob.byteOffset + 4, 8).getBigUint64(0);
+    const message = enc.encode(`cosignature/v1\ntime ${time}\n${body}`);
+    const publicKey = await crypto.subtle.importKey('raw', key, { name: 'Ed25519' }, false, ['verify']);
+    if (!await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, blob.slice(12), message)) throw new Error(`the cosignature of ${name} does not verify`);
+    return new Date(Number(time) * 1000);
+  }
+  return null;
+}
