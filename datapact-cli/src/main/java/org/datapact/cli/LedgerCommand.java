@@ -65,8 +65,21 @@ final class LedgerCommand implements Runnable {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(
+        names = "--bundle",
+        paramLabel = "FILE",
+        description = {
+          "Verify an auditor bundle (GET /api/v1/ledger/bundle?period=P) instead of a directory: its",
+          "signature, its checkpoint and every entry's inclusion proof, with only the public key."
+        })
+    @org.jspecify.annotations.Nullable
+    Path bundle;
+
     @Override
     public Integer call() throws DataPactException {
+      if (bundle != null) {
+        return verifyBundle(bundle);
+      }
       if (!Files.isDirectory(dir)) {
         throw new DataPactException(
             ErrorKind.CONFIGURATION, "ledger directory `" + dir + "` does not exist");
@@ -115,6 +128,38 @@ final class LedgerCommand implements Runnable {
         spec.commandLine().getOut().println(r.message());
       }
       return r.ok() ? ExitCodes.OK : ExitCodes.VERIFICATION_FAILED;
+    }
+
+    private Integer verifyBundle(Path file) throws DataPactException {
+      var mapper = org.datapact.server.http.Json.newMapper();
+      Notes.VerifierKey key = key();
+      com.fasterxml.jackson.databind.JsonNode b;
+      try {
+        b = mapper.readTree(Files.readString(file));
+      } catch (IOException e) {
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION, "cannot read bundle `" + file + "`: " + e.getMessage());
+      }
+      var r = org.datapact.server.ledger.AuditorBundle.verify(b, key, mapper);
+      try {
+        spec.commandLine().getOut().println(json ? mapper.writeValueAsString(r) : r.message());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e); // INVARIANT: a record of strings and numbers
+      }
+      return r.ok() ? ExitCodes.OK : ExitCodes.VERIFICATION_FAILED;
+    }
+
+    private Notes.VerifierKey key() throws DataPactException {
+      try {
+        return Notes.parseVerifierKey(Files.readString(publicKey));
+      } catch (IOException e) {
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION,
+            "cannot read public key `" + publicKey + "`: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new DataPactException(
+            ErrorKind.CONFIGURATION, "public key `" + publicKey + "`: " + e.getMessage());
+      }
     }
   }
 

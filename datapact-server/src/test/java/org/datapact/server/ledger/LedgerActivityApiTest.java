@@ -65,4 +65,49 @@ class LedgerActivityApiTest {
     alice.login("alice");
     assertThat(alice.get("/api/v1/ledger/activity").statusCode()).isEqualTo(403);
   }
+
+  @Test
+  void theRegulatorDownloadsASignedBundleThatVerifiesOfflineAndFailsWhenAltered() throws Exception {
+    assertThat(server.partnerReadsProfile("streamflix", 1).statusCode()).isEqualTo(200);
+    String year = Integer.toString(java.time.Year.now(java.time.ZoneOffset.UTC).getValue());
+    var oscar = server.session();
+    oscar.login("oscar");
+    // a governance act of this period: a declared interest
+    var declared =
+        oscar.post(
+            "/api/v1/interests",
+            "{\"person\":\"mina\",\"organisation\":\"tunely\",\"kind\":\"shareholding\","
+                + "\"since\":\"2020-01-01T00:00:00Z\"}");
+    assertThat(declared.statusCode()).as(declared.body()).isEqualTo(201);
+    var rita = server.session();
+    rita.login("rita");
+    var answer = rita.get("/api/v1/ledger/bundle?period=" + year);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("Content-Disposition").orElse(""))
+        .contains("datapact-auditor-bundle-" + year + ".json");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var bundle = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(answer.body());
+    var key =
+        org.datapact.ledger.checkpoint.Notes.parseVerifierKey(
+            server.context.ledger().keys().verifierKey());
+    var ok = AuditorBundle.verify(bundle, key, mapper);
+    assertThat(ok.ok()).as(ok.message()).isTrue();
+    assertThat(ok.agreements()).isPositive();
+    assertThat(ok.tableRows()).isPositive();
+    assertThat(ok.governance()).isPositive(); // the interest declared this period
+    // any change to the content breaks the signature
+    bundle.put(
+        "content",
+        bundle
+            .get("content")
+            .asText()
+            .replaceFirst("\"releases\":\\[\\[", "\"releases\":[[\"x\","));
+    var altered = AuditorBundle.verify(bundle, key, mapper);
+    assertThat(altered.ok()).isFalse();
+    assertThat(altered.message()).contains("signature does not verify");
+    assertThat(rita.get("/api/v1/ledger/bundle?period=2026-13").statusCode()).isEqualTo(400);
+    var alice = server.session();
+    alice.login("alice");
+    assertThat(alice.get("/api/v1/ledger/bundle?period=" + year).statusCode()).isEqualTo(403);
+  }
 }
