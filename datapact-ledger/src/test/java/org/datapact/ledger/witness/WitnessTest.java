@@ -42,7 +42,11 @@ class WitnessTest {
 
   private String note(MemoryTree t, long size) {
     return Notes.sign(
-        new Checkpoint("datapact/ledger/test", size, t.root(size), Instant.ofEpochSecond(1_800_000_000L + size)),
+        new Checkpoint(
+            "datapact/ledger/test",
+            size,
+            t.root(size),
+            Instant.ofEpochSecond(1_800_000_000L + size)),
         logKey.name(),
         logKey.pair().getPrivate(),
         logKey.pair().getPublic());
