@@ -167,6 +167,7 @@ final class Launch {
       PrintWriter out,
       String banner)
       throws DataPactException, InterruptedException {
+    org.datapact.server.ops.LogFormats.use(settings.required("log-format"));
     LedgerService ledger =
         LedgerService.open(
             dataDir.resolve("ledger"), Clock.systemUTC(), Checkpointer.DEFAULT_CADENCE);

@@ -28,7 +28,8 @@ final class Settings {
       Map.of(
           "data-dir", "data",
           "host", "127.0.0.1",
-          "port", "8080");
+          "port", "8080",
+          "log-format", "text");
 
   /** Every key a user may set, for validation of the file. */
   static final Set<String> KEYS =
@@ -46,7 +47,8 @@ final class Settings {
           "oidc-client-secret",
           "oidc-role-claim",
           "oidc-user-claim",
-          "oidc-party-claim");
+          "oidc-party-claim",
+          "log-format");
 
   record Value(String value, String source) {}
 

@@ -260,7 +260,8 @@ public final class DataPactServer implements AutoCloseable {
                           routeOf(ctx),
                           ctx.statusCode(),
                           ms,
-                          AccessControl.caller(ctx).orElse(null)));
+                          AccessControl.caller(ctx).orElse(null),
+                          ctx.res().getHeader(org.datapact.server.http.Trace.HEADER)));
             });
     try {
       app.start(host, port);

@@ -92,6 +92,13 @@ public final class Checkpointer implements AutoCloseable {
   }
 
   /**
+   * @return the latest signed note, if one was signed (never signs)
+   */
+  public Optional<String> latestIfAny() {
+    return Optional.ofNullable(latest);
+  }
+
+  /**
    * @return the latest signed note, signing one first if there is none yet
    */
   public String latest() throws IOException {

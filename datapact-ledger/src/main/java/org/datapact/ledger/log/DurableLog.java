@@ -141,6 +141,29 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
 
   private final BeforeSync beforeSync;
 
+  /** Told of every group commit, for metrics; never blocks. */
+  @FunctionalInterface
+  public interface SyncObserver {
+    /** Nothing. */
+    SyncObserver NONE = (entries, bytes, syncNanos) -> {};
+
+    /**
+     * @param entries entries in the batch
+     * @param bytes the batch's record bytes
+     * @param syncNanos how long its write and fdatasync took
+     */
+    void synced(int entries, int bytes, long syncNanos);
+  }
+
+  private volatile SyncObserver observer = SyncObserver.NONE;
+
+  /**
+   * Tells {@code o} of every group commit from now on (it runs on the sequencer: keep it quick).
+   */
+  public void observe(SyncObserver o) {
+    this.observer = o;
+  }
+
   /** Held while open: one writer per log directory, whichever process it is in. */
   private final java.nio.channels.FileLock writerLock;
 
@@ -356,6 +379,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
       at += RECORD_HEADER + p.entry().length;
     }
     records.flip();
+    long started = System.nanoTime();
     for (long pos = segmentSize; records.hasRemaining(); ) {
       pos += segment.write(records, pos);
     }
@@ -370,6 +394,7 @@ public final class DurableLog implements SubtreeHashes, AutoCloseable {
       segmentAllocated = end;
     }
     segment.force(false); // the group commit: one fdatasync for the whole batch
+    observer.synced(batch.size(), bytes, System.nanoTime() - started);
     segmentSize = at;
     offsets.flip();
     index.write(offsets, size * 8);

@@ -107,7 +107,8 @@ public final class CoreExchange implements Exchange {
         route.path(),
         status,
         (System.nanoTime() - started) / 1e6,
-        caller);
+        caller,
+        response.getHeaders().get(Trace.HEADER));
   }
 
   /**

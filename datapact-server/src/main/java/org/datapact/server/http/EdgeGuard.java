@@ -59,6 +59,9 @@ public final class EdgeGuard extends Handler.Wrapper {
     h.put("Referrer-Policy", "no-referrer");
     h.put("X-Content-Type-Options", "nosniff");
     h.put("X-Frame-Options", "DENY");
+    // W3C Trace Context: continue the caller's trace (or start one) with a span of our own; the
+    // request log line carries both ids, and the answer carries the header on
+    h.put(Trace.HEADER, Trace.child(request.getHeaders().get(Trace.HEADER)));
     String path = request.getHttpURI().getPath();
     String host = hostOf(request.getHeaders().get(HttpHeader.HOST));
     if (host == null || !policy.allowedHosts().contains(host)) {

@@ -45,7 +45,8 @@ public final class RequestLog {
       String route,
       int status,
       double ms,
-      @Nullable Caller caller) {
+      @Nullable Caller caller,
+      @Nullable String traceparent) {
     // INVARIANT: every tag comes from a fixed set (a route template, a standard method, a status),
     // so no
     // request can add a time series of its own
@@ -58,6 +59,7 @@ public final class RequestLog {
                     .tag("method", method)
                     .tag("route", route)
                     .tag("status", Integer.toString(status))
+                    .serviceLevelObjectives(BUCKETS)
                     .register(metrics))
         .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
     if (!HTTP_LOG.isInfoEnabled()) {
@@ -72,8 +74,29 @@ public final class RequestLog {
         .addKeyValue("ms", Math.round(ms * 100) / 100.0)
         .addKeyValue(
             "caller", caller == null ? "-" : caller.role().wireName() + ":" + caller.handle())
+        .addKeyValue("trace_id", traceparent == null ? "-" : Trace.traceId(traceparent))
+        .addKeyValue("span_id", traceparent == null ? "-" : Trace.spanId(traceparent))
         .log("request");
   }
+
+  /**
+   * The latency histogram's buckets (Prometheus {@code le}): a dozen per series, so that p99 can be
+   * computed across nodes ({@code histogram_quantile}) without a series per millisecond.
+   */
+  private static final java.time.Duration[] BUCKETS = {
+    java.time.Duration.ofMillis(1),
+    java.time.Duration.ofMillis(2),
+    java.time.Duration.ofMillis(5),
+    java.time.Duration.ofMillis(10),
+    java.time.Duration.ofMillis(20),
+    java.time.Duration.ofMillis(50),
+    java.time.Duration.ofMillis(100),
+    java.time.Duration.ofMillis(200),
+    java.time.Duration.ofMillis(500),
+    java.time.Duration.ofMillis(1000),
+    java.time.Duration.ofMillis(2000),
+    java.time.Duration.ofMillis(5000)
+  };
 
   /** The standard methods a timer may be tagged with; any other is {@code OTHER}. */
   private static final java.util.Set<String> METHODS =

@@ -331,6 +331,23 @@ public final class LedgerService implements AutoCloseable {
   }
 
   /**
+   * @return the seconds since the latest signed checkpoint was taken, or NaN before the first; the
+   *     ticker signs only while the log grows, so an idle log's checkpoint ages
+   */
+  public double checkpointAgeSeconds(java.time.Instant now) {
+    var note = checkpointer.latestIfAny();
+    if (note.isEmpty()) {
+      return Double.NaN;
+    }
+    for (String line : note.get().split("\n")) {
+      if (line.startsWith("timestamp ")) {
+        return (now.toEpochMilli() - Long.parseLong(line.substring(10).strip())) / 1000.0;
+      }
+    }
+    return Double.NaN;
+  }
+
+  /**
    * @return how many checkpoint ticks have failed since start
    */
   public long checkpointFailures() {

@@ -33,6 +33,7 @@ public final class OpsFeature implements Feature {
             "datapact.ledger.index.failures", context.audit(), a -> (double) a.indexFailures())
         .description("subject-index writes and retries that failed (each is retried with back-off)")
         .register(context.metrics());
+    ledgerMetrics(context);
     try (InputStream in = OpsFeature.class.getResourceAsStream("/openapi.json")) {
       if (in == null) {
         throw new IllegalStateException("openapi.json is missing from the jar");
@@ -41,6 +42,53 @@ public final class OpsFeature implements Feature {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The ledger's own metrics: each group commit's write + fdatasync latency and batch size
+   * (histograms), the log's size and the age of its latest signed checkpoint.
+   */
+  private static void ledgerMetrics(ServerContext context) {
+    var registry = context.metrics();
+    var sync =
+        io.micrometer.core.instrument.Timer.builder("datapact.ledger.sync")
+            .description("a group commit's write and fdatasync")
+            .serviceLevelObjectives(
+                java.time.Duration.ofNanos(100_000),
+                java.time.Duration.ofNanos(250_000),
+                java.time.Duration.ofNanos(500_000),
+                java.time.Duration.ofMillis(1),
+                java.time.Duration.ofMillis(2),
+                java.time.Duration.ofMillis(5),
+                java.time.Duration.ofMillis(10),
+                java.time.Duration.ofMillis(20),
+                java.time.Duration.ofMillis(50),
+                java.time.Duration.ofMillis(100),
+                java.time.Duration.ofMillis(200))
+            .register(registry);
+    var batch =
+        io.micrometer.core.instrument.DistributionSummary.builder("datapact.ledger.batch.entries")
+            .description("entries per group commit")
+            .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096)
+            .register(registry);
+    context
+        .ledger()
+        .log()
+        .observe(
+            (entries, bytes, nanos) -> {
+              sync.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+              batch.record(entries);
+            });
+    io.micrometer.core.instrument.Gauge.builder(
+            "datapact.ledger.size", context.ledger(), l -> (double) l.log().size())
+        .description("entries in the log")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "datapact.ledger.checkpoint.age.seconds",
+            context,
+            c -> c.ledger().checkpointAgeSeconds(c.clock().instant()))
+        .description("seconds since the latest signed checkpoint (it ages while the log is idle)")
+        .register(registry);
   }
 
   @Override
