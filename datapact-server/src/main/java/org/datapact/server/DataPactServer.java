@@ -68,6 +68,7 @@ public final class DataPactServer implements AutoCloseable {
   private final Javalin app;
   private final String host;
   private org.datapact.server.privacy.@org.jspecify.annotations.Nullable ErasureOutbox outbox;
+  private org.datapact.server.cluster.@org.jspecify.annotations.Nullable ChangeFeed feed;
 
   private DataPactServer(Javalin app, String host) {
     this.app = app;
@@ -300,6 +301,8 @@ public final class DataPactServer implements AutoCloseable {
                 context.mapper(),
                 base::get)
             .start(java.time.Duration.ofMillis(500));
+    context.feed().start();
+    server.feed = context.feed();
     return server;
   }
 
@@ -385,6 +388,10 @@ public final class DataPactServer implements AutoCloseable {
     var o = outbox;
     if (o != null) {
       o.close();
+    }
+    var f = feed;
+    if (f != null) {
+      f.close();
     }
     app.stop();
   }

@@ -54,7 +54,8 @@ public record ServerContext(
     ReleasePipeline release,
     PartnerIds partnerIds,
     org.datapact.server.ads.AdsService ads,
-    @Nullable Cast demoCast) {
+    @Nullable Cast demoCast,
+    org.datapact.server.cluster.ChangeFeed feed) {
 
   /** Validates the required parts. */
   public ServerContext {
@@ -70,6 +71,7 @@ public record ServerContext(
     Objects.requireNonNull(release, "release");
     Objects.requireNonNull(partnerIds, "partnerIds");
     Objects.requireNonNull(ads, "ads");
+    Objects.requireNonNull(feed, "feed");
   }
 
   /**
@@ -118,26 +120,34 @@ public record ServerContext(
       throws DataPactException {
     sessions.useRevocations(new org.datapact.store.session.SessionRevocations(db, clock.instant()));
     PolicyStore policies = new PolicyStore(db);
+    // INVARIANT: the other nodes' heads are read before the snapshot, so no change between is lost
+    var heads = new org.datapact.store.cluster.ClusterStore(db).heads();
     DecisionPoint pdp = new DecisionPoint(policies.loadSnapshot(Jurisdictions.standard()));
     ObjectMapper mapper = Json.newMapper();
     AuditTrail audit = new AuditTrail(ledger, db, mapper);
     audit.commitPending(pdp.snapshot(), pdp.snapshot().agreements());
     org.datapact.server.governance.GovernanceBackfill.commitPending(db, audit);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AccessTokens tokens = AccessTokens.withRandomKey(clock);
+    var feed = new org.datapact.server.cluster.ChangeFeed(db, pdp, clock, heads, tokens::revokeAll);
+    audit.stampConsentsWith(feed);
+    ReleasePipeline release = new ReleasePipeline(pdp, audit, clock, metrics);
+    release.refuseAllowsWhen(feed::staleness);
     return new ServerContext(
         db,
         clock,
         metrics,
         sessions,
-        AccessTokens.withRandomKey(clock),
+        tokens,
         mapper,
         policies,
         pdp,
         audit,
-        new ReleasePipeline(pdp, audit, clock, metrics),
+        release,
         partnerIds,
         org.datapact.server.ads.AdsService.load(db, pdp, clock.instant()),
-        demoCast);
+        demoCast,
+        feed);
   }
 
   /**

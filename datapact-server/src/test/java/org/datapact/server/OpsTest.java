@@ -12,7 +12,10 @@ class OpsTest extends DemoServerTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body())
           .isEqualTo(
-              "{\"status\":\"UP\",\"checks\":{\"store\":\"UP\",\"ledger\":\"UP\",\"subjectIndex\":\"UP\"}}");
+              "{\"status\":\"UP\",\"checks\":{\"store\":\"UP\",\"ledger\":\"UP\",\"subjectIndex\":\"UP\","
+                  + "\"changes\":\"UP\",\"node\":\""
+                  + server.context.feed().nodeId()
+                  + "\"}}");
     }
     assertThat(server.session().get("/health/live").body()).isEqualTo("{\"status\":\"UP\"}");
   }

@@ -92,6 +92,7 @@ public final class ApprovalFeature implements Feature {
       List<AgreementRecord> next = new ArrayList<>(all);
       next.add(draft);
       context.decisions().applyAgreements(next);
+      context.feed().publish("agreements", "");
     }
     ctx.status(201);
     ctx.json(new DraftAnswer(v.ref(), AgreementStatus.DRAFT.wire()));

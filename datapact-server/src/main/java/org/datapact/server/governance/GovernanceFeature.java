@@ -220,6 +220,7 @@ public final class GovernanceFeature implements Feature {
         new java.util.ArrayList<>(context.decisions().snapshot().agreements());
     all.replaceAll(x -> x.terms().ref().equals(r.terms().ref()) ? next : x);
     context.decisions().applyAgreements(all);
+    context.feed().publish("agreements", r.terms().counterparty().value()); // the other nodes
     context.accessTokens().revokeAll(r.terms().counterparty());
   }
 }

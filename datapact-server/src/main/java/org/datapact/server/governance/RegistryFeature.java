@@ -153,6 +153,7 @@ public final class RegistryFeature implements Feature {
       long index = context.audit().governance(now, "party_registered", caller.actor(), detail);
       registry.register(party, caller.actor(), now, index);
       var snapshot = context.decisions().applyParty(id, kind);
+      context.feed().publish("party", id.value() + "|" + kind.wireName());
       context.audit().commitPending(snapshot, snapshot.agreements()); // the ledger's party list
     }
     ctx.status(201);

@@ -178,6 +178,7 @@ public final class ReportsFeature implements Feature {
               index);
       store.insertReport(report);
       context.decisions().applyFiling(new Filing(partner, metric, period.toString()));
+      context.feed().publish("filing", partner.value() + "|" + metric + "|" + period);
     }
     ctx.status(201);
     ctx.json(answer(report));

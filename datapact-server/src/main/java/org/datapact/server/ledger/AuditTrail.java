@@ -287,7 +287,13 @@ public final class AuditTrail implements AutoCloseable {
    */
   public long consent(ConsentChange c) throws DataPactException {
     long index = ledger.record(entries.consent(c), indexUnder(ledger.subject(c.user())));
-    policies.appendConsent(c, index);
+    var feed = this.feed;
+    if (feed == null) {
+      policies.appendConsent(c, index);
+    } else {
+      // numbered for the other nodes, in the order of this node's lock (callers hold it)
+      policies.appendConsent(c, index, feed.nodeId(), feed.next());
+    }
     indexNow(); // a user sees their own consent change in their ledger view at once
     return index;
   }
@@ -304,6 +310,13 @@ public final class AuditTrail implements AutoCloseable {
     } catch (IllegalStateException e) {
       LOG.atWarn().setCause(e).log("the ledger subject index is behind");
     }
+  }
+
+  private volatile org.datapact.server.cluster.@Nullable ChangeFeed feed;
+
+  /** Numbers every consent change from now on for the other nodes that share the store. */
+  public void stampConsentsWith(org.datapact.server.cluster.ChangeFeed feed) {
+    this.feed = feed;
   }
 
   /** Waits until every entry recorded so far is in the subject index (tests and tools). */

@@ -112,7 +112,8 @@ public final class OpsFeature implements Feature {
     boolean store = context.db().answers();
     java.util.Optional<String> ledger = context.ledger().unwritable();
     java.util.Optional<String> index = context.audit().indexFailing();
-    boolean up = store && ledger.isEmpty() && index.isEmpty();
+    java.util.Optional<String> changes = context.feed().staleness();
+    boolean up = store && ledger.isEmpty() && index.isEmpty() && changes.isEmpty();
     if (!up) {
       ctx.header("Retry-After", "5");
     }
@@ -120,7 +121,12 @@ public final class OpsFeature implements Feature {
         .json(
             new Ready(
                 up ? "UP" : "DOWN",
-                new Checks(store ? "UP" : "DOWN", ledger.orElse("UP"), index.orElse("UP"))));
+                new Checks(
+                    store ? "UP" : "DOWN",
+                    ledger.orElse("UP"),
+                    index.orElse("UP"),
+                    changes.orElse("UP"),
+                    context.feed().nodeId())));
   }
 
   /** The liveness answer. */
@@ -130,7 +136,7 @@ public final class OpsFeature implements Feature {
   record Ready(String status, Checks checks) {}
 
   /** Readiness's checks. */
-  record Checks(String store, String ledger, String subjectIndex) {}
+  record Checks(String store, String ledger, String subjectIndex, String changes, String node) {}
 
   private void metrics(Context ctx) {
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(context.metrics().scrape());

@@ -94,6 +94,27 @@ public final class ReleasePipeline {
 
   private final io.micrometer.core.instrument.Timer decideTimer;
 
+  /** Why allows must be refused now (a node whose view of the shared policy is stale). */
+  private volatile java.util.function.Supplier<java.util.Optional<String>> refuseAllows =
+      java.util.Optional::empty;
+
+  /**
+   * Refuses every allow (503 {@code node-stale}) while {@code why} says so: a node that cannot tell
+   * whether another node revoked what it would release does not release it.
+   */
+  public void refuseAllowsWhen(java.util.function.Supplier<java.util.Optional<String>> why) {
+    this.refuseAllows = why;
+  }
+
+  private void failClosed(Decision d) throws DataPactException {
+    if (d.allowed()) {
+      var why = refuseAllows.get();
+      if (why.isPresent()) {
+        throw new DataPactException(org.datapact.core.ErrorKind.UNAVAILABLE, why.get());
+      }
+    }
+  }
+
   /**
    * Who asks, through which endpoint, with what token.
    *
@@ -167,10 +188,11 @@ public final class ReleasePipeline {
   // ------------------------------------------------------------------ decide and limit
 
   /** Decides {@code r} and, for an allow under a rate limit, takes a token: steps 1 and 2. */
-  public Decided decide(DecisionRequest r) {
+  public Decided decide(DecisionRequest r) throws DataPactException {
     long started = System.nanoTime();
     Decision d = decisions.decide(r);
     decideTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    failClosed(d);
     var limit = d.obligation(Obligation.RateLimit.class);
     if (d.allowed() && limit.isPresent()) {
       RateLimiter.Take take = limiter.take(r.principal(), limit.get(), System.nanoTime());
@@ -318,6 +340,12 @@ public final class ReleasePipeline {
       int denied)
       throws DataPactException {
     requireScope(asked, scope);
+    if (!released.isEmpty()) {
+      var why = refuseAllows.get();
+      if (why.isPresent()) {
+        throw new DataPactException(org.datapact.core.ErrorKind.UNAVAILABLE, why.get());
+      }
+    }
     String id = Ids.uuid();
     long index =
         audit.listing(id, principal, scope, purpose, at, asked.endpoint(), released, denied);

@@ -145,17 +145,34 @@ public final class PolicyStore {
 
   /** Appends a consent change that the ledger recorded as entry {@code ledgerIndex}. */
   public void appendConsent(ConsentChange change, long ledgerIndex) {
-    append(List.of(change), ledgerIndex);
+    append(List.of(change), ledgerIndex, null, 0);
+  }
+
+  /**
+   * Appends a consent change that the ledger recorded as entry {@code ledgerIndex}, numbered {@code
+   * nodeSeq} among the changes node {@code nodeId} made (other nodes apply it in that order).
+   */
+  public void appendConsent(ConsentChange change, long ledgerIndex, String nodeId, long nodeSeq) {
+    append(List.of(change), ledgerIndex, nodeId, nodeSeq);
   }
 
   private void append(List<ConsentChange> changes, @Nullable Long ledgerIndex) {
+    append(changes, ledgerIndex, null, 0);
+  }
+
+  private void append(
+      List<ConsentChange> changes,
+      @Nullable Long ledgerIndex,
+      @Nullable String nodeId,
+      long nodeSeq) {
     db.jdbi()
         .useTransaction(
             h -> {
               var batch =
                   h.prepareBatch(
                       "INSERT INTO consent_event (user_id, party_id, topic, granted, changed_at, expires_at, basis,"
-                          + " source, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          + " source, ledger_index, node_id, node_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                          + " ?, ?)");
               for (ConsentChange c : changes) {
                 batch
                     .bind(0, c.user().value())
@@ -167,6 +184,8 @@ public final class PolicyStore {
                     .bind(6, c.basis().wire())
                     .bind(7, c.source())
                     .bind(8, ledgerIndex)
+                    .bind(9, nodeId)
+                    .bind(10, nodeId == null ? (Long) null : Long.valueOf(nodeSeq))
                     .add();
               }
               batch.execute();

@@ -1,0 +1,222 @@
+package org.datapact.server.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.datapact.core.DataPactException;
+import org.datapact.core.agreement.Filing;
+import org.datapact.core.decision.DecisionPoint;
+import org.datapact.core.party.PartyId;
+import org.datapact.core.party.PartyKind;
+import org.datapact.store.Database;
+import org.datapact.store.cluster.ClusterStore;
+import org.datapact.store.policy.PolicyStore;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's decision point current with the changes other nodes make on the same database,
+ * using only the database (it runs on H2 and PostgreSQL alike): every consent change and every
+ * other policy change (an agreement's status or draft, a filed report, a registered party) is
+ * numbered per node in the order that node applied it, and each node polls every {@link #POLL} for
+ * the other nodes' changes after the last it applied, and applies them in their order. A node knows
+ * how current it is: the start of its last successful poll. When that is older than {@link
+ * #MAX_STALENESS} — the database does not answer, or the poller is stuck — {@link #staleness} says
+ * so, and the release pipeline refuses every allow (503) rather than release on a policy another
+ * node may have revoked.
+ *
+ * <p>Changes are applied at least once: a change written between reading the other nodes' heads and
+ * loading the snapshot at start may be applied twice, which leaves every decision the same (a
+ * consent granted twice is granted).
+ */
+public final class ChangeFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+
+  /** How often a node polls for the others' changes. */
+  public static final Duration POLL = Duration.ofMillis(100);
+
+  /** The oldest a node's view of the others' changes may be before it refuses allows. */
+  public static final Duration MAX_STALENESS = Duration.ofSeconds(2);
+
+  private static final int BATCH = 1_000;
+
+  private final String nodeId = UUID.randomUUID().toString();
+  private final Database db;
+  private final DecisionPoint decisions;
+  private final Clock clock;
+  private final Consumer<PartyId> revokeTokens;
+  private final Map<String, long[]> cursors = new HashMap<>();
+  private long seq;
+  private volatile long freshAt;
+  private volatile boolean started;
+  private boolean failing;
+  private @Nullable ScheduledExecutorService poller;
+
+  /**
+   * @param heads the other nodes' heads ({@link ClusterStore#heads}), read before the decision
+   *     point's snapshot was loaded, so that nothing written in between is missed
+   * @param revokeTokens ends the access tokens of a party whose agreement another node changed
+   */
+  public ChangeFeed(
+      Database db,
+      DecisionPoint decisions,
+      Clock clock,
+      Map<String, long[]> heads,
+      Consumer<PartyId> revokeTokens) {
+    this.db = db;
+    this.decisions = decisions;
+    this.clock = clock;
+    this.revokeTokens = revokeTokens;
+    heads.forEach((node, at) -> cursors.put(node, at.clone()));
+  }
+
+  /**
+   * @return this node's id
+   */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** Registers this node and starts polling. */
+  public synchronized void start() {
+    new ClusterStore(db).register(nodeId, clock.instant());
+    freshAt = System.nanoTime();
+    started = true;
+    poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "change-feed");
+              t.setDaemon(true);
+              return t;
+            });
+    var unused =
+        poller.scheduleWithFixedDelay(this::poll, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * @return the next number of a change this node makes (call under the decision point's lock, in
+   *     the order the changes are applied)
+   */
+  public synchronized long next() {
+    return ++seq;
+  }
+
+  /** Publishes a change other than a consent, made under the decision point's lock. */
+  public void publish(String kind, String detail) {
+    long n;
+    synchronized (this) {
+      n = ++seq;
+    }
+    new ClusterStore(db).publish(nodeId, n, kind, detail, clock.instant());
+  }
+
+  /**
+   * @return why allows must be refused now, or empty while this node's view is current within
+   *     {@link #MAX_STALENESS} (always empty before {@link #start}: no server, no releases)
+   */
+  public Optional<String> staleness() {
+    if (!started) {
+      return Optional.empty();
+    }
+    long age = System.nanoTime() - freshAt;
+    if (age <= MAX_STALENESS.toNanos()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "this node has not seen the other nodes' policy changes for "
+            + TimeUnit.NANOSECONDS.toMillis(age)
+            + " ms (the database does not answer): it refuses to release on a policy that may have"
+            + " changed");
+  }
+
+  /** One poll: beat, then apply every other node's changes after the last applied. */
+  void poll() {
+    long began = System.nanoTime();
+    try {
+      var store = new ClusterStore(db);
+      store.register(nodeId, clock.instant());
+      for (ClusterStore.Node n : store.nodes()) {
+        if (!n.id().equals(nodeId)) {
+          catchUp(store, n.id());
+        }
+      }
+      freshAt = began;
+      if (failing) {
+        failing = false;
+        LOG.atInfo().log("the change feed reads the database again");
+      }
+    } catch (RuntimeException | DataPactException e) {
+      if (!failing) {
+        failing = true;
+        LOG.atWarn()
+            .addKeyValue("error", String.valueOf(e.getMessage()))
+            .log("the change feed cannot read the database: allows are refused once it is stale");
+      }
+    }
+  }
+
+  private void catchUp(ClusterStore store, String node) throws DataPactException {
+    long[] at = cursors.computeIfAbsent(node, k -> new long[2]);
+    while (true) {
+      var consents = store.consentsAfter(node, at[0], BATCH);
+      for (var c : consents) {
+        synchronized (decisions) {
+          decisions.apply(c.change());
+        }
+        at[0] = c.seq();
+      }
+      var changes = store.policyAfter(node, at[1], BATCH);
+      for (var p : changes) {
+        apply(p);
+        at[1] = p.seq();
+      }
+      if (consents.size() < BATCH && changes.size() < BATCH) {
+        return;
+      }
+    }
+  }
+
+  private void apply(ClusterStore.PolicyChange p) throws DataPactException {
+    String[] d = p.detail().split("\\|", -1);
+    synchronized (decisions) {
+      switch (p.kind()) {
+        case "agreements" -> {
+          decisions.applyAgreements(new PolicyStore(db).agreements());
+          if (!d[0].isEmpty()) {
+            revokeTokens.accept(PartyId.of(d[0]));
+          }
+        }
+        case "filing" -> decisions.applyFiling(new Filing(PartyId.of(d[0]), d[1], d[2]));
+        case "party" ->
+            decisions.applyParty(
+                PartyId.of(d[0]), PartyKind.valueOf(d[1].toUpperCase(java.util.Locale.ROOT)));
+        default -> LOG.atWarn().addKeyValue("kind", p.kind()).log("an unknown policy change");
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    started = false;
+    if (poller != null) {
+      poller.shutdownNow();
+      poller = null;
+    }
+  }
+
+  /** Stops polling as a cut-off node would (tests of the fail-closed refusal). */
+  public synchronized void cutOffForTest() {
+    if (poller != null) {
+      poller.shutdownNow();
+      poller = null;
+    }
+  }
+}
