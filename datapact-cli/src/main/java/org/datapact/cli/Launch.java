@@ -105,6 +105,24 @@ final class Launch {
    *     file}, so ids stay stable across restarts
    */
   static org.datapact.core.party.PartnerIds partnerIds(Path file) throws DataPactException {
+    return new org.datapact.core.party.PartnerIds(partnerIdKey(file));
+  }
+
+  /**
+   * @return the partner-id key every node sharing {@code db} uses: the first node stores its own
+   *     (the one in {@code file}, created if absent, so a single node keeps its ids), every other
+   *     node takes the stored one — a partner sees the same ids whichever node answers
+   */
+  static org.datapact.core.party.PartnerIds partnerIds(Path file, org.datapact.store.Database db)
+      throws DataPactException {
+    byte[] shared =
+        new org.datapact.store.cluster.SigningKeyStore(db)
+            .sharedSecret(
+                "partner-ids", "partner-ids", partnerIdKey(file), Clock.systemUTC().instant());
+    return new org.datapact.core.party.PartnerIds(shared);
+  }
+
+  private static byte[] partnerIdKey(Path file) throws DataPactException {
     try {
       if (!java.nio.file.Files.exists(file)) {
         java.nio.file.Files.createDirectories(file.getParent());
@@ -121,8 +139,7 @@ final class Launch {
           // INVARIANT: the data directory's permissions protect it on non-POSIX file systems
         }
       }
-      return new org.datapact.core.party.PartnerIds(
-          java.util.HexFormat.of().parseHex(java.nio.file.Files.readString(file).strip()));
+      return java.util.HexFormat.of().parseHex(java.nio.file.Files.readString(file).strip());
     } catch (java.io.IOException | IllegalArgumentException e) {
       throw new DataPactException(
           ErrorKind.CONFIGURATION,
@@ -183,7 +200,7 @@ final class Launch {
               demoCast,
               demoCast != null
                   ? org.datapact.core.world.DemoWorldGenerator.partnerIds(demoCast.seed())
-                  : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key")));
+                  : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key"), db));
       String host = settings.required("host");
       var oidc = demoCast == null ? settings.oidc() : null; // the demo keeps its cast picker
       server =

@@ -101,6 +101,7 @@ public final class DataPactServer implements AutoCloseable {
             new WorldFeature(context),
             new TokenFeature(context, codes),
             new org.datapact.server.oauth.AuthorizeFeature(context, codes),
+            new org.datapact.server.oauth.KeysFeature(context),
             new DecisionFeature(context),
             new PrivacyFeature(context),
             new GovernanceFeature(context),

@@ -128,8 +128,8 @@ public record ServerContext(
     audit.commitPending(pdp.snapshot(), pdp.snapshot().agreements());
     org.datapact.server.governance.GovernanceBackfill.commitPending(db, audit);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    AccessTokens tokens = AccessTokens.withRandomKey(clock);
-    var feed = new org.datapact.server.cluster.ChangeFeed(db, pdp, clock, heads, tokens::revokeAll);
+    AccessTokens tokens = AccessTokens.shared(db, clock);
+    var feed = new org.datapact.server.cluster.ChangeFeed(db, pdp, clock, heads, tokens);
     audit.stampConsentsWith(feed);
     ReleasePipeline release = new ReleasePipeline(pdp, audit, clock, metrics);
     release.refuseAllowsWhen(feed::staleness);

@@ -44,6 +44,42 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void everyNodeGetsTheFirstStoredSharedSecretAndTheNewestKeySigns() {
+    var keys = new org.datapact.store.cluster.SigningKeyStore(db);
+    byte[] first = new byte[32];
+    byte[] second = new byte[32];
+    second[0] = 1;
+    assertThat(keys.sharedSecret("partner-ids", "partner-ids", first, CLOCK.instant()))
+        .isEqualTo(first);
+    assertThat(keys.sharedSecret("partner-ids", "partner-ids", second, CLOCK.instant()))
+        .isEqualTo(first); // a second node, or one that raced the first, gets the stored one
+    Instant t = CLOCK.instant();
+    String a = keys.rotate("access-token", t, t.plusSeconds(900));
+    String b = keys.rotate("access-token", t.plusSeconds(1), t.plusSeconds(901));
+    var live = keys.live("access-token", t.plusSeconds(2));
+    assertThat(live).extracting(k -> k.kid()).containsExactly(b, a); // newest first: it signs
+    assertThat(keys.live("access-token", t.plusSeconds(902)))
+        .extracting(k -> k.kid())
+        .containsExactly(b); // a retired key no longer verifies
+  }
+
+  @Test
+  void policyChangesAreReadPerNodeInTheirOrder() {
+    var cluster = new org.datapact.store.cluster.ClusterStore(db);
+    cluster.register("node-a", CLOCK.instant());
+    cluster.register("node-b", CLOCK.instant());
+    cluster.publish("node-a", 1, "party", "cinemo|partner", CLOCK.instant());
+    cluster.publish("node-a", 2, "filing", "tunely|recommendation_sends|2026-10", CLOCK.instant());
+    cluster.publish("node-b", 1, "keys", "k1", CLOCK.instant());
+    assertThat(cluster.nodes()).extracting(n -> n.id()).containsExactly("node-a", "node-b");
+    assertThat(cluster.policyAfter("node-a", 1, 10))
+        .extracting(c -> c.kind())
+        .containsExactly("filing");
+    assertThat(cluster.heads().get("node-a")[1]).isEqualTo(2);
+    assertThat(cluster.heads().get("node-b")[1]).isEqualTo(1);
+  }
+
+  @Test
   void migratesAnEmptyDatabaseAndHoldsNoWorld() {
     assertThat(new WorldStore(db).current()).isEmpty();
     assertThat(new UserRepository(db).count()).isZero();

@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.datapact.core.DataPactException;
 import org.datapact.core.agreement.Filing;
 import org.datapact.core.decision.DecisionPoint;
@@ -52,7 +51,7 @@ public final class ChangeFeed implements AutoCloseable {
   private final Database db;
   private final DecisionPoint decisions;
   private final Clock clock;
-  private final Consumer<PartyId> revokeTokens;
+  private final org.datapact.server.oauth.AccessTokens tokens;
   private final Map<String, long[]> cursors = new HashMap<>();
   private long seq;
   private volatile long freshAt;
@@ -63,18 +62,20 @@ public final class ChangeFeed implements AutoCloseable {
   /**
    * @param heads the other nodes' heads ({@link ClusterStore#heads}), read before the decision
    *     point's snapshot was loaded, so that nothing written in between is missed
-   * @param revokeTokens ends the access tokens of a party whose agreement another node changed
+   * @param tokens the access tokens: a party's ended when another node changed its agreement, a
+   *     client's when another node rotated or retired it, the keys reloaded when another node
+   *     rotated them
    */
   public ChangeFeed(
       Database db,
       DecisionPoint decisions,
       Clock clock,
       Map<String, long[]> heads,
-      Consumer<PartyId> revokeTokens) {
+      org.datapact.server.oauth.AccessTokens tokens) {
     this.db = db;
     this.decisions = decisions;
     this.clock = clock;
-    this.revokeTokens = revokeTokens;
+    this.tokens = tokens;
     heads.forEach((node, at) -> cursors.put(node, at.clone()));
   }
 
@@ -191,13 +192,15 @@ public final class ChangeFeed implements AutoCloseable {
         case "agreements" -> {
           decisions.applyAgreements(new PolicyStore(db).agreements());
           if (!d[0].isEmpty()) {
-            revokeTokens.accept(PartyId.of(d[0]));
+            tokens.revokeAll(PartyId.of(d[0]));
           }
         }
         case "filing" -> decisions.applyFiling(new Filing(PartyId.of(d[0]), d[1], d[2]));
         case "party" ->
             decisions.applyParty(
                 PartyId.of(d[0]), PartyKind.valueOf(d[1].toUpperCase(java.util.Locale.ROOT)));
+        case "client" -> tokens.revokeClient(d[0]);
+        case "keys" -> tokens.reload();
         default -> LOG.atWarn().addKeyValue("kind", p.kind()).log("an unknown policy change");
       }
     }

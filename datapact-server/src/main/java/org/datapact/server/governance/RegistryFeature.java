@@ -204,6 +204,7 @@ public final class RegistryFeature implements Feature {
       long index = context.audit().governance(now, action, caller.actor(), detail(party, clientId));
       change.apply(clientId, caller.actor(), now, index);
       context.accessTokens().revokeClient(clientId);
+      context.feed().publish("client", clientId); // and on every other node
       return index;
     }
   }

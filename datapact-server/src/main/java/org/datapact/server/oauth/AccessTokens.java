@@ -36,22 +36,100 @@ public final class AccessTokens {
   /** How long an access token lasts. */
   public static final Duration LIFETIME = Duration.ofMinutes(15);
 
-  private final MACSigner signer;
-  private final MACVerifier verifier;
+  /** The purpose of the shared keys, in {@code signing_key}. */
+  public static final String PURPOSE = "access-token";
+
+  /** The keys in use: the newest signs (its id in the header's {@code kid}), every one verifies. */
+  private record Keys(
+      String signKid, MACSigner signer, java.util.Map<String, MACVerifier> verifiers) {}
+
+  private volatile Keys keys;
   private final Clock clock;
+  private final org.datapact.store.@org.jspecify.annotations.Nullable Database shared;
 
   /**
    * @param key at least 32 bytes
    * @param clock expiry is checked against it
    */
   public AccessTokens(byte[] key, Clock clock) {
+    this.keys =
+        keys(
+            List.of(
+                new org.datapact.store.cluster.SigningKeyStore.Key(
+                    "local", key, Instant.EPOCH, null)));
+    this.clock = clock;
+    this.shared = null;
+  }
+
+  private AccessTokens(org.datapact.store.Database db, Clock clock) {
+    this.clock = clock;
+    this.shared = db;
+    var store = new org.datapact.store.cluster.SigningKeyStore(db);
+    var live = store.live(PURPOSE, clock.instant());
+    if (live.isEmpty()) {
+      // the first node to need a key makes one; a node that raced it keeps its own too (both
+      // verify everywhere: each publishes the change, and every node reloads)
+      store.rotate(PURPOSE, clock.instant(), clock.instant().plus(LIFETIME));
+      live = store.live(PURPOSE, clock.instant());
+    }
+    this.keys = keys(live);
+  }
+
+  /**
+   * @return tokens under the signing keys every node sharing {@code db} uses (created on first use)
+   */
+  public static AccessTokens shared(org.datapact.store.Database db, Clock clock) {
+    return new AccessTokens(db, clock);
+  }
+
+  private static Keys keys(List<org.datapact.store.cluster.SigningKeyStore.Key> live) {
     try {
-      this.signer = new MACSigner(key.clone());
-      this.verifier = new MACVerifier(key.clone());
+      java.util.Map<String, MACVerifier> verifiers = new java.util.HashMap<>();
+      for (var k : live) {
+        verifiers.put(k.kid(), new MACVerifier(k.secret()));
+      }
+      var newest = live.get(0);
+      return new Keys(
+          newest.kid(), new MACSigner(newest.secret()), java.util.Map.copyOf(verifiers));
     } catch (JOSEException e) {
       throw new IllegalArgumentException("unusable access-token key: " + e.getMessage(), e);
     }
-    this.clock = clock;
+  }
+
+  /** Reads the shared keys again (another node rotated them); nothing for a local key. */
+  public void reload() {
+    if (shared != null) {
+      var live =
+          new org.datapact.store.cluster.SigningKeyStore(shared).live(PURPOSE, clock.instant());
+      if (!live.isEmpty()) {
+        keys = keys(live);
+      }
+    }
+  }
+
+  /**
+   * Makes a new signing key, shared by every node: tokens are signed with it from now on, and the
+   * previous keys verify until the tokens they signed have expired ({@link #LIFETIME}).
+   *
+   * @return the new key's id
+   * @throws IllegalStateException for tokens under a local key
+   */
+  public String rotate() {
+    if (shared == null) {
+      throw new IllegalStateException("a local access-token key is not rotated");
+    }
+    String kid =
+        new org.datapact.store.cluster.SigningKeyStore(shared)
+            .rotate(PURPOSE, clock.instant(), clock.instant().plus(LIFETIME));
+    reload();
+    return kid;
+  }
+
+  /**
+   * @return the id of the key that signs now
+   */
+  public String signingKeyId() {
+    return keys.signKid();
   }
 
   /**
@@ -141,9 +219,11 @@ public final class AccessTokens {
             .claim("gen", generation(party).get())
             .claim("cgen", clientGeneration(clientId).get())
             .build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+    Keys k = keys;
+    SignedJWT jwt =
+        new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(k.signKid()).build(), claims);
     try {
-      jwt.sign(signer);
+      jwt.sign(k.signer());
     } catch (JOSEException e) {
       throw new IllegalStateException(
           "cannot sign an access token", e); // INVARIANT: key checked in constructor
@@ -197,6 +277,13 @@ public final class AccessTokens {
   private Verified parse(String token) throws DataPactException {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
+      String kid = jwt.getHeader().getKeyID();
+      MACVerifier verifier = kid == null ? null : keys.verifiers().get(kid);
+      if (verifier == null) {
+        throw unauthenticated(
+            "the access token's key is not in use (it was rotated out); request a new token at"
+                + " /oauth/token");
+      }
       if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
         throw unauthenticated(
             "the access token's signature is not valid; request a new token at /oauth/token");

@@ -80,6 +80,28 @@ class TwoNodesTest {
       }
       assertThat(status).isEqualTo(200);
 
+      // one token, every node: the signing keys are shared
+      String token = a.token("streamflix");
+      String onB =
+          "/api/v1/users/" + b.partnerId("streamflix", 1) + "/profile?purpose=recommendations";
+      assertThat(b.getWithToken(token, onB).statusCode()).isEqualTo(200);
+      // a rotation on A: A signs with the new key, B verifies it within a second, the old token
+      // still works until it expires
+      var oscar = a.session();
+      oscar.login("oscar");
+      var rotated = oscar.post("/api/v1/keys/access-tokens/rotate", "{}");
+      assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(201);
+      String kid = TestServer.json(rotated).get("kid").asText();
+      String fresh = a.token("streamflix");
+      assertThat(com.nimbusds.jwt.SignedJWT.parse(fresh).getHeader().getKeyID()).isEqualTo(kid);
+      long rotatedAt = System.nanoTime();
+      while (System.nanoTime() - rotatedAt < 3_000_000_000L
+          && (status = b.getWithToken(fresh, onB).statusCode()) != 200) {
+        Thread.sleep(20);
+      }
+      assertThat(status).isEqualTo(200);
+      assertThat(b.getWithToken(token, onB).statusCode()).isEqualTo(200);
+
       // node B is cut off from the changes: once its view is older than the bound it refuses
       b.context.feed().cutOffForTest();
       Thread.sleep(ChangeFeed.MAX_STALENESS.toMillis() + 300);
