@@ -129,7 +129,7 @@ public record ServerContext(
     org.datapact.server.governance.GovernanceBackfill.commitPending(db, audit);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AccessTokens tokens = AccessTokens.shared(db, clock);
-    var feed = new org.datapact.server.cluster.ChangeFeed(db, pdp, clock, heads, tokens);
+    var feed = new org.datapact.server.cluster.ChangeFeed(db, pdp, clock, heads, tokens, audit);
     audit.stampConsentsWith(feed);
     ReleasePipeline release = new ReleasePipeline(pdp, audit, clock, metrics);
     release.refuseAllowsWhen(feed::staleness);

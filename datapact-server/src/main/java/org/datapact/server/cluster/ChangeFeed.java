@@ -52,6 +52,7 @@ public final class ChangeFeed implements AutoCloseable {
   private final DecisionPoint decisions;
   private final Clock clock;
   private final org.datapact.server.oauth.AccessTokens tokens;
+  private final org.datapact.server.ledger.AuditTrail audit;
   private final Map<String, long[]> cursors = new HashMap<>();
   private long seq;
   private volatile long freshAt;
@@ -65,14 +66,17 @@ public final class ChangeFeed implements AutoCloseable {
    * @param tokens the access tokens: a party's ended when another node changed its agreement, a
    *     client's when another node rotated or retired it, the keys reloaded when another node
    *     rotated them
+   * @param audit this node's ledger: a user another node erased is erased here too
    */
   public ChangeFeed(
       Database db,
       DecisionPoint decisions,
       Clock clock,
       Map<String, long[]> heads,
-      org.datapact.server.oauth.AccessTokens tokens) {
+      org.datapact.server.oauth.AccessTokens tokens,
+      org.datapact.server.ledger.AuditTrail audit) {
     this.db = db;
+    this.audit = audit;
     this.decisions = decisions;
     this.clock = clock;
     this.tokens = tokens;
@@ -200,6 +204,11 @@ public final class ChangeFeed implements AutoCloseable {
             decisions.applyParty(
                 PartyId.of(d[0]), PartyKind.valueOf(d[1].toUpperCase(java.util.Locale.ROOT)));
         case "client" -> tokens.revokeClient(d[0]);
+        case "erasure" -> {
+          // this node's ledger key for the user goes too: one erasure erases on every node
+          var user = org.datapact.core.user.UserId.of(Long.parseLong(d[0]));
+          audit.erase(user, "node:" + d[1], clock.instant(), new PolicyStore(db).current(user));
+        }
         case "keys" -> tokens.reload();
         default -> LOG.atWarn().addKeyValue("kind", p.kind()).log("an unknown policy change");
       }

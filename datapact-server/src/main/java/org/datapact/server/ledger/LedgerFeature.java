@@ -200,6 +200,8 @@ public final class LedgerFeature implements Feature {
     synchronized (context.decisions()) { // no consent change interleaves with the carry-over
       erased = context.audit().erase(user, by, now, context.policies().current(user));
       size = context.ledger().log().size();
+      // every other node erases its own ledger key for the user too
+      context.feed().publish("erasure", user.value() + "|" + context.feed().nodeId());
     }
     var erasures = new org.datapact.store.privacy.ErasureStore(context.db());
     String erasureId = java.util.UUID.randomUUID().toString();

@@ -102,6 +102,19 @@ class TwoNodesTest {
       assertThat(status).isEqualTo(200);
       assertThat(b.getWithToken(token, onB).statusCode()).isEqualTo(200);
 
+      // bob's erasure on node A erases node B's ledger key for him too
+      assertThat(b.partnerReadsProfile("streamflix", 2).statusCode()).isIn(200, 403);
+      var bKeys = b.context.ledger().subjects();
+      String bobOnB = bKeys.find(2).orElseThrow().pseudonym();
+      var bob = a.session();
+      bob.login("bob");
+      assertThat(bob.post("/api/v1/me/erasure", "{}").statusCode()).isEqualTo(200);
+      long erased = System.nanoTime();
+      while (System.nanoTime() - erased < 3_000_000_000L && bKeys.userOf(bobOnB).isPresent()) {
+        Thread.sleep(20);
+      }
+      assertThat(bKeys.userOf(bobOnB)).as("bob's old pseudonym on node B").isEmpty();
+
       // node B is cut off from the changes: once its view is older than the bound it refuses
       b.context.feed().cutOffForTest();
       Thread.sleep(ChangeFeed.MAX_STALENESS.toMillis() + 300);
