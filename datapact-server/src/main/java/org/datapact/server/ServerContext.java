@@ -133,6 +133,7 @@ public record ServerContext(
     audit.stampConsentsWith(feed);
     ReleasePipeline release = new ReleasePipeline(pdp, audit, clock, metrics);
     release.refuseAllowsWhen(feed::staleness);
+    feed.onLiveNodes(release::shareLimitsAmong); // N live nodes together grant one limit
     return new ServerContext(
         db,
         clock,

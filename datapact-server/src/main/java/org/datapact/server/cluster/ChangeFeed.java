@@ -53,6 +53,16 @@ public final class ChangeFeed implements AutoCloseable {
   private final Clock clock;
   private final org.datapact.server.oauth.AccessTokens tokens;
   private final org.datapact.server.ledger.AuditTrail audit;
+  private volatile java.util.function.IntConsumer liveNodes = n -> {};
+
+  /** How recently a node must have polled to count as live (for sharing rate limits). */
+  public static final Duration LIVE = Duration.ofSeconds(10);
+
+  /** Tells {@code listener} after every poll how many nodes are live, this one included. */
+  public void onLiveNodes(java.util.function.IntConsumer listener) {
+    this.liveNodes = listener;
+  }
+
   private final Map<String, long[]> cursors = new HashMap<>();
   private long seq;
   private volatile long freshAt;
@@ -147,12 +157,18 @@ public final class ChangeFeed implements AutoCloseable {
     long began = System.nanoTime();
     try {
       var store = new ClusterStore(db);
-      store.register(nodeId, clock.instant());
+      java.time.Instant now = clock.instant();
+      store.register(nodeId, now);
+      int live = 1;
       for (ClusterStore.Node n : store.nodes()) {
         if (!n.id().equals(nodeId)) {
           catchUp(store, n.id());
+          if (n.seenAt().isAfter(now.minus(LIVE))) {
+            live++;
+          }
         }
       }
+      liveNodes.accept(live);
       freshAt = began;
       if (failing) {
         failing = false;

@@ -17,6 +17,29 @@ import org.datapact.core.party.PartyId;
 final class RateLimiter {
   private final ConcurrentHashMap<Key, Bucket> buckets = new ConcurrentHashMap<>();
 
+  /**
+   * How many nodes share each limit: every node's bucket holds and refills {@code 1/share} of it,
+   * so the nodes together never grant more than the agreement's limit (at least one token a period
+   * each, so a limit smaller than the number of nodes can be exceeded by that much).
+   */
+  private volatile int share = 1;
+
+  /** Shares every limit among {@code nodes} live nodes from now on. */
+  void share(int nodes) {
+    int n = Math.max(1, nodes);
+    if (n != share) {
+      share = n;
+      buckets.clear(); // new buckets at the new share (a burst of at most one share's capacity)
+    }
+  }
+
+  /**
+   * @return how many nodes each limit is shared among
+   */
+  int share() {
+    return share;
+  }
+
   /** What a take answers: whether a token was taken, and otherwise how long until one is free. */
   record Take(boolean taken, long retryAfterSeconds) {}
 
@@ -32,10 +55,10 @@ final class RateLimiter {
     private final double perNano;
     private final java.util.concurrent.atomic.AtomicReference<State> state;
 
-    Bucket(int n, Duration per, long now) {
-      this.capacity = n;
-      this.perNano = n / (double) per.toNanos();
-      this.state = new java.util.concurrent.atomic.AtomicReference<>(new State(n, now));
+    Bucket(int n, int share, Duration per, long now) {
+      this.capacity = Math.max(1.0, n / (double) share);
+      this.perNano = capacity / per.toNanos();
+      this.state = new java.util.concurrent.atomic.AtomicReference<>(new State(capacity, now));
     }
 
     Take take(long now) {
@@ -63,7 +86,7 @@ final class RateLimiter {
     Constraints.RateLimit l = limit.limit();
     Bucket b =
         buckets.computeIfAbsent(
-            new Key(principal, l), k -> new Bucket(l.requests(), l.per(), nanoTime));
+            new Key(principal, l), k -> new Bucket(l.requests(), share, l.per(), nanoTime));
     return b.take(nanoTime);
   }
 

@@ -106,6 +106,18 @@ public final class ReleasePipeline {
     this.refuseAllows = why;
   }
 
+  /** Shares every rate limit among {@code nodes} live nodes (the change feed counts them). */
+  public void shareLimitsAmong(int nodes) {
+    limiter.share(nodes);
+  }
+
+  /**
+   * @return how many nodes each rate limit is shared among now
+   */
+  public int limitShare() {
+    return limiter.share();
+  }
+
   private void failClosed(Decision d) throws DataPactException {
     if (d.allowed()) {
       var why = refuseAllows.get();

@@ -80,6 +80,15 @@ class TwoNodesTest {
       }
       assertThat(status).isEqualTo(200);
 
+      // both live: each node grants half of every rate limit
+      long shared = System.nanoTime();
+      while (System.nanoTime() - shared < 3_000_000_000L
+          && (a.context.release().limitShare() != 2 || b.context.release().limitShare() != 2)) {
+        Thread.sleep(20);
+      }
+      assertThat(a.context.release().limitShare()).isEqualTo(2);
+      assertThat(b.context.release().limitShare()).isEqualTo(2);
+
       // one token, every node: the signing keys are shared
       String token = a.token("streamflix");
       String onB =
