@@ -134,6 +134,7 @@ public record ServerContext(
     ReleasePipeline release = new ReleasePipeline(pdp, audit, clock, metrics);
     release.refuseAllowsWhen(feed::staleness);
     feed.onLiveNodes(release::shareLimitsAmong); // N live nodes together grant one limit
+    feed.persistUsage(release.usage()::counts);
     return new ServerContext(
         db,
         clock,

@@ -64,6 +64,30 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void usageCountsAreWrittenPerNodeAndSummedOverTheOthers() {
+    var usage = new org.datapact.store.cluster.UsageStore(db);
+    var read = "GET /api/v1/users/{userId}/profile";
+    usage.write(
+        "node-a",
+        java.util.List.of(
+            new org.datapact.store.cluster.UsageStore.Count("streamflix", read, "allow", 3)));
+    usage.write(
+        "node-a",
+        java.util.List.of(
+            new org.datapact.store.cluster.UsageStore.Count("streamflix", read, "allow", 5)));
+    usage.write(
+        "node-b",
+        java.util.List.of(
+            new org.datapact.store.cluster.UsageStore.Count("streamflix", read, "allow", 2)));
+    usage.write(
+        "node-c",
+        java.util.List.of(
+            new org.datapact.store.cluster.UsageStore.Count("tunely", read, "allow", 9)));
+    assertThat(usage.others("streamflix", "node-b").get(read).get("allow")).isEqualTo(5);
+    assertThat(usage.others("streamflix", "node-x").get(read).get("allow")).isEqualTo(7);
+  }
+
+  @Test
   void policyChangesAreReadPerNodeInTheirOrder() {
     var cluster = new org.datapact.store.cluster.ClusterStore(db);
     cluster.register("node-a", CLOCK.instant());

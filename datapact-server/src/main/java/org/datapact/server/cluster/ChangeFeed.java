@@ -3,6 +3,7 @@ package org.datapact.server.cluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,6 +48,11 @@ public final class ChangeFeed implements AutoCloseable {
 
   private static final int BATCH = 1_000;
 
+  /** Polls between two writes of the usage counts (every second). */
+  private static final int USAGE_EVERY = 10;
+
+  private long polls;
+
   private final String nodeId = UUID.randomUUID().toString();
   private final Database db;
   private final DecisionPoint decisions;
@@ -54,6 +60,14 @@ public final class ChangeFeed implements AutoCloseable {
   private final org.datapact.server.oauth.AccessTokens tokens;
   private final org.datapact.server.ledger.AuditTrail audit;
   private volatile java.util.function.IntConsumer liveNodes = n -> {};
+  private volatile java.util.function.Supplier<List<org.datapact.store.cluster.UsageStore.Count>>
+      usage = List::of;
+
+  /** Writes what {@code counts} gives (this node's release counts) at every poll. */
+  public void persistUsage(
+      java.util.function.Supplier<List<org.datapact.store.cluster.UsageStore.Count>> counts) {
+    this.usage = counts;
+  }
 
   /** How recently a node must have polled to count as live (for sharing rate limits). */
   public static final Duration LIVE = Duration.ofSeconds(10);
@@ -169,6 +183,9 @@ public final class ChangeFeed implements AutoCloseable {
         }
       }
       liveNodes.accept(live);
+      if (++polls % USAGE_EVERY == 0) {
+        new org.datapact.store.cluster.UsageStore(db).write(nodeId, usage.get());
+      }
       freshAt = began;
       if (failing) {
         failing = false;

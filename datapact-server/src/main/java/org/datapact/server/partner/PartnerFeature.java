@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.datapact.core.DataPactException;
 import org.datapact.core.party.PartyId;
@@ -73,9 +74,21 @@ public final class PartnerFeature implements Feature {
     Caller caller = AccessControl.requireCaller(ctx);
     PartyId partner = caller.requireParty();
     ReleaseUsage.View view = context.release().usage().view(partner);
+    // this node's counts from memory, every other node's (and earlier starts') from the store
+    Map<String, Map<String, Long>> calls =
+        new org.datapact.store.cluster.UsageStore(context.db())
+            .others(partner.value(), context.feed().nodeId());
+    view.calls()
+        .forEach(
+            (endpoint, byEffect) ->
+                byEffect.forEach(
+                    (effect, n) ->
+                        calls
+                            .computeIfAbsent(endpoint, e -> new java.util.TreeMap<>())
+                            .merge(effect, n, Long::sum)));
     Instant since = context.clock().instant().minus(Duration.ofDays(90));
     ctx.json(
         new PartnerAnswers.Usage(
-            partner.value(), view.calls(), view.recentDenials(), data.counts(partner, since)));
+            partner.value(), calls, view.recentDenials(), data.counts(partner, since)));
   }
 }

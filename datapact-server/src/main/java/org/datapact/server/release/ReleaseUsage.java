@@ -63,6 +63,23 @@ public final class ReleaseUsage {
   public record View(Map<String, Map<String, Long>> calls, List<Denial> recentDenials) {}
 
   /**
+   * @return every count since the start, for the store ({@code principal, endpoint, effect, n})
+   */
+  public List<org.datapact.store.cluster.UsageStore.Count> counts() {
+    List<org.datapact.store.cluster.UsageStore.Count> out = new ArrayList<>();
+    partners.forEach(
+        (p, c) ->
+            c.byEndpointAndEffect.forEach(
+                (k, v) -> {
+                  int space = k.lastIndexOf(' ');
+                  out.add(
+                      new org.datapact.store.cluster.UsageStore.Count(
+                          p.value(), k.substring(0, space), k.substring(space + 1), v.sum()));
+                }));
+    return out;
+  }
+
+  /**
    * @return the principal's counts per endpoint and its latest denials
    */
   public View view(PartyId partner) {

@@ -3,6 +3,7 @@ package org.datapact.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.DriverManager;
+import java.util.List;
 import java.util.UUID;
 import org.datapact.server.TestServer;
 import org.datapact.store.StoreConfig;
@@ -110,6 +111,32 @@ class TwoNodesTest {
       }
       assertThat(status).isEqualTo(200);
       assertThat(b.getWithToken(token, onB).statusCode()).isEqualTo(200);
+
+      // a partner's usage on one node adds up every node's calls (each writes its counts each
+      // second)
+      var streamflix = org.datapact.core.party.PartyId.of("streamflix");
+      String endpoint = "GET /api/v1/users/{userId}/profile";
+      long both = 0;
+      long expected = -1;
+      long usageAt = System.nanoTime();
+      while (System.nanoTime() - usageAt < 4_000_000_000L && both != expected) {
+        Thread.sleep(100);
+        expected = 0;
+        for (TestServer n : List.of(a, b)) {
+          expected +=
+              n.context
+                  .release()
+                  .usage()
+                  .view(streamflix)
+                  .calls()
+                  .getOrDefault(endpoint, java.util.Map.of())
+                  .getOrDefault("allow", 0L);
+        }
+        var usage = TestServer.json(a.getWithToken(a.token("streamflix"), "/api/v1/partner/usage"));
+        both = usage.path("calls").path(endpoint).path("allow").asLong();
+      }
+      assertThat(expected).isPositive();
+      assertThat(both).isEqualTo(expected);
 
       // bob's erasure on node A erases node B's ledger key for him too
       assertThat(b.partnerReadsProfile("streamflix", 2).statusCode()).isIn(200, 403);
