@@ -112,12 +112,7 @@ public final class Cosignatures {
    * @throws IllegalArgumentException when it is not a signed note
    */
   public static String body(String note) {
-    int split = note.indexOf("\n\n");
-    if (split < 0) {
-      throw new IllegalArgumentException(
-          "not a signed note: no blank line between body and signatures");
-    }
-    return note.substring(0, split + 1);
+    return Notes.body(note);
   }
 
   /**
@@ -128,20 +123,8 @@ public final class Cosignatures {
    */
   public static OptionalLong verify(String note, String name, byte[] rawPublicKey) {
     String body = body(note);
-    byte[] want = keyId(name, rawPublicKey);
-    for (String line : note.substring(body.length() + 1).split("\n")) {
-      if (!line.startsWith(DASH + name + " ")) {
-        continue;
-      }
-      byte[] blob;
-      try {
-        blob = Base64.getDecoder().decode(line.substring(DASH.length() + name.length() + 1));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("the cosignature of `" + name + "` is not base64");
-      }
-      if (blob.length != 76 || !MessageDigest.isEqual(Arrays.copyOf(blob, 4), want)) {
-        continue;
-      }
+    for (byte[] blob :
+        Notes.signatures(note, name, keyId(name, rawPublicKey), 76, "the cosignature")) {
       long timestamp = ByteBuffer.wrap(blob, 4, 8).getLong();
       try {
         Signature s = Signature.getInstance("Ed25519");

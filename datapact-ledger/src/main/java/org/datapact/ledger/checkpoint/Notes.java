@@ -166,26 +166,8 @@ public final class Notes {
    * @throws IllegalArgumentException naming what is wrong: the shape, the key, or the signature
    */
   public static Checkpoint verify(String note, String name, byte[] rawPublicKey) {
-    int split = note.indexOf("\n\n");
-    if (split < 0) {
-      throw new IllegalArgumentException(
-          "not a signed note: no blank line between body and signatures");
-    }
-    String body = note.substring(0, split + 1);
-    byte[] wantId = keyId(name, rawPublicKey);
-    for (String line : note.substring(split + 2).split("\n")) {
-      if (!line.startsWith(DASH + name + " ")) {
-        continue;
-      }
-      byte[] blob;
-      try {
-        blob = Base64.getDecoder().decode(line.substring(DASH.length() + name.length() + 1));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("signature of `" + name + "` is not base64");
-      }
-      if (blob.length != 68 || !MessageDigest.isEqual(Arrays.copyOf(blob, 4), wantId)) {
-        continue;
-      }
+    String body = body(note);
+    for (byte[] blob : signatures(note, name, keyId(name, rawPublicKey), 68, "signature")) {
       try {
         Signature s = Signature.getInstance("Ed25519");
         s.initVerify(publicKey(rawPublicKey));
@@ -200,6 +182,45 @@ public final class Notes {
       return parse(body);
     }
     throw new IllegalArgumentException("no signature by key `" + name + "` on this note");
+  }
+
+  /**
+   * @return a signed note's body: its text up to and including the blank line's first newline
+   * @throws IllegalArgumentException when it is not a signed note
+   */
+  static String body(String note) {
+    int split = note.indexOf("\n\n");
+    if (split < 0) {
+      throw new IllegalArgumentException(
+          "not a signed note: no blank line between body and signatures");
+    }
+    return note.substring(0, split + 1);
+  }
+
+  /**
+   * @return the decoded signatures on {@code note} by {@code name} whose key id is {@code keyId}
+   *     and whose length is {@code length} (others, of other keys or types, are skipped)
+   * @throws IllegalArgumentException when a line of {@code name} is not base64 ({@code what} names
+   *     the kind of signature)
+   */
+  static java.util.List<byte[]> signatures(
+      String note, String name, byte[] keyId, int length, String what) {
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    for (String line : note.substring(body(note).length() + 1).split("\n")) {
+      if (!line.startsWith(DASH + name + " ")) {
+        continue;
+      }
+      byte[] blob;
+      try {
+        blob = Base64.getDecoder().decode(line.substring(DASH.length() + name.length() + 1));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(what + " of `" + name + "` is not base64");
+      }
+      if (blob.length == length && MessageDigest.isEqual(Arrays.copyOf(blob, 4), keyId)) {
+        out.add(blob);
+      }
+    }
+    return out;
   }
 
   private static Checkpoint parse(String body) {
