@@ -76,8 +76,8 @@ public final class AuditorBundle {
         log.forEach(
             Math.min(c.size(), log.size()),
             (i, e) -> {
-              boolean agreement = startsWith(e, AGREEMENT);
-              if (!agreement && !startsWith(e, GOVERNANCE)) {
+              boolean agreement = LedgerEntries.hasPrefix(e, AGREEMENT);
+              if (!agreement && !LedgerEntries.hasPrefix(e, GOVERNANCE)) {
                 return;
               }
               if (!agreement) {
@@ -261,17 +261,5 @@ public final class AuditorBundle {
 
   private static Verified fail(String why) {
     return new Verified(false, "the bundle does NOT verify: " + why, "", 0, 0, 0, 0);
-  }
-
-  private static boolean startsWith(byte[] e, byte[] prefix) {
-    if (e.length < prefix.length) {
-      return false;
-    }
-    for (int k = 0; k < prefix.length; k++) {
-      if (e[k] != prefix[k]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

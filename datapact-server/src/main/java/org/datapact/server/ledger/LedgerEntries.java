@@ -336,6 +336,22 @@ public final class LedgerEntries {
   // ------------------------------------------------------------------ reading
 
   /**
+   * @return the first bytes of every entry of {@code type} as this class writes them ({@code
+   *     {"type":"<type>"}), for scans that skip other entries without parsing them
+   */
+  public static byte[] typePrefix(String type) {
+    return ("{\"type\":\"" + type + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * @return whether {@code entry} begins with {@code prefix} (a {@link #typePrefix})
+   */
+  public static boolean hasPrefix(byte[] entry, byte[] prefix) {
+    return entry.length >= prefix.length
+        && java.util.Arrays.equals(entry, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /**
    * @return an entry parsed
    */
   public static ObjectNode parse(ObjectMapper mapper, byte[] entry) throws IOException {

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import org.datapact.core.transparency.Cell;
 import org.datapact.ledger.log.LogReader;
 import org.datapact.ledger.subject.SubjectKeys;
+import org.datapact.server.ledger.LedgerEntries;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  * key is looked up once per range.
  */
 public final class ReleaseCounter {
-  private static final byte[] DECISION = "{\"type\":\"decision\"".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] PARTIES = "{\"type\":\"parties\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DECISION = LedgerEntries.typePrefix(LedgerEntries.DECISION);
+  private static final byte[] PARTIES = LedgerEntries.typePrefix(LedgerEntries.PARTIES);
   private static final byte[] COUNTRY = "\"country\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -146,9 +147,9 @@ public final class ReleaseCounter {
     }
 
     private void read(byte[] e) throws IOException {
-      if (startsWith(e, DECISION)) {
+      if (LedgerEntries.hasPrefix(e, DECISION)) {
         decision(e);
-      } else if (startsWith(e, PARTIES)) {
+      } else if (LedgerEntries.hasPrefix(e, PARTIES)) {
         parties(e);
       }
     }
@@ -272,18 +273,6 @@ public final class ReleaseCounter {
       }
       return new String(plain, at + COUNTRY.length, 2, StandardCharsets.US_ASCII);
     }
-  }
-
-  private static boolean startsWith(byte[] e, byte[] prefix) {
-    if (e.length < prefix.length) {
-      return false;
-    }
-    for (int k = 0; k < prefix.length; k++) {
-      if (e[k] != prefix[k]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static int indexOf(byte[] hay, byte[] needle) {
