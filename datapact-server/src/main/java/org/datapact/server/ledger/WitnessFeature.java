@@ -20,6 +20,7 @@ import org.datapact.server.http.Feature;
 import org.datapact.server.http.Json;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Independent witnesses and the cosigned checkpoint. A witness ({@code datapact witness}, run by
@@ -83,16 +84,26 @@ public final class WitnessFeature implements Feature {
     return out;
   }
 
+  /** A listed witness on the wire, with the latest checkpoint it cosigned. */
+  record WitnessAnswer(
+      String name, String verifierKey, @Nullable Long cosignedSize, @Nullable String cosignedAt) {}
+
+  /** An accepted cosignature. */
+  record Accepted(boolean accepted, String witness, long size) {}
+
+  /** The cosigned checkpoint on the wire. */
+  record CosignedAnswer(long size, String timestamp, List<String> witnesses, String note) {}
+
   private void witnesses(Context ctx) throws DataPactException {
-    List<Map<String, Object>> out = new ArrayList<>();
+    List<WitnessAnswer> out = new ArrayList<>();
     for (var k : known().values()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", k.name());
-      m.put("verifierKey", Cosignatures.verifierKey(k.name(), k.rawPublicKey()));
       Cosigned c = latest.get(k.name());
-      m.put("cosignedSize", c == null ? null : c.checkpoint().size());
-      m.put("cosignedAt", c == null ? null : c.checkpoint().timestamp().toString());
-      out.add(m);
+      out.add(
+          new WitnessAnswer(
+              k.name(),
+              Cosignatures.verifierKey(k.name(), k.rawPublicKey()),
+              c == null ? null : c.checkpoint().size(),
+              c == null ? null : c.checkpoint().timestamp().toString()));
     }
     ctx.json(out);
   }
@@ -136,7 +147,7 @@ public final class WitnessFeature implements Feature {
         name,
         new Cosigned(c, body, line),
         (old, now) -> now.checkpoint().size() >= old.checkpoint().size() ? now : old);
-    ctx.status(202).json(Map.of("accepted", true, "witness", name, "size", c.size()));
+    ctx.status(202).json(new Accepted(true, name, c.size()));
   }
 
   private void cosigned(Context ctx) throws DataPactException {
@@ -174,11 +185,6 @@ public final class WitnessFeature implements Feature {
       note.append(w.line());
       names.add(w.line().substring(2, w.line().indexOf(' ', 2)));
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("size", c.size());
-    m.put("timestamp", c.timestamp().toString());
-    m.put("witnesses", names);
-    m.put("note", note.toString());
-    ctx.json(m);
+    ctx.json(new CosignedAnswer(c.size(), c.timestamp().toString(), names, note.toString()));
   }
 }

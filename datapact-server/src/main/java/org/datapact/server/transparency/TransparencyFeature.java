@@ -3,9 +3,7 @@ package org.datapact.server.transparency;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.datapact.core.DataPactException;
 import org.datapact.server.ServerContext;
 import org.datapact.server.http.AccessControl;
@@ -39,22 +37,28 @@ public final class TransparencyFeature implements Feature {
         Route.post("/api/v1/transparency/releases", this::publish, Role.OPERATOR));
   }
 
+  /** The report's overview on the wire. */
+  record Overview(
+      String mechanism,
+      String unitOfPrivacy,
+      int minimumThreshold,
+      String thresholdRule,
+      String defaultEpsilon,
+      List<TransparencyReports.Budget> budgets,
+      List<TransparencyReports.Release> releases) {}
+
   private void overview(Context ctx) throws DataPactException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mechanism", TransparencyReports.MECHANISM);
-    m.put(
-        "unitOfPrivacy",
-        "one release: a user whose data was released k times in a period is protected with k times"
-            + " the epsilon");
-    m.put("minimumThreshold", TransparencyReports.MIN_THRESHOLD);
-    m.put(
-        "thresholdRule",
-        "a release's threshold is the larger of the minimum and ln(cells / 0.01) / epsilon, so that"
-            + " fewer than 0.01 cells made of noise alone are expected in a table");
-    m.put("defaultEpsilon", TransparencyReports.DEFAULT_EPSILON.toString());
-    m.put("budgets", reports.budgets(context.clock().instant().atZone(ZoneOffset.UTC).getYear()));
-    m.put("releases", reports.all());
-    ctx.json(m);
+    ctx.json(
+        new Overview(
+            TransparencyReports.MECHANISM,
+            "one release: a user whose data was released k times in a period is protected with k"
+                + " times the epsilon",
+            TransparencyReports.MIN_THRESHOLD,
+            "a release's threshold is the larger of the minimum and ln(cells / 0.01) / epsilon, so"
+                + " that fewer than 0.01 cells made of noise alone are expected in a table",
+            TransparencyReports.DEFAULT_EPSILON.toString(),
+            reports.budgets(context.clock().instant().atZone(ZoneOffset.UTC).getYear()),
+            reports.all()));
   }
 
   private void release(Context ctx) throws DataPactException {
