@@ -23,6 +23,9 @@ public final class PlainJavalin {
 
   private PlainJavalin() {}
 
+  /** A shard origin of the length DataPact's have ({@code datapact/ledger/} + 8 hex digits). */
+  private static final String LEDGER_SHARD = "datapact/ledger/1a2b3c4d";
+
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     byte[] friends = Files.readAllBytes(Path.of(args[1]));
@@ -56,6 +59,7 @@ public final class PlainJavalin {
    */
   private static io.javalin.http.Context receipt(io.javalin.http.Context ctx) {
     return ctx.header("X-DataPact-Decision-Id", DECISION_ID)
-        .header("X-DataPact-Ledger-Index", LEDGER_INDEX);
+        .header("X-DataPact-Ledger-Index", LEDGER_INDEX)
+        .header("X-DataPact-Ledger-Shard", LEDGER_SHARD);
   }
 }

@@ -19,14 +19,18 @@ import picocli.CommandLine.Spec;
     name = "ledger",
     mixinStandardHelpOptions = true,
     description = "Work with the tamper-evident ledger.",
-    subcommands = {LedgerCommand.Verify.class, LedgerCommand.Replay.class})
+    subcommands = {
+      LedgerCommand.Verify.class,
+      LedgerCommand.Replay.class,
+      LedgerCommand.Reconcile.class
+    })
 final class LedgerCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "choose a ledger command: verify or replay");
+        spec.commandLine(), "choose a ledger command: verify, replay or reconcile");
   }
 
   /**
@@ -232,6 +236,91 @@ final class LedgerCommand implements Runnable {
         case ERASED -> ExitCodes.UNAVAILABLE;
         case NOT_A_DECISION -> ExitCodes.USAGE;
       };
+    }
+  }
+
+  /**
+   * {@code datapact ledger reconcile}: verifies every shard of a several-node deployment and checks
+   * that each receipt a partner kept has its entry. Exit 0 when all hold, 5 when not.
+   */
+  @Command(
+      name = "reconcile",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Verify every ledger shard (one per node) with its key from the shard list, and check that every",
+        "receipt a partner kept (X-DataPact-Ledger-Shard, -Ledger-Index, -Decision-Id) names an entry of its",
+        "shard carrying that decision id: no release without a ledger entry, no acknowledged entry lost."
+      })
+  static final class Reconcile implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--shards",
+        required = true,
+        paramLabel = "FILE",
+        description = "The shard list: what GET /api/v1/ledger/shards answers (origins and keys).")
+    @SuppressWarnings("NullAway.Init") // required = true
+    Path shards;
+
+    @Option(
+        names = "--receipts",
+        required = true,
+        paramLabel = "FILE",
+        description = "CSV lines shard,index,decisionId (a header line is allowed).")
+    @SuppressWarnings("NullAway.Init") // required = true
+    Path receipts;
+
+    @picocli.CommandLine.Parameters(
+        arity = "1..*",
+        paramLabel = "DIR",
+        description =
+            "Each shard's ledger directory (holding log/), e.g. node-a/ledger node-b/ledger.")
+    @SuppressWarnings("NullAway.Init") // arity 1..*
+    java.util.List<Path> dirs;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws DataPactException {
+      var mapper = org.datapact.server.http.Json.newMapper();
+      java.util.Map<String, String> keys;
+      java.util.List<org.datapact.server.ledger.ShardReconciliation.Receipt> list;
+      try {
+        keys =
+            org.datapact.server.ledger.ShardReconciliation.keysOf(
+                mapper.readTree(Files.readString(shards)));
+        list = org.datapact.server.ledger.ShardReconciliation.parseCsv(Files.readString(receipts));
+      } catch (IOException e) {
+        throw new DataPactException(ErrorKind.CONFIGURATION, "cannot read: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), String.valueOf(e.getMessage()));
+      }
+      for (Path d : dirs) {
+        if (!Files.isDirectory(d)) {
+          throw new DataPactException(
+              ErrorKind.CONFIGURATION, "ledger directory `" + d + "` does not exist");
+        }
+      }
+      org.datapact.server.ledger.ShardReconciliation.Result r;
+      try {
+        r = org.datapact.server.ledger.ShardReconciliation.reconcile(keys, dirs, list, mapper);
+      } catch (IOException e) {
+        throw new DataPactException(
+            ErrorKind.UNAVAILABLE, "cannot read a shard: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new DataPactException(ErrorKind.CONFIGURATION, String.valueOf(e.getMessage()));
+      }
+      try {
+        spec.commandLine().getOut().println(json ? mapper.writeValueAsString(r) : r.message());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e); // INVARIANT: records of strings and numbers
+      }
+      if (!json) {
+        r.problems().forEach(p -> spec.commandLine().getOut().println("  " + p));
+      }
+      return r.ok() ? ExitCodes.OK : ExitCodes.VERIFICATION_FAILED;
     }
   }
 }

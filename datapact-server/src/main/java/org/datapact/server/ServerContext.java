@@ -131,6 +131,7 @@ public record ServerContext(
     AccessTokens tokens = AccessTokens.shared(db, clock);
     var feed = new org.datapact.server.cluster.ChangeFeed(db, pdp, clock, heads, tokens, audit);
     audit.stampConsentsWith(feed);
+    feed.catchUpErasures(); // before serving: what was erased while this node was down is erased
     ReleasePipeline release = new ReleasePipeline(pdp, audit, clock, metrics);
     release.refuseAllowsWhen(feed::staleness);
     feed.onLiveNodes(release::shareLimitsAmong); // N live nodes together grant one limit

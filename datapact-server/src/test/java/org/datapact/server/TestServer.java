@@ -138,6 +138,22 @@ public final class TestServer implements AutoCloseable {
         old.ledgerDir);
   }
 
+  /**
+   * @return a demo server whose ledger lives in {@code dir} (e.g. on a small file system a test
+   *     fills)
+   */
+  public static TestServer demoWithLedgerIn(java.nio.file.Path dir) throws Exception {
+    return new TestServer(
+        true,
+        LedgerService_DEFAULT,
+        freshH2(),
+        300,
+        Clock.systemUTC(),
+        0,
+        c -> java.util.List.of(),
+        dir);
+  }
+
   /** A new in-memory H2 database of its own. */
   private static StoreConfig freshH2() {
     return new StoreConfig(

@@ -144,7 +144,62 @@ public final class ChangeFeed implements AutoCloseable {
     synchronized (this) {
       n = ++seq;
     }
-    new ClusterStore(db).publish(nodeId, n, kind, detail, clock.instant());
+    var store = new ClusterStore(db);
+    store.publish(nodeId, n, kind, detail, clock.instant());
+    if (ERASURE.equals(kind)) {
+      store.erasureApplied(shard(), nodeId, n); // made here: this shard holds no key for the user
+    }
+  }
+
+  private static final String ERASURE = "erasure";
+
+  private String shard() {
+    return audit.ledger().origin();
+  }
+
+  /**
+   * Applies every erasure this node's shard has not: those other nodes made while this one was not
+   * running (or before its ledger existed). Called before the node serves; a failure stops the
+   * start, as an unreachable store does.
+   *
+   * @return how many erasures were applied
+   */
+  public int catchUpErasures() throws DataPactException {
+    var store = new ClusterStore(db);
+    int n = 0;
+    for (var e : store.erasuresNotAppliedBy(shard())) {
+      erase(store, e.node(), e.seq(), e.detail());
+      n++;
+    }
+    if (n > 0) {
+      LOG.atInfo()
+          .addKeyValue("erasures", n)
+          .log("applied the erasures made while this node was down");
+    }
+    return n;
+  }
+
+  private void erase(ClusterStore store, String node, long seq, String detail)
+      throws DataPactException {
+    String[] d = detail.split("\\|", -1);
+    // this node's ledger key for the user goes too: one erasure erases on every node
+    var user = org.datapact.core.user.UserId.of(Long.parseLong(d[0]));
+    audit.erase(user, "node:" + d[1], clock.instant(), new PolicyStore(db).current(user));
+    store.erasureApplied(shard(), node, seq);
+  }
+
+  /** Says where this node's ledger shard stands: its origin, key and newest checkpoint. */
+  private void describeShard(ClusterStore store, java.time.Instant now) {
+    var ledger = audit.ledger();
+    String note = ledger.latestCheckpoint().orElse(null);
+    long size = 0;
+    if (note != null) {
+      String[] lines = note.split("\n", 3);
+      size = lines.length > 1 ? Long.parseLong(lines[1]) : 0;
+    }
+    store.shard(
+        new ClusterStore.Shard(
+            ledger.origin(), ledger.keys().verifierKey(), nodeId, size, note, now));
   }
 
   /**
@@ -183,8 +238,9 @@ public final class ChangeFeed implements AutoCloseable {
         }
       }
       liveNodes.accept(live);
-      if (++polls % USAGE_EVERY == 0) {
+      if (polls++ % USAGE_EVERY == 0) {
         new org.datapact.store.cluster.UsageStore(db).write(nodeId, usage.get());
+        describeShard(store, now);
       }
       freshAt = began;
       if (failing) {
@@ -213,7 +269,7 @@ public final class ChangeFeed implements AutoCloseable {
       }
       var changes = store.policyAfter(node, at[1], BATCH);
       for (var p : changes) {
-        apply(p);
+        apply(store, node, p);
         at[1] = p.seq();
       }
       if (consents.size() < BATCH && changes.size() < BATCH) {
@@ -222,7 +278,8 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
-  private void apply(ClusterStore.PolicyChange p) throws DataPactException {
+  private void apply(ClusterStore store, String node, ClusterStore.PolicyChange p)
+      throws DataPactException {
     String[] d = p.detail().split("\\|", -1);
     synchronized (decisions) {
       switch (p.kind()) {
@@ -237,11 +294,7 @@ public final class ChangeFeed implements AutoCloseable {
             decisions.applyParty(
                 PartyId.of(d[0]), PartyKind.valueOf(d[1].toUpperCase(java.util.Locale.ROOT)));
         case "client" -> tokens.revokeClient(d[0]);
-        case "erasure" -> {
-          // this node's ledger key for the user goes too: one erasure erases on every node
-          var user = org.datapact.core.user.UserId.of(Long.parseLong(d[0]));
-          audit.erase(user, "node:" + d[1], clock.instant(), new PolicyStore(db).current(user));
-        }
+        case ERASURE -> erase(store, node, p.seq(), p.detail());
         case "keys" -> tokens.reload();
         default -> LOG.atWarn().addKeyValue("kind", p.kind()).log("an unknown policy change");
       }

@@ -39,6 +39,7 @@ public final class LedgerFeature implements Feature {
     return List.of(
         Route.get("/api/v1/ledger/checkpoint", this::checkpoint, Role.PUBLIC),
         Route.get("/api/v1/ledger/public-key", this::publicKey, Role.PUBLIC),
+        Route.get("/api/v1/ledger/shards", this::shards, Role.PUBLIC),
         Route.get("/api/v1/ledger/proofs/inclusion", this::inclusion, Role.PUBLIC),
         Route.get("/api/v1/ledger/proofs/consistency", this::consistency, Role.PUBLIC),
         Route.get("/api/v1/ledger/entries", this::entries, Role.REGULATOR),
@@ -72,6 +73,45 @@ public final class LedgerFeature implements Feature {
       throw new DataPactException(
           ErrorKind.UNAVAILABLE, "cannot replay entry " + index + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * One ledger shard as the nodes list them.
+   *
+   * @param origin the log's origin line (a receipt's {@code X-DataPact-Ledger-Shard})
+   * @param verifierKey its C2SP verifier key
+   * @param treeSize the size of its newest checkpoint the node listed
+   * @param checkpoint that signed checkpoint (verify it with the key), or null before the first
+   * @param seenAt when its node last listed it (once a second while it runs)
+   * @param thisNode whether the node answering writes it (its proofs are served here)
+   */
+  record ShardAnswer(
+      String origin,
+      String verifierKey,
+      long treeSize,
+      @org.jspecify.annotations.Nullable String checkpoint,
+      java.time.Instant seenAt,
+      boolean thisNode) {}
+
+  /** Every ledger shard there is (one per node that ever ran on this database). */
+  private void shards(Context ctx) throws DataPactException {
+    // a store outage becomes the edge's 503 (StoreHealth)
+    var all = new org.datapact.store.cluster.ClusterStore(context.db()).shards();
+    String mine = context.ledger().origin();
+    ctx.json(
+        Map.of(
+            "shards",
+            all.stream()
+                .map(
+                    s ->
+                        new ShardAnswer(
+                            s.origin(),
+                            s.verifierKey(),
+                            s.treeSize(),
+                            s.checkpoint(),
+                            s.seenAt(),
+                            s.origin().equals(mine)))
+                .toList()));
   }
 
   private long pathIndex(Context ctx) throws DataPactException {

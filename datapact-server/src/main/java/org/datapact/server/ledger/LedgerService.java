@@ -331,6 +331,13 @@ public final class LedgerService implements AutoCloseable {
   }
 
   /**
+   * @return the latest checkpoint the ticker signed, or empty before the first (never signs one)
+   */
+  public java.util.Optional<String> latestCheckpoint() {
+    return checkpointer.latestIfAny();
+  }
+
+  /**
    * @return the seconds since the latest signed checkpoint was taken, or NaN before the first; the
    *     ticker signs only while the log grows, so an idle log's checkpoint ages
    */

@@ -162,8 +162,10 @@ public final class ReleasePipeline {
    *
    * @param decisionId the entry's id
    * @param ledgerIndex its index in the ledger
+   * @param shard the origin of the ledger (this node's shard) that holds it: with several nodes an
+   *     index alone does not say which log to look in
    */
-  public record Receipt(String decisionId, long ledgerIndex) {
+  public record Receipt(String decisionId, long ledgerIndex, String shard) {
     /**
      * @return the receipt's response headers
      */
@@ -172,8 +174,14 @@ public final class ReleasePipeline {
           "X-DataPact-Decision-Id",
           decisionId,
           "X-DataPact-Ledger-Index",
-          Long.toString(ledgerIndex));
+          Long.toString(ledgerIndex),
+          "X-DataPact-Ledger-Shard",
+          shard);
     }
+  }
+
+  private String shard() {
+    return audit.ledger().origin();
   }
 
   /**
@@ -285,7 +293,7 @@ public final class ReleasePipeline {
             countryOf(x.request()),
             releasedBy(x, released),
             asked.endpoint());
-    return answer(asked, x, new Receipt(id, index));
+    return answer(asked, x, new Receipt(id, index, shard()));
   }
 
   /**
@@ -312,7 +320,7 @@ public final class ReleasePipeline {
         .thenApply(
             index -> {
               try {
-                return answer(asked, x, new Receipt(id, index));
+                return answer(asked, x, new Receipt(id, index, shard()));
               } catch (Refusal r) {
                 throw new CompletionException(r);
               }
@@ -334,7 +342,7 @@ public final class ReleasePipeline {
         audit.decision(
             id, x.request(), x.decision(), countryOf(x.request()), List.of(), asked.endpoint());
     count(asked, x);
-    return new Receipt(id, index);
+    return new Receipt(id, index, shard());
   }
 
   /**
@@ -362,7 +370,7 @@ public final class ReleasePipeline {
     long index =
         audit.listing(id, principal, scope, purpose, at, asked.endpoint(), released, denied);
     usage.count(principal, asked.endpoint(), Effect.ALLOW.wire());
-    return new Receipt(id, index);
+    return new Receipt(id, index, shard());
   }
 
   /**
@@ -372,7 +380,8 @@ public final class ReleasePipeline {
   public Receipt whatIf(Asked asked, DecisionRequest r, Decision d, String askedBy)
       throws DataPactException {
     String id = Ids.uuid();
-    return new Receipt(id, audit.whatIf(id, r, d, countryOf(r), asked.endpoint(), askedBy));
+    return new Receipt(
+        id, audit.whatIf(id, r, d, countryOf(r), asked.endpoint(), askedBy), shard());
   }
 
   /**

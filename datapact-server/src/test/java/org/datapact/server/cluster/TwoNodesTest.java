@@ -151,9 +151,51 @@ class TwoNodesTest {
       }
       assertThat(bKeys.userOf(bobOnB)).as("bob's old pseudonym on node B").isEmpty();
 
-      // node B is cut off from the changes: once its view is older than the bound it refuses
+      // node B is cut off from the changes under a partner's load on alice, and alice revokes on
+      // node A: B may serve her only within the staleness bound of its last poll, never after
+      String tokenOnB = b.token("streamflix");
+      String alicePath =
+          "/api/v1/users/" + b.partnerId("streamflix", 1) + "/profile?purpose=recommendations";
+      java.util.concurrent.ConcurrentLinkedQueue<long[]> answers =
+          new java.util.concurrent.ConcurrentLinkedQueue<>();
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread load =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  try {
+                    int st = b.getWithToken(tokenOnB, alicePath).statusCode();
+                    answers.add(new long[] {System.nanoTime(), st});
+                  } catch (Exception e) {
+                    answers.add(new long[] {System.nanoTime(), -1});
+                  }
+                }
+              });
+      load.start();
+      Thread.sleep(300);
+      long cut = System.nanoTime();
       b.context.feed().cutOffForTest();
-      Thread.sleep(ChangeFeed.MAX_STALENESS.toMillis() + 300);
+      Thread.sleep(200);
+      assertThat(alice.delete("/api/v1/me/consents/streamflix/recommendations").statusCode())
+          .isEqualTo(204);
+      Thread.sleep(ChangeFeed.MAX_STALENESS.toMillis() + 1_000);
+      stop.set(true);
+      load.join(10_000);
+      long bound = cut + ChangeFeed.MAX_STALENESS.toNanos() + 150_000_000L; // a poll's length
+      long late = answers.stream().filter(x -> x[0] > bound && x[1] == 200).count();
+      long refusedUnderLoad = answers.stream().filter(x -> x[0] > bound && x[1] == 503).count();
+      System.out.println(
+          "TwoNodesTest: under load, the cut-off node answered "
+              + answers.size()
+              + " reads; after the staleness bound: "
+              + refusedUnderLoad
+              + " refused, "
+              + late
+              + " served");
+      assertThat(late).as("stale allows served after the bound").isZero();
+      assertThat(answers.stream().filter(x -> x[1] != 200 && x[1] != 503)).isEmpty();
+      assertThat(refusedUnderLoad).isPositive();
       var refused = b.partnerReadsProfile("streamflix", 1);
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(refused.headers().firstValue("Content-Type").orElse(""))
@@ -164,8 +206,8 @@ class TwoNodesTest {
       assertThat(ready.body()).contains("has not seen the other nodes");
       // a denial needs no current view: it is still answered
       assertThat(b.partnerReadsProfile("streamflix", 4).statusCode()).isEqualTo(403);
-      // node A, still fed, keeps serving
-      assertThat(a.partnerReadsProfile("streamflix", 1).statusCode()).isEqualTo(200);
+      // node A, current, knows alice's revocation
+      assertThat(a.partnerReadsProfile("streamflix", 1).statusCode()).isEqualTo(403);
     }
   }
 }

@@ -173,4 +173,125 @@ public final class ClusterStore {
                     .bind(4, SqlTime.utc(at))
                     .execute());
   }
+
+  /**
+   * A node's ledger shard as it last said.
+   *
+   * @param origin the log's origin line (names the shard)
+   * @param verifierKey its C2SP verifier key
+   * @param nodeId the node that writes it (its current run)
+   * @param treeSize the size of its newest checkpoint
+   * @param checkpoint that signed checkpoint (a C2SP note), or null before the first
+   * @param seenAt when the node last said so
+   */
+  public record Shard(
+      String origin,
+      String verifierKey,
+      String nodeId,
+      long treeSize,
+      @org.jspecify.annotations.Nullable String checkpoint,
+      Instant seenAt) {}
+
+  /** Says where this node's shard stands (its newest checkpoint). */
+  public void shard(Shard s) {
+    db.jdbi()
+        .useHandle(
+            h -> {
+              bounded(h);
+              int updated =
+                  h.createUpdate(
+                          "UPDATE ledger_shard SET verifier_key = ?, node_id = ?, tree_size = ?,"
+                              + " checkpoint = ?, seen_at = ? WHERE origin = ?")
+                      .bind(0, s.verifierKey())
+                      .bind(1, s.nodeId())
+                      .bind(2, s.treeSize())
+                      .bind(3, s.checkpoint())
+                      .bind(4, SqlTime.utc(s.seenAt()))
+                      .bind(5, s.origin())
+                      .execute();
+              if (updated == 0) {
+                h.createUpdate(
+                        "INSERT INTO ledger_shard (origin, verifier_key, node_id, tree_size,"
+                            + " checkpoint, seen_at) VALUES (?, ?, ?, ?, ?, ?)")
+                    .bind(0, s.origin())
+                    .bind(1, s.verifierKey())
+                    .bind(2, s.nodeId())
+                    .bind(3, s.treeSize())
+                    .bind(4, s.checkpoint())
+                    .bind(5, SqlTime.utc(s.seenAt()))
+                    .execute();
+              }
+            });
+  }
+
+  /**
+   * @return every ledger shard there is, by origin
+   */
+  public List<Shard> shards() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT origin, verifier_key, node_id, tree_size, checkpoint, seen_at"
+                            + " FROM ledger_shard ORDER BY origin")
+                    .map(
+                        (rs, ctx) ->
+                            new Shard(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getLong(4),
+                                rs.getString(5),
+                                SqlTime.required(rs.getObject(6))))
+                    .list());
+  }
+
+  /** An erasure a node made, numbered as its policy changes are. */
+  public record NodeErasure(String node, long seq, String detail) {}
+
+  /**
+   * @return every erasure (of any node, running or not) that {@code shard} has not applied, oldest
+   *     first
+   */
+  public List<NodeErasure> erasuresNotAppliedBy(String shard) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT p.node_id, p.node_seq, p.detail FROM policy_change p WHERE"
+                            + " p.kind = 'erasure' AND NOT EXISTS (SELECT 1 FROM erasure_applied a"
+                            + " WHERE a.shard = ? AND a.node_id = p.node_id AND a.node_seq ="
+                            + " p.node_seq) ORDER BY p.at, p.node_id, p.node_seq")
+                    .bind(0, shard)
+                    .map(
+                        (rs, ctx) ->
+                            new NodeErasure(rs.getString(1), rs.getLong(2), rs.getString(3)))
+                    .list());
+  }
+
+  /** Records that {@code shard} applied erasure {@code seq} of {@code node} (idempotent). */
+  public void erasureApplied(String shard, String node, long seq) {
+    db.jdbi()
+        .useHandle(
+            h -> {
+              boolean known =
+                  h.createQuery(
+                              "SELECT COUNT(*) FROM erasure_applied WHERE shard = ? AND node_id = ?"
+                                  + " AND node_seq = ?")
+                          .bind(0, shard)
+                          .bind(1, node)
+                          .bind(2, seq)
+                          .mapTo(Long.class)
+                          .one()
+                      > 0;
+              if (!known) {
+                h.createUpdate(
+                        "INSERT INTO erasure_applied (shard, node_id, node_seq) VALUES (?, ?, ?)")
+                    .bind(0, shard)
+                    .bind(1, node)
+                    .bind(2, seq)
+                    .execute();
+              }
+            });
+  }
 }
