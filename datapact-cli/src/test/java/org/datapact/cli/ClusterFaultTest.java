@@ -201,14 +201,28 @@ class ClusterFaultTest {
       assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
       List<String> users = new ArrayList<>();
       MAPPER.readTree(page.body()).get("data").forEach(u -> users.add(u.get("id").asText()));
-      String bob = null;
-      for (JsonNode person : cast.get("people")) {
-        if (person.get("handle").asText().equals("bob")) {
-          bob = person.get("partnerIds").get("streamflix").asText();
-        }
-      }
+      String bob = partnerIdOf(cast, "bob");
       users.add(bob); // read on node A before it is killed: A's shard holds a key for him
       assertThat(users).hasSizeGreaterThan(10);
+
+      // the two processes agree on a revocation within a second: alice revokes on A, B refuses
+      String alice = partnerIdOf(cast, "alice");
+      String aliceProfile = "/api/v1/users/" + alice + "/profile?purpose=recommendations";
+      assertThat(get(b.url() + aliceProfile, token).statusCode()).isEqualTo(200);
+      var aliceOnA = signIn(a, "alice");
+      send(aliceOnA, a, "DELETE", "/api/v1/me/consents/streamflix/recommendations", 204);
+      long revoked = System.nanoTime();
+      int seenOnB = 200;
+      while (System.nanoTime() - revoked < 3_000_000_000L
+          && (seenOnB = get(b.url() + aliceProfile, token).statusCode()) == 200) {
+        sleep(10);
+      }
+      long propagationMs = (System.nanoTime() - revoked) / 1_000_000;
+      System.out.println(
+          "ClusterFaultTest: two processes agree on a revocation in " + propagationMs + " ms");
+      assertThat(seenOnB).isEqualTo(403);
+      assertThat(propagationMs).isLessThan(1_000);
+      send(aliceOnA, a, "PUT", "/api/v1/me/consents/streamflix/recommendations", 200);
 
       // the partner's load: four clients alternating between the two nodes
       var bases =
@@ -412,27 +426,44 @@ class ClusterFaultTest {
     }
   }
 
-  /** Signs {@code handle} in on {@code node} (demo sign-in) and erases them. */
-  private void eraseHimself(Node node, String handle) throws Exception {
+  private static String partnerIdOf(JsonNode cast, String handle) {
+    for (JsonNode person : cast.get("people")) {
+      if (person.get("handle").asText().equals(handle)) {
+        return person.get("partnerIds").get("streamflix").asText();
+      }
+    }
+    throw new AssertionError("no " + handle + " in the cast");
+  }
+
+  /** A browser session of {@code handle} on {@code node} (the demo sign-in). */
+  private static HttpClient signIn(Node node, String handle) throws Exception {
     var session = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
-    var login =
+    send(session, node, "POST", "/api/v1/session/demo", 200, "{\"handle\":\"" + handle + "\"}");
+    return session;
+  }
+
+  private static void send(HttpClient session, Node node, String method, String path, int status)
+      throws Exception {
+    send(session, node, method, path, status, "{}");
+  }
+
+  private static void send(
+      HttpClient session, Node node, String method, String path, int status, String json)
+      throws Exception {
+    var r =
         session.send(
-            HttpRequest.newBuilder(URI.create(node.url() + "/api/v1/session/demo"))
+            HttpRequest.newBuilder(URI.create(node.url() + path))
                 .header("Content-Type", "application/json")
                 .header("Origin", node.url())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"handle\":\"" + handle + "\"}"))
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-    var erased =
-        session.send(
-            HttpRequest.newBuilder(URI.create(node.url() + "/api/v1/me/erasure"))
-                .header("Content-Type", "application/json")
-                .header("Origin", node.url())
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+    assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(status);
+  }
+
+  /** Signs {@code handle} in on {@code node} and erases them. */
+  private static void eraseHimself(Node node, String handle) throws Exception {
+    send(signIn(node, handle), node, "POST", "/api/v1/me/erasure", 200);
   }
 
   private static void sleep(long ms) {
