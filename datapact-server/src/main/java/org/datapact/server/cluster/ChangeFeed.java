@@ -153,6 +153,18 @@ public final class ChangeFeed implements AutoCloseable {
 
   private static final String ERASURE = "erasure";
 
+  /** A regulator's view asks every node to write its shard's counts. */
+  public static final String ACTIVITY = "activity";
+
+  private volatile Runnable activityRequested = () -> {};
+
+  /**
+   * Runs {@code listener} (which must not block) when another node asks for every shard's counts.
+   */
+  public void onActivityRequested(Runnable listener) {
+    this.activityRequested = listener;
+  }
+
   private String shard() {
     return audit.ledger().origin();
   }
@@ -296,6 +308,7 @@ public final class ChangeFeed implements AutoCloseable {
         case "client" -> tokens.revokeClient(d[0]);
         case ERASURE -> erase(store, node, p.seq(), p.detail());
         case "keys" -> tokens.reload();
+        case ACTIVITY -> activityRequested.run(); // counted off this thread: it must keep polling
         default -> LOG.atWarn().addKeyValue("kind", p.kind()).log("an unknown policy change");
       }
     }

@@ -8,10 +8,29 @@ import org.datapact.server.http.Feature;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
 
-/** The regulator's figures from the log: {@code GET /api/v1/ledger/activity}. */
+/**
+ * The regulator's figures from the log: {@code GET /api/v1/ledger/activity}, over every node's
+ * shard. The answering node counts its own shard, writes the counts to the store and asks the other
+ * running nodes (an {@code activity} change on the feed) to write theirs; it waits up to {@link
+ * #WAIT} for them, then adds every shard's counts up — a shard whose node is not running counts as
+ * last written — and says how current each shard's figures are.
+ */
 public final class ActivityFeature implements Feature {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ActivityFeature.class);
+
+  /** How long a view waits for the other running nodes' counts. */
+  static final java.time.Duration WAIT = java.time.Duration.ofSeconds(3);
+
   private final ServerContext context;
   private final LedgerActivity activity;
+  private final java.util.concurrent.ExecutorService counter =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "shard-activity");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
    * @param context the server's shared parts
@@ -19,6 +38,123 @@ public final class ActivityFeature implements Feature {
   public ActivityFeature(ServerContext context) {
     this.context = context;
     this.activity = new LedgerActivity(context.ledger(), context.mapper());
+    context
+        .feed()
+        .onActivityRequested(
+            () ->
+                counter.execute(
+                    () -> {
+                      try {
+                        writeOwn();
+                      } catch (DataPactException | RuntimeException e) {
+                        LOG.atWarn()
+                            .addKeyValue("error", String.valueOf(e.getMessage()))
+                            .log("could not write this shard's activity for another node's view");
+                      }
+                    }));
+  }
+
+  /** Counts this node's shard and writes the counts to the store. */
+  private LedgerActivity.Activity writeOwn() throws DataPactException {
+    LedgerActivity.Activity own = activity.now();
+    try {
+      new org.datapact.store.cluster.ClusterStore(context.db())
+          .writeActivity(
+              new org.datapact.store.cluster.ClusterStore.ShardActivity(
+                  context.ledger().origin(),
+                  context.feed().nodeId(),
+                  own.entries(),
+                  context.mapper().writeValueAsString(own),
+                  context.clock().instant()));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e); // INVARIANT: records of strings and numbers serialise
+    }
+    return own;
+  }
+
+  /**
+   * One shard's part in a view.
+   *
+   * @param origin the shard
+   * @param entries the entries its counts cover
+   * @param countedAt when they were counted
+   * @param current whether they were counted for this view (false: its node is not running, or did
+   *     not answer within the wait; its last counts are used)
+   */
+  record ShardPart(String origin, long entries, java.time.Instant countedAt, boolean current) {}
+
+  /**
+   * The figures over every shard.
+   *
+   * @param entries the entries counted, all shards
+   * @param releases releases by month, principal, agreement version, scope, purpose, jurisdiction
+   * @param denials denials by month, principal, reason
+   * @param consents consent changes by month, party, topic, grant or revoke
+   * @param governance governance acts by month and action
+   * @param shards each shard's part
+   */
+  record AllShards(
+      long entries,
+      List<LedgerActivity.Row> releases,
+      List<LedgerActivity.Row> denials,
+      List<LedgerActivity.Row> consents,
+      List<LedgerActivity.Row> governance,
+      List<ShardPart> shards) {}
+
+  /**
+   * @return every shard's counts added up, after asking the running nodes for theirs
+   */
+  AllShards allShards() throws DataPactException {
+    var store = new org.datapact.store.cluster.ClusterStore(context.db());
+    java.time.Instant asked = context.clock().instant();
+    writeOwn();
+    String me = context.feed().nodeId();
+    java.time.Instant liveSince = asked.minus(org.datapact.server.cluster.ChangeFeed.LIVE);
+    java.util.Set<String> running = new java.util.HashSet<>();
+    for (var n : store.nodes()) {
+      if (!n.id().equals(me) && n.seenAt().isAfter(liveSince)) {
+        running.add(n.id());
+      }
+    }
+    List<org.datapact.store.cluster.ClusterStore.ShardActivity> written = store.activities();
+    if (!running.isEmpty()) {
+      context.feed().publish(org.datapact.server.cluster.ChangeFeed.ACTIVITY, "");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (true) {
+        written = store.activities();
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        for (var a : written) {
+          if (!a.at().isBefore(asked)) {
+            answered.add(a.nodeId());
+          }
+        }
+        if (answered.containsAll(running) || System.nanoTime() > deadline) {
+          break;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    List<LedgerActivity.Activity> parts = new java.util.ArrayList<>();
+    List<ShardPart> shards = new java.util.ArrayList<>();
+    for (var a : written) {
+      try {
+        parts.add(context.mapper().readValue(a.activity(), LedgerActivity.Activity.class));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new DataPactException(
+            org.datapact.core.ErrorKind.UNAVAILABLE,
+            "shard " + a.origin() + "'s counts are unreadable: " + e.getMessage(),
+            e);
+      }
+      shards.add(new ShardPart(a.origin(), a.entries(), a.at(), !a.at().isBefore(asked)));
+    }
+    LedgerActivity.Activity sum = LedgerActivity.sum(parts);
+    return new AllShards(
+        sum.entries(), sum.releases(), sum.denials(), sum.consents(), sum.governance(), shards);
   }
 
   @Override
@@ -52,6 +188,14 @@ public final class ActivityFeature implements Feature {
   }
 
   private void activity(Context ctx) throws DataPactException {
-    ctx.json(activity.now());
+    String shard = ctx.queryParam("shard");
+    if (shard == null || shard.equals("all")) {
+      ctx.json(allShards());
+    } else if (shard.equals("this")) {
+      ctx.json(activity.now());
+    } else {
+      throw DataPactException.invalid(
+          "`shard` is `all` (the default) or `this`, got `" + shard + "`");
+    }
   }
 }

@@ -84,6 +84,31 @@ public final class LedgerActivity {
     return new Activity(scanned, rows(releases), rows(denials), rows(consents), rows(governance));
   }
 
+  /**
+   * @return the counts of several shards added up: each table's rows with the same keys summed
+   */
+  public static Activity sum(List<Activity> shards) {
+    long entries = 0;
+    Map<List<String>, long[]> releases = new TreeMap<>(LedgerActivity::compare);
+    Map<List<String>, long[]> denials = new TreeMap<>(LedgerActivity::compare);
+    Map<List<String>, long[]> consents = new TreeMap<>(LedgerActivity::compare);
+    Map<List<String>, long[]> governance = new TreeMap<>(LedgerActivity::compare);
+    for (Activity a : shards) {
+      entries += a.entries();
+      addAll(releases, a.releases());
+      addAll(denials, a.denials());
+      addAll(consents, a.consents());
+      addAll(governance, a.governance());
+    }
+    return new Activity(entries, rows(releases), rows(denials), rows(consents), rows(governance));
+  }
+
+  private static void addAll(Map<List<String>, long[]> m, List<Row> rows) {
+    for (Row r : rows) {
+      m.computeIfAbsent(r.keys(), k -> new long[1])[0] += r.count();
+    }
+  }
+
   private static List<Row> rows(Map<List<String>, long[]> m) {
     List<Row> out = new ArrayList<>(m.size());
     m.forEach((k, v) -> out.add(new Row(k, v[0])));

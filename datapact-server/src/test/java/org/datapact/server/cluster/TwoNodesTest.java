@@ -151,6 +151,23 @@ class TwoNodesTest {
       }
       assertThat(bKeys.userOf(bobOnB)).as("bob's old pseudonym on node B").isEmpty();
 
+      // the regulator's figures on node A cover both shards: B counts its own when asked (the
+      // sums lie between each shard's counts read before and after: an erasure's webhook
+      // confirmation may still be arriving)
+      var rita = a.session();
+      rita.login("rita");
+      long[] before = shardTotals(List.of(a, b));
+      var all = TestServer.json(rita.get("/api/v1/ledger/activity"));
+      long[] after = shardTotals(List.of(a, b));
+      assertThat(all.get("shards")).hasSize(2);
+      all.get("shards").forEach(sh -> assertThat(sh.get("current").asBoolean()).isTrue());
+      long releasesAll = 0;
+      for (var row : all.get("releases")) {
+        releasesAll += row.get("count").asLong();
+      }
+      assertThat(all.get("entries").asLong()).isBetween(before[0], after[0]);
+      assertThat(releasesAll).isPositive().isBetween(before[1], after[1]);
+
       // node B is cut off from the changes under a partner's load on alice, and alice revokes on
       // node A: B may serve her only within the staleness bound of its last poll, never after
       String tokenOnB = b.token("streamflix");
@@ -209,5 +226,20 @@ class TwoNodesTest {
       // node A, current, knows alice's revocation
       assertThat(a.partnerReadsProfile("streamflix", 1).statusCode()).isEqualTo(403);
     }
+  }
+
+  /** Each node's own shard counted, added up: {entries, releases}. */
+  private static long[] shardTotals(List<TestServer> nodes) throws Exception {
+    long[] out = new long[2];
+    for (TestServer n : nodes) {
+      var one = n.session();
+      one.login("rita");
+      var mine = TestServer.json(one.get("/api/v1/ledger/activity?shard=this"));
+      out[0] += mine.get("entries").asLong();
+      for (var row : mine.get("releases")) {
+        out[1] += row.get("count").asLong();
+      }
+    }
+    return out;
   }
 }

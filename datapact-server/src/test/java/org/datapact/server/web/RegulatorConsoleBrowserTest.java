@@ -31,6 +31,8 @@ class RegulatorConsoleBrowserTest extends BrowserTest {
     assertThat(browser.findElement(By.id("reconciliation")).getText()).contains("recipient_clicks");
     assertThat(browser.findElement(By.id("recusals-total")).getText())
         .contains("approvals refused");
+    assertThat(browser.findElement(By.id("shards")).getText())
+        .contains("add up 1 shard: datapact/ledger/");
     // each table downloads as CSV: the link carries the rows the page shows
     String href = browser.findElement(By.id("releases-csv")).getAttribute("href");
     assertThat(href).startsWith("data:text/csv;charset=utf-8,");

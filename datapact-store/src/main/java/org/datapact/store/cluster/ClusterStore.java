@@ -294,4 +294,66 @@ public final class ClusterStore {
               }
             });
   }
+
+  /**
+   * One shard's counted activity as its node last wrote it.
+   *
+   * @param origin the shard
+   * @param nodeId the node that counted it
+   * @param entries how many of its entries the counts cover
+   * @param activity the counts (JSON)
+   * @param at when they were written
+   */
+  public record ShardActivity(
+      String origin, String nodeId, long entries, String activity, Instant at) {}
+
+  /** Writes this node's shard's counts. */
+  public void writeActivity(ShardActivity a) {
+    db.jdbi()
+        .useHandle(
+            h -> {
+              int updated =
+                  h.createUpdate(
+                          "UPDATE shard_activity SET node_id = ?, entries = ?, activity = ?, at = ?"
+                              + " WHERE origin = ?")
+                      .bind(0, a.nodeId())
+                      .bind(1, a.entries())
+                      .bind(2, a.activity())
+                      .bind(3, SqlTime.utc(a.at()))
+                      .bind(4, a.origin())
+                      .execute();
+              if (updated == 0) {
+                h.createUpdate(
+                        "INSERT INTO shard_activity (origin, node_id, entries, activity, at)"
+                            + " VALUES (?, ?, ?, ?, ?)")
+                    .bind(0, a.origin())
+                    .bind(1, a.nodeId())
+                    .bind(2, a.entries())
+                    .bind(3, a.activity())
+                    .bind(4, SqlTime.utc(a.at()))
+                    .execute();
+              }
+            });
+  }
+
+  /**
+   * @return every shard's counts as last written, by origin
+   */
+  public List<ShardActivity> activities() {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT origin, node_id, entries, activity, at FROM shard_activity"
+                            + " ORDER BY origin")
+                    .map(
+                        (rs, ctx) ->
+                            new ShardActivity(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getLong(3),
+                                rs.getString(4),
+                                SqlTime.required(rs.getObject(5))))
+                    .list());
+  }
 }
