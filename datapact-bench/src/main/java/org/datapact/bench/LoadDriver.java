@@ -29,9 +29,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Usage: {@code LoadDriver <max|rate> <url> <connections> <seconds> <rate> <method> <body|->
- * [header...]}. Runs the same load for {@link #WARMUP_SECONDS} first, uncounted. Prints one line:
- * mode, requests, throughput, latency percentiles, status counts. And {@code LoadDriver pair ...}
- * measures two servers side by side ({@link #pair}).
+ * [header...]} ({@code <url>} may list several, comma-separated: the nodes of one deployment, the
+ * connections spread over them). Runs the same load for {@link #WARMUP_SECONDS} first, uncounted.
+ * Prints one line: mode, requests, throughput, latency percentiles, status counts. And {@code
+ * LoadDriver pair ...} measures two servers side by side ({@link #pair}).
  *
  * <p>Why one class of about 530 lines: a benchmark tool whose event loop, parser and statistics
  * share per-connection state on two threads; it is measured as one piece (LoadDriverTest).
@@ -228,7 +229,12 @@ public final class LoadDriver {
     }
     String mode = args[0];
     String method = args[5];
-    Target t = fromArgs(method, args[1], args[6], List.of(args).subList(7, args.length));
+    // several URLs, comma-separated (several nodes of one deployment): the event loops share them
+    // out, so one driver spreads the same connections over every node
+    List<Target> t = new java.util.ArrayList<>();
+    for (String url : args[1].split(",")) {
+      t.add(fromArgs(method, url, args[6], List.of(args).subList(7, args.length)));
+    }
     int connections = Integer.parseInt(args[2]);
     double rate = Double.parseDouble(args[4]);
     if (WARMUP_SECONDS > 0) {
@@ -294,6 +300,15 @@ public final class LoadDriver {
    */
   static Result run(String mode, Target t, int connections, double seconds, double rate)
       throws InterruptedException {
+    return run(mode, List.of(t), connections, seconds, rate);
+  }
+
+  /**
+   * Runs one load over several targets (the nodes of one deployment): event loop {@code i} drives
+   * target {@code i % targets}, with at least one loop per target.
+   */
+  static Result run(String mode, List<Target> targets, int connections, double seconds, double rate)
+      throws InterruptedException {
     boolean fixedRate =
         switch (mode) {
           case "rate" -> true;
@@ -306,10 +321,10 @@ public final class LoadDriver {
     long start = System.nanoTime() + 200_000_000L;
     long end = start + (long) (seconds * 1e9);
     double interval = fixedRate ? 1e9 * connections / rate : 0;
-    int loops = Math.max(1, Math.min(LOOPS, connections));
+    int loops = Math.max(targets.size(), Math.max(1, Math.min(LOOPS, connections)));
     Loop[] ls = new Loop[loops];
     for (int i = 0; i < loops; i++) {
-      ls[i] = new Loop(t, fixedRate, start, end, interval);
+      ls[i] = new Loop(targets.get(i % targets.size()), fixedRate, start, end, interval);
     }
     for (int c = 0; c < connections; c++) {
       // at a fixed rate the connections' first requests are spread over one interval

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * receipt the partner was given is reconciled against both shards with {@code datapact ledger
  * reconcile}: no release without a ledger entry, no acknowledged entry lost, both shards verify.
  *
- * <p>The long variant (minutes of load, several kills) is {@code scripts/faults.sh}.
+ * <p>The long variant (minutes of load, several kills) is {@code datapact-bench/scripts/faults.sh}.
  */
 class ClusterFaultTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -281,7 +281,7 @@ class ClusterFaultTest {
         load.add(th);
       }
 
-      // DATAPACT_FAULT_ROUNDS rounds of kill, outage and restart (scripts/faults.sh runs many)
+      // DATAPACT_FAULT_ROUNDS rounds of kill, outage and restart (datapact-bench/scripts/faults.sh runs many)
       int rounds = Integer.parseInt(System.getenv().getOrDefault("DATAPACT_FAULT_ROUNDS", "1"));
       Node current = a;
       String bobOnA = "";
