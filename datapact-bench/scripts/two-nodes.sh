@@ -36,12 +36,25 @@ node() { # name port
   echo "node $1 did not start:"; tail -20 "$work/$1.log"; exit 1
 }
 drive() { java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver "$@"; }
-rss() { # the resident memory of the node whose data directory is $1, in MB
-  local pid; pid=$(pgrep -f -- "--data-dir $work/$1" | while read -r p; do [ "$(cat /proc/$p/comm)" = java ] && echo "$p"; done | head -n1)
-  awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$pid/status"
+java_pid() { # the JVM of the node whose data directory is $1
+  pgrep -f -- "--data-dir $work/$1" | while read -r p; do [ "$(cat /proc/$p/comm)" = java ] && echo "$p"; done | head -n1
 }
-old_gen() { # bytes of the G1 old generation in use on the node at port $1, in MB
-  curl -sf "http://127.0.0.1:$1/metrics" | awk -F' ' '/^jvm_memory_used_bytes\{area="heap",id="G1 Old Gen"/ { printf "%d", $2 / 1048576 }'
+cpu_ticks() { # user + system CPU ticks of the nodes named (data directories)
+  local t=0 n
+  for n in "$@"; do t=$(( t + $(awk '{ print $14 + $15 }' "/proc/$(java_pid "$n")/stat") )); done
+  echo "$t"
+}
+per_request() { # microseconds of node CPU per request: ticks before, ticks after, driver line
+  local reqs; reqs=$(echo "$3" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
+  awk -v a="$1" -v b="$2" -v r="$reqs" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / r }'
+}
+rss() { # the resident memory of the node whose data directory is $1, in MB
+  awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$(java_pid "$1")/status"
+}
+old_gen() { # the G1 old generation in use on the node at port $1, in MB (Prometheus writes 4.4E7)
+  local v
+  v=$(curl -sf "http://127.0.0.1:$1/metrics" | awk '/^jvm_memory_used_bytes\{area="heap",id="G1 Old Gen"/ { print $2 }')
+  echo $(( $(printf '%.0f' "$v") / 1048576 ))
 }
 
 t0=$(date +%s)
@@ -56,10 +69,16 @@ A="http://127.0.0.1:$pa$path"
 B="http://127.0.0.1:$pb$path"
 
 drive max "$A" "$conns" 60 0 GET - "$auth" > /dev/null # JIT warm-up, not reported
+c0=$(cpu_ticks a)
 one=$(drive max "$A" "$conns" "$secs" 0 GET - "$auth"); echo "one node:  $one"
+c1=$(cpu_ticks a)
 node b "$pb"
 drive max "$B" "$conns" 60 0 GET - "$auth" > /dev/null # B's warm-up
+c2=$(cpu_ticks a b)
 two=$(drive max "$A,$B" "$conns" "$secs" 0 GET - "$auth"); echo "two nodes: $two"
+c3=$(cpu_ticks a b)
+# (each count includes the driver's own 5 s warm-up before its measured seconds)
+echo "node CPU per request: one node $(per_request "$c0" "$c1" "$one") us, two nodes $(per_request "$c2" "$c3" "$two") us"
 t1=$(echo "$one" | sed -n 's/.*throughput=\([0-9]*\)\/s.*/\1/p')
 t2=$(echo "$two" | sed -n 's/.*throughput=\([0-9]*\)\/s.*/\1/p')
 echo "two nodes / one node: $(awk -v a="$t2" -v b="$t1" 'BEGIN { printf "%.1f %%", 100 * a / b }')"

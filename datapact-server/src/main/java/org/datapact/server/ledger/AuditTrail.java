@@ -292,7 +292,9 @@ public final class AuditTrail implements AutoCloseable {
       policies.appendConsent(c, index);
     } else {
       // numbered for the other nodes, in the order of this node's lock (callers hold it)
-      policies.appendConsent(c, index, feed.nodeId(), feed.next());
+      long n = feed.next();
+      policies.appendConsent(c, index, feed.nodeId(), n);
+      feed.committed(n); // committed: the other nodes' next poll reads it
     }
     indexNow(); // a user sees their own consent change in their ledger view at once
     return index;

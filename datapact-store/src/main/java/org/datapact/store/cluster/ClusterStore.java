@@ -23,8 +23,12 @@ public final class ClusterStore {
     this.db = db;
   }
 
-  /** A node and when it last polled. */
-  public record Node(String id, Instant startedAt, Instant seenAt) {}
+  /**
+   * A node, when it last polled, and the number of the last change it made and committed.
+   *
+   * @param head changes numbered up to it are committed (a hint: one numbered after it may be too)
+   */
+  public record Node(String id, Instant startedAt, Instant seenAt, long head) {}
 
   /** A consent change another node made, with its number there. */
   public record NumberedConsent(long seq, ConsentChange change) {}
@@ -79,13 +83,14 @@ public final class ClusterStore {
             h -> {
               bounded(h);
               return h.createQuery(
-                      "SELECT node_id, started_at, seen_at FROM cluster_node ORDER BY node_id")
+                      "SELECT node_id, started_at, seen_at, head FROM cluster_node ORDER BY node_id")
                   .map(
                       (rs, ctx) ->
                           new Node(
                               rs.getString(1),
                               SqlTime.required(rs.getObject(2)),
-                              SqlTime.required(rs.getObject(3))))
+                              SqlTime.required(rs.getObject(3)),
+                              rs.getLong(4)))
                   .list();
             });
   }
@@ -156,6 +161,21 @@ public final class ClusterStore {
                               SqlTime.required(rs.getObject(4))))
                   .list();
             });
+  }
+
+  /**
+   * Says that {@code node}'s changes up to {@code seq} are committed (call after the commit of the
+   * change numbered {@code seq}); never lowers the head.
+   */
+  public void committedThrough(String node, long seq) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate("UPDATE cluster_node SET head = ? WHERE node_id = ? AND head < ?")
+                    .bind(0, seq)
+                    .bind(1, node)
+                    .bind(2, seq)
+                    .execute());
   }
 
   /** Records a policy change this node made. */
