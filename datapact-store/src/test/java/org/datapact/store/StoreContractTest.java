@@ -104,6 +104,55 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void headsOnlyRiseAndErasuresAreAppliedOncePerShard() {
+    var cluster = new org.datapact.store.cluster.ClusterStore(db);
+    cluster.register("node-a", CLOCK.instant());
+    cluster.committedThrough("node-a", 5);
+    cluster.committedThrough("node-a", 3); // late: never lowers the head
+    assertThat(cluster.nodes().get(0).head()).isEqualTo(5);
+
+    cluster.publish("node-a", 6, "erasure", "2|node-a", CLOCK.instant());
+    cluster.publish("node-a", 7, "keys", "k2", CLOCK.instant());
+    cluster.publish("node-a", 8, "erasure", "3|node-a", CLOCK.instant());
+    assertThat(cluster.erasuresNotAppliedBy("shard-x"))
+        .extracting(e -> e.detail())
+        .containsExactly("2|node-a", "3|node-a");
+    cluster.erasureApplied("shard-x", "node-a", 6);
+    cluster.erasureApplied("shard-x", "node-a", 6); // idempotent
+    assertThat(cluster.erasuresNotAppliedBy("shard-x"))
+        .extracting(e -> e.seq())
+        .containsExactly(8L);
+    assertThat(cluster.erasuresNotAppliedBy("shard-y")).hasSize(2);
+  }
+
+  @Test
+  void shardsAndTheirActivityAreListedByOrigin() {
+    var cluster = new org.datapact.store.cluster.ClusterStore(db);
+    var at = CLOCK.instant();
+    cluster.shard(
+        new org.datapact.store.cluster.ClusterStore.Shard(
+            "datapact/ledger/bb", "datapact-ledger+bb+KEY", "node-b", 0, null, at));
+    cluster.shard(
+        new org.datapact.store.cluster.ClusterStore.Shard(
+            "datapact/ledger/aa", "datapact-ledger+aa+KEY", "node-a", 3, "note", at));
+    cluster.shard(
+        new org.datapact.store.cluster.ClusterStore.Shard(
+            "datapact/ledger/bb", "datapact-ledger+bb+KEY", "node-b2", 9, "note2", at));
+    assertThat(cluster.shards())
+        .extracting(s -> s.origin() + "@" + s.nodeId() + ":" + s.treeSize())
+        .containsExactly("datapact/ledger/aa@node-a:3", "datapact/ledger/bb@node-b2:9");
+    cluster.writeActivity(
+        new org.datapact.store.cluster.ClusterStore.ShardActivity(
+            "datapact/ledger/aa", "node-a", 3, "{\"entries\":3}", at));
+    cluster.writeActivity(
+        new org.datapact.store.cluster.ClusterStore.ShardActivity(
+            "datapact/ledger/aa", "node-a", 4, "{\"entries\":4}", at));
+    assertThat(cluster.activities())
+        .singleElement()
+        .satisfies(a -> assertThat(a.entries()).isEqualTo(4));
+  }
+
+  @Test
   void migratesAnEmptyDatabaseAndHoldsNoWorld() {
     assertThat(new WorldStore(db).current()).isEmpty();
     assertThat(new UserRepository(db).count()).isZero();
