@@ -1,6 +1,6 @@
 // DataPact web UI shell: hash routes, one page per role, plain ES module (no build step).
 // Every value from the API is inserted with textContent, never as HTML.
-import { verifyEntry, verifyNote, verifyConsistency, verifyCosignature, base64, fromBase64, toHex } from '/verify.js';
+import { verifyEntry, verifyNote, verifyConsistency, verifyCosignature, base64, fromBase64, toHex, same } from '/verify.js';
 
 const main = document.getElementById('main');
 let me = null; // the signed-in caller, or null
@@ -928,7 +928,7 @@ async function checkWitnesses(key, verified, say) {
     return;
   }
   const c = await verifyNote(w.note, key.name, key.publicKey);
-  const consistent = c.size === verified.size ? same64(c.root, verified.root)
+  const consistent = c.size === verified.size ? same(c.root, verified.root)
     : c.size < verified.size ? await verifyConsistency(c.size, verified.size, c.root, verified.root,
       (await api(`/api/v1/ledger/proofs/consistency?first=${c.size}&second=${verified.size}`)).proof.map(fromBase64)) : false;
   if (!consistent) { result.replaceChildren(el('span', { class: 'deny inconsistent' }, `INCONSISTENT: the cosigned checkpoint of ${c.size} entries does not match the log verified above`)); return; }
@@ -943,7 +943,6 @@ async function checkWitnesses(key, verified, say) {
     : `${valid.length} of ${keys.length} known witnesses cosigned; no quorum required.`);
 }
 
-const same64 = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** A link that downloads rows as CSV (built in the browser from what the page shows). */
 function csvLink(id, filename, header, rows) {

@@ -18,7 +18,8 @@ const concat = (...parts) => {
   return out;
 };
 const sha256 = async bytes => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Whether two byte arrays hold the same bytes. */
+export const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Folds a leaf hash with its audit path into the root of a tree of `size` leaves (RFC 9162). */
 async function rootFromPath(index, size, leafHash, path) {

@@ -1,7 +1,6 @@
 package org.datapact.server.oauth;
 
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.datapact.core.DataPactException;
@@ -11,6 +10,7 @@ import org.datapact.server.http.Feature;
 import org.datapact.server.http.Role;
 import org.datapact.server.http.Route;
 import org.datapact.store.cluster.SigningKeyStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The access-token signing keys every node shares: which are live (ids and dates, never secrets),
@@ -34,24 +34,33 @@ public final class KeysFeature implements Feature {
         Route.post("/api/v1/keys/access-tokens/rotate", this::rotate, Role.OPERATOR));
   }
 
+  /**
+   * One access-token key, never its secret.
+   *
+   * @param kid its id (the tokens' {@code kid})
+   * @param createdAt when it was made
+   * @param retireAt when it stops verifying, or null while it signs
+   */
+  record KeyAnswer(String kid, java.time.Instant createdAt, java.time.@Nullable Instant retireAt) {}
+
+  /**
+   * The keys that verify tokens now.
+   *
+   * @param signing the id of the key new tokens are signed with
+   * @param keys every live key
+   */
+  record Keys(String signing, List<KeyAnswer> keys) {}
+
+  /** A rotation's answer: the new key's id. */
+  record Rotated(String kid) {}
+
   private void list(Context ctx) {
     var live =
         new SigningKeyStore(context.db()).live(AccessTokens.PURPOSE, context.clock().instant());
     ctx.json(
-        Map.of(
-            "signing",
+        new Keys(
             context.accessTokens().signingKeyId(),
-            "keys",
-            live.stream()
-                .map(
-                    k -> {
-                      Map<String, Object> m = new LinkedHashMap<>();
-                      m.put("kid", k.kid());
-                      m.put("createdAt", k.createdAt().toString());
-                      m.put("retireAt", k.retireAt() == null ? null : k.retireAt().toString());
-                      return m;
-                    })
-                .toList()));
+            live.stream().map(k -> new KeyAnswer(k.kid(), k.createdAt(), k.retireAt())).toList()));
   }
 
   private void rotate(Context ctx) throws DataPactException {
@@ -65,6 +74,6 @@ public final class KeysFeature implements Feature {
               context.clock().instant(), "access_key_rotated", caller.actor(), Map.of("kid", kid));
       context.feed().publish("keys", kid);
     }
-    ctx.status(201).json(Map.of("kid", kid));
+    ctx.status(201).json(new Rotated(kid));
   }
 }

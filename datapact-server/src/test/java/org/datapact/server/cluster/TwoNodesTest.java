@@ -102,6 +102,10 @@ class TwoNodesTest {
       var rotated = oscar.post("/api/v1/keys/access-tokens/rotate", "{}");
       assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(201);
       String kid = TestServer.json(rotated).get("kid").asText();
+      var keys = TestServer.json(oscar.get("/api/v1/keys/access-tokens"));
+      assertThat(keys.get("signing").asText()).isEqualTo(kid);
+      assertThat(keys.get("keys")).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(keys.toString()).doesNotContain("secret");
       String fresh = a.token("streamflix");
       assertThat(com.nimbusds.jwt.SignedJWT.parse(fresh).getHeader().getKeyID()).isEqualTo(kid);
       long rotatedAt = System.nanoTime();
