@@ -873,8 +873,8 @@ async function verifyLogPage() {
   show(el('h1', {}, 'Verify the log'),
     el('p', {}, 'This page checks, in your browser, that the log DataPact signs only ever grows: each signed checkpoint must extend the last one this browser verified (RFC 9162 consistency proof, SHA-256 and Ed25519 by WebCrypto). ',
       'What it verified is kept in this browser, so a log rewritten on disk shows here as an inconsistency.'),
-    status, detail, el('section', { id: 'witness-status' }), el('p', {}, el('button', { id: 'verify-again', onclick: () => render() }, 'Verify again'), ' ',
-      el('button', { id: 'verify-forget', onclick: () => { localStorage.removeItem('datapact.verified'); localStorage.removeItem('datapact.logkey'); render(); } }, 'Forget what this browser verified')));
+    status, detail, el('section', { id: 'witness-status' }), el('section', { id: 'shard-status' }), el('p', {}, el('button', { id: 'verify-again', onclick: () => render() }, 'Verify again'), ' ',
+      el('button', { id: 'verify-forget', onclick: () => { ['datapact.verified', 'datapact.logkey', 'datapact.shards'].forEach(k => localStorage.removeItem(k)); render(); } }, 'Forget what this browser verified')));
   const say = t => detail.append(el('li', {}, t));
   const alarm = why => status.replaceChildren(el('p', { class: 'deny inconsistent' }, 'INCONSISTENT: ', why),
     el('p', {}, 'The log this server shows does not extend what this browser verified before. Keep this page\'s evidence and report it.'));
@@ -903,7 +903,42 @@ async function verifyLogPage() {
     status.replaceChildren(el('p', { class: 'allow verified' }, `Verified tree size ${c.size.toLocaleString('en')}, signed ${c.at.toISOString()}`,
       before ? `, consistent with size ${before.size.toLocaleString('en')}.` : ' (first verification in this browser).'));
     await checkWitnesses(key, c, say);
+    await checkShards();
   } catch (e) { status.replaceChildren(problem(e)); }
+}
+
+/**
+ * Every other node's ledger shard (one per node): its key pinned in this browser on first use, its
+ * newest signed checkpoint verified against that key, and its size and root never going back from
+ * what this browser saw. Its consistency proofs are served by its own node.
+ */
+async function checkShards() {
+  const box = document.getElementById('shard-status');
+  const { shards } = await api('/api/v1/ledger/shards');
+  const seen = JSON.parse(localStorage.getItem('datapact.shards') || '{}');
+  const lines = [];
+  let bad = false;
+  for (const s of shards) {
+    if (s.thisNode) { lines.push(el('li', {}, el('code', {}, s.origin), ': this node\'s shard, verified above.')); continue; }
+    const line = (ok, text) => { if (!ok) bad = true; lines.push(el('li', { class: ok ? '' : 'deny inconsistent' }, el('code', {}, s.origin), ': ', text)); };
+    const before = seen[s.origin];
+    if (before && before.key !== s.verifierKey) { line(false, `INCONSISTENT: its key changed from ${before.key} to ${s.verifierKey}`); continue; }
+    if (!s.checkpoint) { line(true, 'no signed checkpoint yet.'); continue; }
+    // a C2SP verifier key: name+keyid+base64(0x01 || the Ed25519 key)
+    const [name, , typed] = s.verifierKey.split('+');
+    let c;
+    try { c = await verifyNote(s.checkpoint, name, base64(fromBase64(typed).slice(1))); } catch (e) { line(false, `INCONSISTENT: ${e.message}`); continue; }
+    if (c.origin !== s.origin) { line(false, `INCONSISTENT: its checkpoint names the origin ${c.origin}`); continue; }
+    if (before && (c.size < before.size || (c.size === before.size && base64(c.root) !== before.root))) {
+      line(false, `INCONSISTENT: its checkpoint of ${c.size} entries goes back from the ${before.size} this browser saw`); continue;
+    }
+    seen[s.origin] = { key: s.verifierKey, size: c.size, root: base64(c.root) };
+    line(true, `checkpoint signature verified (${before ? 'key pinned' : 'key pinned now, first use'}): ${c.size.toLocaleString('en')} entries, signed ${c.at.toISOString()}; its consistency proofs are served by its own node.`);
+  }
+  localStorage.setItem('datapact.shards', JSON.stringify(seen));
+  box.replaceChildren(el('h2', {}, 'Every ledger shard'),
+    el('p', { class: bad ? 'deny inconsistent' : 'muted' }, `This deployment writes ${shards.length} ledger shard${shards.length === 1 ? '' : 's'} (one per node).`),
+    el('ul', { id: 'shard-list' }, ...lines));
 }
 
 /**

@@ -141,6 +141,7 @@ public final class TransparencyReports {
       throw DataPactException.invalid("the period " + period + " has not begun");
     }
     int year = period.start().getYear();
+    refuseWhenShardsElsewhere();
     var store = new TransparencyStore(db);
     synchronized (lock) {
       var refusal = BUDGET.refusal(year, epsilon, store.spends());
@@ -218,6 +219,32 @@ public final class TransparencyReports {
           sha,
           total,
           rows);
+    }
+  }
+
+  /**
+   * Refuses to publish while other ledger shards exist: the count reads this node's shard only, so
+   * with several nodes the public figures would leave the other nodes' releases out — a report that
+   * undercounts is worse than none.
+   */
+  private void refuseWhenShardsElsewhere() throws DataPactException {
+    String mine = audit.ledger().origin();
+    List<String> others =
+        new org.datapact.store.cluster.ClusterStore(db)
+            .shards().stream()
+                .map(org.datapact.store.cluster.ClusterStore.Shard::origin)
+                .filter(o -> !o.equals(mine))
+                .toList();
+    if (!others.isEmpty()) {
+      throw new DataPactException(
+          ErrorKind.CONFLICT,
+          "this deployment writes "
+              + (others.size() + 1)
+              + " ledger shards, and the transparency report counts only the publishing node's ("
+              + mine
+              + "): publishing would leave out the releases in "
+              + String.join(", ", others)
+              + ". A report across shards is not supported yet (docs/deployment.md)");
     }
   }
 

@@ -1,0 +1,48 @@
+package org.datapact.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.datapact.server.TestServer;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * With a second node on the same database, the regulator's verification page on the first lists
+ * both shards and verifies the other node's signed checkpoint against its key, pinned on first use.
+ */
+class ShardVerificationBrowserTest extends BrowserTest {
+  @Test
+  void theVerificationPageVerifiesEveryNodesShard() throws Exception {
+    try (TestServer other = TestServer.demoOn(server.store)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(other.partnerReadsProfile("streamflix", 1).statusCode()).isEqualTo(200);
+      }
+      String origin = other.ledger.origin();
+      // a test ledger signs on demand (a served one each second while it grows); the node lists
+      // its newest checkpoint each second
+      other.ledger.checkpoint();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (System.nanoTime() < deadline
+          && !new org.datapact.store.cluster.ClusterStore(server.db)
+              .shards().stream()
+                  .anyMatch(s -> s.origin().equals(origin) && s.checkpoint() != null)) {
+        Thread.sleep(100);
+      }
+      signIn("rita");
+      browser.get(server.uri("/#/").toString());
+      await().until(ExpectedConditions.presenceOfElementLocated(By.id("signout")));
+      browser.get(server.uri("/#/regulator/verify").toString());
+      await()
+          .until(
+              ExpectedConditions.textToBePresentInElementLocated(
+                  By.id("shard-status"), "writes 2 ledger shards"));
+      String list = browser.findElement(By.id("shard-list")).getText();
+      assertThat(list)
+          .contains(server.ledger.origin() + ": this node's shard, verified above")
+          .contains(origin + ": checkpoint signature verified (key pinned now, first use)")
+          .doesNotContain("INCONSISTENT");
+      screenshot("regulator-verify-shards");
+    }
+  }
+}
