@@ -173,6 +173,19 @@ public final class ChangeFeed implements AutoCloseable {
 
   private volatile Runnable activityRequested = () -> {};
 
+  /** A transparency release asks every node to count its shard's releases of a period. */
+  public static final String COUNT = "count";
+
+  private volatile java.util.function.Consumer<String> countRequested = d -> {};
+
+  /**
+   * Runs {@code listener} (which must not block) with the request's detail when another node asks
+   * every shard's release counts.
+   */
+  public void onCountRequested(java.util.function.Consumer<String> listener) {
+    this.countRequested = listener;
+  }
+
   /**
    * Runs {@code listener} (which must not block) when another node asks for every shard's counts.
    */
@@ -330,6 +343,7 @@ public final class ChangeFeed implements AutoCloseable {
         case ERASURE -> erase(store, node, p.seq(), p.detail());
         case "keys" -> tokens.reload();
         case ACTIVITY -> activityRequested.run(); // counted off this thread: it must keep polling
+        case COUNT -> countRequested.accept(p.detail()); // likewise
         default -> LOG.atWarn().addKeyValue("kind", p.kind()).log("an unknown policy change");
       }
     }

@@ -51,6 +51,17 @@ public final class ReleaseCounter {
   public record Counts(Map<Cell, Long> counts, Set<String> partners, long entries) {}
 
   /**
+   * @return two shards' counts added up: cells summed, partners united, entries summed
+   */
+  public static Counts add(Counts a, Counts b) {
+    Map<Cell, Long> counts = new java.util.HashMap<>(a.counts());
+    b.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
+    Set<String> partners = new java.util.TreeSet<>(a.partners());
+    partners.addAll(b.partners());
+    return new Counts(counts, partners, a.entries() + b.entries());
+  }
+
+  /**
    * Counts the releases of {@code [from, until)} among entries {@code [0, end)}.
    *
    * @param threads how many ranges to read at once

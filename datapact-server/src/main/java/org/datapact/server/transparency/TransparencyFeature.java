@@ -25,7 +25,9 @@ public final class TransparencyFeature implements Feature {
    */
   public TransparencyFeature(ServerContext context) {
     this.context = context;
-    this.reports = TransparencyReports.secure(context.db(), context.audit(), context.mapper());
+    this.reports =
+        TransparencyReports.secure(context.db(), context.audit(), context.mapper())
+            .acrossShards(new ShardCounts(context));
   }
 
   @Override

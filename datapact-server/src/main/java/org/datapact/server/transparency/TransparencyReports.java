@@ -84,6 +84,50 @@ public final class TransparencyReports {
     return new TransparencyReports(db, audit, mapper, new SecureRandom());
   }
 
+  /** Counts the other nodes' shards (several nodes on one database). */
+  @FunctionalInterface
+  public interface OtherShards {
+    /**
+     * @param others the other shards' origins
+     * @return their exact counts of {@code [from, until)}, added up
+     * @throws DataPactException conflict when a shard's node is not running, unavailable when they
+     *     do not answer in time
+     */
+    ReleaseCounter.Counts count(List<String> others, Instant from, Instant until)
+        throws DataPactException;
+  }
+
+  private @Nullable OtherShards otherShards;
+
+  /**
+   * Counts the other nodes' shards with {@code others} when there are any (the server); without it
+   * (the CLI) publishing is refused while other shards exist.
+   *
+   * @return this
+   */
+  public TransparencyReports acrossShards(OtherShards others) {
+    this.otherShards = others;
+    return this;
+  }
+
+  /**
+   * @return the exact release counts of {@code [from, until)} in {@code audit}'s ledger (this
+   *     node's shard)
+   */
+  static ReleaseCounter.Counts countShard(AuditTrail audit, Instant from, Instant until)
+      throws IOException {
+    long size = audit.ledger().log().size();
+    try (LogReader log = LogReader.open(audit.ledger().directory().resolve("log"))) {
+      return ReleaseCounter.count(
+          log,
+          audit.ledger().subjects(),
+          from,
+          until,
+          Math.min(size, log.size()),
+          Runtime.getRuntime().availableProcessors());
+    }
+  }
+
   /** One published cell. */
   public record Row(String partner, String scope, String purpose, String country, long releases) {}
 
@@ -141,7 +185,7 @@ public final class TransparencyReports {
       throw DataPactException.invalid("the period " + period + " has not begun");
     }
     int year = period.start().getYear();
-    refuseWhenShardsElsewhere();
+    List<String> others = otherShardsOrRefuse();
     var store = new TransparencyStore(db);
     synchronized (lock) {
       var refusal = BUDGET.refusal(year, epsilon, store.spends());
@@ -151,20 +195,24 @@ public final class TransparencyReports {
       String id = UUID.randomUUID().toString();
       store.reserve(id, period.toString(), year, epsilon, MIN_THRESHOLD, now, by);
       ReleaseCounter.Counts counted;
-      long size = audit.ledger().log().size();
-      try (LogReader log = LogReader.open(audit.ledger().directory().resolve("log"))) {
-        counted =
-            ReleaseCounter.count(
-                log,
-                audit.ledger().subjects(),
-                period.from(),
-                period.until(),
-                Math.min(size, log.size()),
-                Runtime.getRuntime().availableProcessors());
+      try {
+        counted = countShard(audit, period.from(), period.until());
       } catch (IOException | RuntimeException e) {
         store.withdraw(id); // no noise was drawn: nothing was spent
         throw new DataPactException(
             ErrorKind.UNAVAILABLE, "cannot count the ledger: " + e.getMessage(), e);
+      }
+      if (!others.isEmpty()) {
+        try {
+          counted =
+              ReleaseCounter.add(
+                  counted,
+                  java.util.Objects.requireNonNull(otherShards)
+                      .count(others, period.from(), period.until()));
+        } catch (DataPactException | RuntimeException e) {
+          store.withdraw(id); // no noise was drawn: nothing was spent
+          throw e;
+        }
       }
       List<String> scopes = Arrays.stream(Scope.values()).map(Scope::wire).toList();
       List<String> purposes = Arrays.stream(Purpose.values()).map(Purpose::wire).toList();
@@ -223,11 +271,11 @@ public final class TransparencyReports {
   }
 
   /**
-   * Refuses to publish while other ledger shards exist: the count reads this node's shard only, so
-   * with several nodes the public figures would leave the other nodes' releases out — a report that
-   * undercounts is worse than none.
+   * @return the other ledger shards there are (with several nodes, one each)
+   * @throws DataPactException conflict when there are some and no way to count them (the CLI): the
+   *     count would leave their releases out, and a report that undercounts is worse than none
    */
-  private void refuseWhenShardsElsewhere() throws DataPactException {
+  private List<String> otherShardsOrRefuse() throws DataPactException {
     String mine = audit.ledger().origin();
     List<String> others =
         new org.datapact.store.cluster.ClusterStore(db)
@@ -235,17 +283,19 @@ public final class TransparencyReports {
                 .map(org.datapact.store.cluster.ClusterStore.Shard::origin)
                 .filter(o -> !o.equals(mine))
                 .toList();
-    if (!others.isEmpty()) {
+    if (!others.isEmpty() && otherShards == null) {
       throw new DataPactException(
           ErrorKind.CONFLICT,
           "this deployment writes "
               + (others.size() + 1)
-              + " ledger shards, and the transparency report counts only the publishing node's ("
+              + " ledger shards, and this count reads only "
               + mine
-              + "): publishing would leave out the releases in "
+              + ": publishing would leave out the releases in "
               + String.join(", ", others)
-              + ". A report across shards is not supported yet (docs/deployment.md)");
+              + ". Publish through a running node (POST /api/v1/transparency/releases), which"
+              + " asks every node to count its shard");
     }
+    return others;
   }
 
   /**

@@ -376,4 +376,49 @@ public final class ClusterStore {
                                 SqlTime.required(rs.getObject(5))))
                     .list());
   }
+
+  /**
+   * One shard's exact release counts for a transparency request.
+   *
+   * @param origin the shard
+   * @param nodeId the node that counted it
+   * @param entries the entries it read
+   * @param counts the counts (JSON)
+   */
+  public record ShardCount(String origin, String nodeId, long entries, String counts) {}
+
+  /** Writes this node's shard's counts for {@code request}. */
+  public void writeReleaseCount(String request, ShardCount c, Instant at) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO shard_release_count (request_id, origin, node_id, entries,"
+                            + " counts, at) VALUES (?, ?, ?, ?, ?, ?)")
+                    .bind(0, request)
+                    .bind(1, c.origin())
+                    .bind(2, c.nodeId())
+                    .bind(3, c.entries())
+                    .bind(4, c.counts())
+                    .bind(5, SqlTime.utc(at))
+                    .execute());
+  }
+
+  /**
+   * @return the shards' counts written for {@code request}, by origin
+   */
+  public List<ShardCount> releaseCounts(String request) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT origin, node_id, entries, counts FROM shard_release_count"
+                            + " WHERE request_id = ? ORDER BY origin")
+                    .bind(0, request)
+                    .map(
+                        (rs, ctx) ->
+                            new ShardCount(
+                                rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
+                    .list());
+  }
 }
