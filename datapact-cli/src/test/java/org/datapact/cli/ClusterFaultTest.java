@@ -281,7 +281,8 @@ class ClusterFaultTest {
         load.add(th);
       }
 
-      // DATAPACT_FAULT_ROUNDS rounds of kill, outage and restart (datapact-bench/scripts/faults.sh runs many)
+      // DATAPACT_FAULT_ROUNDS rounds of kill, outage and restart (datapact-bench/scripts/faults.sh
+      // runs many)
       int rounds = Integer.parseInt(System.getenv().getOrDefault("DATAPACT_FAULT_ROUNDS", "1"));
       Node current = a;
       String bobOnA = "";
