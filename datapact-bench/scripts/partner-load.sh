@@ -4,12 +4,14 @@
 # and the same JSON bodies from a plain Javalin server holding them in memory. Then DataPact at a
 # fixed rate of half its measured maximum and at 5,000/s, for latency without coordinated omission,
 # and the disk's own write + fdatasync latency at the ledger's cadence (SyncProbe), the floor of that tail.
-# Usage: datapact-bench/scripts/partner-load.sh [seconds=20] [connections=64] [users=10000]
+# With `sends` as the fourth argument, only the sends and their peer (quicker to repeat).
+# Usage: datapact-bench/scripts/partner-load.sh [seconds=20] [connections=64] [users=10000] [all|sends]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 secs="${1:-20}"
 conns="${2:-64}"
 users="${3:-10000}"
+only="${4:-all}"
 port=18181
 plain=18182
 work="$(mktemp -d)"
@@ -49,6 +51,12 @@ send_url="$D/api/v1/users/$alice/messages?purpose=recommendations"
 # alternating slices by one warm driver JVM (LoadDriver pair: 4 slices each, a quarter of the time
 # each), so that a drift in the machine's speed over the minutes of a run (the peer alone measured
 # between 47,000 and 58,000 /s from one run to the next) falls on both sides of the ratio alike.
+if [ "$only" = sends ]; then
+  echo "sends (${secs} s each in 4 alternating slices, ${conns} connections, after 30 s warm-up; A = DataPact, B = plain Javalin):"
+  java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 30 \
+    "POST|$send_url|$body|$auth" "POST|http://127.0.0.1:$plain/messages|$body|$auth"
+  exit 0
+fi
 echo "measured (${secs} s each in 4 alternating slices, ${conns} connections, after warm-up; A = DataPact, B = plain Javalin):"
 # Both get the same requests, bearer token included: parsing the token's header cost the peer 8-13 us
 # of CPU per call, a sixth of its work, which it would otherwise be spared (docs/benchmarks.md).

@@ -385,16 +385,7 @@ class ClusterFaultTest {
           SubjectKeys.open(LedgerService.subjectKeysFile(tmp.resolve("a/ledger")))) {
         assertThat(aKeys.userOf(bobOnA)).as("A's old key for bob").isEmpty();
       }
-      var r =
-          Cli.run(
-              "ledger",
-              "reconcile",
-              "--shards",
-              tmp.resolve("shards.json").toString(),
-              "--receipts",
-              tmp.resolve("receipts.csv").toString(),
-              tmp.resolve("a/ledger").toString(),
-              tmp.resolve("b/ledger").toString());
+      var r = reconcile("receipts.csv");
       System.out.println("ClusterFaultTest: " + r.out().strip());
       assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
       assertThat(r.out()).contains("reconciled " + seen.receipts.size() + " receipts against 2");
@@ -404,16 +395,7 @@ class ClusterFaultTest {
       Files.writeString(
           tmp.resolve("forged.csv"),
           first.shard() + "," + (first.index() + 10_000_000) + "," + first.decisionId() + "\n");
-      var forged =
-          Cli.run(
-              "ledger",
-              "reconcile",
-              "--shards",
-              tmp.resolve("shards.json").toString(),
-              "--receipts",
-              tmp.resolve("forged.csv").toString(),
-              tmp.resolve("a/ledger").toString(),
-              tmp.resolve("b/ledger").toString());
+      var forged = reconcile("forged.csv");
       assertThat(forged.exitCode()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
       assertThat(forged.out()).contains("released without a durable entry");
     } finally {
@@ -425,6 +407,19 @@ class ClusterFaultTest {
         s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
       }
     }
+  }
+
+  /** {@code datapact ledger reconcile} of {@code receipts} against both nodes' shards. */
+  private Cli reconcile(String receipts) {
+    return Cli.run(
+        "ledger",
+        "reconcile",
+        "--shards",
+        tmp.resolve("shards.json").toString(),
+        "--receipts",
+        tmp.resolve(receipts).toString(),
+        tmp.resolve("a/ledger").toString(),
+        tmp.resolve("b/ledger").toString());
   }
 
   private static String partnerIdOf(JsonNode cast, String handle) {

@@ -171,26 +171,53 @@ public final class ChangeFeed implements AutoCloseable {
   /** A regulator's view asks every node to write its shard's counts. */
   public static final String ACTIVITY = "activity";
 
-  private volatile Runnable activityRequested = () -> {};
-
   /** A transparency release asks every node to count its shard's releases of a period. */
   public static final String COUNT = "count";
 
-  private volatile java.util.function.Consumer<String> countRequested = d -> {};
+  /** What this node answers when another asks every node (by kind). */
+  private final Map<String, java.util.function.Consumer<String>> answers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Answers requests off the poller's thread: a slow count must not make this node stale. */
+  private final java.util.concurrent.ExecutorService answering =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "change-feed-answers");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
-   * Runs {@code listener} (which must not block) with the request's detail when another node asks
-   * every shard's release counts.
+   * Runs {@code answer} with the request's detail, on a thread of its own, whenever another node
+   * {@link #ask asks} every node {@code kind}; the answer goes to the store, where the asker reads
+   * it.
    */
-  public void onCountRequested(java.util.function.Consumer<String> listener) {
-    this.countRequested = listener;
+  public void onAsked(String kind, java.util.function.Consumer<String> answer) {
+    answers.put(kind, answer);
+  }
+
+  /** Asks every other running node to answer {@code kind} (see {@link #onAsked}). */
+  public void ask(String kind, String detail) {
+    publish(kind, detail);
   }
 
   /**
-   * Runs {@code listener} (which must not block) when another node asks for every shard's counts.
+   * Reads every 50 ms until {@code done} holds for what was read or {@code wait} has passed (an
+   * asker waiting for the other nodes' answers in the store).
+   *
+   * @return the last read
    */
-  public void onActivityRequested(Runnable listener) {
-    this.activityRequested = listener;
+  public static <T> T await(
+      Duration wait, java.util.function.Supplier<T> read, java.util.function.Predicate<T> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      T last = read.get();
+      if (done.test(last) || System.nanoTime() > deadline) {
+        return last;
+      }
+      Thread.sleep(50);
+    }
   }
 
   private String shard() {
@@ -342,9 +369,14 @@ public final class ChangeFeed implements AutoCloseable {
         case "client" -> tokens.revokeClient(d[0]);
         case ERASURE -> erase(store, node, p.seq(), p.detail());
         case "keys" -> tokens.reload();
-        case ACTIVITY -> activityRequested.run(); // counted off this thread: it must keep polling
-        case COUNT -> countRequested.accept(p.detail()); // likewise
-        default -> LOG.atWarn().addKeyValue("kind", p.kind()).log("an unknown policy change");
+        default -> {
+          var answer = answers.get(p.kind());
+          if (answer != null) {
+            answering.execute(() -> answer.accept(p.detail()));
+          } else {
+            LOG.atWarn().addKeyValue("kind", p.kind()).log("an unknown policy change");
+          }
+        }
       }
     }
   }
@@ -352,6 +384,7 @@ public final class ChangeFeed implements AutoCloseable {
   @Override
   public synchronized void close() {
     started = false;
+    answering.shutdownNow();
     if (poller != null) {
       poller.shutdownNow();
       poller = null;

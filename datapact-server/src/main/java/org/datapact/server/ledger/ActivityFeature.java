@@ -24,13 +24,6 @@ public final class ActivityFeature implements Feature {
 
   private final ServerContext context;
   private final LedgerActivity activity;
-  private final java.util.concurrent.ExecutorService counter =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "shard-activity");
-            t.setDaemon(true);
-            return t;
-          });
 
   /**
    * @param context the server's shared parts
@@ -40,18 +33,17 @@ public final class ActivityFeature implements Feature {
     this.activity = new LedgerActivity(context.ledger(), context.mapper());
     context
         .feed()
-        .onActivityRequested(
-            () ->
-                counter.execute(
-                    () -> {
-                      try {
-                        writeOwn();
-                      } catch (DataPactException | RuntimeException e) {
-                        LOG.atWarn()
-                            .addKeyValue("error", String.valueOf(e.getMessage()))
-                            .log("could not write this shard's activity for another node's view");
-                      }
-                    }));
+        .onAsked(
+            org.datapact.server.cluster.ChangeFeed.ACTIVITY,
+            detail -> {
+              try {
+                writeOwn();
+              } catch (DataPactException | RuntimeException e) {
+                LOG.atWarn()
+                    .addKeyValue("error", String.valueOf(e.getMessage()))
+                    .log("could not write this shard's activity for another node's view");
+              }
+            });
   }
 
   /** Counts this node's shard and writes the counts to the store. */
@@ -102,6 +94,21 @@ public final class ActivityFeature implements Feature {
       List<ShardPart> shards) {}
 
   /**
+   * @return the nodes whose counts were written at or after {@code asked}
+   */
+  private static java.util.Set<String> answeredSince(
+      List<org.datapact.store.cluster.ClusterStore.ShardActivity> written,
+      java.time.Instant asked) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (var a : written) {
+      if (!a.at().isBefore(asked)) {
+        out.add(a.nodeId());
+      }
+    }
+    return out;
+  }
+
+  /**
    * @return every shard's counts added up, after asking the running nodes for theirs
    */
   AllShards allShards() throws DataPactException {
@@ -116,27 +123,19 @@ public final class ActivityFeature implements Feature {
         running.add(n.id());
       }
     }
-    List<org.datapact.store.cluster.ClusterStore.ShardActivity> written = store.activities();
-    if (!running.isEmpty()) {
-      context.feed().publish(org.datapact.server.cluster.ChangeFeed.ACTIVITY, "");
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (true) {
+    List<org.datapact.store.cluster.ClusterStore.ShardActivity> written;
+    if (running.isEmpty()) {
+      written = store.activities();
+    } else {
+      context.feed().ask(org.datapact.server.cluster.ChangeFeed.ACTIVITY, "");
+      try {
+        // after the wait the counts are used as they are (a late shard as last counted)
+        written =
+            org.datapact.server.cluster.ChangeFeed.await(
+                WAIT, store::activities, w -> answeredSince(w, asked).containsAll(running));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         written = store.activities();
-        java.util.Set<String> answered = new java.util.HashSet<>();
-        for (var a : written) {
-          if (!a.at().isBefore(asked)) {
-            answered.add(a.nodeId());
-          }
-        }
-        if (answered.containsAll(running) || System.nanoTime() > deadline) {
-          break;
-        }
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
       }
     }
     List<LedgerActivity.Activity> parts = new java.util.ArrayList<>();

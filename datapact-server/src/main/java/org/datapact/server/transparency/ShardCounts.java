@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.core.transparency.Cell;
@@ -40,18 +38,11 @@ final class ShardCounts implements TransparencyReports.OtherShards {
 
   private final ServerContext context;
   private final ObjectMapper mapper;
-  private final ExecutorService counter =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "shard-release-count");
-            t.setDaemon(true);
-            return t;
-          });
 
   ShardCounts(ServerContext context) {
     this.context = context;
     this.mapper = context.mapper();
-    context.feed().onCountRequested(detail -> counter.execute(() -> countFor(detail)));
+    context.feed().onAsked(ChangeFeed.COUNT, this::countFor);
   }
 
   /** Counts this node's shard for another node's request {@code id|fromMillis|untilMillis}. */
@@ -134,44 +125,45 @@ final class ShardCounts implements TransparencyReports.OtherShards {
     String request = UUID.randomUUID().toString();
     context
         .feed()
-        .publish(
-            ChangeFeed.COUNT, request + "|" + from.toEpochMilli() + "|" + until.toEpochMilli());
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      List<ClusterStore.ShardCount> written = store.releaseCounts(request);
-      Set<String> answered = new HashSet<>();
-      written.forEach(w -> answered.add(w.origin()));
-      if (answered.containsAll(others)) {
-        ReleaseCounter.Counts sum = new ReleaseCounter.Counts(Map.of(), Set.of(), 0);
-        try {
-          for (var w : written) {
-            if (others.contains(w.origin())) {
-              sum = ReleaseCounter.add(sum, parse(w));
-            }
-          }
-        } catch (IOException e) {
-          throw new DataPactException(
-              ErrorKind.UNAVAILABLE, "a shard's counts are unreadable: " + e.getMessage(), e);
-        }
-        return sum;
-      }
-      if (System.nanoTime() > deadline) {
-        Set<String> missing = new TreeSet<>(others);
-        missing.removeAll(answered);
-        throw new DataPactException(
-            ErrorKind.UNAVAILABLE,
-            "ledger shards "
-                + String.join(", ", missing)
-                + " did not count their releases within "
-                + WAIT.toSeconds()
-                + " s; nothing was published or spent");
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new DataPactException(ErrorKind.UNAVAILABLE, "interrupted while counting shards", e);
-      }
+        .ask(ChangeFeed.COUNT, request + "|" + from.toEpochMilli() + "|" + until.toEpochMilli());
+    List<ClusterStore.ShardCount> written;
+    try {
+      written =
+          ChangeFeed.await(
+              WAIT, () -> store.releaseCounts(request), w -> originsOf(w).containsAll(others));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DataPactException(ErrorKind.UNAVAILABLE, "interrupted while counting shards", e);
     }
+    boolean all = originsOf(written).containsAll(others);
+    if (!all) {
+      Set<String> missing = new TreeSet<>(others);
+      missing.removeAll(originsOf(written));
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE,
+          "ledger shards "
+              + String.join(", ", missing)
+              + " did not count their releases within "
+              + WAIT.toSeconds()
+              + " s; nothing was published or spent");
+    }
+    ReleaseCounter.Counts sum = new ReleaseCounter.Counts(Map.of(), Set.of(), 0);
+    try {
+      for (var w : written) {
+        if (others.contains(w.origin())) {
+          sum = ReleaseCounter.add(sum, parse(w));
+        }
+      }
+    } catch (IOException e) {
+      throw new DataPactException(
+          ErrorKind.UNAVAILABLE, "a shard's counts are unreadable: " + e.getMessage(), e);
+    }
+    return sum;
+  }
+
+  private static Set<String> originsOf(List<ClusterStore.ShardCount> written) {
+    Set<String> out = new HashSet<>();
+    written.forEach(w -> out.add(w.origin()));
+    return out;
   }
 }
