@@ -924,8 +924,10 @@ async function checkShards() {
     const before = seen[s.origin];
     if (before && before.key !== s.verifierKey) { line(false, `INCONSISTENT: its key changed from ${before.key} to ${s.verifierKey}`); continue; }
     if (!s.checkpoint) { line(true, 'no signed checkpoint yet.'); continue; }
-    // a C2SP verifier key: name+keyid+base64(0x01 || the Ed25519 key)
-    const [name, , typed] = s.verifierKey.split('+');
+    // a C2SP verifier key: name+keyid+base64(0x01 || the Ed25519 key); the base64 may hold '+'
+    const first = s.verifierKey.indexOf('+');
+    const name = s.verifierKey.slice(0, first);
+    const typed = s.verifierKey.slice(s.verifierKey.indexOf('+', first + 1) + 1);
     let c;
     try { c = await verifyNote(s.checkpoint, name, base64(fromBase64(typed).slice(1))); } catch (e) { line(false, `INCONSISTENT: ${e.message}`); continue; }
     if (c.origin !== s.origin) { line(false, `INCONSISTENT: its checkpoint names the origin ${c.origin}`); continue; }
