@@ -53,7 +53,7 @@ send_url="$D/api/v1/users/$alice/messages?purpose=recommendations"
 # between 47,000 and 58,000 /s from one run to the next) falls on both sides of the ratio alike.
 if [ "$only" = sends ]; then
   echo "sends (${secs} s each in 4 alternating slices, ${conns} connections, after 30 s warm-up; A = DataPact, B = plain Javalin):"
-  java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 30 \
+  java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 "${POST_WARMUP:-30}" \
     "POST|$send_url|$body|$auth" "POST|http://127.0.0.1:$plain/messages|$body|$auth"
   exit 0
 fi
@@ -62,7 +62,7 @@ echo "measured (${secs} s each in 4 alternating slices, ${conns} connections, af
 # of CPU per call, a sixth of its work, which it would otherwise be spared (docs/benchmarks.md).
 get=$(java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 60 \
   "GET|$friends_url|-|$auth" "GET|http://127.0.0.1:$plain/friends|-|$auth"); echo "$get"
-java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 30 \
+java -Xmx512m -cp "$cp" org.datapact.bench.LoadDriver pair "$conns" "$secs" 4 "${POST_WARMUP:-30}" \
   "POST|$send_url|$body|$auth" "POST|http://127.0.0.1:$plain/messages|$body|$auth"
 max=$(echo "$get" | sed -n 's/^A GET [^ ]*: \([0-9]*\)\/s.*/\1/p')
 half=$((max / 2))

@@ -184,7 +184,7 @@ public final class DataPactServer implements AutoCloseable {
             "`" + c.path() + "` is both a core route and a Javalin route");
       }
     }
-    CoreRoutes coreRoutes = new CoreRoutes(core, access, problems, requests);
+    CoreRoutes coreRoutes = new CoreRoutes(core, access, problems, requests, MAX_REQUEST_BYTES);
     EdgeGuard guard = new EdgeGuard(edge, problems);
     guard.setHandler(coreRoutes);
 

@@ -193,6 +193,78 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void storesAGroupOfRecommendationsInOneTransactionWithTheirIdsInOrder() throws Exception {
+    new WorldStore(db).ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK);
+    var data = new org.datapact.store.partner.PartnerData(db);
+    PartyId streamflix = PartyId.of("streamflix");
+    java.util.List<org.datapact.store.partner.PartnerData.Recommendation> sends =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      java.util.List<org.datapact.store.partner.PartnerData.Link> links =
+          new java.util.ArrayList<>();
+      for (int k = 0; k < i % 3; k++) { // none, one or two links
+        links.add(
+            new org.datapact.store.partner.PartnerData.Link(
+                String.format("tok%04d%015d", i, k), "https://streamflix.example/" + i + "/" + k));
+      }
+      sends.add(
+          new org.datapact.store.partner.PartnerData.Recommendation(
+              streamflix,
+              UserId.of(1),
+              UserId.of(2 + i % 5),
+              "A recommendation via streamflix",
+              "body " + i,
+              links,
+              CLOCK.instant(),
+              1_000 + i));
+    }
+    var ids = data.sendRecommendations(sends);
+    assertThat(ids).hasSize(40).doesNotHaveDuplicates();
+    assertThat(ids)
+        .allSatisfy(
+            id ->
+                assertThat(id).isGreaterThan(org.datapact.store.partner.PartnerData.SENT_ID_BASE));
+    for (int i = 0; i < 40; i++) {
+      long id = ids.get(i);
+      assertThat(data.messages(id, 10))
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.senderId()).isEqualTo(1);
+                assertThat(m.viaParty()).isEqualTo("streamflix");
+              });
+      assertThat(data.messages(id, 10).get(0).body()).isEqualTo("body " + i);
+      int n = i;
+      long links =
+          db.jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT COUNT(*) FROM recommendation_link WHERE thread_id = ?"
+                                  + " AND ledger_index = ? AND recipient_id = ?")
+                          .bind(0, id)
+                          .bind(1, 1_000 + n)
+                          .bind(2, 2 + n % 5)
+                          .mapTo(Long.class)
+                          .one());
+      assertThat(links).isEqualTo(i % 3);
+    }
+    // a group with a row the store refuses is written not at all
+    var clash =
+        java.util.List.of(
+            sends.get(0), sends.get(2)); // the 3rd send's link token is stored already: unique
+    long before = messageCount();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> data.sendRecommendations(clash))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(messageCount()).isEqualTo(before);
+  }
+
+  private long messageCount() {
+    return db.jdbi()
+        .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message").mapTo(Long.class).one());
+  }
+
+  @Test
   void friendsPageByKeyset() throws Exception {
     new WorldStore(db).ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK);
     UserRepository users = new UserRepository(db);

@@ -30,6 +30,7 @@ public final class CoreExchange implements Exchange {
   private final long started;
   private final AtomicBoolean answered = new AtomicBoolean();
   private volatile @Nullable Caller caller;
+  private volatile byte[] body = new byte[0];
 
   CoreExchange(
       Request request,
@@ -56,6 +57,25 @@ public final class CoreExchange implements Exchange {
 
   void caller(@Nullable Caller c) {
     this.caller = c;
+  }
+
+  void body(byte[] b) {
+    this.body = b;
+  }
+
+  /**
+   * @return the request body as UTF-8 text: read in full before a POST's handler runs, empty for a
+   *     GET
+   */
+  public String body() {
+    return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * @return the request's {@code Content-Type}, or null
+   */
+  public @Nullable String contentType() {
+    return request.getHeaders().get(HttpHeader.CONTENT_TYPE);
   }
 
   @Override

@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * instead of two fifths (docs/benchmarks.md).
  *
  * <p>A body sent with a GET to these routes is not read (Jetty discards it, or closes the
- * connection when it cannot).
+ * connection when it cannot). A POST's body is read without holding a thread, after the access
+ * check and before its handler runs; one over the largest accepted size is refused with 413 (read
+ * and discarded up to {@link EdgeGuard#DRAIN_LIMIT_BYTES}, as the servlet path does).
  *
  * <p>It keeps what Javalin gives the other routes: the same access check ({@link AccessControl}),
  * problem documents ({@link ProblemMapper}), request log and timers ({@link RequestLog}), path
@@ -36,14 +38,20 @@ public final class CoreRoutes extends Handler.Wrapper {
   private final AccessControl access;
   private final ProblemMapper problems;
   private final RequestLog log;
+  private final long maxBody;
 
   private record Compiled(Route route, String[] segments) {}
 
   /**
    * @param routes the core routes (those with {@link Route#core()})
+   * @param maxBody the largest request body accepted, in bytes
    */
   public CoreRoutes(
-      List<Route> routes, AccessControl access, ProblemMapper problems, RequestLog log) {
+      List<Route> routes,
+      AccessControl access,
+      ProblemMapper problems,
+      RequestLog log,
+      long maxBody) {
     for (Route r : routes) {
       if (r.core() == null) {
         throw new IllegalArgumentException(
@@ -54,6 +62,7 @@ public final class CoreRoutes extends Handler.Wrapper {
     this.access = access;
     this.problems = problems;
     this.log = log;
+    this.maxBody = maxBody;
   }
 
   @Override
@@ -111,11 +120,58 @@ public final class CoreRoutes extends Handler.Wrapper {
                 + route.path()
                 + "` has no core handler"); // INVARIANT: only core routes are compiled here
       }
-      core.handle(x);
+      if (route.method() == io.javalin.http.HandlerType.POST) {
+        readThen(request, x, core);
+      } else {
+        core.handle(x);
+      }
     } catch (Throwable t) {
       x.fail(t);
     }
     return true;
+  }
+
+  /** Reads a POST's body in full, without blocking, then runs its handler. */
+  private void readThen(Request request, CoreExchange x, CoreHandler core)
+      throws DataPactException {
+    long length = request.getLength();
+    if (length > maxBody) {
+      DataPactException tooLarge = tooLarge(length);
+      if (length <= EdgeGuard.DRAIN_LIMIT_BYTES) {
+        // read and discarded first, so that the 413 reaches a client still sending
+        org.eclipse.jetty.io.Content.Source.consumeAll(
+            request, Callback.from(() -> x.fail(tooLarge), e -> x.fail(tooLarge)));
+        return;
+      }
+      throw tooLarge;
+    }
+    var unused =
+        org.eclipse.jetty.io.Content.Source.asByteArrayAsync(request, (int) maxBody)
+            .whenComplete(
+                (bytes, e) -> {
+                  if (e != null) {
+                    // without a length, the read fails when the body outgrows the limit (a client
+                    // gone mid-body also lands here; its answer reaches nobody)
+                    x.fail(
+                        length < 0
+                            ? tooLarge(length)
+                            : DataPactException.invalid("the request body could not be read"));
+                    return;
+                  }
+                  try {
+                    x.body(bytes);
+                    core.handle(x);
+                  } catch (Throwable t) {
+                    x.fail(t);
+                  }
+                });
+  }
+
+  private DataPactException tooLarge(long length) {
+    return new DataPactException(
+        org.datapact.core.ErrorKind.PAYLOAD_TOO_LARGE,
+        (length < 0 ? "the request body is larger than " : "the request body is " + length)
+            + (length < 0 ? maxBody + " bytes" : " bytes; at most " + maxBody + " are accepted"));
   }
 
   /**

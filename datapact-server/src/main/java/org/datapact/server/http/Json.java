@@ -61,7 +61,11 @@ public final class Json {
    *     field and the problem when the body is empty, not JSON, has an unknown field or a value of
    *     the wrong type
    */
-  public static <T> T parse(String body, String contentType, ObjectMapper mapper, Class<T> type)
+  public static <T> T parse(
+      String body,
+      @org.jspecify.annotations.Nullable String contentType,
+      ObjectMapper mapper,
+      Class<T> type)
       throws DataPactException {
     String media =
         contentType == null

@@ -55,6 +55,14 @@ public record Route(
   }
 
   /**
+   * @return a POST route served on Jetty's core API by {@link CoreRoutes}, its body read without
+   *     holding a thread ({@link CoreExchange#body})
+   */
+  public static Route corePost(String path, CoreHandler handler, Role... roles) {
+    return new Route(HandlerType.POST, path, Set.of(roles), null, handler);
+  }
+
+  /**
    * @return a POST route
    */
   public static Route post(String path, Handler handler, Role... roles) {

@@ -52,7 +52,8 @@ public final class PartnerFeature implements Feature {
     return List.of(
         Route.get(
             "/api/v1/connections", ctx -> reads.connections(Exchange.of(ctx)), Role.PARTNER_APP),
-        // the reads answered once their entry is durable: on Jetty's core API (CoreRoutes)
+        // the reads and sends answered once their entry is durable: on Jetty's core API
+        // (CoreRoutes)
         Route.coreGet("/api/v1/users/{userId}/profile", reads::profile, Role.PARTNER_APP),
         Route.coreGet("/api/v1/users/{userId}/friends", reads::friends, Role.PARTNER_APP),
         Route.coreGet("/api/v1/users/{userId}/inbox/threads", reads::threads, Role.PARTNER_APP),
@@ -60,7 +61,7 @@ public final class PartnerFeature implements Feature {
             "/api/v1/users/{userId}/inbox/threads/{threadId}/messages",
             reads::messages,
             Role.PARTNER_APP),
-        Route.post("/api/v1/users/{userId}/messages", writes::send, Role.PARTNER_APP),
+        Route.corePost("/api/v1/users/{userId}/messages", writes::send, Role.PARTNER_APP),
         Route.post("/api/v1/activity", writes::activity, Role.PARTNER_APP),
         Route.get("/r/{token}", writes::click, Role.PUBLIC),
         Route.get("/api/v1/partner/usage", this::usage, Role.PARTNER, Role.PARTNER_APP));

@@ -24,6 +24,7 @@ import org.datapact.core.policy.DataCategory;
 import org.datapact.core.policy.Scope;
 import org.datapact.core.user.UserId;
 import org.datapact.server.ServerContext;
+import org.datapact.server.http.CoreExchange;
 import org.datapact.server.http.Exchange;
 import org.datapact.server.http.Json;
 import org.datapact.server.partner.PartnerCalls.Call;
@@ -58,6 +59,7 @@ final class PartnerWrites {
   private final UserDirectory users;
   private final PartnerData data;
   private final Supplier<URI> base;
+  private final SendWriter writer;
 
   PartnerWrites(ServerContext context, PartnerCalls calls, Supplier<URI> base) {
     this.context = context;
@@ -66,16 +68,16 @@ final class PartnerWrites {
     this.users = new UserDirectory(context.db());
     this.data = new PartnerData(context.db());
     this.base = base;
+    this.writer = new SendWriter(data);
   }
 
   /** The body of a recommendation. */
   record SendBody(@Nullable List<String> to, @Nullable String text) {}
 
-  void send(Context ctx) throws DataPactException {
-    Exchange x = Exchange.of(ctx);
+  void send(CoreExchange x) throws DataPactException {
     Call call = calls.call(x);
-    UserId sender = calls.user(call, ctx.pathParam("userId"));
-    SendBody body = Json.body(ctx, context.mapper(), SendBody.class);
+    UserId sender = calls.user(call, x.pathParam("userId"));
+    SendBody body = Json.parse(x.body(), x.contentType(), context.mapper(), SendBody.class);
     List<String> to = body.to();
     String text = body.text();
     if (to == null || to.isEmpty() || to.size() > MAX_RECIPIENTS) {
@@ -97,11 +99,9 @@ final class PartnerWrites {
     Decided d = release.decide(call.about(sender, Scope.MESSAGES_SEND));
     if (d.allowed()) {
       // INVARIANT: each recipient is part of the decision: a friend of the sender whom the decision
-      // point
-      // allows this partner to reach for this purpose (their own consent). A refusal is ledgered
-      // like any
-      // denial, and it never says which of the two failed, so no send probes a friendship
-      // unrecorded.
+      // point allows this partner to reach for this purpose (their own consent). A refusal is
+      // ledgered like any denial, and it never says which of the two failed, so no send probes a
+      // friendship unrecorded.
       for (UserId r : recipients) {
         if (!users.areFriends(sender, r) || !release.allows(call.about(r, Scope.MESSAGES_SEND))) {
           d = d.with(ReleasePipeline.refusedRecipient(d.decision(), calls.idOf(call, r)));
@@ -121,37 +121,71 @@ final class PartnerWrites {
         urls.add(checkedLink(m.group(), domains));
       }
     }
-    ReleasePipeline.Receipt receipt = release.release(call.asked(), d, recipients);
-    PartnerCalls.receipt(x, receipt);
-    // the decision is durable: now the messages leave
+    // each recipient's copy, its links rewritten to the click shim: prepared now, stored only
+    // once the decision is durable
     String shim = base.get().resolve("/r/").toString();
-    List<PartnerAnswers.Sent> sent = new ArrayList<>();
     String subject = "A recommendation via " + call.partner().value();
+    List<Copy> copies = new ArrayList<>(recipients.size());
     for (UserId r : recipients) {
       List<PartnerData.Link> links = new ArrayList<>();
       Matcher m = LINK.matcher(text);
       StringBuilder rewritten = new StringBuilder();
       int k = 0;
-      while (m.find()) {
+      while (m.find() && d.allowed()) {
         String token = token();
         links.add(new PartnerData.Link(token, urls.get(k++)));
         m.appendReplacement(rewritten, Matcher.quoteReplacement(shim + token));
       }
       m.appendTail(rewritten);
-      long thread =
-          data.sendRecommendation(
-              call.partner(),
-              sender,
-              r,
-              subject,
-              rewritten.toString(),
-              links,
-              call.at(),
-              receipt.ledgerIndex());
-      sent.add(new PartnerAnswers.Sent(calls.idOf(call, r), Long.toString(thread), links.size()));
+      copies.add(new Copy(r, rewritten.toString(), links));
     }
-    calls.json(x, 201, new PartnerAnswers.Sends(sent));
+    var unused =
+        release
+            .releaseAsync(call.asked(), d, recipients)
+            .thenCompose(
+                receipt -> {
+                  PartnerCalls.receipt(x, receipt);
+                  // the decision is durable: now the messages leave
+                  List<PartnerData.Recommendation> rows = new ArrayList<>(copies.size());
+                  for (Copy c : copies) {
+                    rows.add(
+                        new PartnerData.Recommendation(
+                            call.partner(),
+                            sender,
+                            c.recipient(),
+                            subject,
+                            c.text(),
+                            c.links(),
+                            call.at(),
+                            receipt.ledgerIndex()));
+                  }
+                  return writer.write(rows);
+                })
+            .whenComplete(
+                (threads, e) -> {
+                  if (e != null) {
+                    x.fail(e);
+                    return;
+                  }
+                  try {
+                    List<PartnerAnswers.Sent> sent = new ArrayList<>(copies.size());
+                    for (int i = 0; i < copies.size(); i++) {
+                      Copy c = copies.get(i);
+                      sent.add(
+                          new PartnerAnswers.Sent(
+                              calls.idOf(call, c.recipient()),
+                              Long.toString(threads.get(i)),
+                              c.links().size()));
+                    }
+                    calls.json(x, 201, new PartnerAnswers.Sends(sent));
+                  } catch (Exception ex) {
+                    x.fail(ex);
+                  }
+                });
   }
+
+  /** One recipient's copy of a recommendation: its text with links rewritten, and the links. */
+  private record Copy(UserId recipient, String text, List<PartnerData.Link> links) {}
 
   /**
    * @param domains where the agreement lets links point
