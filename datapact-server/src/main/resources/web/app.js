@@ -763,6 +763,7 @@ async function adsPage() {
   chart.style.cssText = 'width: 860px; height: 360px';
   const top = [...campaigns].sort((a, b) => b.spendCents - a.spendCents).slice(0, 15);
   show(el('h1', {}, 'Ads'),
+    revenue.simulating ? el('p', { id: 'simulating', class: 'notice' }, `The delivery simulation is under way (${revenue.simulating.days.toLocaleString('en')} of ${revenue.simulating.of.toLocaleString('en')} days): the spend and revenue below are partial until it ends; reload to follow it.`) : '',
     el('h2', {}, 'Segment builder'),
     el('p', { class: 'muted' }, 'Predicates: country, ageBand, interest, watched {partner, genre}, combined with and / or / not. ',
       'Every estimate is decided for the ads unit on the advertiser\'s behalf with the labels of the data it reads, and ledgered.'),

@@ -135,7 +135,7 @@ final class AdsCommand implements Runnable {
       @org.jspecify.annotations.Nullable Long seed,
       @org.jspecify.annotations.Nullable Integer impressionsPerDay,
       @org.jspecify.annotations.Nullable Long scale,
-      Progress progress)
+      org.datapact.core.world.ProgressListener progress)
       throws DataPactException {
     DeliverySimulator.Settings settings;
     try {

@@ -125,24 +125,9 @@ final class DemoCommand implements Callable<Integer> {
             users,
             seed);
       }
-      if (new org.datapact.store.ads.AdsStore(db).simulation().isEmpty()) {
-        long simStart = System.nanoTime();
-        var summary =
-            AdsCommand.simulate(
-                db,
-                seed,
-                users,
-                java.time.LocalDate.of(2012, 1, 1),
-                java.time.LocalDate.of(2019, 12, 31),
-                null,
-                null,
-                null,
-                new Progress(err, System.console() != null));
-        err.printf(
-            Locale.ROOT,
-            "%s in %.1fs%n",
-            AdsCommand.describe(summary),
-            (System.nanoTime() - simStart) / 1e9);
+      boolean simulate = new org.datapact.store.ads.AdsStore(db).simulation().isEmpty();
+      if (simulate && generateOnly) {
+        simulate(db, err, null);
       }
       Path cast = CastFile.write(loaded.cast(), dataDir);
       if (generateOnly) {
@@ -162,11 +147,96 @@ final class DemoCommand implements Callable<Integer> {
               "  cast (who to sign in as, demo client credentials): " + cast,
               "  sign in: open the URL, choose \"Sign in\" and pick alice (or any cast member)",
               "  stop: Ctrl+C",
-              ""));
+              ""),
+          context -> {
+            if (simulate) {
+              // the first start simulates 2012-2019's ads delivery once the server answers: at a
+              // million users it takes minutes, which the first start would otherwise wait for
+              Thread t =
+                  new Thread(() -> simulateBeside(db, err, context), "datapact-ads-simulation");
+              t.setDaemon(true);
+              t.start();
+            }
+          });
       return ExitCodes.OK;
     } catch (DataPactException | RuntimeException | InterruptedException e) {
       db.close();
       throw e;
+    }
+  }
+
+  /** Simulates the demo's ads delivery 2012-2019 into the store, telling {@code ads} how far. */
+  private void simulate(
+      Database db,
+      PrintWriter err,
+      org.datapact.server.ads.@org.jspecify.annotations.Nullable AdsService ads)
+      throws DataPactException {
+    long simStart = System.nanoTime();
+    Progress progress = new Progress(err, System.console() != null);
+    var summary =
+        AdsCommand.simulate(
+            db,
+            seed,
+            users,
+            java.time.LocalDate.of(2012, 1, 1),
+            java.time.LocalDate.of(2019, 12, 31),
+            null,
+            null,
+            null,
+            (phase, done, total) -> {
+              if (ads != null) {
+                ads.simulating(done, total);
+              }
+              progress.progress(phase, done, total);
+            });
+    err.printf(
+        Locale.ROOT,
+        "%s in %.1fs%n",
+        AdsCommand.describe(summary),
+        (System.nanoTime() - simStart) / 1e9);
+    err.flush();
+  }
+
+  /**
+   * Runs the simulation beside the server when this node claims it: several nodes may start on one
+   * database, and one simulation at a time replaces the stored one (a claim whose node is no longer
+   * seen is taken over).
+   */
+  private void simulateBeside(
+      Database db, PrintWriter err, org.datapact.server.ServerContext context) {
+    var store = new org.datapact.store.ads.AdsStore(db);
+    String node = context.feed().nodeId();
+    java.time.Instant now = context.clock().instant();
+    java.util.Set<String> alive = new java.util.HashSet<>();
+    for (var n : new org.datapact.store.cluster.ClusterStore(db).nodes()) {
+      if (n.seenAt().isAfter(now.minus(org.datapact.server.cluster.ChangeFeed.LIVE))) {
+        alive.add(n.id());
+      }
+    }
+    if (!store.claimSimulation(node, now, alive::contains)) {
+      return; // another node is simulating
+    }
+    boolean finished = false;
+    try {
+      context.ads().simulating(0, 1);
+      simulate(db, err, context.ads());
+      finished = true;
+    } catch (DataPactException | RuntimeException e) {
+      err.println(
+          "datapact: the ads delivery simulation stopped: "
+              + e.getMessage()
+              + " (the next start runs it again)");
+      err.flush();
+    } finally {
+      context.ads().simulationEnded();
+      if (!finished) {
+        try {
+          store.releaseSimulation(node);
+        } catch (RuntimeException e) {
+          // the store is gone (the server is stopping): the claim's node is then not seen, and the
+          // next start takes it over
+        }
+      }
     }
   }
 }

@@ -184,6 +184,22 @@ final class Launch {
       PrintWriter out,
       String banner)
       throws DataPactException, InterruptedException {
+    serveUntilStopped(db, dataDir, settings, demoCast, out, banner, context -> {});
+  }
+
+  /**
+   * As {@link #serveUntilStopped(Database, Path, Settings, Cast, PrintWriter, String)}, running
+   * {@code started} once the server answers (the demo's first start simulates ads delivery then).
+   */
+  static void serveUntilStopped(
+      Database db,
+      Path dataDir,
+      Settings settings,
+      @Nullable Cast demoCast,
+      PrintWriter out,
+      String banner,
+      java.util.function.Consumer<ServerContext> started)
+      throws DataPactException, InterruptedException {
     org.datapact.server.ops.LogFormats.use(settings.required("log-format"));
     LedgerService ledger =
         LedgerService.open(
@@ -230,6 +246,7 @@ final class Launch {
                 "datapact-shutdown"));
     out.print(banner.replace("{url}", server.baseUri().toString()));
     out.flush();
+    started.accept(context);
     stopped.await();
   }
 }

@@ -65,6 +65,36 @@ class DemoProcessTest {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).startsWith("{\"status\":\"UP\",\"checks\":");
+      // the first start simulates ads delivery 2012-2019 beside the running server, then says so
+      Pattern simulated = Pattern.compile("simulated 2,922 days: [\\d,]+ impressions");
+      boolean done = false;
+      for (String line; !done && (line = out.readLine()) != null; ) {
+        seen.append(line).append('\n');
+        done = simulated.matcher(line).find();
+      }
+      assertThat(done).as(seen.toString()).isTrue();
+      HttpClient oscar =
+          HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+      String origin = URI.create(url).resolve("/").toString().replaceAll("/$", "");
+      HttpResponse<String> login =
+          oscar.send(
+              HttpRequest.newBuilder(URI.create(url).resolve("/api/v1/session/demo"))
+                  .header("Content-Type", "application/json")
+                  .header("Origin", origin)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"handle\":\"oscar\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).as(login.body()).isBetween(200, 204);
+      String revenue =
+          oscar
+              .send(
+                  HttpRequest.newBuilder(URI.create(url).resolve("/api/v1/ads/revenue")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(revenue)
+          .contains("\"simulation\":{")
+          .contains("\"simulating\":null")
+          .contains("\"from\":\"2012-01-01\"");
       p.destroy(); // SIGTERM: the shutdown hook stops the server and closes the store
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isEqualTo(143); // 128 + SIGTERM, after hooks ran

@@ -265,6 +265,23 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void oneNodeAtATimeClaimsTheAdsSimulationAndAStoppedNodesClaimIsTakenOver() {
+    var ads = new org.datapact.store.ads.AdsStore(db);
+    Instant at = CLOCK.instant();
+    assertThat(ads.claimSimulation("node-a", at, n -> true)).isTrue();
+    assertThat(ads.claimSimulation("node-a", at, n -> true)).as("its own claim").isTrue();
+    assertThat(ads.claimSimulation("node-b", at, n -> true)).as("node-a is alive").isFalse();
+    assertThat(ads.claimSimulation("node-b", at, n -> !n.equals("node-a")))
+        .as("node-a stopped being seen")
+        .isTrue();
+    assertThat(ads.claimSimulation("node-a", at, n -> true)).isFalse();
+    ads.releaseSimulation("node-a"); // not the holder: nothing changes
+    assertThat(ads.claimSimulation("node-c", at, n -> true)).isFalse();
+    ads.releaseSimulation("node-b");
+    assertThat(ads.claimSimulation("node-c", at, n -> true)).isTrue();
+  }
+
+  @Test
   void friendsPageByKeyset() throws Exception {
     new WorldStore(db).ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK);
     UserRepository users = new UserRepository(db);

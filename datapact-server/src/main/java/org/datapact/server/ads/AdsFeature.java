@@ -468,6 +468,7 @@ public final class AdsFeature implements Feature {
   /** Revenue in integer cents, from the stored simulation. */
   record Revenue(
       AdsStore.@Nullable SimulationRow simulation,
+      AdsService.@Nullable Simulating simulating,
       long totalCents,
       List<Row> byYear,
       List<Row> byAdvertiser,
@@ -499,6 +500,7 @@ public final class AdsFeature implements Feature {
     ctx.json(
         new Revenue(
             caller.role() == Role.PARTNER ? null : ads().store().simulation().orElse(null),
+            ads().simulation().orElse(null),
             total,
             rows(byYear),
             rows(byAdvertiser),

@@ -31,6 +31,10 @@ public final class AdsService {
   private final AudienceIndex index;
   private final AudienceGuard guard = new AudienceGuard();
   private final AdsStore store;
+  private volatile @org.jspecify.annotations.Nullable Simulating simulating;
+
+  /** A delivery simulation under way beside the running server: days done of days in all. */
+  public record Simulating(long days, long of) {}
 
   private AdsService(AudienceIndex index, AdsStore store) {
     this.index = index;
@@ -53,6 +57,26 @@ public final class AdsService {
       ads.guard.remember(s.advertiser(), index.audience(PredicateText.parse(s.definition()), now));
     }
     return ads;
+  }
+
+  /**
+   * Records how far a delivery simulation running beside the server has come: until it finishes,
+   * the revenue and spend the ads pages show are partial, and they say so.
+   */
+  public void simulating(long days, long of) {
+    this.simulating = new Simulating(days, of);
+  }
+
+  /** Records that the simulation running beside the server has ended (finished or failed). */
+  public void simulationEnded() {
+    this.simulating = null;
+  }
+
+  /**
+   * @return the simulation under way beside the server, if one is
+   */
+  public java.util.Optional<Simulating> simulation() {
+    return java.util.Optional.ofNullable(simulating);
   }
 
   /**

@@ -245,6 +245,24 @@ class AdsApiTest {
   }
 
   @Test
+  void revenueSaysWhenASimulationIsUnderWayBesideTheServer() throws Exception {
+    var oscar = server.session();
+    oscar.login("oscar");
+    assertThat(TestServer.json(oscar.get("/api/v1/ads/revenue")).get("simulating").isNull())
+        .isTrue();
+    server.context.ads().simulating(5, 2_922);
+    try {
+      JsonNode under = TestServer.json(oscar.get("/api/v1/ads/revenue")).get("simulating");
+      assertThat(under.get("days").asLong()).isEqualTo(5);
+      assertThat(under.get("of").asLong()).isEqualTo(2_922);
+    } finally {
+      server.context.ads().simulationEnded();
+    }
+    assertThat(TestServer.json(oscar.get("/api/v1/ads/revenue")).get("simulating").isNull())
+        .isTrue();
+  }
+
+  @Test
   void revenueAttributionSumsExactlyToTheSimulatedRevenue() throws Exception {
     DeliverySimulator.Summary summary =
         AdsSimulation.run(

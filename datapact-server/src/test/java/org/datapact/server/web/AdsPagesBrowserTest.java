@@ -56,6 +56,25 @@ class AdsPagesBrowserTest extends BrowserTest {
   }
 
   @Test
+  void theAdsPageSaysTheSimulationIsUnderWayAndItsFiguresPartial() {
+    server.context.ads().simulating(1_200, 2_922);
+    try {
+      signIn("oscar");
+      browser.get(server.uri("/#/ads").toString());
+      await().until(ExpectedConditions.presenceOfElementLocated(By.id("simulating")));
+      assertThat(browser.findElement(By.id("simulating")).getText())
+          .contains("under way")
+          .contains("1,200 of 2,922 days")
+          .contains("partial");
+    } finally {
+      server.context.ads().simulationEnded();
+    }
+    browser.navigate().refresh();
+    await().until(ExpectedConditions.presenceOfElementLocated(By.id("commitments")));
+    assertThat(browser.findElements(By.id("simulating"))).isEmpty();
+  }
+
+  @Test
   void theAdsPageIsForOperatorsAndPartnerStaff() {
     signIn("alice");
     browser.get(server.uri("/#/ads").toString());

@@ -380,6 +380,60 @@ public final class AdsStore {
       Instant finishedAt) {}
 
   /**
+   * Claims the running of the delivery simulation for {@code node}: granted when nobody holds the
+   * claim, or when its holder is not {@code alive} any more (a node stopped mid-simulation).
+   * Several nodes may start on one database; only the claimant simulates.
+   *
+   * @return whether {@code node} holds the claim now
+   */
+  public boolean claimSimulation(
+      String node, Instant at, java.util.function.Predicate<String> alive) {
+    try {
+      return db.jdbi()
+          .inTransaction(
+              h -> {
+                Optional<String> holder =
+                    h.createQuery("SELECT node_id FROM ad_simulation_claim WHERE id = 1 FOR UPDATE")
+                        .mapTo(String.class)
+                        .findOne();
+                if (holder.isEmpty()) {
+                  return h.createUpdate(
+                              "INSERT INTO ad_simulation_claim (id, node_id, claimed_at)"
+                                  + " SELECT 1, ?, ? WHERE NOT EXISTS"
+                                  + " (SELECT 1 FROM ad_simulation_claim WHERE id = 1)")
+                          .bind(0, node)
+                          .bind(1, SqlTime.utc(at))
+                          .execute()
+                      == 1;
+                }
+                if (holder.get().equals(node) || alive.test(holder.get())) {
+                  return holder.get().equals(node);
+                }
+                return h.createUpdate(
+                            "UPDATE ad_simulation_claim SET node_id = ?, claimed_at = ?"
+                                + " WHERE id = 1 AND node_id = ?")
+                        .bind(0, node)
+                        .bind(1, SqlTime.utc(at))
+                        .bind(2, holder.get())
+                        .execute()
+                    == 1;
+              });
+    } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+      return false; // another node inserted the claim between our read and our insert
+    }
+  }
+
+  /** Gives up {@code node}'s claim (its simulation failed: the next start tries again). */
+  public void releaseSimulation(String node) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate("DELETE FROM ad_simulation_claim WHERE id = 1 AND node_id = ?")
+                    .bind(0, node)
+                    .execute());
+  }
+
+  /**
    * @return the last simulation that finished, if any
    */
   public Optional<SimulationRow> simulation() {
