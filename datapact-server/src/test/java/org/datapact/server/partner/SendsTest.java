@@ -169,6 +169,26 @@ class SendsTest extends DemoServerTest {
   }
 
   @Test
+  void aShimTokenIsUnguessableAndItsSecondComesFirst() {
+    Instant at = Instant.parse("2026-12-03T21:00:00Z");
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 1_000; i++) {
+      String t = PartnerWrites.token(at);
+      assertThat(t).matches("[A-Za-z0-9_-]{22}"); // what the click shim accepts
+      byte[] b = java.util.Base64.getUrlDecoder().decode(t);
+      long second = 0;
+      for (int k = 0; k < 5; k++) {
+        second = (second << 8) | (b[k] & 0xff);
+      }
+      assertThat(second).isEqualTo(at.getEpochSecond());
+      assertThat(seen.add(t.substring(7))).as("88 random bits never repeat here").isTrue();
+    }
+    // tokens of the same second share their leading characters: neighbours in the unique index
+    assertThat(PartnerWrites.token(at).substring(0, 6))
+        .isEqualTo(PartnerWrites.token(at).substring(0, 6));
+  }
+
+  @Test
   void anOversizedSendIsRefusedWith413WithOrWithoutALength() throws Exception {
     String big = "{\"to\":[\"" + friend + "\"],\"text\":\"" + "a".repeat(100_000) + "\"}";
     HttpClient client = HttpClient.newHttpClient();
