@@ -167,11 +167,14 @@ public final class CoreRoutes extends Handler.Wrapper {
                 });
   }
 
+  /**
+   * @param length the body's declared length, or -1 when it came without one
+   */
   private DataPactException tooLarge(long length) {
+    String size = length < 0 ? "larger than " + maxBody + " bytes" : length + " bytes";
     return new DataPactException(
         org.datapact.core.ErrorKind.PAYLOAD_TOO_LARGE,
-        (length < 0 ? "the request body is larger than " : "the request body is " + length)
-            + (length < 0 ? maxBody + " bytes" : " bytes; at most " + maxBody + " are accepted"));
+        "the request body is " + size + "; at most " + maxBody + " are accepted");
   }
 
   /**

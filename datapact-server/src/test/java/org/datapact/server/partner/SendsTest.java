@@ -211,7 +211,11 @@ class SendsTest extends DemoServerTest {
             post().header("Content-Type", "application/json").POST(unsized).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(chunked.statusCode()).isEqualTo(413);
-    assertThat(chunked.body()).contains("payload-too-large").doesNotContain("Exception");
+    assertThat(chunked.body())
+        .contains("payload-too-large")
+        .contains("at most 65536")
+        .doesNotContain("Exception");
+    assertThat(sized.body()).contains("is " + bytes.length + " bytes; at most 65536");
   }
 
   @Test
