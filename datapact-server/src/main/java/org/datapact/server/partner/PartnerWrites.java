@@ -109,6 +109,8 @@ final class PartnerWrites {
         }
       }
     }
+    // the links, each checked once: where it stands in the text and where it leads
+    List<int[]> spans = new ArrayList<>();
     List<String> urls = new ArrayList<>();
     if (d.allowed()) {
       // INVARIANT: every send permission carries its link domains; none means no link may be sent
@@ -119,25 +121,25 @@ final class PartnerWrites {
       Matcher m = LINK.matcher(text);
       while (m.find()) {
         urls.add(checkedLink(m.group(), domains));
+        spans.add(new int[] {m.start(), m.end()});
       }
     }
-    // each recipient's copy, its links rewritten to the click shim: prepared now, stored only
-    // once the decision is durable
+    // each recipient's copy, its links rewritten to the click shim with tokens of its own:
+    // prepared now, stored only once the decision is durable
     String shim = base.get().resolve("/r/").toString();
     String subject = "A recommendation via " + call.partner().value();
     List<Copy> copies = new ArrayList<>(recipients.size());
     for (UserId r : recipients) {
-      List<PartnerData.Link> links = new ArrayList<>();
-      Matcher m = LINK.matcher(text);
-      StringBuilder rewritten = new StringBuilder();
-      int k = 0;
-      while (m.find() && d.allowed()) {
+      List<PartnerData.Link> links = new ArrayList<>(spans.size());
+      StringBuilder rewritten = new StringBuilder(text.length() + 40 * spans.size());
+      int at = 0;
+      for (int k = 0; k < spans.size(); k++) {
         String token = token(call.at());
-        links.add(new PartnerData.Link(token, urls.get(k++)));
-        m.appendReplacement(rewritten, Matcher.quoteReplacement(shim + token));
+        links.add(new PartnerData.Link(token, urls.get(k)));
+        rewritten.append(text, at, spans.get(k)[0]).append(shim).append(token);
+        at = spans.get(k)[1];
       }
-      m.appendTail(rewritten);
-      copies.add(new Copy(r, rewritten.toString(), links));
+      copies.add(new Copy(r, rewritten.append(text, at, text.length()).toString(), links));
     }
     var unused =
         release
