@@ -209,7 +209,7 @@ final class DemoCommand implements Callable<Integer> {
     java.time.Instant now = context.clock().instant();
     java.util.Set<String> alive = new java.util.HashSet<>();
     for (var n : new org.datapact.store.cluster.ClusterStore(db).nodes()) {
-      if (n.seenAt().isAfter(now.minus(org.datapact.server.cluster.ChangeFeed.LIVE))) {
+      if (org.datapact.server.cluster.ChangeFeed.isLive(n.seenAt(), now)) {
         alive.add(n.id());
       }
     }

@@ -72,6 +72,14 @@ public final class ChangeFeed implements AutoCloseable {
   /** How recently a node must have polled to count as live (for sharing rate limits). */
   public static final Duration LIVE = Duration.ofSeconds(10);
 
+  /**
+   * @param seenAt when a node last polled (its {@code cluster_node.seen_at})
+   * @return whether that node counts as live at {@code now}: seen within {@link #LIVE}
+   */
+  public static boolean isLive(java.time.Instant seenAt, java.time.Instant now) {
+    return seenAt.isAfter(now.minus(LIVE));
+  }
+
   /** Tells {@code listener} after every poll how many nodes are live, this one included. */
   public void onLiveNodes(java.util.function.IntConsumer listener) {
     this.liveNodes = listener;
@@ -305,7 +313,7 @@ public final class ChangeFeed implements AutoCloseable {
             catchUp(store, n.id());
             read.put(n.id(), n.head());
           }
-          if (n.seenAt().isAfter(now.minus(LIVE))) {
+          if (isLive(n.seenAt(), now)) {
             live++;
           }
         }

@@ -116,10 +116,9 @@ public final class ActivityFeature implements Feature {
     java.time.Instant asked = context.clock().instant();
     writeOwn();
     String me = context.feed().nodeId();
-    java.time.Instant liveSince = asked.minus(org.datapact.server.cluster.ChangeFeed.LIVE);
     java.util.Set<String> running = new java.util.HashSet<>();
     for (var n : store.nodes()) {
-      if (!n.id().equals(me) && n.seenAt().isAfter(liveSince)) {
+      if (!n.id().equals(me) && org.datapact.server.cluster.ChangeFeed.isLive(n.seenAt(), asked)) {
         running.add(n.id());
       }
     }

@@ -111,7 +111,7 @@ final class ShardCounts implements TransparencyReports.OtherShards {
     for (var shard : store.shards()) {
       if (others.contains(shard.origin())) {
         Instant at = seen.get(shard.nodeId());
-        if (at == null || at.isBefore(now.minus(ChangeFeed.LIVE))) {
+        if (at == null || !ChangeFeed.isLive(at, now)) {
           throw new DataPactException(
               ErrorKind.CONFLICT,
               "ledger shard "

@@ -22,13 +22,13 @@ class ShardVerificationBrowserTest extends BrowserTest {
       // a test ledger signs on demand (a served one each second while it grows); the node lists
       // its newest checkpoint each second
       other.ledger.checkpoint();
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (System.nanoTime() < deadline
-          && !new org.datapact.store.cluster.ClusterStore(server.db)
-              .shards().stream()
-                  .anyMatch(s -> s.origin().equals(origin) && s.checkpoint() != null)) {
-        Thread.sleep(100);
-      }
+      var unused =
+          org.datapact.server.cluster.ChangeFeed.await(
+              java.time.Duration.ofSeconds(10),
+              () -> new org.datapact.store.cluster.ClusterStore(server.db).shards(),
+              shards ->
+                  shards.stream()
+                      .anyMatch(s -> s.origin().equals(origin) && s.checkpoint() != null));
       signIn("rita");
       browser.get(server.uri("/#/").toString());
       await().until(ExpectedConditions.presenceOfElementLocated(By.id("signout")));
