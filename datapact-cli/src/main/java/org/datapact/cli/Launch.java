@@ -175,21 +175,8 @@ final class Launch {
 
   /**
    * Starts the server and blocks until the process is asked to stop; then closes it and the store.
-   */
-  static void serveUntilStopped(
-      Database db,
-      Path dataDir,
-      Settings settings,
-      @Nullable Cast demoCast,
-      PrintWriter out,
-      String banner)
-      throws DataPactException, InterruptedException {
-    serveUntilStopped(db, dataDir, settings, demoCast, out, banner, context -> {});
-  }
-
-  /**
-   * As {@link #serveUntilStopped(Database, Path, Settings, Cast, PrintWriter, String)}, running
-   * {@code started} once the server answers (the demo's first start simulates ads delivery then).
+   *
+   * @param started run once the server answers (the demo's first start simulates ads delivery then)
    */
   static void serveUntilStopped(
       Database db,

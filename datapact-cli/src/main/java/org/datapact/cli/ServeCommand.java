@@ -52,7 +52,8 @@ final class ServeCommand implements Callable<Integer> {
           settings,
           null,
           spec.commandLine().getOut(),
-          "DataPact is running at {url}\n  stop: Ctrl+C\n");
+          "DataPact is running at {url}\n  stop: Ctrl+C\n",
+          context -> {});
       return ExitCodes.OK;
     } catch (Exception e) {
       db.close();
