@@ -33,17 +33,20 @@ class ReportsApiTest {
   static void streamflixSentAHundredRecommendationsInOctober() throws Exception {
     server = TestServer.demoAt(new MovableClock(Instant.parse("2026-11-03T12:00:00Z")));
     PartnerData data = new PartnerData(server.db);
+    List<PartnerData.Recommendation> october = new java.util.ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      data.sendRecommendation(
-          PartyId.of("streamflix"),
-          UserId.of(1),
-          UserId.of(2),
-          "Recommended",
-          "watch this",
-          List.of(new PartnerData.Link("tok-oct-" + i, "https://streamflix.example/t/" + i)),
-          Instant.parse("2026-10-05T12:00:00Z").plusSeconds(3600L * i),
-          0);
+      october.add(
+          new PartnerData.Recommendation(
+              PartyId.of("streamflix"),
+              UserId.of(1),
+              UserId.of(2),
+              "Recommended",
+              "watch this",
+              List.of(new PartnerData.Link("tok-oct-" + i, "https://streamflix.example/t/" + i)),
+              Instant.parse("2026-10-05T12:00:00Z").plusSeconds(3600L * i),
+              0));
     }
+    data.sendRecommendations(october);
     streamflix = server.token("streamflix");
   }
 

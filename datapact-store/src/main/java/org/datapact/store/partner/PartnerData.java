@@ -153,27 +153,6 @@ public final class PartnerData {
       long ledgerIndex) {}
 
   /**
-   * Stores a recommendation to one recipient in one transaction.
-   *
-   * @return the thread id
-   */
-  public long sendRecommendation(
-      PartyId partner,
-      UserId sender,
-      UserId recipient,
-      String subject,
-      String body,
-      List<Link> links,
-      Instant at,
-      long ledgerIndex) {
-    return sendRecommendations(
-            List.of(
-                new Recommendation(
-                    partner, sender, recipient, subject, body, links, at, ledgerIndex)))
-        .get(0);
-  }
-
-  /**
    * Stores many recommendations in one transaction, each table's rows as one JDBC batch: the send
    * writer groups the sends that arrive while it writes, so that a send costs its rows and not a
    * transaction and six statements of its own (docs/benchmarks.md).
