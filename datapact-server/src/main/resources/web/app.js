@@ -9,7 +9,7 @@ let me = null; // the signed-in caller, or null
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'onclick') e.addEventListener('click', v);
+    if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2), v); // never an inline handler (the CSP refuses them)
     else if (k === 'style') e.style.cssText = v; // CSSOM: allowed by the CSP, which refuses style attributes
     else e.setAttribute(k, v);
   }
@@ -533,7 +533,7 @@ function entryRow(e, withPerson, size) {
     el('td', {}, what), withPerson ? el('td', {}, person) : [],
     el('td', { class: outcome === 'deny' ? 'deny' : '' }, outcome,
       e.type === 'decision' && e.reasons?.length ? el('div', { class: 'why' }, e.reasons.join('; ') + (e.agreementVersion ? ` · under ${e.agreementVersion}` : '')) : ''),
-    el('td', {}, el('a', { href: `/api/v1/ledger/proofs/inclusion?index=${e.index}&size=${Math.max(size, e.index + 1)}` }, 'proof'),
+    el('td', {}, ledgerShard && withPerson ? [] : el('a', { href: `/api/v1/ledger/proofs/inclusion?index=${e.index}&size=${Math.max(size, e.index + 1)}` }, 'proof'),
       withPerson ? (e.type === 'decision' ? [' ', replayButton(e.index)] : []) : [' ', verifyButton(e.index)]));
 }
 
@@ -543,11 +543,11 @@ function replayButton(index) {
     const panel = document.getElementById('replay-panel');
     panel.replaceChildren(el('p', { class: 'muted' }, `Replaying entry ${index}…`));
     try {
-      const r = await api(`/api/v1/ledger/entries/${index}/replay`);
+      const r = await api(`/api/v1/ledger/entries/${index}/replay${shardQuery('?')}`);
       const verdict = (title, v) => el('div', {}, el('h4', {}, title), v ? facts([['Effect', v.effect], ['Reasons', v.reasons.join('; ')], ['Agreement', v.agreementVersion ?? '—']]) : el('p', { class: 'muted' }, '—'));
       const inputs = r.inputs;
       panel.replaceChildren(el('h2', {}, `Replay of entry ${index}`),
-        el('p', { id: 'replay-outcome', class: r.outcome === 'MATCH' ? 'allow' : 'deny' }, `${r.outcome}: ${r.message}`),
+        el('p', { id: 'replay-outcome', class: r.outcome === 'MATCH' ? 'allow' : r.outcome === 'OTHER_SHARDS' ? 'muted' : 'deny' }, `${r.outcome}: ${r.message}`),
         inputs ? el('div', { class: 'side-by-side' },
           el('div', {}, el('h3', {}, 'Inputs (from the log)'),
             facts(Object.entries(inputs.request).map(([k, v]) => [k, Array.isArray(v) ? (v.join(', ') || '—') : (v ?? '—')])),
@@ -694,20 +694,33 @@ async function myLedgerPage() {
   } catch (e) { show(problem(e)); }
 }
 
+/** The ledger shard the regulator's ledger page reads: null for the answering node's own. */
+let ledgerShard = null;
+const shardQuery = sep => ledgerShard ? `${sep}shard=${encodeURIComponent(ledgerShard)}` : '';
+
 async function regulatorLedgerPage() {
   const show = view();
   if (!me || me.role !== 'regulator') return show(...needRole('regulator'));
   try {
-    const cp = await api('/api/v1/ledger/checkpoint');
-    const from = Math.max(0, cp.size - 50);
-    const page = await api(`/api/v1/ledger/entries?from=${from}&limit=50`);
-    show(el('h1', {}, 'Ledger'),
-      facts([['Origin', cp.origin], ['Size', cp.size.toLocaleString('en')], ['Root hash', cp.rootHash], ['Signed at', cp.timestamp]]),
+    const [cp, { shards }] = await Promise.all([api('/api/v1/ledger/checkpoint'), api('/api/v1/ledger/shards')]);
+    const other = shards.find(s => !s.thisNode && s.origin === ledgerShard);
+    if (!other) ledgerShard = null;
+    const size = other ? other.treeSize : cp.size;
+    const page = await api(`/api/v1/ledger/entries?from=${Math.max(0, size - 50)}&limit=50${shardQuery('&')}`);
+    const picker = shards.length < 2 ? [] : el('p', {}, el('label', { for: 'shard-picker' }, 'Ledger shard: '),
+      el('select', { id: 'shard-picker', onchange: e => { ledgerShard = e.target.value || null; render(); } },
+        ...shards.map(s => el('option', s.thisNode ? { value: '', ...(ledgerShard ? {} : { selected: '' }) } : { value: s.origin, ...(s.origin === ledgerShard ? { selected: '' } : {}) },
+          s.origin + (s.thisNode ? ' (this node)' : '')))),
+      el('span', { class: 'muted' }, ` — one per node; another node's entries are read through it (its keys open the personal fields), and only while it runs.`));
+    show(el('h1', {}, 'Ledger'), picker,
+      facts(other ? [['Origin', other.origin], ['Size (its newest checkpoint)', other.treeSize.toLocaleString('en')], ['Listed at', other.seenAt]]
+        : [['Origin', cp.origin], ['Size', cp.size.toLocaleString('en')], ['Root hash', cp.rootHash], ['Signed at', cp.timestamp]]),
       el('p', { class: 'muted' }, 'The latest entries, personal fields opened unless erased. Verify a copy offline with ',
-        el('code', {}, 'datapact ledger verify'), ' and re-decide any decision with ', el('code', {}, 'datapact ledger replay --index N'), '.'),
-      entryTable([...page.entries].reverse(), true, 'ledger-entries', cp.size),
+        el('code', {}, 'datapact ledger verify'), ' and re-decide any decision with ', el('code', {}, 'datapact ledger replay --index N'), '.',
+        other ? ' Inclusion proofs of this shard are served by its own node.' : ''),
+      entryTable([...page.entries].reverse(), true, 'ledger-entries', page.size),
       el('section', { id: 'replay-panel' }),
-      el('pre', { class: 'note', id: 'checkpoint-note' }, cp.note));
+      el('pre', { class: 'note', id: 'checkpoint-note' }, other ? (other.checkpoint || '') : cp.note));
   } catch (e) { show(problem(e)); }
 }
 
@@ -1002,6 +1015,13 @@ function dataTable(id, header, rows, limit = 200) {
  * to and decided, by month, with the duties, the reconciliation of partners' reports, conflict-of-interest
  * recusals and revenue by data source. Charts and tables, each downloadable as CSV.
  */
+/** Points the console's bundle link at the period and shard chosen (each shard's bundle is signed with its own key). */
+function bundleLink() {
+  const period = document.getElementById('bundle-period').value;
+  const shard = document.getElementById('bundle-shard');
+  document.getElementById('bundle-link').href = `/api/v1/ledger/bundle?period=${encodeURIComponent(period)}` + (shard && shard.value ? `&shard=${encodeURIComponent(shard.value)}` : '');
+}
+
 async function consolePage() {
   const show = view();
   if (!me || (me.role !== 'regulator' && me.role !== 'operator')) return show(...needRole('regulator'));
@@ -1019,7 +1039,9 @@ async function consolePage() {
       `Every node writes its own ledger shard; these figures add up ${a.shards.length} shard${a.shards.length === 1 ? '' : 's'}: `,
       ...a.shards.flatMap((s, i) => [i ? '; ' : '', el('code', {}, s.origin), ` ${s.entries.toLocaleString('en')} entries` + (s.current ? '' : ` (as counted ${s.countedAt.slice(0, 19).replace('T', ' ')} UTC: its node is not running)`)])),
     el('p', {}, el('label', { for: 'bundle-period' }, 'Auditor bundle for '),
-      el('input', { id: 'bundle-period', size: '8', value: String(new Date().getUTCFullYear()), oninput: e => { document.getElementById('bundle-link').href = `/api/v1/ledger/bundle?period=${encodeURIComponent(e.target.value)}`; } }), ' ',
+      el('input', { id: 'bundle-period', size: '8', value: String(new Date().getUTCFullYear()), oninput: bundleLink }), ' ',
+      a.shards.length < 2 ? [] : [el('label', { for: 'bundle-shard' }, 'of shard '),
+        el('select', { id: 'bundle-shard', onchange: bundleLink }, el('option', { value: '' }, "this node's"), ...a.shards.map(s => el('option', { value: s.origin }, s.origin))), ' '],
       el('a', { id: 'bundle-link', href: `/api/v1/ledger/bundle?period=${new Date().getUTCFullYear()}` }, 'Download the signed bundle'),
       el('span', { class: 'muted' }, ' — checkpoints, agreement versions, the period\'s governance entries with inclusion proofs and these tables; check it offline with ', el('code', {}, 'datapact ledger verify --bundle FILE --public-key KEY'), '.')),
     el('h2', {}, 'Releases by month and principal'), charts.releases,

@@ -235,6 +235,7 @@ final class LedgerCommand implements Runnable {
         case MISMATCH -> ExitCodes.VERIFICATION_FAILED;
         case ERASED -> ExitCodes.UNAVAILABLE;
         case NOT_A_DECISION -> ExitCodes.USAGE;
+        case OTHER_SHARDS -> ExitCodes.UNAVAILABLE; // never from one directory (one shard known)
       };
     }
   }

@@ -122,7 +122,18 @@ public record ServerContext(
     PolicyStore policies = new PolicyStore(db);
     // INVARIANT: the other nodes' heads are read before the snapshot, so no change between is lost
     var heads = new org.datapact.store.cluster.ClusterStore(db).heads();
-    DecisionPoint pdp = new DecisionPoint(policies.loadSnapshot(Jurisdictions.standard()));
+    // the ads index follows the same ad-targeting history: taken from the snapshot's one read
+    java.util.List<org.datapact.core.consent.ConsentChange> adConsents =
+        new java.util.ArrayList<>();
+    DecisionPoint pdp =
+        new DecisionPoint(
+            policies.loadSnapshot(
+                Jurisdictions.standard(),
+                c -> {
+                  if (c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING)) {
+                    adConsents.add(c);
+                  }
+                }));
     ObjectMapper mapper = Json.newMapper();
     AuditTrail audit = new AuditTrail(ledger, db, mapper);
     audit.commitPending(pdp.snapshot(), pdp.snapshot().agreements());
@@ -148,7 +159,7 @@ public record ServerContext(
         audit,
         release,
         partnerIds,
-        org.datapact.server.ads.AdsService.load(db, pdp, clock.instant()),
+        org.datapact.server.ads.AdsService.load(db, pdp, clock.instant(), adConsents),
         demoCast,
         feed);
   }

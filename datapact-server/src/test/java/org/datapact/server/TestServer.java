@@ -186,6 +186,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
+   * @return a second node beside {@code first} (a {@link #demoAt} server): the same store and
+   *     world, its own ledger shard, on {@code clock}
+   */
+  public static TestServer alongside(TestServer first, Clock clock) throws Exception {
+    return new TestServer(true, LedgerService_DEFAULT, first.store, 300, clock);
+  }
+
+  /**
    * @return a server as {@code serve} runs it (no demo login) over the demo world, on {@code port},
    *     with {@code extra} features (e.g. OpenID Connect sign-in)
    */

@@ -193,6 +193,28 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void theSnapshotsReadHandsTheAdsIndexTheSameHistoryTheAdsStoreReads() throws Exception {
+    new WorldStore(db).ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK);
+    var ads = new org.datapact.store.ads.AdsStore(db);
+    java.util.List<org.datapact.core.consent.ConsentChange> tapped = new java.util.ArrayList<>();
+    java.util.List<org.datapact.core.consent.ConsentChange> all = new java.util.ArrayList<>();
+    new org.datapact.store.policy.PolicyStore(db)
+        .loadSnapshot(
+            org.datapact.core.jurisdiction.Jurisdictions.standard(),
+            c -> {
+              all.add(c);
+              if (c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING)) {
+                tapped.add(c);
+              }
+            });
+    assertThat(all).hasSizeGreaterThan(tapped.size());
+    assertThat(tapped).isNotEmpty();
+    assertThat(ads.events(tapped)).containsExactlyElementsOf(ads.events());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ads.events(all))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void storesAGroupOfRecommendationsInOneTransactionWithTheirIdsInOrder() throws Exception {
     new WorldStore(db).ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK);
     var data = new org.datapact.store.partner.PartnerData(db);
@@ -262,6 +284,92 @@ abstract class StoreContractTest {
   private long messageCount() {
     return db.jdbi()
         .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message").mapTo(Long.class).one());
+  }
+
+  @Test
+  void eachShardRecordsWhatItHoldsAndTheFirstToStartAdoptsTheRecordsFromBefore() {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO ledger_shard_commit (shard, kind, item, digest, entry_index)"
+                            + " VALUES ('', 'parties', 'all', 'd0', 3)")
+                    .execute());
+    var a = new org.datapact.store.ledger.LedgerRecords(db, "shard-a");
+    var b = new org.datapact.store.ledger.LedgerRecords(db, "shard-b");
+    assertThat(a.committedDigest("parties", "all")).isEmpty();
+    assertThat(a.adoptUnsharded()).isEqualTo(1);
+    assertThat(b.adoptUnsharded()).isZero(); // adopted once, by the first
+    assertThat(a.committedDigest("parties", "all")).hasValue("d0");
+    assertThat(b.committedDigest("parties", "all")).isEmpty();
+    b.markCommitted("parties", "all", "d1", 0);
+    a.markCommitted("parties", "all", "d2", 9);
+    assertThat(a.committedDigest("parties", "all")).hasValue("d2");
+    assertThat(b.committedDigest("parties", "all")).hasValue("d1");
+    b.consentsCommittedThrough(40, 41);
+    assertThat(b.committedDigest("consent", "consent-watermark")).hasValue("40");
+    assertThat(a.committedDigest("consent", "consent-watermark")).isEmpty();
+    assertThat(a.adoptUnsharded()).isZero();
+  }
+
+  @Test
+  void aShardListsTheNodesConsentChangesItDoesNotHoldYet() {
+    var policies = new org.datapact.store.policy.PolicyStore(db);
+    var change =
+        new org.datapact.core.consent.ConsentChange(
+            UserId.of(1),
+            org.datapact.core.party.PartyId.of("streamflix"),
+            org.datapact.core.consent.ConsentTopic.of(
+                org.datapact.core.policy.Purpose.RECOMMENDATIONS),
+            false,
+            CLOCK.instant(),
+            null,
+            org.datapact.core.consent.ConsentBasis.EXPLICIT,
+            "test");
+    policies.appendConsents(java.util.List.of(change)); // generated: not a node's
+    policies.appendConsent(change, 5, "node-a", 1, "shard-a");
+    policies.appendConsent(change, 6, "node-a", 2, "shard-a");
+    policies.appendConsent(change, 7, "node-b", 1, "shard-c");
+    var a = new org.datapact.store.ledger.LedgerRecords(db, "shard-a");
+    var b = new org.datapact.store.ledger.LedgerRecords(db, "shard-b");
+    java.util.List<Long> notOnA = new java.util.ArrayList<>();
+    a.forEachConsentNotRecorded(sc -> notOnA.add(sc.id()));
+    java.util.List<Long> notOnB = new java.util.ArrayList<>();
+    b.forEachConsentNotRecorded(sc -> notOnB.add(sc.id()));
+    assertThat(notOnA).hasSize(1); // node-b's
+    assertThat(notOnB).hasSize(3).contains(notOnA.get(0)); // every node's, in order
+    assertThat(notOnB).isSorted();
+    assertThat(b.recordedAmong(notOnB)).isEmpty();
+    b.consentsRecorded(notOnB.subList(0, 2));
+    assertThat(b.recordedAmong(notOnB)).containsExactlyInAnyOrderElementsOf(notOnB.subList(0, 2));
+    java.util.List<Long> stillNotOnB = new java.util.ArrayList<>();
+    b.forEachConsentNotRecorded(sc -> stillNotOnB.add(sc.id()));
+    assertThat(stillNotOnB).containsExactly(notOnB.get(2));
+  }
+
+  @Test
+  void aShardsAnswerToAReadIsTakenOnceAndAnUntakenOneIsDroppedAfterFiveMinutes() {
+    var cluster = new org.datapact.store.cluster.ClusterStore(db);
+    Instant t0 = CLOCK.instant();
+    String big = "[" + "\"x\",".repeat(200_000) + "\"y\"]"; // an answer of more than 1 MB
+    cluster.answerRead(
+        "r1", new org.datapact.store.cluster.ClusterStore.ShardRead("shard-b", 200, big), t0);
+    cluster.answerRead(
+        "r2",
+        new org.datapact.store.cluster.ClusterStore.ShardRead("shard-b", 404, "{}"),
+        t0.plusSeconds(60));
+    assertThat(cluster.takeRead("r0")).isEmpty();
+    var one = cluster.takeRead("r1").orElseThrow();
+    assertThat(one.origin()).isEqualTo("shard-b");
+    assertThat(one.status()).isEqualTo(200);
+    assertThat(one.body()).isEqualTo(big);
+    assertThat(cluster.takeRead("r1")).isEmpty(); // taken once
+    cluster.answerRead(
+        "r3",
+        new org.datapact.store.cluster.ClusterStore.ShardRead("shard-b", 200, "{}"),
+        t0.plusSeconds(60 + 301));
+    assertThat(cluster.takeRead("r2")).isEmpty(); // nobody took it within five minutes
+    assertThat(cluster.takeRead("r3")).isPresent();
   }
 
   @Test

@@ -23,9 +23,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Storage: one file of 48-byte slots indexed by user id ({@code [pseudonym 16][key 32]}, all
  * zero when the user has no key), sparse on disk. Erasure writes zeros over the slot in place and
- * syncs. A new slot is made durable before the first log entry that uses it: the ledger calls
- * {@link #syncIfDirty} before every group commit. An in-memory open-addressing table maps a
- * pseudonym back to its user for the regulator's view; it is rebuilt from the file on open.
+ * syncs. A new slot is held in memory until the next {@link #syncIfDirty}, which the ledger calls
+ * before every group commit: it writes the slots created since (runs of consecutive users in one
+ * write each) and syncs, so a slot is durable before the first log entry that uses it. Slots past
+ * the end of the file are known empty without reading it (a backfill creates a million keys in user
+ * order). An in-memory open-addressing table maps a pseudonym back to its user for the regulator's
+ * view; it is rebuilt from the file on open.
  *
  * <p>Thread-safe.
  */
@@ -53,6 +56,12 @@ public final class SubjectKeys implements AutoCloseable {
    */
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
+  /** Slots created and not yet written, by user id; read and changed under the lock. */
+  private final java.util.TreeMap<Long, byte[]> pending = new java.util.TreeMap<>();
+
+  /** The file's length in bytes as this store wrote it; slots at or past it are empty. */
+  private long length;
+
   private volatile boolean dirty;
 
   /** pseudonym prefix (first 8 bytes, never 0) → user id. */
@@ -77,6 +86,7 @@ public final class SubjectKeys implements AutoCloseable {
       }
     }
     SubjectKeys keys = new SubjectKeys(ch);
+    keys.length = ch.size();
     keys.loadTable();
     return keys;
   }
@@ -135,7 +145,7 @@ public final class SubjectKeys implements AutoCloseable {
       do {
         random.nextBytes(slot);
       } while (prefix(slot) == 0 || lookup(prefix(slot)) >= 0);
-      writeSlot(userId, slot);
+      pending.put(userId, slot);
       put(prefix(slot), userId);
       dirty = true;
       Subject created = toSubject(userId, slot);
@@ -161,6 +171,15 @@ public final class SubjectKeys implements AutoCloseable {
     // stale entry into the cache
     lock.readLock().lock();
     try {
+      byte[] created = pending.get(userId);
+      if (created != null) {
+        Subject s = toSubject(userId, created);
+        remember(s);
+        return Optional.of(s);
+      }
+      if (at >= length) {
+        return Optional.empty(); // past the end: never written
+      }
       while (b.hasRemaining()) {
         if (file.read(b, at + b.position()) < 0) {
           return Optional.empty();
@@ -227,8 +246,10 @@ public final class SubjectKeys implements AutoCloseable {
         return Optional.empty();
       }
       cache.remove(userId);
-      writeSlot(userId, new byte[SLOT]);
-      file.force(false);
+      if (pending.remove(userId) == null) {
+        writeRun(userId, new byte[SLOT]);
+        file.force(false);
+      }
       remove(prefix(s.get().pseudonymBytes()));
       return Optional.of(s.get().pseudonym());
     } finally {
@@ -243,8 +264,48 @@ public final class SubjectKeys implements AutoCloseable {
   public void syncIfDirty() throws IOException {
     if (dirty) {
       dirty = false;
+      lock.writeLock().lock();
+      try {
+        writePending();
+      } finally {
+        lock.writeLock().unlock();
+      }
       file.force(false);
     }
+  }
+
+  /** Writes the slots created since the last call, each run of consecutive users in one write. */
+  private void writePending() throws IOException {
+    var it = pending.entrySet().iterator();
+    if (!it.hasNext()) {
+      return;
+    }
+    var first = it.next();
+    long runStart = first.getKey();
+    long next = runStart + 1;
+    java.io.ByteArrayOutputStream run = new java.io.ByteArrayOutputStream();
+    run.write(first.getValue(), 0, SLOT);
+    while (it.hasNext()) {
+      var e = it.next();
+      if (e.getKey() != next) {
+        writeRun(runStart, run.toByteArray());
+        run.reset();
+        runStart = e.getKey();
+      }
+      run.write(e.getValue(), 0, SLOT);
+      next = e.getKey() + 1;
+    }
+    writeRun(runStart, run.toByteArray());
+    pending.clear();
+  }
+
+  private void writeRun(long firstUser, byte[] slots) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(slots);
+    long at = firstUser * SLOT;
+    while (b.hasRemaining()) {
+      file.write(b, at + b.position());
+    }
+    length = Math.max(length, at + slots.length);
   }
 
   /**
@@ -270,14 +331,6 @@ public final class SubjectKeys implements AutoCloseable {
   private static void checkUser(long userId) {
     if (userId <= 0 || userId > MAX_USER_ID) {
       throw new IllegalArgumentException("user id `" + userId + "` is outside 1.." + MAX_USER_ID);
-    }
-  }
-
-  private void writeSlot(long userId, byte[] slot) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(slot);
-    long at = userId * SLOT;
-    while (b.hasRemaining()) {
-      file.write(b, at + b.position());
     }
   }
 

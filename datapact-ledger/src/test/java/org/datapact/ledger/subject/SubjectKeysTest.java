@@ -52,6 +52,36 @@ class SubjectKeysTest {
   }
 
   @Test
+  void keysCreatedReachTheFileAtTheNextSyncAndOneErasedBeforeItNever() throws Exception {
+    Path file = dir.resolve("subjects.bin");
+    try (SubjectKeys keys = SubjectKeys.open(file)) {
+      String three = keys.subject(3).pseudonym();
+      keys.subject(4);
+      keys.subject(9);
+      keys.syncIfDirty();
+      try (SubjectKeys other = SubjectKeys.open(file)) {
+        assertThat(other.find(3).orElseThrow().pseudonym()).isEqualTo(three);
+        assertThat(other.find(4)).isPresent();
+        assertThat(other.find(9)).isPresent();
+        assertThat(other.find(5)).isEmpty();
+      }
+      String ten = keys.subject(10).pseudonym();
+      assertThat(keys.erase(10)).hasValue(ten);
+      keys.subject(12);
+      assertThat(keys.erase(3)).hasValue(three);
+      keys.syncIfDirty();
+      try (SubjectKeys other = SubjectKeys.open(file)) {
+        assertThat(other.find(10)).isEmpty();
+        assertThat(other.userOf(ten)).isEmpty();
+        assertThat(other.find(3)).isEmpty();
+        assertThat(other.find(12)).isPresent();
+        assertThat(other.count()).isEqualTo(3); // 4, 9 and 12
+      }
+    }
+    assertThat(Files.size(file)).isEqualTo(13 * SubjectKeys.SLOT);
+  }
+
+  @Test
   void sealedValueIsBoundToItsSubject() throws Exception {
     try (SubjectKeys keys = SubjectKeys.open(dir.resolve("subjects.bin"))) {
       String sealed = keys.subject(1).seal("x".getBytes(StandardCharsets.UTF_8));

@@ -182,6 +182,12 @@ public final class ChangeFeed implements AutoCloseable {
   /** A transparency release asks every node to count its shard's releases of a period. */
   public static final String COUNT = "count";
 
+  /** A regulator's read of another node's shard (an entry, its replay, a page of entries). */
+  public static final String READ = "read";
+
+  /** A regulator's auditor bundle of another node's shard. */
+  public static final String BUNDLE = "bundle";
+
   /** What this node answers when another asks every node (by kind). */
   private final Map<String, java.util.function.Consumer<String>> answers =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -342,6 +348,17 @@ public final class ChangeFeed implements AutoCloseable {
     long[] at = cursors.computeIfAbsent(node, k -> new long[2]);
     while (true) {
       var consents = store.consentsAfter(node, at[0], BATCH);
+      if (!consents.isEmpty()) {
+        // recorded in this node's shard before they are applied: every decision made here on them
+        // follows them in its shard, which so re-decides it alone
+        audit.consentsMadeElsewhere(
+            consents.stream()
+                .map(
+                    c ->
+                        new org.datapact.store.ledger.LedgerRecords.StoredConsent(
+                            c.id(), c.change()))
+                .toList());
+      }
       for (var c : consents) {
         synchronized (decisions) {
           decisions.apply(c.change());
@@ -365,15 +382,25 @@ public final class ChangeFeed implements AutoCloseable {
     synchronized (decisions) {
       switch (p.kind()) {
         case "agreements" -> {
-          decisions.applyAgreements(new PolicyStore(db).agreements());
+          var agreements = new PolicyStore(db).agreements();
+          audit.commitPolicy(decisions.snapshot().partyKinds(), agreements); // this shard first
+          decisions.applyAgreements(agreements);
           if (!d[0].isEmpty()) {
             tokens.revokeAll(PartyId.of(d[0]));
           }
         }
-        case "filing" -> decisions.applyFiling(new Filing(PartyId.of(d[0]), d[1], d[2]));
-        case "party" ->
-            decisions.applyParty(
-                PartyId.of(d[0]), PartyKind.valueOf(d[1].toUpperCase(java.util.Locale.ROOT)));
+        case "filing" -> {
+          // the report's entry in this shard first: a decision gated on it replays from here
+          org.datapact.server.governance.GovernanceBackfill.commitReports(db, audit);
+          decisions.applyFiling(new Filing(PartyId.of(d[0]), d[1], d[2]));
+        }
+        case "party" -> {
+          PartyKind kind = PartyKind.valueOf(d[1].toUpperCase(java.util.Locale.ROOT));
+          Map<PartyId, PartyKind> kinds = new HashMap<>(decisions.snapshot().partyKinds());
+          kinds.put(PartyId.of(d[0]), kind);
+          audit.commitPolicy(kinds, decisions.snapshot().agreements()); // this shard first
+          decisions.applyParty(PartyId.of(d[0]), kind);
+        }
         case "client" -> tokens.revokeClient(d[0]);
         case ERASURE -> erase(store, node, p.seq(), p.detail());
         case "keys" -> tokens.reload();

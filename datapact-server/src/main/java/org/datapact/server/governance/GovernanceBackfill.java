@@ -41,13 +41,7 @@ public final class GovernanceBackfill {
       store.approvalCommitted(p.id(), audit.governance(a.at(), action, a.approver(), d));
       n++;
     }
-    for (GovernanceStore.Pending<GovernanceStore.Report> p : store.reportsNotInLedger()) {
-      GovernanceStore.Report r = p.row();
-      store.reportCommitted(
-          p.id(),
-          audit.governance(r.filedAt(), "report_filed", r.filedBy(), ReportsFeature.detail(r)));
-      n++;
-    }
+    n += commitReports(db, audit);
     org.datapact.store.party.Registry registry = new org.datapact.store.party.Registry(db);
     for (org.datapact.store.party.Registry.Pending p : registry.changesNotInLedger()) {
       var c = p.change();
@@ -58,6 +52,31 @@ public final class GovernanceBackfill {
       }
       d.put("via", "cli");
       registry.changeCommitted(p.id(), audit.governance(c.at(), c.action(), c.by(), d));
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Commits to this node's shard every reciprocity report it holds no entry of: the generated
+   * world's, and those filed on other nodes (at start, those filed while this node was not running;
+   * on the change feed, before this node applies a filing) — a duty-gated decision replays only
+   * from a shard that holds the filings it was decided on.
+   *
+   * @return how many entries were appended
+   */
+  public static int commitReports(Database db, AuditTrail audit) throws DataPactException {
+    GovernanceStore store = new GovernanceStore(db);
+    String shard = audit.ledger().origin();
+    int n = 0;
+    for (GovernanceStore.Pending<GovernanceStore.Report> p : store.reportsNotInShard(shard)) {
+      GovernanceStore.Report r = p.row();
+      long index =
+          audit.governance(r.filedAt(), "report_filed", r.filedBy(), ReportsFeature.detail(r));
+      if (r.ledgerIndex() < 0) {
+        store.reportCommitted(p.id(), index); // the generated world's, in no shard before
+      }
+      store.reportInShard(shard, p.id());
       n++;
     }
     return n;

@@ -176,7 +176,7 @@ public final class ReportsFeature implements Feature {
               now,
               caller.actor(),
               index);
-      store.insertReport(report);
+      store.insertReport(report, context.ledger().origin());
       context.decisions().applyFiling(new Filing(partner, metric, period.toString()));
       context.feed().publish("filing", partner.value() + "|" + metric + "|" + period);
     }

@@ -24,6 +24,7 @@ public final class ActivityFeature implements Feature {
 
   private final ServerContext context;
   private final LedgerActivity activity;
+  private final ShardReads bundles;
 
   /**
    * @param context the server's shared parts
@@ -31,6 +32,17 @@ public final class ActivityFeature implements Feature {
   public ActivityFeature(ServerContext context) {
     this.context = context;
     this.activity = new LedgerActivity(context.ledger(), context.mapper());
+    // another node's bundle of this shard: PERIOD and the asking regulator, signed with this key
+    this.bundles =
+        new ShardReads(
+            context,
+            org.datapact.server.cluster.ChangeFeed.BUNDLE,
+            args -> {
+              if (args.size() != 2) {
+                throw DataPactException.invalid("a malformed bundle read: " + args);
+              }
+              return bundleOf(parsePeriod(args.get(0)), args.get(1));
+            });
     context
         .feed()
         .onAsked(
@@ -165,24 +177,41 @@ public final class ActivityFeature implements Feature {
   /** The auditor bundle of {@code ?period=}, to download and verify offline. */
   private void bundle(Context ctx) throws DataPactException {
     String text = ctx.queryParam("period");
-    org.datapact.core.agreement.ReportPeriod period;
-    try {
-      period = org.datapact.core.agreement.ReportPeriod.parseAny(text == null ? "" : text);
-    } catch (IllegalArgumentException e) {
-      throw DataPactException.invalid(String.valueOf(e.getMessage()));
+    var period = parsePeriod(text == null ? "" : text);
+    String by = org.datapact.server.http.AccessControl.requireCaller(ctx).actor();
+    String shard = ctx.queryParam("shard");
+    if (bundles.isOther(shard)) {
+      String body = bundles.read(shard, List.of(period.toString(), by));
+      ctx.header(
+          "Content-Disposition",
+          "attachment; filename=\"datapact-auditor-bundle-"
+              + period
+              + "-"
+              + shard.replaceAll("[^A-Za-z0-9.-]+", "-")
+              + ".json\"");
+      ctx.contentType("application/json").result(body);
+      return;
     }
-    var bundle =
-        AuditorBundle.build(
-            context.ledger(),
-            activity.now(),
-            period,
-            org.datapact.server.http.AccessControl.requireCaller(ctx).actor(),
-            context.clock().instant(),
-            context.mapper());
     ctx.header(
         "Content-Disposition",
         "attachment; filename=\"datapact-auditor-bundle-" + period + ".json\"");
-    ctx.json(bundle);
+    ctx.json(bundleOf(period, by));
+  }
+
+  private static org.datapact.core.agreement.ReportPeriod parsePeriod(String text)
+      throws DataPactException {
+    try {
+      return org.datapact.core.agreement.ReportPeriod.parseAny(text);
+    } catch (IllegalArgumentException e) {
+      throw DataPactException.invalid(String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** This shard's bundle of {@code period}, made for {@code by}, signed with this shard's key. */
+  private com.fasterxml.jackson.databind.node.ObjectNode bundleOf(
+      org.datapact.core.agreement.ReportPeriod period, String by) throws DataPactException {
+    return AuditorBundle.build(
+        context.ledger(), activity.now(), period, by, context.clock().instant(), context.mapper());
   }
 
   private void activity(Context ctx) throws DataPactException {

@@ -60,7 +60,8 @@ public final class AuditTrail implements AutoCloseable {
     }
     this.indexer = new SubjectIndexer(index, ledger.log().directory(), ledger.log()::size);
     ConsentBackfill.Indexing indexing = user -> indexUnder(ledger.subject(user));
-    this.backfill = new ConsentBackfill(ledger, entries, new LedgerRecords(db), indexing);
+    this.backfill =
+        new ConsentBackfill(ledger, entries, new LedgerRecords(db, ledger.origin()), indexing);
     this.erasure = new Erasure(ledger, entries, index, indexing, this::indexNow);
     this.view = new UserView(ledger, index, mapper);
   }
@@ -112,6 +113,28 @@ public final class AuditTrail implements AutoCloseable {
   public long commitPending(PolicySnapshot snapshot, List<AgreementRecord> agreements)
       throws DataPactException {
     return backfill.commitPending(snapshot, agreements);
+  }
+
+  /**
+   * Commits to this node's shard the party list and agreement versions another node changed, before
+   * this node applies them, so that the decisions this node makes under them replay from its shard.
+   *
+   * @return how many entries were appended
+   */
+  public long commitPolicy(
+      java.util.Map<org.datapact.core.party.PartyId, org.datapact.core.party.PartyKind> kinds,
+      List<AgreementRecord> agreements)
+      throws DataPactException {
+    return backfill.commitPolicy(kinds, agreements);
+  }
+
+  /**
+   * Records in this node's shard the consent changes another node made that it does not hold yet,
+   * durable on return: the caller applies them afterwards ({@link ConsentBackfill}).
+   */
+  public void consentsMadeElsewhere(List<LedgerRecords.StoredConsent> changes)
+      throws DataPactException {
+    backfill.consentsMadeElsewhere(changes);
   }
 
   /**
@@ -293,7 +316,7 @@ public final class AuditTrail implements AutoCloseable {
     } else {
       // numbered for the other nodes, in the order of this node's lock (callers hold it)
       long n = feed.next();
-      policies.appendConsent(c, index, feed.nodeId(), n);
+      policies.appendConsent(c, index, feed.nodeId(), n, ledger.origin());
       feed.committed(n); // committed: the other nodes' next poll reads it
     }
     indexNow(); // a user sees their own consent change in their ledger view at once

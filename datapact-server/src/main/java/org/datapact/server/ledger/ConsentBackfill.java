@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings the ledger level with the store at start: the party list, every agreement version whose
  * terms or status history changed, and consent changes that reached the store without passing the
- * ledger (the demo generator's), each committed once (tracked in {@code ledger_commit}), so that
- * {@code ledger replay} can re-decide any decision from the log alone.
+ * ledger (the demo generator's), each committed once to each node's shard (tracked per shard in
+ * {@code ledger_shard_commit}), so that {@code ledger replay} re-decides any decision from the log
+ * of the shard that holds it alone.
  *
- * <p>Not thread-safe: runs at start, before any request, and for an agreement's status change under
- * the decision point's lock.
+ * <p>Runs at start, before any request; then for an agreement's status change or another node's
+ * policy change under the decision point's lock, and for another node's consent changes on the
+ * change feed's poller. Those calls share no state but the store and the ledger.
  */
 final class ConsentBackfill {
   private static final Logger LOG = LoggerFactory.getLogger(ConsentBackfill.class);
@@ -62,8 +64,25 @@ final class ConsentBackfill {
    */
   long commitPending(PolicySnapshot snapshot, List<AgreementRecord> agreements)
       throws DataPactException {
+    records.adoptUnsharded();
+    return commitPolicy(snapshot.partyKinds(), agreements)
+        + commitPendingConsents()
+        + commitConsentsMadeElsewhere();
+  }
+
+  /**
+   * Commits the party list and every agreement version whose terms or status history changed,
+   * unless this shard holds them as they are (a change another node made, before this node applies
+   * it).
+   *
+   * @return how many entries were appended
+   */
+  long commitPolicy(
+      java.util.Map<org.datapact.core.party.PartyId, org.datapact.core.party.PartyKind> kinds,
+      List<AgreementRecord> agreements)
+      throws DataPactException {
     long appended = 0;
-    if (commitIfChanged("parties", "all", entries.parties(snapshot.partyKinds()))) {
+    if (commitIfChanged("parties", "all", entries.parties(kinds))) {
       appended++;
     }
     for (AgreementRecord r : agreements) {
@@ -72,7 +91,7 @@ final class ConsentBackfill {
         appended++;
       }
     }
-    return appended + commitPendingConsents();
+    return appended;
   }
 
   /**
@@ -96,10 +115,80 @@ final class ConsentBackfill {
   private record InFlight(CompletableFuture<Long> index, long rowId) {}
 
   private long commitPendingConsents() throws DataPactException {
+    long[] last = {-1, -1}; // row id, index
+    long n =
+        commitConsents(
+            records::forEachUncommittedConsent,
+            (rowId, index) -> {
+              last[0] = rowId;
+              last[1] = index;
+            });
+    if (n > 0) {
+      records.consentsCommittedThrough(last[0], last[1]);
+      LOG.atInfo().addKeyValue("entries", n).log("consent history committed to the ledger");
+    }
+    return n;
+  }
+
+  /**
+   * Commits the consent changes other nodes made (each in its own shard) that this shard does not
+   * hold: those made while this node was not running, or before this shard existed.
+   */
+  private long commitConsentsMadeElsewhere() throws DataPactException {
+    long n = recordInShard(records::forEachConsentNotRecorded);
+    if (n > 0) {
+      LOG.atInfo()
+          .addKeyValue("entries", n)
+          .log("consent changes other nodes made committed to this node's shard");
+    }
+    return n;
+  }
+
+  /**
+   * Records in this shard the consent changes another node made (and ledgered in its own) that this
+   * shard does not hold yet, in their order; they are durable on return, so the caller applies them
+   * afterwards and every decision this node makes on them follows them in its shard.
+   */
+  void consentsMadeElsewhere(List<LedgerRecords.StoredConsent> changes) throws DataPactException {
+    var held =
+        records.recordedAmong(changes.stream().map(LedgerRecords.StoredConsent::id).toList());
+    recordInShard(sink -> changes.stream().filter(c -> !held.contains(c.id())).forEach(sink));
+  }
+
+  /**
+   * Commits the consent changes {@code source} streams and records that this shard holds them.
+   *
+   * @return how many were committed
+   */
+  private long recordInShard(
+      java.util.function.Consumer<java.util.function.Consumer<LedgerRecords.StoredConsent>> source)
+      throws DataPactException {
+    List<Long> ids = new ArrayList<>();
+    long n = commitConsents(source, (rowId, index) -> ids.add(rowId));
+    records.consentsRecorded(ids);
+    return n;
+  }
+
+  /** What is told each consent change once durable: its row and entry index. */
+  @FunctionalInterface
+  private interface Settled {
+    void accept(long rowId, long index);
+  }
+
+  /**
+   * Appends the consent changes {@code source} streams, {@link #WINDOW} in flight, telling {@code
+   * settled} each in order once durable.
+   *
+   * @return how many were appended
+   */
+  private long commitConsents(
+      java.util.function.Consumer<java.util.function.Consumer<LedgerRecords.StoredConsent>> source,
+      Settled settled)
+      throws DataPactException {
     ArrayDeque<InFlight> window = new ArrayDeque<>();
-    long[] done = {0, -1, -1}; // count, last row id, last index
+    long[] done = {0};
     List<DataPactException> failure = new ArrayList<>(1);
-    records.forEachUncommittedConsent(
+    source.accept(
         sc -> {
           if (!failure.isEmpty()) {
             return;
@@ -112,11 +201,11 @@ final class ConsentBackfill {
                 window.add(new InFlight(ledger.log().append(e, onDurable), sc.id()));
                 break;
               } catch (LedgerBusyException busy) {
-                settle(window.poll(), done);
+                settle(window.poll(), done, settled);
               }
             }
             if (window.size() >= WINDOW) {
-              settle(window.poll(), done);
+              settle(window.poll(), done, settled);
             }
           } catch (DataPactException ex) {
             failure.add(ex);
@@ -124,7 +213,7 @@ final class ConsentBackfill {
         });
     while (!window.isEmpty() && failure.isEmpty()) {
       try {
-        settle(window.poll(), done);
+        settle(window.poll(), done, settled);
       } catch (DataPactException ex) {
         failure.add(ex);
       }
@@ -132,19 +221,18 @@ final class ConsentBackfill {
     if (!failure.isEmpty()) {
       throw failure.get(0);
     }
-    if (done[0] > 0) {
-      records.consentsCommittedThrough(done[1], done[2]);
-      LOG.atInfo().addKeyValue("entries", done[0]).log("consent history committed to the ledger");
-    }
     return done[0];
   }
 
-  private void settle(InFlight f, long[] done) throws DataPactException {
+  private void settle(@org.jspecify.annotations.Nullable InFlight f, long[] done, Settled settled)
+      throws DataPactException {
+    if (f == null) {
+      return;
+    }
     try {
       long index = f.index().get();
       done[0]++;
-      done[1] = f.rowId();
-      done[2] = index;
+      settled.accept(f.rowId(), index);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DataPactException(

@@ -26,12 +26,52 @@ import org.datapact.server.http.Route;
  */
 public final class LedgerFeature implements Feature {
   private final ServerContext context;
+  private final ShardReads shards;
 
   /**
    * @param context the server's shared parts
    */
   public LedgerFeature(ServerContext context) {
     this.context = context;
+    this.shards =
+        new ShardReads(context, org.datapact.server.cluster.ChangeFeed.READ, this::answerLocally);
+  }
+
+  /**
+   * What this node answers another node's read of its shard: {@code entry INDEX}, {@code replay
+   * INDEX} or {@code entries FROM LIMIT} (FROM empty for the latest), as its own routes would.
+   */
+  private Object answerLocally(List<String> args) throws DataPactException {
+    String what = args.isEmpty() ? "" : args.get(0);
+    try {
+      return switch (what) {
+        case "entry" -> context.audit().entry(checkIndex(Long.parseLong(args.get(1))));
+        case "replay" -> replayOf(checkIndex(Long.parseLong(args.get(1))));
+        case "entries" ->
+            page(
+                args.get(1).isEmpty() ? null : Long.parseLong(args.get(1)),
+                Integer.parseInt(args.get(2)),
+                context.ledger().origin());
+        default -> throw DataPactException.invalid("no read `" + what + "` of a shard");
+      };
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw DataPactException.invalid("a malformed read of this shard: " + args);
+    }
+  }
+
+  /**
+   * Answers a read of another node's shard ({@code ?shard=}) with what that node answered.
+   *
+   * @return whether the request named another node's shard (and was answered)
+   */
+  private boolean answeredByItsShard(Context ctx, List<String> args) throws DataPactException {
+    String shard = ctx.queryParam("shard");
+    if (!shards.isOther(shard)) {
+      return false;
+    }
+    String answer = shards.read(shard, args); // before the content type: a refusal is a problem
+    ctx.contentType("application/json").result(answer);
+    return true;
   }
 
   @Override
@@ -55,8 +95,10 @@ public final class LedgerFeature implements Feature {
   static final int MAX_PAGE = 100;
 
   private void entry(Context ctx) throws DataPactException {
-    long index = pathIndex(ctx);
-    ctx.json(context.audit().entry(index));
+    long index = org.datapact.server.http.PathParams.ledgerIndex(ctx, "index");
+    if (!answeredByItsShard(ctx, List.of("entry", Long.toString(index)))) {
+      ctx.json(context.audit().entry(checkIndex(index)));
+    }
   }
 
   /**
@@ -65,10 +107,17 @@ public final class LedgerFeature implements Feature {
    * outcome.
    */
   private void replay(Context ctx) throws DataPactException {
-    long index = pathIndex(ctx);
+    long index = org.datapact.server.http.PathParams.ledgerIndex(ctx, "index");
+    if (!answeredByItsShard(ctx, List.of("replay", Long.toString(index)))) {
+      ctx.json(replayOf(checkIndex(index)));
+    }
+  }
+
+  private LedgerReplay.Result replayOf(long index) throws DataPactException {
     LedgerService ledger = context.ledger();
     try (var log = org.datapact.ledger.log.LogReader.open(ledger.directory().resolve("log"))) {
-      ctx.json(LedgerReplay.replay(log, ledger.subjects(), index, context.mapper()));
+      int shards = new org.datapact.store.cluster.ClusterStore(context.db()).shards().size();
+      return LedgerReplay.replay(log, ledger.subjects(), index, context.mapper(), shards);
     } catch (IOException e) {
       throw new DataPactException(
           ErrorKind.UNAVAILABLE, "cannot replay entry " + index + ": " + e.getMessage(), e);
@@ -115,7 +164,10 @@ public final class LedgerFeature implements Feature {
   }
 
   private long pathIndex(Context ctx) throws DataPactException {
-    long index = org.datapact.server.http.PathParams.ledgerIndex(ctx, "index");
+    return checkIndex(org.datapact.server.http.PathParams.ledgerIndex(ctx, "index"));
+  }
+
+  private long checkIndex(long index) throws DataPactException {
     long have = context.ledger().log().size();
     if (index >= have) {
       throw DataPactException.notFound("no entry " + index + " in a log of " + have);
@@ -135,21 +187,52 @@ public final class LedgerFeature implements Feature {
   }
 
   private void entries(Context ctx) throws DataPactException {
-    long have = context.ledger().log().size();
-    long from = ctx.queryParam("from") == null ? Math.max(0, have - 20) : param(ctx, "from");
+    Long from = ctx.queryParam("from") == null ? null : param(ctx, "from");
     int limit = limit(ctx);
+    if (!answeredByItsShard(
+        ctx,
+        List.of("entries", from == null ? "" : Long.toString(from), Integer.toString(limit)))) {
+      ctx.json(page(from, limit, ctx.queryParam("shard")));
+    }
+  }
+
+  /**
+   * @param from the first entry, or null for the latest page
+   * @param shard the {@code shard} the next page's link names, or null for none
+   */
+  private Map<String, Object> page(
+      @org.jspecify.annotations.Nullable Long from,
+      int limit,
+      @org.jspecify.annotations.Nullable String shard)
+      throws DataPactException {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw DataPactException.invalid(
+          "`limit` must be between 1 and " + MAX_PAGE + ", got " + limit);
+    }
+    long have = context.ledger().log().size();
+    long first = from == null ? Math.max(0, have - 20) : from;
     List<Object> out = new java.util.ArrayList<>();
-    for (long i = from; i < Math.min(have, from + limit); i++) {
+    for (long i = first; i < Math.min(have, first + limit); i++) {
       out.add(context.audit().entry(i));
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("size", have);
-    m.put("from", from);
+    m.put("from", first);
     m.put("entries", out);
-    if (from + limit < have) {
-      m.put("next", "/api/v1/ledger/entries?from=" + (from + limit) + "&limit=" + limit);
+    if (first + limit < have) {
+      m.put(
+          "next",
+          "/api/v1/ledger/entries?from="
+              + (first + limit)
+              + "&limit="
+              + limit
+              + (shard == null
+                  ? ""
+                  : "&shard="
+                      + java.net.URLEncoder.encode(
+                          shard, java.nio.charset.StandardCharsets.UTF_8)));
     }
-    ctx.json(m);
+    return m;
   }
 
   private void mine(Context ctx) throws DataPactException {

@@ -45,7 +45,13 @@ public final class LedgerReplay {
     /** The subject was erased: the personal fields the replay needs are gone. */
     ERASED,
     /** The entry is not a decision. */
-    NOT_A_DECISION
+    NOT_A_DECISION,
+    /**
+     * It differs, and this shard evidently lacks the decision's inputs (the agreement version it
+     * names, or any consent change of its subject) while the deployment writes other shards: those
+     * are recorded in the shard of the node where they were made, so this shard alone cannot say.
+     */
+    OTHER_SHARDS
   }
 
   /**
@@ -165,6 +171,18 @@ public final class LedgerReplay {
    * @throws DataPactException invalid input when there is no such entry
    */
   public static Result replay(LogReader log, SubjectKeys keys, long index, ObjectMapper mapper)
+      throws IOException, DataPactException {
+    return replay(log, keys, index, mapper, 1);
+  }
+
+  /**
+   * Replays entry {@code index} of {@code log} as {@link #replay(LogReader, SubjectKeys, long,
+   * ObjectMapper)}, in a deployment that writes {@code shards} ledger shards: a verdict that
+   * differs because this shard evidently lacks the decision's inputs is {@link
+   * Outcome#OTHER_SHARDS}, not {@link Outcome#MISMATCH}.
+   */
+  public static Result replay(
+      LogReader log, SubjectKeys keys, long index, ObjectMapper mapper, int shards)
       throws IOException, DataPactException {
     try {
       if (index < 0 || index >= log.size()) {
@@ -287,6 +305,30 @@ public final class LedgerReplay {
             inputs);
       }
       boolean same = replayed.equals(recorded);
+      boolean lacksAgreement =
+          recorded.agreementVersion() != null
+              && !documents.containsKey(recorded.agreementVersion());
+      boolean lacksConsents = user != null && consents.isEmpty();
+      if (!same && shards > 1 && (lacksAgreement || lacksConsents)) {
+        return new Result(
+            index,
+            Outcome.OTHER_SHARDS,
+            recorded,
+            replayed,
+            agreements.size(),
+            consents.size(),
+            "entry "
+                + index
+                + " does not replay from this shard alone: it holds "
+                + (lacksAgreement
+                    ? "no entry of agreement version " + recorded.agreementVersion()
+                    : "no consent change of the subject")
+                + ", and this deployment writes "
+                + shards
+                + " shards (agreement versions and consent changes are recorded in the shard of"
+                + " the node where they were made)",
+            inputs);
+      }
       return new Result(
           index,
           same ? Outcome.MATCH : Outcome.MISMATCH,

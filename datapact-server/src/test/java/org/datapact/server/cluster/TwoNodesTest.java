@@ -59,11 +59,12 @@ class TwoNodesTest {
       long revoked = System.nanoTime();
       assertThat(alice.delete("/api/v1/me/consents/streamflix/recommendations").statusCode())
           .isEqualTo(204);
-      int status = 200;
-      while (System.nanoTime() - revoked < 3_000_000_000L
-          && (status = b.partnerReadsProfile("streamflix", 1).statusCode()) == 200) {
+      var refusedOnB = b.partnerReadsProfile("streamflix", 1);
+      while (System.nanoTime() - revoked < 3_000_000_000L && refusedOnB.statusCode() == 200) {
         Thread.sleep(20);
+        refusedOnB = b.partnerReadsProfile("streamflix", 1);
       }
+      int status = refusedOnB.statusCode();
       long ms = (System.nanoTime() - revoked) / 1_000_000;
       System.out.println("TwoNodesTest: the revocation reached the other node in " + ms + " ms");
       assertThat(status).isEqualTo(403);
@@ -182,6 +183,99 @@ class TwoNodesTest {
           .as("entries read, both shards")
           .isGreaterThanOrEqualTo(bothLogs);
 
+      // the regulator on node A reads B's shard entry by entry: each answer is what B answers
+      // itself (B opens the personal fields with its own keys), relayed through the store
+      String bShard = b.ledger.origin();
+      String shardOfB =
+          "&shard=" + java.net.URLEncoder.encode(bShard, java.nio.charset.StandardCharsets.UTF_8);
+      var ritaOnB = b.session();
+      ritaOnB.login("rita");
+      var bPage = ritaOnB.get("/api/v1/ledger/entries?from=0&limit=100");
+      var relayedPage = rita.get("/api/v1/ledger/entries?from=0&limit=100" + shardOfB);
+      assertThat(relayedPage.statusCode()).as(relayedPage.body()).isEqualTo(200);
+      assertThat(TestServer.json(relayedPage).get("entries"))
+          .isEqualTo(TestServer.json(bPage).get("entries"));
+      assertThat(
+              TestServer.json(rita.get("/api/v1/ledger/entries?from=0&limit=1" + shardOfB))
+                  .get("next")
+                  .asText())
+          .as("the next page of B's shard")
+          .endsWith(shardOfB);
+      assertThat(
+              TestServer.json(rita.get("/api/v1/ledger/entries?from=0&limit=100")).get("entries"))
+          .as("A's own shard is another log")
+          .isNotEqualTo(TestServer.json(bPage).get("entries"));
+      long decision = -1;
+      for (long from = 0; decision < 0 && from < b.ledger.log().size(); from += 100) {
+        for (var e :
+            TestServer.json(ritaOnB.get("/api/v1/ledger/entries?from=" + from + "&limit=100"))
+                .get("entries")) {
+          if (decision < 0 && "decision".equals(e.path("type").asText())) {
+            decision = e.get("index").asLong();
+          }
+        }
+      }
+      assertThat(decision).as("a decision in B's shard").isNotNegative();
+      String entryPath = "/api/v1/ledger/entries/" + decision;
+      assertThat(TestServer.json(rita.get(entryPath + "?x=1" + shardOfB)))
+          .isEqualTo(TestServer.json(ritaOnB.get(entryPath)));
+      var replayed = rita.get(entryPath + "/replay?x=1" + shardOfB);
+      assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+      assertThat(TestServer.json(replayed))
+          .isEqualTo(TestServer.json(ritaOnB.get(entryPath + "/replay")));
+      // B's shard holds what B decided on (the party list, agreement versions and generated history
+      // committed to each shard at start): B's first decision replays from it alone
+      assertThat(TestServer.json(replayed).get("outcome").asText())
+          .as(replayed.body())
+          .isEqualTo("MATCH");
+      // and B's refusal after alice revoked on A replays too: B recorded her revocation in its own
+      // shard before applying it
+      long refusal =
+          Long.parseLong(refusedOnB.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
+      assertThat(refusedOnB.headers().firstValue("X-DataPact-Ledger-Shard")).hasValue(bShard);
+      var replayedRefusal =
+          TestServer.json(ritaOnB.get("/api/v1/ledger/entries/" + refusal + "/replay"));
+      assertThat(replayedRefusal.get("outcome").asText())
+          .as(replayedRefusal.toString())
+          .isEqualTo("MATCH");
+      assertThat(replayedRefusal.at("/recorded/effect").asText()).isEqualTo("deny");
+      var lastConsent =
+          replayedRefusal
+              .at("/inputs/consents")
+              .get(replayedRefusal.at("/inputs/consents").size() - 1);
+      assertThat(lastConsent.get("action").asText()).isEqualTo("revoke");
+      var beyond =
+          rita.get("/api/v1/ledger/entries/" + (b.ledger.log().size() + 1_000) + "?x=1" + shardOfB);
+      assertThat(beyond.statusCode()).isEqualTo(404);
+      assertThat(beyond.body()).contains("ledger shard " + bShard);
+      var unknown = rita.get(entryPath + "?shard=no-such-shard");
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(unknown.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("application/problem+json");
+      var bundle = rita.get("/api/v1/ledger/bundle?period=2025" + shardOfB);
+      assertThat(bundle.statusCode()).as(bundle.body()).isEqualTo(200);
+      var verified =
+          org.datapact.server.ledger.AuditorBundle.verify(
+              TestServer.json(bundle),
+              org.datapact.ledger.checkpoint.Notes.parseVerifierKey(b.ledger.keys().verifierKey()),
+              a.context.mapper());
+      assertThat(verified.ok()).as(verified.message()).isTrue();
+      assertThat(
+              org.datapact.server.ledger.AuditorBundle.verify(
+                      TestServer.json(bundle),
+                      org.datapact.ledger.checkpoint.Notes.parseVerifierKey(
+                          a.ledger.keys().verifierKey()),
+                      a.context.mapper())
+                  .ok())
+          .as("signed with B's key, not A's")
+          .isFalse();
+      long untaken =
+          a.db
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT COUNT(*) FROM shard_read").mapTo(Long.class).one());
+      assertThat(untaken).as("every answer taken, none left in the store").isZero();
+
       // node B is cut off from the changes under a partner's load on alice, and alice revokes on
       // node A: B may serve her only within the staleness bound of its last poll, never after
       String tokenOnB = b.token("streamflix");
@@ -242,6 +336,36 @@ class TwoNodesTest {
       assertThat(b.partnerReadsProfile("streamflix", 4).statusCode()).isEqualTo(403);
       // node A, current, knows alice's revocation
       assertThat(a.partnerReadsProfile("streamflix", 1).statusCode()).isEqualTo(403);
+      // a shard whose node hears no more asks cannot be read: refused, naming the shard
+      var cutOff = rita.get(entryPath + "?x=1" + shardOfB);
+      assertThat(cutOff.statusCode()).isEqualTo(503);
+      assertThat(cutOff.body()).contains("ledger shard " + bShard);
+
+      // a node that was not running while alice changed her consents on A and B records those
+      // changes in its own shard at start: its refusal replays from its shard alone
+      try (TestServer c = TestServer.demoOn(store)) {
+        var refusedOnC = c.partnerReadsProfile("streamflix", 1);
+        assertThat(refusedOnC.statusCode()).isEqualTo(403);
+        long onC =
+            Long.parseLong(
+                refusedOnC.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
+        var ritaOnC = c.session();
+        ritaOnC.login("rita");
+        var replayedOnC = TestServer.json(ritaOnC.get("/api/v1/ledger/entries/" + onC + "/replay"));
+        assertThat(replayedOnC.get("outcome").asText())
+            .as(replayedOnC.toString())
+            .isEqualTo("MATCH");
+        List<String> actions = new java.util.ArrayList<>();
+        replayedOnC
+            .at("/inputs/consents")
+            .forEach(
+                x -> {
+                  if (x.get("party").asText().equals("streamflix")) {
+                    actions.add(x.get("action").asText());
+                  }
+                });
+        assertThat(actions).endsWith("revoke", "grant", "revoke"); // A, then B, then A
+      }
     }
   }
 

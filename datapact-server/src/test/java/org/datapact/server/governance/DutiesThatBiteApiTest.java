@@ -82,6 +82,45 @@ class DutiesThatBiteApiTest {
   }
 
   @Test
+  void aReportFiledOnOneNodeIsInTheOtherNodesShardBeforeItDecidesOnIt() throws Exception {
+    try (TestServer other = TestServer.alongside(server, clock)) {
+      clock.advanceTo(Instant.parse("2026-11-16T00:00:01Z")); // October's reports overdue
+      String streamflix = server.token("streamflix");
+      for (String metric : java.util.List.of("recommendation_sends", "recipient_clicks")) {
+        var filed =
+            server.postWithToken(
+                streamflix,
+                "/api/v1/reports",
+                "{\"metric\":\"" + metric + "\",\"period\":\"2026-10\",\"value\":0}");
+        assertThat(filed.statusCode()).as(filed.body()).isEqualTo(201);
+      }
+      String bob = other.partnerId("streamflix", 2);
+      String inbox = "/api/v1/users/" + bob + "/inbox/threads?purpose=recommendations";
+      String token = other.token("streamflix");
+      var read =
+          org.datapact.server.cluster.ChangeFeed.await(
+              java.time.Duration.ofSeconds(3),
+              () -> {
+                try {
+                  return other.getWithToken(token, inbox);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              r -> r.statusCode() == 200);
+      assertThat(read.statusCode()).as("the other node learns of the filings").isEqualTo(200);
+      long index =
+          Long.parseLong(read.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow());
+      var replay =
+          org.datapact.server.ledger.LedgerReplay.replay(
+              other.ledgerDir, index, other.context.mapper());
+      assertThat(replay.outcome())
+          .as("the other node's shard alone explains its allow: " + replay.message())
+          .isEqualTo(org.datapact.server.ledger.LedgerReplay.Outcome.MATCH);
+    }
+  }
+
+  @Test
   void theDutiesListShowsTheOverdueDutyAndWhatItSuspends() throws Exception {
     clock.advanceTo(Instant.parse("2026-11-20T00:00:00Z"));
     JsonNode duties =

@@ -74,6 +74,31 @@ class LedgerReplayTest {
   }
 
   @Test
+  void aMismatchWhoseInputsThisShardLacksIsLeftToTheOtherShardsOnlyWhenThereAreOthers()
+      throws Exception {
+    try (TestServer server = TestServer.demo()) {
+      long denied =
+          decide(
+              server, "ads", "{\"subject\":4,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+      ObjectNode forged =
+          LedgerEntries.parse(server.context.mapper(), server.ledger.log().entry(denied));
+      forged.put("effect", "allow");
+      forged.put("agreementVersion", "nowhere-partnership@9"); // in no entry of this log
+      long index = server.ledger.record(server.context.mapper().writeValueAsBytes(forged));
+      try (var log = org.datapact.ledger.log.LogReader.open(server.ledgerDir.resolve("log"))) {
+        var alone =
+            LedgerReplay.replay(log, server.ledger.subjects(), index, server.context.mapper(), 1);
+        assertThat(alone.outcome()).as(alone.message()).isEqualTo(Outcome.MISMATCH);
+        var amongTwo =
+            LedgerReplay.replay(log, server.ledger.subjects(), index, server.context.mapper(), 2);
+        assertThat(amongTwo.outcome()).as(amongTwo.message()).isEqualTo(Outcome.OTHER_SHARDS);
+        assertThat(amongTwo.message())
+            .contains("no entry of agreement version nowhere-partnership@9", "2 shards");
+      }
+    }
+  }
+
+  @Test
   void anErasedSubjectAndANonDecisionEntryCannotBeReplayed() throws Exception {
     try (TestServer server = TestServer.demo()) {
       long index =

@@ -43,6 +43,32 @@ class ShardVerificationBrowserTest extends BrowserTest {
           .contains(origin + ": checkpoint signature verified (key pinned now, first use)")
           .doesNotContain("INCONSISTENT");
       screenshot("regulator-verify-shards");
+
+      // the ledger page reads the other node's shard through this node: its entries, its replays
+      browser.get(server.uri("/#/regulator/ledger").toString());
+      await().until(ExpectedConditions.presenceOfElementLocated(By.id("shard-picker")));
+      new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("shard-picker")))
+          .selectByValue(origin);
+      await()
+          .until(
+              ExpectedConditions.textToBePresentInElementLocated(
+                  By.cssSelector("dl.facts"), origin));
+      long otherSize = other.ledger.log().size();
+      await()
+          .until(
+              d ->
+                  d.findElements(By.cssSelector("#ledger-entries tr.entry")).size()
+                      == Math.min(50, otherSize));
+      assertThat(browser.findElements(By.cssSelector("#ledger-entries tr.entry-decision")))
+          .isNotEmpty();
+      assertThat(browser.findElement(By.id("ledger-entries")).getText())
+          .contains("streamflix asked");
+      browser.findElements(By.cssSelector("#ledger-entries button.replay")).get(0).click();
+      await().until(ExpectedConditions.presenceOfElementLocated(By.id("replay-outcome")));
+      assertThat(browser.findElement(By.id("replay-outcome")).getText())
+          .startsWith("MATCH: ")
+          .contains("replays: allow");
+      screenshot("regulator-ledger-other-shard");
     }
   }
 }

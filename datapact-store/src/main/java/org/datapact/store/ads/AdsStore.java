@@ -43,6 +43,9 @@ import org.jspecify.annotations.Nullable;
 public final class AdsStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The topic of the consent changes the ads index follows. */
+  public static final ConsentTopic AD_TARGETING = ConsentTopic.of(Purpose.AD_TARGETING);
+
   private final Database db;
 
   /**
@@ -80,47 +83,64 @@ public final class AdsStore {
    *     genre DataPact knows, as events in time for the simulation or to bring an index up to date
    */
   public List<DeliverySimulator.Event> events() {
-    List<DeliverySimulator.Event> out = new ArrayList<>();
+    List<ConsentChange> consents = new ArrayList<>();
     db.jdbi()
         .useHandle(
-            h -> {
-              h.createQuery(
-                      "SELECT user_id, party_id, granted, changed_at, expires_at, basis, source"
-                          + " FROM consent_event WHERE topic = ? ORDER BY id")
-                  .bind(0, ConsentTopic.of(Purpose.AD_TARGETING).wire())
-                  .setFetchSize(10_000)
-                  .map(
-                      (rs, ctx) ->
-                          new DeliverySimulator.ConsentEvent(
-                              new ConsentChange(
-                                  UserId.of(rs.getLong(1)),
-                                  PartyId.of(rs.getString(2)),
-                                  ConsentTopic.of(Purpose.AD_TARGETING),
-                                  rs.getBoolean(3),
-                                  SqlTime.required(rs.getObject(4)),
-                                  SqlTime.instant(rs.getObject(5)),
-                                  ConsentBasis.fromWire(rs.getString(6)),
-                                  rs.getString(7))))
-                  .forEach(out::add);
-              h.createQuery(
-                      "SELECT partner_id, user_id, payload, observed_at FROM partner_signal"
-                          + " WHERE category = ? ORDER BY id")
-                  .bind(0, DataCategory.VIDEO_VIEWING.wire())
-                  .setFetchSize(10_000)
-                  .map(
-                      (rs, ctx) -> {
-                        Genre g = genreOf(rs.getString(3));
-                        return g == null
-                            ? Optional.<DeliverySimulator.Event>empty()
-                            : Optional.<DeliverySimulator.Event>of(
-                                new DeliverySimulator.SignalEvent(
-                                    PartyId.of(rs.getString(1)),
-                                    rs.getLong(2),
-                                    g,
-                                    SqlTime.required(rs.getObject(4))));
-                      })
-                  .forEach(o -> o.ifPresent(out::add));
-            });
+            h ->
+                h.createQuery(
+                        "SELECT user_id, party_id, granted, changed_at, expires_at, basis, source"
+                            + " FROM consent_event WHERE topic = ? ORDER BY id")
+                    .bind(0, AD_TARGETING.wire())
+                    .setFetchSize(10_000)
+                    .map(
+                        (rs, ctx) ->
+                            new ConsentChange(
+                                UserId.of(rs.getLong(1)),
+                                PartyId.of(rs.getString(2)),
+                                AD_TARGETING,
+                                rs.getBoolean(3),
+                                SqlTime.required(rs.getObject(4)),
+                                SqlTime.instant(rs.getObject(5)),
+                                ConsentBasis.fromWire(rs.getString(6)),
+                                rs.getString(7)))
+                    .forEach(consents::add));
+    return events(consents);
+  }
+
+  /**
+   * @param adConsents the ad-targeting consent changes in history order, already read (with the
+   *     decision point's snapshot, say)
+   * @return those changes and every viewing signal whose genre DataPact knows, as events in time
+   */
+  public List<DeliverySimulator.Event> events(List<ConsentChange> adConsents) {
+    List<DeliverySimulator.Event> out = new ArrayList<>(adConsents.size());
+    for (ConsentChange c : adConsents) {
+      if (!c.topic().equals(AD_TARGETING)) {
+        throw new IllegalArgumentException("not an ad-targeting consent change: " + c.topic());
+      }
+      out.add(new DeliverySimulator.ConsentEvent(c));
+    }
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT partner_id, user_id, payload, observed_at FROM partner_signal"
+                            + " WHERE category = ? ORDER BY id")
+                    .bind(0, DataCategory.VIDEO_VIEWING.wire())
+                    .setFetchSize(10_000)
+                    .map(
+                        (rs, ctx) -> {
+                          Genre g = genreOf(rs.getString(3));
+                          return g == null
+                              ? Optional.<DeliverySimulator.Event>empty()
+                              : Optional.<DeliverySimulator.Event>of(
+                                  new DeliverySimulator.SignalEvent(
+                                      PartyId.of(rs.getString(1)),
+                                      rs.getLong(2),
+                                      g,
+                                      SqlTime.required(rs.getObject(4))));
+                        })
+                    .forEach(o -> o.ifPresent(out::add)));
     return out;
   }
 

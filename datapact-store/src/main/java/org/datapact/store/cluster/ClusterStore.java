@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.datapact.core.consent.ConsentChange;
 import org.datapact.store.Database;
 import org.datapact.store.SqlTime;
@@ -30,8 +31,8 @@ public final class ClusterStore {
    */
   public record Node(String id, Instant startedAt, Instant seenAt, long head) {}
 
-  /** A consent change another node made, with its number there. */
-  public record NumberedConsent(long seq, ConsentChange change) {}
+  /** A consent change another node made, with its number there and its row id. */
+  public record NumberedConsent(long seq, ConsentChange change, long id) {}
 
   /** A policy change other than a consent another node made. */
   public record PolicyChange(long seq, String kind, String detail, Instant at) {}
@@ -128,12 +129,15 @@ public final class ClusterStore {
               bounded(h);
               return h.createQuery(
                       "SELECT node_seq, user_id, party_id, topic, granted, changed_at, expires_at,"
-                          + " basis, source FROM consent_event WHERE node_id = ? AND node_seq > ?"
+                          + " basis, source, id FROM consent_event WHERE node_id = ? AND node_seq > ?"
                           + " ORDER BY node_seq")
                   .bind(0, node)
                   .bind(1, seq)
                   .setMaxRows(limit)
-                  .map((rs, ctx) -> new NumberedConsent(rs.getLong(1), PolicyStore.consent(rs)))
+                  .map(
+                      (rs, ctx) ->
+                          new NumberedConsent(
+                              rs.getLong(1), PolicyStore.consent(rs), rs.getLong("id")))
                   .list();
             });
   }
@@ -420,5 +424,61 @@ public final class ClusterStore {
                             new ShardCount(
                                 rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
                     .list());
+  }
+
+  /**
+   * A shard's answer to another node's read of it: the HTTP status and the JSON body the node
+   * writing the shard would have answered itself.
+   */
+  public record ShardRead(String origin, int status, String body) {}
+
+  /** How long an answer nobody took is kept. */
+  private static final java.time.Duration UNTAKEN = java.time.Duration.ofMinutes(5);
+
+  /**
+   * Writes this shard's answer to {@code request}, deleting answers nobody took within five
+   * minutes.
+   */
+  public void answerRead(String request, ShardRead answer, Instant at) {
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              h.createUpdate("DELETE FROM shard_read WHERE answered_at < ?")
+                  .bind(0, SqlTime.utc(at.minus(UNTAKEN)))
+                  .execute();
+              h.createUpdate(
+                      "INSERT INTO shard_read (request_id, origin, status, body, answered_at)"
+                          + " VALUES (?, ?, ?, ?, ?)")
+                  .bind(0, request)
+                  .bind(1, answer.origin())
+                  .bind(2, answer.status())
+                  .bind(3, answer.body())
+                  .bind(4, SqlTime.utc(at))
+                  .execute();
+            });
+  }
+
+  /**
+   * @return the answer to {@code request}, deleted as it is read (an answer is taken once), or
+   *     empty while there is none
+   */
+  public Optional<ShardRead> takeRead(String request) {
+    return db.jdbi()
+        .inTransaction(
+            h -> {
+              Optional<ShardRead> a =
+                  h.createQuery("SELECT origin, status, body FROM shard_read WHERE request_id = ?")
+                      .bind(0, request)
+                      .map(
+                          (rs, ctx) ->
+                              new ShardRead(rs.getString(1), rs.getInt(2), rs.getString(3)))
+                      .findOne();
+              if (a.isPresent()) {
+                h.createUpdate("DELETE FROM shard_read WHERE request_id = ?")
+                    .bind(0, request)
+                    .execute();
+              }
+              return a;
+            });
   }
 }

@@ -8,21 +8,58 @@ import org.datapact.store.policy.PolicyStore;
 
 /**
  * The store's side of the ledger: which agreement versions, party lists and consent changes have
- * been committed as entries. (The index from a subject's pseudonym to their entries lives beside
- * the log: {@code org.datapact.ledger.subject.SubjectIndex}.) Thread-safe (each call uses its own
- * connection).
+ * been committed as entries, per ledger shard (each node's shard holds them all, so that it
+ * re-decides its own decisions from its log alone). (The index from a subject's pseudonym to their
+ * entries lives beside the log: {@code org.datapact.ledger.subject.SubjectIndex}.) Thread-safe
+ * (each call uses its own connection).
  */
 public final class LedgerRecords {
-  /** The {@code ledger_commit} item that holds the consent watermark. */
+  /** The {@code ledger_shard_commit} item that holds a shard's consent watermark. */
   private static final String CONSENT_WATERMARK = "consent-watermark";
 
   private final Database db;
+  private final String shard;
 
   /**
    * @param db the open store
+   * @param shard the origin of the ledger shard these records are of
    */
-  public LedgerRecords(Database db) {
+  public LedgerRecords(Database db, String shard) {
+    if (shard.isEmpty()) {
+      throw new IllegalArgumentException("a shard's origin is never empty");
+    }
     this.db = db;
+    this.shard = shard;
+  }
+
+  /**
+   * Adopts the records from before they were kept per shard (marked {@code ''} by the migration):
+   * the first shard to start after it is the one that wrote them. Does nothing once adopted.
+   *
+   * @return how many records this shard adopted
+   */
+  public int adoptUnsharded() {
+    return db.jdbi()
+        .inTransaction(
+            h -> {
+              long own =
+                  h.createQuery("SELECT COUNT(*) FROM ledger_shard_commit WHERE shard = ?")
+                      .bind(0, shard)
+                      .mapTo(Long.class)
+                      .one();
+              if (own > 0) {
+                return 0;
+              }
+              h.createUpdate("UPDATE shard_consent SET shard = ? WHERE shard = ''")
+                  .bind(0, shard)
+                  .execute();
+              h.createUpdate("UPDATE shard_report SET shard = ? WHERE shard = ''")
+                  .bind(0, shard)
+                  .execute();
+              return h.createUpdate("UPDATE ledger_shard_commit SET shard = ? WHERE shard = ''")
+                  .bind(0, shard)
+                  .execute();
+            });
   }
 
   /**
@@ -32,9 +69,11 @@ public final class LedgerRecords {
     return db.jdbi()
         .withHandle(
             h ->
-                h.createQuery("SELECT digest FROM ledger_commit WHERE kind = ? AND item = ?")
-                    .bind(0, kind)
-                    .bind(1, item)
+                h.createQuery(
+                        "SELECT digest FROM ledger_shard_commit WHERE shard = ? AND kind = ? AND item = ?")
+                    .bind(0, shard)
+                    .bind(1, kind)
+                    .bind(2, item)
                     .mapTo(String.class)
                     .findOne());
   }
@@ -46,19 +85,23 @@ public final class LedgerRecords {
             h -> {
               int updated =
                   h.createUpdate(
-                          "UPDATE ledger_commit SET digest = ?, entry_index = ? WHERE kind = ? AND item = ?")
+                          "UPDATE ledger_shard_commit SET digest = ?, entry_index = ?"
+                              + " WHERE shard = ? AND kind = ? AND item = ?")
                       .bind(0, digest)
                       .bind(1, index)
-                      .bind(2, kind)
-                      .bind(3, item)
+                      .bind(2, shard)
+                      .bind(3, kind)
+                      .bind(4, item)
                       .execute();
               if (updated == 0) {
                 h.createUpdate(
-                        "INSERT INTO ledger_commit (kind, item, digest, entry_index) VALUES (?, ?, ?, ?)")
-                    .bind(0, kind)
-                    .bind(1, item)
-                    .bind(2, digest)
-                    .bind(3, index)
+                        "INSERT INTO ledger_shard_commit (shard, kind, item, digest, entry_index)"
+                            + " VALUES (?, ?, ?, ?, ?)")
+                    .bind(0, shard)
+                    .bind(1, kind)
+                    .bind(2, item)
+                    .bind(3, digest)
+                    .bind(4, index)
                     .execute();
               }
             });
@@ -91,5 +134,65 @@ public final class LedgerRecords {
    */
   public void consentsCommittedThrough(long id, long index) {
     markCommitted("consent", CONSENT_WATERMARK, Long.toString(id), index);
+  }
+
+  /** Records that this shard holds these consent changes (by row id). */
+  public void consentsRecorded(java.util.Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              var batch =
+                  h.prepareBatch("INSERT INTO shard_consent (shard, consent_id) VALUES (?, ?)");
+              for (long id : ids) {
+                batch.bind(0, shard).bind(1, id).add();
+              }
+              batch.execute();
+            });
+  }
+
+  /**
+   * @return those of {@code ids} (consent rows) this shard holds
+   */
+  public java.util.Set<Long> recordedAmong(java.util.Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return java.util.Set.of();
+    }
+    return db.jdbi()
+        .withHandle(
+            h ->
+                new java.util.HashSet<>(
+                    h.createQuery(
+                            "SELECT consent_id FROM shard_consent WHERE shard = :shard"
+                                + " AND consent_id IN (<ids>)")
+                        .bind("shard", shard)
+                        .bindList("ids", new java.util.ArrayList<>(ids))
+                        .mapTo(Long.class)
+                        .list()));
+  }
+
+  /**
+   * Streams, in history order, the consent changes made through a node's ledger (this node's or
+   * another's) that this shard does not hold. (Changes made before several nodes shared a store
+   * carry no node: they stay in the shard that recorded them.)
+   */
+  public void forEachConsentNotRecorded(Consumer<StoredConsent> sink) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, user_id, party_id, topic, granted, changed_at, expires_at, basis, source"
+                            // node_id > '': every node's change (all have a node id), read through
+                            // the consent_event_node index, not a scan of the generated history
+                            + " FROM consent_event c WHERE node_id > '' AND ledger_index IS NOT NULL"
+                            + " AND NOT EXISTS"
+                            + " (SELECT 1 FROM shard_consent s WHERE s.shard = ? AND s.consent_id = c.id)"
+                            + " ORDER BY id")
+                    .bind(0, shard)
+                    .setFetchSize(10_000)
+                    .map((rs, ctx) -> new StoredConsent(rs.getLong("id"), PolicyStore.consent(rs)))
+                    .forEach(sink));
   }
 }

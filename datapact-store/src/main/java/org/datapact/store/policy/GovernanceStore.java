@@ -210,41 +210,76 @@ public final class GovernanceStore {
 
   /** Stores a report (the caller checked that the period is not filed yet). */
   public void insertReport(Report r) {
-    db.jdbi()
-        .useHandle(
-            h ->
-                h.createUpdate(
-                        "INSERT INTO duty_report (partner_id, agreement, duty_id, metric, period,"
-                            + " reported, observed, discrepancy, breakdown, filed_at, filed_by,"
-                            + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .bind(0, r.partner().value())
-                    .bind(1, r.agreement())
-                    .bind(2, r.dutyId())
-                    .bind(3, r.metric())
-                    .bind(4, r.period())
-                    .bind(5, r.reported())
-                    .bind(6, r.observed())
-                    .bind(7, r.discrepancy())
-                    .bind(8, r.breakdown())
-                    .bind(9, SqlTime.utc(r.filedAt()))
-                    .bind(10, r.filedBy())
-                    .bind(11, r.ledgerIndex() < 0 ? null : r.ledgerIndex())
-                    .execute());
+    db.jdbi().useHandle(h -> insertReport(h, r));
   }
 
   /**
-   * @return the reports no ledger entry records yet (the generated world's), oldest filing first
+   * Stores a report filed on this node, whose entry ledger shard {@code shard} holds, and records
+   * that it does, in one transaction (the caller checked that the period is not filed yet).
    */
-  public List<Pending<Report>> reportsNotInLedger() {
+  public void insertReport(Report r, String shard) {
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              insertReport(h, r);
+              h.createUpdate(
+                      "INSERT INTO shard_report (shard, report_id) SELECT ?, id FROM duty_report"
+                          + " WHERE partner_id = ? AND metric = ? AND period = ?")
+                  .bind(0, shard)
+                  .bind(1, r.partner().value())
+                  .bind(2, r.metric())
+                  .bind(3, r.period())
+                  .execute();
+            });
+  }
+
+  private static void insertReport(org.jdbi.v3.core.Handle h, Report r) {
+    h.createUpdate(
+            "INSERT INTO duty_report (partner_id, agreement, duty_id, metric, period,"
+                + " reported, observed, discrepancy, breakdown, filed_at, filed_by,"
+                + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(0, r.partner().value())
+        .bind(1, r.agreement())
+        .bind(2, r.dutyId())
+        .bind(3, r.metric())
+        .bind(4, r.period())
+        .bind(5, r.reported())
+        .bind(6, r.observed())
+        .bind(7, r.discrepancy())
+        .bind(8, r.breakdown())
+        .bind(9, SqlTime.utc(r.filedAt()))
+        .bind(10, r.filedBy())
+        .bind(11, r.ledgerIndex() < 0 ? null : r.ledgerIndex())
+        .execute();
+  }
+
+  /**
+   * @return the reports ledger shard {@code shard} holds no {@code report_filed} entry of (the
+   *     generated world's, and those filed on other nodes), oldest filing first
+   */
+  public List<Pending<Report>> reportsNotInShard(String shard) {
     return db.jdbi()
         .withHandle(
             h ->
                 h.createQuery(
                         "SELECT id, "
                             + REPORT_COLUMNS
-                            + " FROM duty_report WHERE ledger_index IS NULL ORDER BY filed_at, id")
+                            + " FROM duty_report r WHERE NOT EXISTS (SELECT 1 FROM shard_report s"
+                            + " WHERE s.shard = ? AND s.report_id = r.id) ORDER BY filed_at, id")
+                    .bind(0, shard)
                     .map((rs, ctx) -> new Pending<>(rs.getLong(1), report(rs, 1)))
                     .list());
+  }
+
+  /** Records that ledger shard {@code shard} holds report {@code id}'s entry. */
+  public void reportInShard(String shard, long id) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate("INSERT INTO shard_report (shard, report_id) VALUES (?, ?)")
+                    .bind(0, shard)
+                    .bind(1, id)
+                    .execute());
   }
 
   /** Records the ledger entry of a pending report. */

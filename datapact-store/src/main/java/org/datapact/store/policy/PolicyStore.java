@@ -145,26 +145,30 @@ public final class PolicyStore {
 
   /** Appends a consent change that the ledger recorded as entry {@code ledgerIndex}. */
   public void appendConsent(ConsentChange change, long ledgerIndex) {
-    append(List.of(change), ledgerIndex, null, 0);
+    append(List.of(change), ledgerIndex, null, 0, null);
   }
 
   /**
-   * Appends a consent change that the ledger recorded as entry {@code ledgerIndex}, numbered {@code
-   * nodeSeq} among the changes node {@code nodeId} made (other nodes apply it in that order).
+   * Appends a consent change that ledger shard {@code shard} recorded as entry {@code ledgerIndex},
+   * numbered {@code nodeSeq} among the changes node {@code nodeId} made (other nodes apply it in
+   * that order, each recording it in its own shard), and records that {@code shard} holds it, in
+   * one transaction.
    */
-  public void appendConsent(ConsentChange change, long ledgerIndex, String nodeId, long nodeSeq) {
-    append(List.of(change), ledgerIndex, nodeId, nodeSeq);
+  public void appendConsent(
+      ConsentChange change, long ledgerIndex, String nodeId, long nodeSeq, String shard) {
+    append(List.of(change), ledgerIndex, nodeId, nodeSeq, shard);
   }
 
   private void append(List<ConsentChange> changes, @Nullable Long ledgerIndex) {
-    append(changes, ledgerIndex, null, 0);
+    append(changes, ledgerIndex, null, 0, null);
   }
 
   private void append(
       List<ConsentChange> changes,
       @Nullable Long ledgerIndex,
       @Nullable String nodeId,
-      long nodeSeq) {
+      long nodeSeq,
+      @Nullable String shard) {
     db.jdbi()
         .useTransaction(
             h -> {
@@ -189,6 +193,15 @@ public final class PolicyStore {
                     .add();
               }
               batch.execute();
+              if (shard != null) {
+                h.createUpdate(
+                        "INSERT INTO shard_consent (shard, consent_id) SELECT ?, id FROM consent_event"
+                            + " WHERE node_id = ? AND node_seq = ?")
+                    .bind(0, shard)
+                    .bind(1, nodeId)
+                    .bind(2, nodeSeq)
+                    .execute();
+              }
             });
   }
 
@@ -270,6 +283,16 @@ public final class PolicyStore {
    * whole consent history in order, and every agreement.
    */
   public PolicySnapshot loadSnapshot(Jurisdictions jurisdictions) throws DataPactException {
+    return loadSnapshot(jurisdictions, c -> {});
+  }
+
+  /**
+   * Builds the decision point's snapshot as {@link #loadSnapshot(Jurisdictions)} does, handing
+   * every consent change it reads to {@code alsoTo} as well, in history order (so that another
+   * index built from the same history reads the table once, not twice).
+   */
+  public PolicySnapshot loadSnapshot(Jurisdictions jurisdictions, Consumer<ConsentChange> alsoTo)
+      throws DataPactException {
     Map<PartyId, PartyKind> kinds = new HashMap<>();
     new PartyRepository(db).all().forEach(p -> kinds.put(p.id(), p.kind()));
     PolicySnapshot.Builder b =
@@ -285,7 +308,11 @@ public final class PolicyStore {
                           return Boolean.TRUE;
                         })
                     .forEach(x -> {}));
-    forEachConsent(b::consent);
+    forEachConsent(
+        c -> {
+          b.consent(c);
+          alsoTo.accept(c);
+        });
     new GovernanceStore(db).filings().forEach(b::filing);
     return b.build();
   }
