@@ -143,6 +143,8 @@ public record ServerContext(
     var feed = new org.datapact.server.cluster.ChangeFeed(db, pdp, clock, heads, tokens, audit);
     audit.stampConsentsWith(feed);
     feed.catchUpErasures(); // before serving: what was erased while this node was down is erased
+    // every decision from now on names the last entry of this shard whose policy it decided on
+    pdp.positionedBy(() -> ledger.log().size() - 1);
     ReleasePipeline release = new ReleasePipeline(pdp, audit, clock, metrics);
     release.refuseAllowsWhen(feed::staleness);
     feed.onLiveNodes(release::shareLimitsAmong); // N live nodes together grant one limit

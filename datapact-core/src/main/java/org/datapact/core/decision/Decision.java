@@ -15,13 +15,26 @@ import org.jspecify.annotations.Nullable;
  * @param obligations what an allow requires of the enforcement point; empty for a deny
  * @param policyHash hex SHA-256 identifying the snapshot (agreements + consent history)
  * @param agreementVersion {@code agreement@version} of the allowing version, or null
+ * @param policyPosition the snapshot's {@link PolicySnapshot#position() position}: where the policy
+ *     it was made under ends in the log that records policy changes; -1 when unknown
  */
 public record Decision(
     Effect effect,
     List<Reason> reasons,
     List<Obligation> obligations,
     String policyHash,
-    @Nullable String agreementVersion) {
+    @Nullable String agreementVersion,
+    long policyPosition) {
+  /** A decision made under a snapshot of unknown position. */
+  public Decision(
+      Effect effect,
+      List<Reason> reasons,
+      List<Obligation> obligations,
+      String policyHash,
+      @Nullable String agreementVersion) {
+    this(effect, reasons, obligations, policyHash, agreementVersion, -1);
+  }
+
   /** Validates and copies. */
   public Decision {
     Objects.requireNonNull(effect, "effect");

@@ -15,6 +15,9 @@ public final class DecisionPoint {
   /** Written under this object's lock, read without it. */
   private volatile PolicySnapshot current;
 
+  /** Where the log that records policy changes ends now ({@link PolicySnapshot#at}). */
+  private java.util.function.LongSupplier position = () -> -1;
+
   private final java.util.List<java.util.function.Consumer<ConsentChange>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -46,12 +49,51 @@ public final class DecisionPoint {
     return current;
   }
 
+  /**
+   * Positions every snapshot published from now on, the current one at once, at where {@code
+   * position} says the log of policy changes ends when it is published. The caller records every
+   * change in that log before it applies it here, both under this object's lock, so that the log
+   * holds no change beyond what the snapshot holds when it is published.
+   */
+  public synchronized void positionedBy(java.util.function.LongSupplier position) {
+    this.position = position;
+    current = current.at(position.getAsLong());
+  }
+
+  /**
+   * Publishes the same policy at where the log of policy changes ends now: after the caller
+   * recorded changes the snapshot holds already (an erased user's consents carried over to a new
+   * identity).
+   */
+  public synchronized void advanced() {
+    current = current.at(position.getAsLong());
+  }
+
+  private PolicySnapshot publish(PolicySnapshot next) {
+    PolicySnapshot positioned = next.at(position.getAsLong());
+    current = positioned;
+    return positioned;
+  }
+
   /** Applies a consent change; the next decision sees it. @return the new snapshot */
   public synchronized PolicySnapshot apply(ConsentChange change) {
-    PolicySnapshot next = current.withConsent(change);
-    current = next;
-    for (java.util.function.Consumer<ConsentChange> l : listeners) {
-      l.accept(change); // in the snapshot's order: applied under this lock
+    return applyAll(java.util.List.of(change));
+  }
+
+  /**
+   * Applies consent changes in order and publishes one snapshot holding them all (no decision sees
+   * only some of them); the next decision sees them. @return the new snapshot
+   */
+  public synchronized PolicySnapshot applyAll(java.util.List<ConsentChange> changes) {
+    PolicySnapshot next = current;
+    for (ConsentChange change : changes) {
+      next = next.withConsent(change);
+    }
+    next = publish(next);
+    for (ConsentChange change : changes) {
+      for (java.util.function.Consumer<ConsentChange> l : listeners) {
+        l.accept(change); // in the snapshot's order: applied under this lock
+      }
     }
     return next;
   }
@@ -71,9 +113,7 @@ public final class DecisionPoint {
    */
   public synchronized PolicySnapshot applyParty(
       org.datapact.core.party.PartyId party, org.datapact.core.party.PartyKind kind) {
-    PolicySnapshot next = current.withParty(party, kind);
-    current = next;
-    return next;
+    return publish(current.withParty(party, kind));
   }
 
   /**
@@ -81,9 +121,7 @@ public final class DecisionPoint {
    * decision on. @return the new snapshot
    */
   public synchronized PolicySnapshot applyFiling(org.datapact.core.agreement.Filing filing) {
-    PolicySnapshot next = current.withFiling(filing);
-    current = next;
-    return next;
+    return publish(current.withFiling(filing));
   }
 
   /**
@@ -92,8 +130,6 @@ public final class DecisionPoint {
    */
   public synchronized PolicySnapshot applyAgreements(
       java.util.Collection<org.datapact.core.agreement.AgreementRecord> records) {
-    PolicySnapshot next = current.withAgreements(records);
-    current = next;
-    return next;
+    return publish(current.withAgreements(records));
   }
 }

@@ -39,15 +39,21 @@ final class Evaluator {
   private final CompiledAgreements agreements;
   private final PagedTable<Subject> subjects;
   private final String policyHash;
+  private final long position;
 
-  Evaluator(CompiledAgreements agreements, PagedTable<Subject> subjects, String policyHash) {
+  Evaluator(
+      CompiledAgreements agreements,
+      PagedTable<Subject> subjects,
+      String policyHash,
+      long position) {
     this.agreements = agreements;
     this.subjects = subjects;
     this.policyHash = policyHash;
+    this.position = position;
   }
 
   Decision deny(List<Reason> reasons) {
-    return new Decision(Effect.DENY, reasons, List.of(), policyHash, null);
+    return new Decision(Effect.DENY, reasons, List.of(), policyHash, null, position);
   }
 
   /**
@@ -124,7 +130,8 @@ final class Evaluator {
         permission.allowReasons,
         permission.obligations,
         policyHash,
-        permission.versionRef);
+        permission.versionRef,
+        position);
   }
 
   private static @Nullable List<Reason> permissionConditions(

@@ -47,6 +47,7 @@ public final class PolicySnapshot {
   private final long consentChanges;
   private final Filings filings;
   private final String policyHash;
+  private final long position;
   private final Evaluator evaluator;
 
   private PolicySnapshot(
@@ -57,7 +58,8 @@ public final class PolicySnapshot {
       PagedTable<Subject> subjects,
       byte[] consentDigest,
       long consentChanges,
-      Filings filings) {
+      Filings filings,
+      long position) {
     this.jurisdictions = jurisdictions;
     this.partyKinds = partyKinds;
     this.partyIndex = partyIndex;
@@ -67,7 +69,8 @@ public final class PolicySnapshot {
     this.consentChanges = consentChanges;
     this.filings = filings;
     this.policyHash = PolicyHash.of(agreements.digest, consentDigest, filings.digest());
-    this.evaluator = new Evaluator(agreements, subjects, policyHash);
+    this.position = position;
+    this.evaluator = new Evaluator(agreements, subjects, policyHash, position);
   }
 
   /**
@@ -152,7 +155,8 @@ public final class PolicySnapshot {
           subjects.build(),
           consentDigest,
           consentChanges,
-          filed);
+          filed,
+          -1);
     }
   }
 
@@ -185,7 +189,8 @@ public final class PolicySnapshot {
         subjects.with(change.user().value(), applied(s, partyIndex, change)),
         PolicyHash.chain(consentDigest, change),
         consentChanges + 1,
-        filings);
+        filings,
+        position);
   }
 
   /**
@@ -202,7 +207,8 @@ public final class PolicySnapshot {
         subjects,
         consentDigest,
         consentChanges,
-        filings);
+        filings,
+        position);
   }
 
   /**
@@ -228,7 +234,8 @@ public final class PolicySnapshot {
         subjects,
         consentDigest,
         consentChanges,
-        filings);
+        filings,
+        position);
   }
 
   /**
@@ -248,7 +255,37 @@ public final class PolicySnapshot {
         subjects,
         consentDigest,
         consentChanges,
-        next);
+        next,
+        position);
+  }
+
+  /**
+   * @return the same policy at {@code position} in the log that records policy changes (the node's
+   *     ledger shard): every policy entry of that log up to and including {@code position} is in
+   *     this snapshot, and none after it; its decisions carry the position, so that a replay takes
+   *     the policy they were made under, not the policy in force where their own entries landed
+   */
+  public PolicySnapshot at(long position) {
+    if (position == this.position) {
+      return this;
+    }
+    return new PolicySnapshot(
+        jurisdictions,
+        partyKinds,
+        partyIndex,
+        agreements,
+        subjects,
+        consentDigest,
+        consentChanges,
+        filings,
+        position);
+  }
+
+  /**
+   * @return the snapshot's position ({@link #at}); -1 when unknown
+   */
+  public long position() {
+    return position;
   }
 
   /**

@@ -231,6 +231,41 @@ class DecisionEdgeCaseTest {
   }
 
   @Test
+  void everyDecisionNamesThePositionOfThePolicyItWasMadeUnder() {
+    PolicySnapshot s = snapshot(Constraints.NONE, "BR", ConsentBasis.TERMS);
+    DecisionPoint pdp = new DecisionPoint(s);
+    DecisionRequest r =
+        DecisionRequest.about(
+            P, U, Scope.PROFILE_BASIC, Purpose.RECOMMENDATIONS, T.plusSeconds(60));
+    assertThat(pdp.decide(r).policyPosition()).isEqualTo(-1); // no log positions it
+    long[] logEnd = {41};
+    pdp.positionedBy(() -> logEnd[0]);
+    assertThat(pdp.decide(r).policyPosition()).isEqualTo(41);
+    assertThat(pdp.decide(r).allowed()).isTrue();
+
+    logEnd[0] = 57; // the log grew with decisions only: the published snapshot keeps its position
+    assertThat(pdp.decide(r).policyPosition()).isEqualTo(41);
+    logEnd[0] = 60; // a revocation and a grant recorded at 59 and 60, then applied together
+    pdp.applyAll(
+        List.of(
+            ConsentChange.revoke(
+                U, P, ConsentTopic.of(Purpose.RECOMMENDATIONS), T.plusSeconds(30), "t"),
+            ConsentChange.revoke(
+                U, P, ConsentTopic.of(Purpose.ANALYTICS), T.plusSeconds(31), "t")));
+    Decision after = pdp.decide(r);
+    assertThat(after.allowed()).isFalse();
+    assertThat(after.policyPosition()).isEqualTo(60);
+    assertThat(pdp.snapshot().consentChanges()).isEqualTo(s.consentChanges() + 2);
+    assertThat(s.position()).isEqualTo(-1); // the old snapshot is untouched
+
+    logEnd[0] = 64; // a carry-over recorded what the snapshot holds already
+    String hash = pdp.snapshot().policyHash();
+    pdp.advanced();
+    assertThat(pdp.decide(r).policyPosition()).isEqualTo(64);
+    assertThat(pdp.snapshot().policyHash()).isEqualTo(hash);
+  }
+
+  @Test
   void aSpecialConsentIsLookedUpUnderItsOwnTopic() {
     // a rule set whose special consent for video data is an analytics consent, not the
     // video-sharing topic

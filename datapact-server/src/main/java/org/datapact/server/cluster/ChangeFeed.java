@@ -265,7 +265,10 @@ public final class ChangeFeed implements AutoCloseable {
     String[] d = detail.split("\\|", -1);
     // this node's ledger key for the user goes too: one erasure erases on every node
     var user = org.datapact.core.user.UserId.of(Long.parseLong(d[0]));
-    audit.erase(user, "node:" + d[1], clock.instant(), new PolicyStore(db).current(user));
+    synchronized (decisions) { // the carried-over consents are the user's policy from here
+      audit.erase(user, "node:" + d[1], clock.instant(), new PolicyStore(db).current(user));
+      decisions.advanced();
+    }
     store.erasureApplied(shard(), node, seq);
   }
 
@@ -349,21 +352,20 @@ public final class ChangeFeed implements AutoCloseable {
     while (true) {
       var consents = store.consentsAfter(node, at[0], BATCH);
       if (!consents.isEmpty()) {
-        // recorded in this node's shard before they are applied: every decision made here on them
-        // follows them in its shard, which so re-decides it alone
-        audit.consentsMadeElsewhere(
-            consents.stream()
-                .map(
-                    c ->
-                        new org.datapact.store.ledger.LedgerRecords.StoredConsent(
-                            c.id(), c.change()))
-                .toList());
-      }
-      for (var c : consents) {
         synchronized (decisions) {
-          decisions.apply(c.change());
+          // recorded in this node's shard before they are applied, and applied together under the
+          // lock of every policy change: a decision made here on them follows them in its shard,
+          // and one made before them names a position before them (DecisionPoint.positionedBy)
+          audit.consentsMadeElsewhere(
+              consents.stream()
+                  .map(
+                      c ->
+                          new org.datapact.store.ledger.LedgerRecords.StoredConsent(
+                              c.id(), c.change()))
+                  .toList());
+          decisions.applyAll(consents.stream().map(c -> c.change()).toList());
         }
-        at[0] = c.seq();
+        at[0] = consents.get(consents.size() - 1).seq();
       }
       var changes = store.policyAfter(node, at[1], BATCH);
       for (var p : changes) {

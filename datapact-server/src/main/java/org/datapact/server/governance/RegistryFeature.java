@@ -152,9 +152,13 @@ public final class RegistryFeature implements Feature {
       detail.put("displayName", party.displayName());
       long index = context.audit().governance(now, "party_registered", caller.actor(), detail);
       registry.register(party, caller.actor(), now, index);
-      var snapshot = context.decisions().applyParty(id, kind);
+      // the ledger's party list first: a decision the new party takes part in replays from it
+      var before = context.decisions().snapshot();
+      Map<PartyId, PartyKind> kinds = new java.util.HashMap<>(before.partyKinds());
+      kinds.put(id, kind);
+      context.audit().commitPolicy(kinds, before.agreements());
+      context.decisions().applyParty(id, kind);
       context.feed().publish("party", id.value() + "|" + kind.wireName());
-      context.audit().commitPending(snapshot, snapshot.agreements()); // the ledger's party list
     }
     ctx.status(201);
     ctx.json(

@@ -114,7 +114,8 @@ final class EntryCodec {
         text(e, "policyHash"),
         optional(e, "endpoint"),
         e.path("whatIf").asBoolean(false) ? text(e, "askedBy") : null,
-        strings(e, "released"));
+        strings(e, "released"),
+        e.path("policyThrough").asLong(-1));
   }
 
   private static LedgerEntry.AgreementEntry agreement(JsonNode e) throws IOException {

@@ -164,6 +164,10 @@ public final class LedgerEntries {
       g.writeEndArray();
       g.writeStringField("agreementVersion", d.agreementVersion());
       g.writeStringField("policyHash", d.policyHash());
+      if (d.policyPosition() >= 0) {
+        // the last entry of this shard whose policy the decision saw (LedgerReplay)
+        g.writeNumberField("policyThrough", d.policyPosition());
+      }
       if (endpoint != null) {
         g.writeStringField("endpoint", endpoint);
       }

@@ -51,6 +51,8 @@ sealed interface LedgerEntry
    * @param endpoint the route that released it, null for entries written before routes were named
    * @param askedBy for a what-if, who asked ({@code role:handle}); null for an authorizing decision
    * @param released the pseudonyms of the other users its answer released
+   * @param policyThrough the index of the last entry of this shard whose policy change the decision
+   *     point had applied when it decided; -1 for entries written before it was recorded
    */
   record DecisionEntry(
       String decisionId,
@@ -69,7 +71,8 @@ sealed interface LedgerEntry
       String policyHash,
       @Nullable String endpoint,
       @Nullable String askedBy,
-      List<String> released)
+      List<String> released,
+      long policyThrough)
       implements LedgerEntry {
     /**
      * @return the request the entry records, about {@code user} (its subject, opened from the

@@ -322,6 +322,7 @@ public final class LedgerFeature implements Feature {
     java.util.Map<org.datapact.core.party.PartyId, String> recipients = recipientsOf(user);
     synchronized (context.decisions()) { // no consent change interleaves with the carry-over
       erased = context.audit().erase(user, by, now, context.policies().current(user));
+      context.decisions().advanced(); // the carried-over consents are the user's policy from here
       size = context.ledger().log().size();
       // every other node erases its own ledger key for the user too
       context.feed().publish("erasure", user.value() + "|" + context.feed().nodeId());

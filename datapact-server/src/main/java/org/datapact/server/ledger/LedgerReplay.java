@@ -225,8 +225,28 @@ public final class LedgerReplay {
       List<Filing> filings = new ArrayList<>();
       OdrlCodec odrl = new OdrlCodec();
       UserId user = personal.map(p -> UserId.of(p.user())).orElse(null);
+      // The policy the decision was made under ends where the entry says (a change recorded while
+      // the decision was on its way to the log is after that point); older entries do not say, and
+      // their policy is everything before them.
+      long through = target.policyThrough();
+      if (through >= index) {
+        return new Result(
+            index,
+            Outcome.MISMATCH,
+            recorded,
+            null,
+            0,
+            0,
+            "entry "
+                + index
+                + " does NOT replay: it claims to have been decided on the policy through entry "
+                + through
+                + ", which is not before it",
+            null);
+      }
+      long policyEnd = through >= 0 ? through + 1 : index;
       log.forEach(
-          index,
+          policyEnd,
           (i, bytes) -> {
             LedgerEntry e = codec.decode(bytes);
             if (e instanceof LedgerEntry.PartiesEntry p) {
@@ -346,6 +366,7 @@ public final class LedgerReplay {
                   + " agreement versions and "
                   + consents.size()
                   + " consent changes"
+                  + (through >= 0 ? ", the policy through entry " + through : "")
               : "entry "
                   + index
                   + " does NOT replay: recorded "

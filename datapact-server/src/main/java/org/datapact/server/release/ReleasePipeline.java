@@ -267,7 +267,8 @@ public final class ReleasePipeline {
                     + " for this purpose")),
         List.of(),
         allowed.policyHash(),
-        allowed.agreementVersion());
+        allowed.agreementVersion(),
+        allowed.policyPosition());
   }
 
   // ------------------------------------------------------------------ audit, then answer or refuse

@@ -47,6 +47,49 @@ class TwoNodesTest {
     }
   }
 
+  @Test
+  void decisionsOnOneNodeRacingConsentChangesMadeOnTheOtherReplayFromItsOwnShard()
+      throws Exception {
+    StoreConfig store =
+        new StoreConfig(
+            "jdbc:h2:mem:r" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1",
+            null,
+            null,
+            null);
+    try (TestServer a = TestServer.demoOn(store);
+        TestServer b = TestServer.demoOn(store)) {
+      var alice = a.session();
+      alice.login("alice");
+      String consent = "/api/v1/me/consents/platform/ad_targeting";
+      List<Long> onB =
+          org.datapact.server.ledger.RacingDecisions.decideWhile(
+              b,
+              "ads",
+              "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}",
+              () -> {
+                for (int i = 0; i < 8; i++) {
+                  assertThat(alice.delete(consent).statusCode()).isEqualTo(204);
+                  Thread.sleep(150); // B's feed applies it (in batches, when it falls behind)
+                  assertThat(alice.put(consent).statusCode()).isBetween(200, 204);
+                  Thread.sleep(150);
+                }
+              });
+      java.util.Set<String> effects = new java.util.HashSet<>();
+      try (var log = org.datapact.ledger.log.LogReader.open(b.ledgerDir.resolve("log"))) {
+        for (long index : onB) {
+          var r =
+              org.datapact.server.ledger.LedgerReplay.replay(
+                  log, b.ledger.subjects(), index, b.context.mapper(), 2);
+          assertThat(r.outcome().name())
+              .as("B's entry " + index + ": " + r.message())
+              .isEqualTo("MATCH");
+          effects.add(r.replayed().effect());
+        }
+      }
+      assertThat(effects).as("B decided under both states").contains("allow", "deny");
+    }
+  }
+
   private static void run(StoreConfig store) throws Exception {
     try (TestServer a = TestServer.demoOn(store);
         TestServer b = TestServer.demoOn(store)) {

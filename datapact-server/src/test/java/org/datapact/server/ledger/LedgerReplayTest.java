@@ -3,6 +3,7 @@ package org.datapact.server.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.datapact.server.TestServer;
 import org.datapact.server.ledger.LedgerReplay.Outcome;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,37 @@ class LedgerReplayTest {
         assertThat(amongTwo.message())
             .contains("no entry of agreement version nowhere-partnership@9", "2 shards");
       }
+    }
+  }
+
+  @Test
+  void decisionsRacingConsentChangesReplayFromWhatTheyDecidedOn() throws Exception {
+    // A decision evaluated on the snapshot before a revocation took effect, but sequenced in the
+    // log after the revocation's entry (while that entry waited to be durable), must still replay:
+    // the log has to say which policy the decision saw, not only where it landed.
+    try (TestServer server = TestServer.demo()) {
+      String aboutAlice = "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}";
+      var alice = server.session();
+      alice.login("alice");
+      String consent = "/api/v1/me/consents/platform/ad_targeting";
+      List<Long> indexes =
+          RacingDecisions.decideWhile(
+              server,
+              "ads",
+              aboutAlice,
+              () -> {
+                for (int i = 0; i < 15; i++) {
+                  assertThat(alice.delete(consent).statusCode()).isEqualTo(204);
+                  assertThat(alice.put(consent).statusCode()).isBetween(200, 204);
+                }
+              });
+      java.util.Set<String> effects = new java.util.HashSet<>();
+      for (long index : indexes) {
+        LedgerReplay.Result r = replay(server, index);
+        assertThat(r.outcome()).as("entry " + index + ": " + r.message()).isEqualTo(Outcome.MATCH);
+        effects.add(r.replayed().effect());
+      }
+      assertThat(effects).as("the decisions raced both states").contains("allow", "deny");
     }
   }
 
