@@ -175,8 +175,8 @@ public final class LedgerRecords {
 
   /**
    * Streams, in history order, the consent changes made through a node's ledger (this node's or
-   * another's) that this shard does not hold. (Changes made before several nodes shared a store
-   * carry no node: they stay in the shard that recorded them.)
+   * another's, or, marked {@code before-nodes}, one's before several nodes shared the store) that
+   * this shard does not hold.
    */
   public void forEachConsentNotRecorded(Consumer<StoredConsent> sink) {
     db.jdbi()
@@ -184,7 +184,7 @@ public final class LedgerRecords {
             h ->
                 h.createQuery(
                         "SELECT id, user_id, party_id, topic, granted, changed_at, expires_at, basis, source"
-                            // node_id > '': every node's change (all have a node id), read through
+                            // node_id > '': every ledgered change has a node id (V26), read through
                             // the consent_event_node index, not a scan of the generated history
                             + " FROM consent_event c WHERE node_id > '' AND ledger_index IS NOT NULL"
                             + " AND NOT EXISTS"
