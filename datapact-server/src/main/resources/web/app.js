@@ -538,6 +538,11 @@ function entryRow(e, withPerson, size) {
 }
 
 /** Replays a decision entry from the log alone and shows its inputs beside its outcome (the regulator). */
+function changesTable(id, changes) {
+  return el('table', { id }, el('tr', {}, ...['at', 'party', 'topic', 'action'].map(h => el('th', {}, h))),
+    ...changes.map(c => el('tr', {}, el('td', {}, c.at.slice(0, 19).replace('T', ' ')), el('td', {}, c.party), el('td', {}, label(c.topic)), el('td', {}, c.action))));
+}
+
 function replayButton(index) {
   return el('button', { class: 'replay', 'data-index': String(index), onclick: async () => {
     const panel = document.getElementById('replay-panel');
@@ -555,9 +560,14 @@ function replayButton(index) {
             inputs.agreement ? [el('p', {}, inputs.agreement.version + ': ' + inputs.agreement.history.map(h => `${h.status} ${h.at.slice(0, 10)}`).join(', ')),
               el('details', {}, el('summary', {}, 'Terms (ODRL)'), el('pre', { class: 'note' }, JSON.stringify(inputs.agreement.document, null, 2)))]
               : el('p', { class: 'muted' }, 'None named.'),
+            el('p', { id: 'replay-policy-through' }, inputs.policyThrough >= 0
+              ? `Decided on the policy recorded through entry ${inputs.policyThrough}.`
+              : 'Decided on the policy recorded before it (an entry from before decisions named their policy).'),
             el('h4', {}, `The subject's consent changes (${inputs.consents.length})`),
-            el('table', { id: 'replay-consents' }, el('tr', {}, ...['at', 'party', 'topic', 'action'].map(h => el('th', {}, h))),
-              ...inputs.consents.map(c => el('tr', {}, el('td', {}, c.at.slice(0, 19).replace('T', ' ')), el('td', {}, c.party), el('td', {}, label(c.topic)), el('td', {}, c.action))))),
+            changesTable('replay-consents', inputs.consents),
+            inputs.notYetInForce.length ? [
+              el('h4', {}, `Recorded after that, before this entry: not yet in force when it was decided (${inputs.notYetInForce.length})`),
+              changesTable('replay-not-yet-in-force', inputs.notYetInForce)] : []),
           el('div', {}, el('h3', {}, 'Outcome'), verdict('Recorded', r.recorded), verdict('Replayed', r.replayed))) : '');
       panel.scrollIntoView({ block: 'start' });
     } catch (e) { panel.replaceChildren(problem(e)); }

@@ -78,18 +78,27 @@ public final class LedgerReplay {
    * @param request the recorded request: principal, subject's country, scope, purpose, time, labels
    * @param agreement the ODRL terms of the agreement version the decision names (recorded, else
    *     replayed), with its status history; null when it names none
-   * @param consents the subject's consent changes up to the entry, in order
+   * @param consents the subject's consent changes the decision was made under, in order
+   * @param policyThrough the last entry whose policy the decision point had applied when it
+   *     decided, as the entry records it; -1 for an entry from before it was recorded (its policy
+   *     is every entry before it)
+   * @param notYetInForce the subject's consent changes recorded after {@code policyThrough} and
+   *     before the entry: made while the decision was on its way to the log, so not applied to it
    */
   public record Inputs(
       Map<String, Object> request,
       @Nullable Map<String, Object> agreement,
-      List<Map<String, Object>> consents) {}
+      List<Map<String, Object>> consents,
+      long policyThrough,
+      List<Map<String, Object>> notYetInForce) {}
 
   private static Inputs inputs(
       LedgerEntry.DecisionEntry target,
       Optional<LedgerEntries.Personal> personal,
       Map<String, LedgerEntry.AgreementEntry> documents,
       List<ConsentChange> consents,
+      long policyThrough,
+      List<ConsentChange> notYetInForce,
       @Nullable String agreementRef) {
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("principal", target.principal().value());
@@ -125,6 +134,10 @@ public final class LedgerReplay {
               .map(h -> Map.of("status", h.status().wire(), "at", h.at().toString(), "by", h.by()))
               .toList());
     }
+    return new Inputs(request, agreement, wire(consents), policyThrough, wire(notYetInForce));
+  }
+
+  private static List<Map<String, Object>> wire(List<ConsentChange> consents) {
     List<Map<String, Object>> changes = new ArrayList<>();
     for (ConsentChange c : consents) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -136,7 +149,7 @@ public final class LedgerReplay {
       m.put("basis", c.basis().wire());
       changes.add(m);
     }
-    return new Inputs(request, agreement, changes);
+    return changes;
   }
 
   /** The parts of a decision a replay compares. */
@@ -245,11 +258,19 @@ public final class LedgerReplay {
             null);
       }
       long policyEnd = through >= 0 ? through + 1 : index;
+      List<ConsentChange> notYetInForce = new ArrayList<>();
       log.forEach(
-          policyEnd,
+          index,
           (i, bytes) -> {
             LedgerEntry e = codec.decode(bytes);
-            if (e instanceof LedgerEntry.PartiesEntry p) {
+            if (i >= policyEnd) {
+              // recorded while the decision was on its way to the log: not its policy
+              if (e instanceof LedgerEntry.ConsentEntry c
+                  && user != null
+                  && c.subject().equals(subject)) {
+                notYetInForce.add(change(user, c));
+              }
+            } else if (e instanceof LedgerEntry.PartiesEntry p) {
               kinds.clear();
               kinds.putAll(p.parties());
             } else if (e instanceof LedgerEntry.AgreementEntry a) {
@@ -263,16 +284,7 @@ public final class LedgerReplay {
             } else if (e instanceof LedgerEntry.ConsentEntry c
                 && user != null
                 && c.subject().equals(subject)) {
-              consents.add(
-                  new ConsentChange(
-                      user,
-                      c.party(),
-                      c.topic(),
-                      c.granted(),
-                      c.at(),
-                      c.expiresAt(),
-                      c.basis(),
-                      c.source()));
+              consents.add(change(user, c));
             }
           });
 
@@ -295,6 +307,8 @@ public final class LedgerReplay {
               personal,
               documents,
               consents,
+              through,
+              notYetInForce,
               recorded.agreementVersion() != null
                   ? recorded.agreementVersion()
                   : replayed.agreementVersion());
@@ -367,6 +381,12 @@ public final class LedgerReplay {
                   + consents.size()
                   + " consent changes"
                   + (through >= 0 ? ", the policy through entry " + through : "")
+                  + (notYetInForce.isEmpty()
+                      ? ""
+                      : " ("
+                          + notYetInForce.size()
+                          + " of the subject's consent changes recorded after that, before this"
+                          + " entry, were not yet in force when it was decided)")
               : "entry "
                   + index
                   + " does NOT replay: recorded "
@@ -380,6 +400,11 @@ public final class LedgerReplay {
       throw new IOException(
           "the log holds an entry this version cannot read: " + e.getMessage(), e);
     }
+  }
+
+  private static ConsentChange change(UserId user, LedgerEntry.ConsentEntry c) {
+    return new ConsentChange(
+        user, c.party(), c.topic(), c.granted(), c.at(), c.expiresAt(), c.basis(), c.source());
   }
 
   private static String field(LedgerEntry.GovernanceEntry g, String name) {

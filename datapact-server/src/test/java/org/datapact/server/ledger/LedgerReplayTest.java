@@ -131,6 +131,39 @@ class LedgerReplayTest {
   }
 
   @Test
+  void aRevocationRecordedWhileADecisionWasOnItsWayIsShownAsNotYetInForce() throws Exception {
+    try (TestServer server = TestServer.demo()) {
+      String aboutAlice = "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}";
+      long allowed = decide(server, "ads", aboutAlice);
+      byte[] onItsWay = server.ledger.log().entry(allowed);
+      var alice = server.session();
+      alice.login("alice");
+      assertThat(alice.delete("/api/v1/me/consents/platform/ad_targeting").statusCode())
+          .isEqualTo(204);
+      // the same decision landing after the revocation's entry, as a decision made a moment before
+      // the revocation took effect does when the revocation's entry is sequenced first
+      long landed = server.ledger.record(onItsWay);
+      LedgerReplay.Result r = replay(server, landed);
+      assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.MATCH);
+      assertThat(r.replayed().effect()).isEqualTo("allow");
+      assertThat(r.inputs().policyThrough()).isBetween(allowed - 1 - 1_000, allowed - 1);
+      assertThat(r.inputs().notYetInForce())
+          .singleElement()
+          .satisfies(c -> assertThat(c).containsEntry("action", "revoke"));
+      assertThat(r.message()).contains("were not yet in force when it was decided");
+      assertThat(replay(server, allowed).inputs().notYetInForce()).isEmpty();
+
+      // an entry claiming a policy at or after itself explains nothing
+      ObjectNode forged = LedgerEntries.parse(server.context.mapper(), onItsWay);
+      forged.put("policyThrough", server.ledger.log().size() + 1_000);
+      long claimed = server.ledger.record(server.context.mapper().writeValueAsBytes(forged));
+      LedgerReplay.Result bad = replay(server, claimed);
+      assertThat(bad.outcome()).isEqualTo(Outcome.MISMATCH);
+      assertThat(bad.message()).contains("which is not before it");
+    }
+  }
+
+  @Test
   void anErasedSubjectAndANonDecisionEntryCannotBeReplayed() throws Exception {
     try (TestServer server = TestServer.demo()) {
       long index =

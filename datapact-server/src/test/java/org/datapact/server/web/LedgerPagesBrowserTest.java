@@ -127,7 +127,54 @@ class LedgerPagesBrowserTest extends BrowserTest {
     assertThat(browser.findElement(By.id("replay-panel")).getText())
         .contains("Inputs (from the log)", "Recorded", "Replayed", "ad_targeting");
     assertThat(browser.findElements(By.cssSelector("#replay-consents tr"))).hasSizeGreaterThan(1);
+    assertThat(browser.findElement(By.id("replay-policy-through")).getText())
+        .matches("Decided on the policy recorded through entry \\d+\\.");
     screenshot("regulator-replay");
+
+    // a decision on its way to the log when a revocation was recorded lands after the revocation's
+    // entry (here: the same decision recorded again after it); its replay shows the revocation as
+    // not yet in force when it was decided
+    var asked =
+        server.postWithToken(
+            server.token("ads"),
+            "/api/v1/decisions",
+            "{\"subject\":1,\"scope\":\"data.use\",\"purpose\":\"ad_targeting\"}");
+    byte[] onItsWay =
+        server
+            .ledger
+            .log()
+            .entry(
+                Long.parseLong(
+                    asked.headers().firstValue("X-DataPact-Ledger-Index").orElseThrow()));
+    org.datapact.server.privacy.PrivacyFeature.record(
+        server.context,
+        org.datapact.core.consent.ConsentChange.revoke(
+            org.datapact.core.user.UserId.of(1),
+            org.datapact.core.decision.PolicySnapshot.PLATFORM,
+            org.datapact.core.consent.ConsentTopic.of(
+                org.datapact.core.policy.Purpose.AD_TARGETING),
+            server.context.clock().instant(),
+            "test"));
+    long landed = server.ledger.record(onItsWay);
+    browser.navigate().refresh();
+    await()
+        .until(
+            ExpectedConditions.elementToBeClickable(
+                By.cssSelector("button.replay[data-index='" + landed + "']")))
+        .click();
+    await()
+        .until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#replay-not-yet-in-force")));
+    assertThat(browser.findElement(By.id("replay-outcome")).getText()).startsWith("MATCH");
+    assertThat(browser.findElements(By.cssSelector("#replay-not-yet-in-force tr"))).hasSize(2);
+    assertThat(browser.findElement(By.id("replay-panel")).getText())
+        .contains("not yet in force when it was decided (1)", "revoke");
+    assertThat(browser.findElement(By.id("replay-outcome")).getText())
+        .contains("replays: allow"); // alice's consent, in force when it was decided
+    browser.executeScript(
+        "arguments[0].scrollIntoView()", browser.findElement(By.id("replay-policy-through")));
+    screenshot("regulator-replay-not-yet-in-force");
   }
 
   @Test
