@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.datapact.core.DataPactException;
 import org.datapact.core.decision.DecisionPoint;
+import org.datapact.core.decision.PolicySnapshot;
 import org.datapact.core.jurisdiction.Jurisdictions;
 import org.datapact.core.party.PartnerIds;
 import org.datapact.core.world.Cast;
@@ -122,20 +123,37 @@ public record ServerContext(
     PolicyStore policies = new PolicyStore(db);
     // INVARIANT: the other nodes' heads are read before the snapshot, so no change between is lost
     var heads = new org.datapact.store.cluster.ClusterStore(db).heads();
-    // the ads index follows the same ad-targeting history: taken from the snapshot's one read
-    java.util.List<org.datapact.core.consent.ConsentChange> adConsents =
-        new java.util.ArrayList<>();
-    DecisionPoint pdp =
-        new DecisionPoint(
-            policies.loadSnapshot(
-                Jurisdictions.standard(),
-                c -> {
-                  if (c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING)) {
-                    adConsents.add(c);
-                  }
-                }));
     ObjectMapper mapper = Json.newMapper();
     AuditTrail audit = new AuditTrail(ledger, db, mapper);
+    // The consent history the store holds and this shard does not (the generated world's, at a
+    // first
+    // start: millions of entries) is committed on its own thread while this one loads the snapshot
+    // and the ads index from the same rows: the second core is otherwise half idle here
+    // (docs/benchmarks.md). Both are done before anything is decided.
+    PolicySnapshot terms = // the party list and agreements as the snapshot will hold them
+        PolicySnapshot.builder(Jurisdictions.standard(), policies.partyKinds())
+            .agreements(policies.agreements())
+            .build();
+    var history = audit.commitConsentHistoryBeside(terms.partyKinds(), terms.agreements());
+    DecisionPoint pdp;
+    org.datapact.server.ads.AdsService ads;
+    try {
+      // the ads index follows the same ad-targeting history: taken from the snapshot's one read
+      java.util.List<org.datapact.core.consent.ConsentChange> adConsents =
+          new java.util.ArrayList<>();
+      pdp =
+          new DecisionPoint(
+              policies.loadSnapshot(
+                  Jurisdictions.standard(),
+                  c -> {
+                    if (c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING)) {
+                      adConsents.add(c);
+                    }
+                  }));
+      ads = org.datapact.server.ads.AdsService.load(db, pdp, clock.instant(), adConsents);
+    } finally {
+      history.await(); // also when the load failed: nothing is left writing the ledger
+    }
     audit.commitPending(pdp.snapshot(), pdp.snapshot().agreements());
     org.datapact.server.governance.GovernanceBackfill.commitPending(db, audit);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -161,7 +179,7 @@ public record ServerContext(
         audit,
         release,
         partnerIds,
-        org.datapact.server.ads.AdsService.load(db, pdp, clock.instant(), adConsents),
+        ads,
         demoCast,
         feed);
   }

@@ -116,6 +116,69 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   /**
+   * Commits the party list and agreement versions (so that the log opens with them), then starts
+   * committing, on a thread of its own, the consent history the store holds and this shard does not
+   * ({@link ConsentBackfill}); {@link #commitPending} afterwards finds none of it left. Runs at
+   * start, before any request.
+   *
+   * @return what the caller awaits before it commits the rest
+   */
+  public Beside commitConsentHistoryBeside(
+      java.util.Map<org.datapact.core.party.PartyId, org.datapact.core.party.PartyKind> kinds,
+      List<AgreementRecord> agreements)
+      throws DataPactException {
+    backfill.commitPolicyFirst(kinds, agreements);
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                done.complete(backfill.commitHistory());
+              } catch (Throwable e) { // handed to the caller, who fails the start with it
+                done.completeExceptionally(e);
+              }
+            },
+            "ledger-consent-history");
+    t.setDaemon(true);
+    t.start();
+    return new Beside(done);
+  }
+
+  /** A start-up commit running beside the caller. */
+  public static final class Beside {
+    private final CompletableFuture<Long> done;
+
+    private Beside(CompletableFuture<Long> done) {
+      this.done = done;
+    }
+
+    /**
+     * Waits until it is done.
+     *
+     * @return how many entries it appended
+     * @throws DataPactException what stopped it (a ledger or store failure), as it was
+     */
+    public long await() throws DataPactException {
+      try {
+        return done.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DataPactException(
+            ErrorKind.UNAVAILABLE, "interrupted while committing the consent history", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof DataPactException d) {
+          throw d;
+        }
+        throw new DataPactException(
+            ErrorKind.UNAVAILABLE,
+            "cannot commit the consent history to the ledger: " + cause,
+            cause);
+      }
+    }
+  }
+
+  /**
    * Commits to this node's shard the party list and agreement versions another node changed, before
    * this node applies them, so that the decisions this node makes under them replay from its shard.
    *

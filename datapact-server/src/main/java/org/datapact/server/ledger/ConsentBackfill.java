@@ -71,6 +71,32 @@ final class ConsentBackfill {
   }
 
   /**
+   * Adopts the records from before shards, then commits the party list and agreement versions as
+   * {@link #commitPolicy} does: the first part of {@link #commitPending}, so that the log opens
+   * with them when the consent history follows on another thread ({@link #commitHistory}).
+   *
+   * @return how many entries were appended
+   */
+  long commitPolicyFirst(
+      java.util.Map<org.datapact.core.party.PartyId, org.datapact.core.party.PartyKind> kinds,
+      List<AgreementRecord> agreements)
+      throws DataPactException {
+    records.adoptUnsharded();
+    return commitPolicy(kinds, agreements);
+  }
+
+  /**
+   * Commits the consent changes that reached the store without passing the ledger (the demo
+   * generator's); {@link #commitPending} finds none left afterwards. Runs at start, after {@link
+   * #commitPolicyFirst}, before any request, and may run beside the snapshot's load.
+   *
+   * @return how many entries were appended
+   */
+  long commitHistory() throws DataPactException {
+    return commitPendingConsents();
+  }
+
+  /**
    * Commits the party list and every agreement version whose terms or status history changed,
    * unless this shard holds them as they are (a change another node made, before this node applies
    * it).

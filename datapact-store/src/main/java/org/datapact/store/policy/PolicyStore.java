@@ -287,16 +287,23 @@ public final class PolicyStore {
   }
 
   /**
+   * @return every registered party's kind (partners and units), as the snapshot is built from
+   */
+  public Map<PartyId, PartyKind> partyKinds() {
+    Map<PartyId, PartyKind> kinds = new HashMap<>();
+    new PartyRepository(db).all().forEach(p -> kinds.put(p.id(), p.kind()));
+    return kinds;
+  }
+
+  /**
    * Builds the decision point's snapshot as {@link #loadSnapshot(Jurisdictions)} does, handing
    * every consent change it reads to {@code alsoTo} as well, in history order (so that another
    * index built from the same history reads the table once, not twice).
    */
   public PolicySnapshot loadSnapshot(Jurisdictions jurisdictions, Consumer<ConsentChange> alsoTo)
       throws DataPactException {
-    Map<PartyId, PartyKind> kinds = new HashMap<>();
-    new PartyRepository(db).all().forEach(p -> kinds.put(p.id(), p.kind()));
     PolicySnapshot.Builder b =
-        PolicySnapshot.builder(jurisdictions, kinds).agreements(agreements());
+        PolicySnapshot.builder(jurisdictions, partyKinds()).agreements(agreements());
     db.jdbi()
         .useHandle(
             h ->
