@@ -33,6 +33,17 @@ import org.jspecify.annotations.Nullable;
 public final class LedgerReplay {
   private LedgerReplay() {}
 
+  /**
+   * How much older than an allow a revocation it did not see may be. A decision is made on the
+   * policy in force when it is evaluated; a revocation is in force on its own node once its entry
+   * is durable (within {@link LedgerService#DURABLE_TIMEOUT} of it being made, else it fails), and
+   * on another node once that node's change feed has applied it (a node more than {@link
+   * org.datapact.server.cluster.ChangeFeed#MAX_STALENESS} behind refuses every allow). An allow
+   * claiming a policy from before a revocation made longer ago than this — the sum with a wide
+   * margin for the nodes' clocks — is not explained by the log, whatever its verdict.
+   */
+  static final java.time.Duration MAX_POLICY_LAG = java.time.Duration.ofSeconds(30);
+
   /** The recorded reasons of a send refused for one of its recipients. */
   private static final String RECIPIENT_REFUSED = "recipient_refused recipients";
 
@@ -339,6 +350,31 @@ public final class LedgerReplay {
             inputs);
       }
       boolean same = replayed.equals(recorded);
+      if (same && recorded.effect().equals("allow")) {
+        for (ConsentChange c : notYetInForce) {
+          if (!c.granted() && c.at().plus(MAX_POLICY_LAG).isBefore(target.at())) {
+            return new Result(
+                index,
+                Outcome.MISMATCH,
+                recorded,
+                replayed,
+                agreements.size(),
+                consents.size(),
+                "entry "
+                    + index
+                    + " does NOT replay: it allows on the policy through entry "
+                    + through
+                    + ", before a revocation made at "
+                    + c.at()
+                    + ", "
+                    + java.time.Duration.between(c.at(), target.at()).toSeconds()
+                    + " s before the decision; no decision is made on a policy that old (at most "
+                    + MAX_POLICY_LAG.toSeconds()
+                    + " s)",
+                inputs);
+          }
+        }
+      }
       boolean lacksAgreement =
           recorded.agreementVersion() != null
               && !documents.containsKey(recorded.agreementVersion());

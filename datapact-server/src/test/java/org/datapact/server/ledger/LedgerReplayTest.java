@@ -153,6 +153,16 @@ class LedgerReplayTest {
       assertThat(r.message()).contains("were not yet in force when it was decided");
       assertThat(replay(server, allowed).inputs().notYetInForce()).isEmpty();
 
+      // an allow long after the revocation cannot claim to have been on its way when it was made:
+      // the operator of the log cannot explain away a release that way
+      ObjectNode late = LedgerEntries.parse(server.context.mapper(), onItsWay);
+      late.put("at", server.context.clock().instant().plusSeconds(3600).toString());
+      long lateIndex = server.ledger.record(server.context.mapper().writeValueAsBytes(late));
+      LedgerReplay.Result tooOld = replay(server, lateIndex);
+      assertThat(tooOld.outcome()).as(tooOld.message()).isEqualTo(Outcome.MISMATCH);
+      assertThat(tooOld.replayed().effect()).isEqualTo("allow"); // the verdict alone would match
+      assertThat(tooOld.message()).contains("before a revocation made at", "no decision is made");
+
       // an entry claiming a policy at or after itself explains nothing
       ObjectNode forged = LedgerEntries.parse(server.context.mapper(), onItsWay);
       forged.put("policyThrough", server.ledger.log().size() + 1_000);
