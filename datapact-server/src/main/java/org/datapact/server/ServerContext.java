@@ -125,16 +125,16 @@ public record ServerContext(
     var heads = new org.datapact.store.cluster.ClusterStore(db).heads();
     ObjectMapper mapper = Json.newMapper();
     AuditTrail audit = new AuditTrail(ledger, db, mapper);
-    // The consent history the store holds and this shard does not (the generated world's, at a
-    // first
-    // start: millions of entries) is committed on its own thread while this one loads the snapshot
-    // and the ads index from the same rows: the second core is otherwise half idle here
-    // (docs/benchmarks.md). Both are done before anything is decided.
-    PolicySnapshot terms = // the party list and agreements as the snapshot will hold them
-        PolicySnapshot.builder(Jurisdictions.standard(), policies.partyKinds())
-            .agreements(policies.agreements())
-            .build();
-    var history = audit.commitConsentHistoryBeside(terms.partyKinds(), terms.agreements());
+    // The party list and agreements are read once, committed at once, and the consent history the
+    // store holds and this shard does not (the generated world's at a first start: millions of
+    // entries) is committed on its own thread while this one loads the snapshot and the ads index
+    // from the same rows: the second core is otherwise half idle here (docs/benchmarks.md). Both
+    // are done before anything is decided.
+    var kinds = policies.partyKinds();
+    var agreements = policies.agreements();
+    PolicySnapshot terms = // the party list and agreements as the snapshot holds them
+        PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(agreements).build();
+    var pending = audit.commitPendingBeside(terms.partyKinds(), terms.agreements());
     DecisionPoint pdp;
     org.datapact.server.ads.AdsService ads;
     try {
@@ -145,6 +145,8 @@ public record ServerContext(
           new DecisionPoint(
               policies.loadSnapshot(
                   Jurisdictions.standard(),
+                  kinds,
+                  agreements,
                   c -> {
                     if (c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING)) {
                       adConsents.add(c);
@@ -152,9 +154,8 @@ public record ServerContext(
                   }));
       ads = org.datapact.server.ads.AdsService.load(db, pdp, clock.instant(), adConsents);
     } finally {
-      history.await(); // also when the load failed: nothing is left writing the ledger
+      pending.await(); // also when the load failed: nothing is left writing the ledger
     }
-    audit.commitPending(pdp.snapshot(), pdp.snapshot().agreements());
     org.datapact.server.governance.GovernanceBackfill.commitPending(db, audit);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AccessTokens tokens = AccessTokens.shared(db, clock);

@@ -396,13 +396,11 @@ public final class ChangeFeed implements AutoCloseable {
           org.datapact.server.governance.GovernanceBackfill.commitReports(db, audit);
           decisions.applyFiling(new Filing(PartyId.of(d[0]), d[1], d[2]));
         }
-        case "party" -> {
-          PartyKind kind = PartyKind.valueOf(d[1].toUpperCase(java.util.Locale.ROOT));
-          Map<PartyId, PartyKind> kinds = new HashMap<>(decisions.snapshot().partyKinds());
-          kinds.put(PartyId.of(d[0]), kind);
-          audit.commitPolicy(kinds, decisions.snapshot().agreements()); // this shard first
-          decisions.applyParty(PartyId.of(d[0]), kind);
-        }
+        case "party" ->
+            audit.registerParty(
+                decisions,
+                PartyId.of(d[0]),
+                PartyKind.valueOf(d[1].toUpperCase(java.util.Locale.ROOT)));
         case "client" -> tokens.revokeClient(d[0]);
         case ERASURE -> erase(store, node, p.seq(), p.detail());
         case "keys" -> tokens.reload();

@@ -152,12 +152,7 @@ public final class RegistryFeature implements Feature {
       detail.put("displayName", party.displayName());
       long index = context.audit().governance(now, "party_registered", caller.actor(), detail);
       registry.register(party, caller.actor(), now, index);
-      // the ledger's party list first: a decision the new party takes part in replays from it
-      var before = context.decisions().snapshot();
-      Map<PartyId, PartyKind> kinds = new java.util.HashMap<>(before.partyKinds());
-      kinds.put(id, kind);
-      context.audit().commitPolicy(kinds, before.agreements());
-      context.decisions().applyParty(id, kind);
+      context.audit().registerParty(context.decisions(), id, kind);
       context.feed().publish("party", id.value() + "|" + kind.wireName());
     }
     ctx.status(201);

@@ -105,62 +105,58 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   /**
-   * Commits what the store holds and the ledger does not yet ({@link ConsentBackfill}). Runs at
-   * start, before any request.
+   * Commits what the store holds and the ledger does not yet ({@link ConsentBackfill}), as {@link
+   * #commitPendingBeside} does, waiting for all of it. Runs at start, before any request.
    *
    * @return how many entries were appended
    */
   public long commitPending(PolicySnapshot snapshot, List<AgreementRecord> agreements)
       throws DataPactException {
-    return backfill.commitPending(snapshot, agreements);
+    return commitPendingBeside(snapshot.partyKinds(), agreements).await();
   }
 
   /**
-   * Commits the party list and agreement versions (so that the log opens with them), then starts
-   * committing, on a thread of its own, the consent history the store holds and this shard does not
-   * ({@link ConsentBackfill}); {@link #commitPending} afterwards finds none of it left. Runs at
-   * start, before any request.
+   * Commits what the store holds and the ledger does not yet ({@link ConsentBackfill}): the party
+   * list and agreement versions at once (so that the log opens with them), then the consent history
+   * on a thread of its own, beside the caller (at a demo's first start, millions of entries). Runs
+   * at start, before any request.
    *
-   * @return what the caller awaits before it commits the rest
+   * @param kinds every party's kind as the decision point's snapshot holds them
+   * @param agreements the agreement records as the snapshot holds them
+   * @return what the caller awaits before anything is decided
    */
-  public Beside commitConsentHistoryBeside(
+  public Beside commitPendingBeside(
       java.util.Map<org.datapact.core.party.PartyId, org.datapact.core.party.PartyKind> kinds,
       List<AgreementRecord> agreements)
       throws DataPactException {
-    backfill.commitPolicyFirst(kinds, agreements);
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                done.complete(backfill.commitHistory());
-              } catch (Throwable e) { // handed to the caller, who fails the start with it
-                done.completeExceptionally(e);
-              }
-            },
-            "ledger-consent-history");
+    long policy = backfill.commitPolicyFirst(kinds, agreements);
+    java.util.concurrent.FutureTask<Long> history =
+        new java.util.concurrent.FutureTask<>(backfill::commitConsentHistory);
+    Thread t = new Thread(history, "ledger-consent-history");
     t.setDaemon(true);
     t.start();
-    return new Beside(done);
+    return new Beside(policy, history);
   }
 
-  /** A start-up commit running beside the caller. */
+  /** What a start commits beside the caller ({@link #commitPendingBeside}). */
   public static final class Beside {
-    private final CompletableFuture<Long> done;
+    private final long policy;
+    private final java.util.concurrent.Future<Long> history;
 
-    private Beside(CompletableFuture<Long> done) {
-      this.done = done;
+    private Beside(long policy, java.util.concurrent.Future<Long> history) {
+      this.policy = policy;
+      this.history = history;
     }
 
     /**
      * Waits until it is done.
      *
-     * @return how many entries it appended
+     * @return how many entries were appended
      * @throws DataPactException what stopped it (a ledger or store failure), as it was
      */
     public long await() throws DataPactException {
       try {
-        return done.get();
+        return policy + history.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new DataPactException(
@@ -189,6 +185,24 @@ public final class AuditTrail implements AutoCloseable {
       List<AgreementRecord> agreements)
       throws DataPactException {
     return backfill.commitPolicy(kinds, agreements);
+  }
+
+  /**
+   * Registers a party on the decision point, this shard's party list first: the list with {@code
+   * party} added is committed, then applied, so that a decision the party takes part in replays
+   * from this shard. The caller holds the decision point's lock (a party registered here, or on
+   * another node).
+   */
+  public void registerParty(
+      org.datapact.core.decision.DecisionPoint decisions,
+      org.datapact.core.party.PartyId party,
+      org.datapact.core.party.PartyKind kind)
+      throws DataPactException {
+    PolicySnapshot before = decisions.snapshot();
+    var kinds = new java.util.HashMap<>(before.partyKinds());
+    kinds.put(party, kind);
+    commitPolicy(kinds, before.agreements());
+    decisions.applyParty(party, kind);
   }
 
   /**

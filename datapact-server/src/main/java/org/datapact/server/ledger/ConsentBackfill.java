@@ -12,7 +12,6 @@ import java.util.function.LongConsumer;
 import org.datapact.core.DataPactException;
 import org.datapact.core.ErrorKind;
 import org.datapact.core.agreement.AgreementRecord;
-import org.datapact.core.decision.PolicySnapshot;
 import org.datapact.core.user.UserId;
 import org.datapact.ledger.log.LedgerBusyException;
 import org.datapact.store.ledger.LedgerRecords;
@@ -56,24 +55,9 @@ final class ConsentBackfill {
   }
 
   /**
-   * Commits what the store holds and the ledger does not yet: the party list, every agreement
-   * version whose terms or status history changed, and consent changes that reached the store
-   * without passing the ledger (the demo generator's). Runs at start, before any request.
-   *
-   * @return how many entries were appended
-   */
-  long commitPending(PolicySnapshot snapshot, List<AgreementRecord> agreements)
-      throws DataPactException {
-    records.adoptUnsharded();
-    return commitPolicy(snapshot.partyKinds(), agreements)
-        + commitPendingConsents()
-        + commitConsentsMadeElsewhere();
-  }
-
-  /**
-   * Adopts the records from before shards, then commits the party list and agreement versions as
-   * {@link #commitPolicy} does: the first part of {@link #commitPending}, so that the log opens
-   * with them when the consent history follows on another thread ({@link #commitHistory}).
+   * Adopts the records from before shards, then commits the party list and every agreement version
+   * whose terms or status history changed ({@link #commitPolicy}): the first part of what a start
+   * commits, so that the log opens with them. Runs at start, before any request.
    *
    * @return how many entries were appended
    */
@@ -86,14 +70,15 @@ final class ConsentBackfill {
   }
 
   /**
-   * Commits the consent changes that reached the store without passing the ledger (the demo
-   * generator's); {@link #commitPending} finds none left afterwards. Runs at start, after {@link
-   * #commitPolicyFirst}, before any request, and may run beside the snapshot's load.
+   * The rest of what a start commits, after {@link #commitPolicyFirst}: the consent changes that
+   * reached the store without passing the ledger (the demo generator's), then those other nodes
+   * made that this shard does not hold. Runs at start, before any request, and may run beside the
+   * snapshot's load: it only reads the store's history and writes the ledger.
    *
    * @return how many entries were appended
    */
-  long commitHistory() throws DataPactException {
-    return commitPendingConsents();
+  long commitConsentHistory() throws DataPactException {
+    return commitPendingConsents() + commitConsentsMadeElsewhere();
   }
 
   /**

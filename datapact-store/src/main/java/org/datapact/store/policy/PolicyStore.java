@@ -302,8 +302,21 @@ public final class PolicyStore {
    */
   public PolicySnapshot loadSnapshot(Jurisdictions jurisdictions, Consumer<ConsentChange> alsoTo)
       throws DataPactException {
-    PolicySnapshot.Builder b =
-        PolicySnapshot.builder(jurisdictions, partyKinds()).agreements(agreements());
+    return loadSnapshot(jurisdictions, partyKinds(), agreements(), alsoTo);
+  }
+
+  /**
+   * Builds the decision point's snapshot as {@link #loadSnapshot(Jurisdictions, Consumer)} does,
+   * from the party kinds and agreement records the caller read already ({@link #partyKinds}, {@link
+   * #agreements}).
+   */
+  public PolicySnapshot loadSnapshot(
+      Jurisdictions jurisdictions,
+      Map<PartyId, PartyKind> kinds,
+      List<AgreementRecord> agreements,
+      Consumer<ConsentChange> alsoTo)
+      throws DataPactException {
+    PolicySnapshot.Builder b = PolicySnapshot.builder(jurisdictions, kinds).agreements(agreements);
     db.jdbi()
         .useHandle(
             h ->
