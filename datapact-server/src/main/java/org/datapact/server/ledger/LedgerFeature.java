@@ -200,7 +200,7 @@ public final class LedgerFeature implements Feature {
    * @param from the first entry, or null for the latest page
    * @param shard the {@code shard} the next page's link names, or null for none
    */
-  private Map<String, Object> page(
+  private EntriesPage page(
       @org.jspecify.annotations.Nullable Long from,
       int limit,
       @org.jspecify.annotations.Nullable String shard)
@@ -215,25 +215,32 @@ public final class LedgerFeature implements Feature {
     for (long i = first; i < Math.min(have, first + limit); i++) {
       out.add(context.audit().entry(i));
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("size", have);
-    m.put("from", first);
-    m.put("entries", out);
-    if (first + limit < have) {
-      m.put(
-          "next",
-          "/api/v1/ledger/entries?from="
-              + (first + limit)
-              + "&limit="
-              + limit
-              + (shard == null
-                  ? ""
-                  : "&shard="
-                      + java.net.URLEncoder.encode(
-                          shard, java.nio.charset.StandardCharsets.UTF_8)));
-    }
-    return m;
+    String next =
+        first + limit >= have
+            ? null
+            : "/api/v1/ledger/entries?from="
+                + (first + limit)
+                + "&limit="
+                + limit
+                + (shard == null
+                    ? ""
+                    : "&shard="
+                        + java.net.URLEncoder.encode(
+                            shard, java.nio.charset.StandardCharsets.UTF_8));
+    return new EntriesPage(have, first, out, next);
   }
+
+  /**
+   * A page of the log's entries as the regulator sees them.
+   *
+   * @param size the log's size
+   * @param from the page's first entry
+   * @param next the link to the following page; absent on the last
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  record EntriesPage(
+      long size, long from, List<Object> entries, @org.jspecify.annotations.Nullable String next) {}
 
   private void mine(Context ctx) throws DataPactException {
     var user = AccessControl.requireCaller(ctx).requireUser();

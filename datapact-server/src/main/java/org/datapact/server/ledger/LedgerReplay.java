@@ -323,6 +323,17 @@ public final class LedgerReplay {
               recorded.agreementVersion() != null
                   ? recorded.agreementVersion()
                   : replayed.agreementVersion());
+      java.util.function.BiFunction<Outcome, String, Result> result =
+          (outcome, message) ->
+              new Result(
+                  index,
+                  outcome,
+                  recorded,
+                  replayed,
+                  agreements.size(),
+                  consents.size(),
+                  message,
+                  inputs);
       if (recorded.effect().equals("deny")
           && recorded.reasons().equals(List.of(RECIPIENT_REFUSED))) {
         // A send refused for a recipient: the sender's own decision was allowed and is what the log
@@ -330,13 +341,8 @@ public final class LedgerReplay {
         boolean same =
             d.allowed()
                 && java.util.Objects.equals(d.agreementVersion(), recorded.agreementVersion());
-        return new Result(
-            index,
+        return result.apply(
             same ? Outcome.MATCH : Outcome.MISMATCH,
-            recorded,
-            replayed,
-            agreements.size(),
-            consents.size(),
             same
                 ? "entry "
                     + index
@@ -346,47 +352,23 @@ public final class LedgerReplay {
                 : "entry "
                     + index
                     + " does NOT replay: a send refused for a recipient, but the sender's decision replays "
-                    + replayed,
-            inputs);
+                    + replayed);
       }
       boolean same = replayed.equals(recorded);
-      if (same && recorded.effect().equals("allow")) {
-        for (ConsentChange c : notYetInForce) {
-          if (!c.granted() && c.at().plus(MAX_POLICY_LAG).isBefore(target.at())) {
-            return new Result(
-                index,
-                Outcome.MISMATCH,
-                recorded,
-                replayed,
-                agreements.size(),
-                consents.size(),
-                "entry "
-                    + index
-                    + " does NOT replay: it allows on the policy through entry "
-                    + through
-                    + ", before a revocation made at "
-                    + c.at()
-                    + ", "
-                    + java.time.Duration.between(c.at(), target.at()).toSeconds()
-                    + " s before the decision; no decision is made on a policy that old (at most "
-                    + MAX_POLICY_LAG.toSeconds()
-                    + " s)",
-                inputs);
-          }
-        }
+      String tooOld =
+          same && recorded.effect().equals("allow")
+              ? tooOld(index, target, through, notYetInForce)
+              : null;
+      if (tooOld != null) {
+        return result.apply(Outcome.MISMATCH, tooOld);
       }
       boolean lacksAgreement =
           recorded.agreementVersion() != null
               && !documents.containsKey(recorded.agreementVersion());
       boolean lacksConsents = user != null && consents.isEmpty();
       if (!same && shards > 1 && (lacksAgreement || lacksConsents)) {
-        return new Result(
-            index,
+        return result.apply(
             Outcome.OTHER_SHARDS,
-            recorded,
-            replayed,
-            agreements.size(),
-            consents.size(),
             "entry "
                 + index
                 + " does not replay from this shard alone: it holds "
@@ -396,16 +378,10 @@ public final class LedgerReplay {
                 + ", and this deployment writes "
                 + shards
                 + " shards (agreement versions and consent changes are recorded in the shard of"
-                + " the node where they were made)",
-            inputs);
+                + " the node where they were made)");
       }
-      return new Result(
-          index,
+      return result.apply(
           same ? Outcome.MATCH : Outcome.MISMATCH,
-          recorded,
-          replayed,
-          agreements.size(),
-          consents.size(),
           same
               ? "entry "
                   + index
@@ -428,14 +404,40 @@ public final class LedgerReplay {
                   + " does NOT replay: recorded "
                   + recorded
                   + ", replayed "
-                  + replayed,
-          inputs);
+                  + replayed);
     } catch (DataPactException e) {
       throw e;
     } catch (IllegalArgumentException e) {
       throw new IOException(
           "the log holds an entry this version cannot read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * @return why an allow on the policy through {@code through} is not explained by the log — a
+   *     revocation it did not see was made more than {@link #MAX_POLICY_LAG} before it — or null
+   */
+  private static @Nullable String tooOld(
+      long index,
+      LedgerEntry.DecisionEntry target,
+      long through,
+      List<ConsentChange> notYetInForce) {
+    for (ConsentChange c : notYetInForce) {
+      if (!c.granted() && c.at().plus(MAX_POLICY_LAG).isBefore(target.at())) {
+        return "entry "
+            + index
+            + " does NOT replay: it allows on the policy through entry "
+            + through
+            + ", before a revocation made at "
+            + c.at()
+            + ", "
+            + java.time.Duration.between(c.at(), target.at()).toSeconds()
+            + " s before the decision; no decision is made on a policy that old (at most "
+            + MAX_POLICY_LAG.toSeconds()
+            + " s)";
+      }
+    }
+    return null;
   }
 
   private static ConsentChange change(UserId user, LedgerEntry.ConsentEntry c) {

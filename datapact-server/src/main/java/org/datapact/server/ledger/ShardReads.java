@@ -190,7 +190,7 @@ final class ShardReads {
           .mapper()
           .writeValueAsString(new Failure(kind.slug(), String.valueOf(e.getMessage())));
     } catch (JsonProcessingException impossible) {
-      throw new IllegalStateException(impossible); // INVARIANT: a map of strings serialises
+      throw new IllegalStateException(impossible); // INVARIANT: a record of two strings serialises
     }
   }
 

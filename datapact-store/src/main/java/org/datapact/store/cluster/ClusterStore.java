@@ -106,9 +106,8 @@ public final class ClusterStore {
         .useHandle(
             h -> {
               h.createQuery(
-                      // node_id > '' through the consent_event_node index; node_seq: not the
-                      // changes
-                      // from before the nodes (V26), which no node numbered
+                      // node_id > '': through the consent_event_node index; node_seq set: not
+                      // the changes from before the nodes (V26), which no node numbered
                       "SELECT node_id, MAX(node_seq) FROM consent_event WHERE node_id > ''"
                           + " AND node_seq IS NOT NULL GROUP BY node_id")
                   .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
