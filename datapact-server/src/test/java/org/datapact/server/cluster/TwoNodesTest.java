@@ -69,9 +69,9 @@ class TwoNodesTest {
               () -> {
                 for (int i = 0; i < 8; i++) {
                   assertThat(alice.delete(consent).statusCode()).isEqualTo(204);
-                  Thread.sleep(150); // B's feed applies it (in batches, when it falls behind)
+                  appliedOn(b, a); // B decides under each state for a while
                   assertThat(alice.put(consent).statusCode()).isBetween(200, 204);
-                  Thread.sleep(150);
+                  appliedOn(b, a);
                 }
               });
       java.util.Set<String> effects = new java.util.HashSet<>();
@@ -88,6 +88,18 @@ class TwoNodesTest {
       }
       assertThat(effects).as("B decided under both states").contains("allow", "deny");
     }
+  }
+
+  /** Waits until {@code b}'s decision point holds every consent change {@code a}'s holds. */
+  private static void appliedOn(TestServer b, TestServer a) throws Exception {
+    long made = a.context.decisions().snapshot().consentChanges();
+    assertThat(
+            ChangeFeed.await(
+                java.time.Duration.ofSeconds(5),
+                () -> b.context.decisions().snapshot().consentChanges(),
+                n -> n >= made))
+        .as("B applied A's change")
+        .isGreaterThanOrEqualTo(made);
   }
 
   private static void run(StoreConfig store) throws Exception {
