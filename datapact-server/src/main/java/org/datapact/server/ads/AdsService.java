@@ -44,26 +44,20 @@ public final class AdsService {
   /**
    * Loads the index and registers it with the decision point. INVARIANT: called before the server
    * takes requests, so that no consent change falls between the load and the registration.
-   */
-  public static AdsService load(Database db, DecisionPoint decisions, Instant now) {
-    return load(db, decisions, now, null);
-  }
-
-  /**
+   *
    * @param adConsents the ad-targeting consent changes the decision point's snapshot was built
-   *     from, in history order, or null to read them from the store
+   *     from, in history order (read with it, not again)
    * @return the ads service with its audience index built from the store
    */
   public static AdsService load(
       Database db,
       DecisionPoint decisions,
       Instant now,
-      java.util.@org.jspecify.annotations.Nullable List<org.datapact.core.consent.ConsentChange>
-          adConsents) {
+      java.util.List<org.datapact.core.consent.ConsentChange> adConsents) {
     AdsStore store = new AdsStore(db);
     AudienceIndex index = new AudienceIndex(Jurisdictions.standard());
     store.loadPopulation(index);
-    (adConsents == null ? store.events() : store.events(adConsents)).forEach(e -> e.applyTo(index));
+    store.events(adConsents).forEach(e -> e.applyTo(index));
     index.optimise();
     decisions.onConsentChange(index::consent);
     AdsService ads = new AdsService(index, store);

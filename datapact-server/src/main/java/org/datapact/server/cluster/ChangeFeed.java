@@ -357,13 +357,8 @@ public final class ChangeFeed implements AutoCloseable {
           // lock of every policy change: a decision made here on them follows them in its shard,
           // and one made before them names a position before them (DecisionPoint.positionedBy)
           audit.consentsMadeElsewhere(
-              consents.stream()
-                  .map(
-                      c ->
-                          new org.datapact.store.ledger.LedgerRecords.StoredConsent(
-                              c.id(), c.change()))
-                  .toList());
-          decisions.applyAll(consents.stream().map(c -> c.change()).toList());
+              consents.stream().map(ClusterStore.NumberedConsent::stored).toList());
+          decisions.applyAll(consents.stream().map(ClusterStore.NumberedConsent::change).toList());
         }
         at[0] = consents.get(consents.size() - 1).seq();
       }

@@ -32,7 +32,14 @@ public final class ClusterStore {
   public record Node(String id, Instant startedAt, Instant seenAt, long head) {}
 
   /** A consent change another node made, with its number there and its row id. */
-  public record NumberedConsent(long seq, ConsentChange change, long id) {}
+  public record NumberedConsent(long seq, ConsentChange change, long id) {
+    /**
+     * @return the change as the ledger's records name it
+     */
+    public org.datapact.store.ledger.LedgerRecords.StoredConsent stored() {
+      return new org.datapact.store.ledger.LedgerRecords.StoredConsent(id, change);
+    }
+  }
 
   /** A policy change other than a consent another node made. */
   public record PolicyChange(long seq, String kind, String detail, Instant at) {}
