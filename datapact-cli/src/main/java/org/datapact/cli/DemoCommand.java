@@ -104,13 +104,16 @@ final class DemoCommand implements Callable<Integer> {
     Database db = Database.open(Launch.storeConfig(settings, dataDir));
     try {
       long start = System.nanoTime();
+      // a first start builds the decision point as the world is written, not from its rows
+      var generated = generateOnly ? null : org.datapact.server.ServerContext.generatedPolicy();
       WorldStore.Loaded loaded =
           new WorldStore(db)
               .ensure(
                   new DemoWorldGenerator(new SecretHasher()),
                   world,
                   new Progress(err, System.console() != null),
-                  Clock.systemUTC());
+                  Clock.systemUTC(),
+                  generated);
       if (loaded.generated()) {
         err.printf(
             Locale.ROOT,
@@ -140,6 +143,7 @@ final class DemoCommand implements Callable<Integer> {
           dataDir,
           settings,
           loaded.cast(),
+          loaded.generated() ? generated : null,
           out,
           String.join(
               "\n",

@@ -176,6 +176,8 @@ final class Launch {
   /**
    * Starts the server and blocks until the process is asked to stop; then closes it and the store.
    *
+   * @param generated the policy of the world this process has just generated, if it has (the demo's
+   *     first start): the decision point is built from it rather than read back
    * @param started run once the server answers (the demo's first start simulates ads delivery then)
    */
   static void serveUntilStopped(
@@ -183,6 +185,7 @@ final class Launch {
       Path dataDir,
       Settings settings,
       @Nullable Cast demoCast,
+      org.datapact.core.world.@Nullable GeneratedPolicy generated,
       PrintWriter out,
       String banner,
       java.util.function.Consumer<ServerContext> started)
@@ -203,7 +206,8 @@ final class Launch {
               demoCast,
               demoCast != null
                   ? org.datapact.core.world.DemoWorldGenerator.partnerIds(demoCast.seed())
-                  : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key"), db));
+                  : partnerIds(dataDir.resolve("keys").resolve("partner-ids.key"), db),
+              generated);
       String host = settings.required("host");
       var oidc = demoCast == null ? settings.oidc() : null; // the demo keeps its cast picker
       server =

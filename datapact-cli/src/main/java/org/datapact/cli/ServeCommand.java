@@ -51,6 +51,7 @@ final class ServeCommand implements Callable<Integer> {
           dataDir,
           settings,
           null,
+          null,
           spec.commandLine().getOut(),
           "DataPact is running at {url}\n  stop: Ctrl+C\n",
           context -> {});

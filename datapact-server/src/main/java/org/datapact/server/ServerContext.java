@@ -13,6 +13,7 @@ import org.datapact.core.jurisdiction.Jurisdictions;
 import org.datapact.core.party.PartnerIds;
 import org.datapact.core.world.Cast;
 import org.datapact.core.world.DemoWorldGenerator;
+import org.datapact.core.world.GeneratedPolicy;
 import org.datapact.server.http.Json;
 import org.datapact.server.ledger.AuditTrail;
 import org.datapact.server.ledger.LedgerService;
@@ -21,6 +22,7 @@ import org.datapact.server.release.ReleasePipeline;
 import org.datapact.server.session.SessionTokens;
 import org.datapact.store.Database;
 import org.datapact.store.policy.PolicyStore;
+import org.datapact.store.world.WorldStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -119,6 +121,35 @@ public record ServerContext(
       @Nullable Cast demoCast,
       PartnerIds partnerIds)
       throws DataPactException {
+    return create(db, clock, sessions, ledger, demoCast, partnerIds, null);
+  }
+
+  /**
+   * @return the policy a first start's generator feeds as it writes the world ({@link
+   *     WorldStore#ensure}), for {@link #create(Database, Clock, SessionTokens, LedgerService,
+   *     Cast, PartnerIds, GeneratedPolicy)}
+   */
+  public static GeneratedPolicy generatedPolicy() {
+    return new GeneratedPolicy(Jurisdictions.standard());
+  }
+
+  /**
+   * @param generated the policy of the world this process has just generated into the store ({@link
+   *     #generatedPolicy}): the snapshot, the ads index and the ledger's consent entries are made
+   *     from it instead of the rows just written, if the store holds exactly what was generated;
+   *     null on any other start
+   * @return a context as {@link #create(Database, Clock, SessionTokens, LedgerService, Cast,
+   *     PartnerIds)}
+   */
+  public static ServerContext create(
+      Database db,
+      Clock clock,
+      SessionTokens sessions,
+      LedgerService ledger,
+      @Nullable Cast demoCast,
+      PartnerIds partnerIds,
+      @Nullable GeneratedPolicy generated)
+      throws DataPactException {
     sessions.useRevocations(new org.datapact.store.session.SessionRevocations(db, clock.instant()));
     PolicyStore policies = new PolicyStore(db);
     // INVARIANT: the other nodes' heads are read before the snapshot, so no change between is lost
@@ -128,30 +159,42 @@ public record ServerContext(
     // The party list and agreements are read once, committed at once, and the consent history the
     // store holds and this shard does not (the generated world's at a first start: millions of
     // entries) is committed on its own thread while this one loads the snapshot and the ads index
-    // from the same rows: the second core is otherwise half idle here (docs/benchmarks.md). Both
-    // are done before anything is decided.
+    // (docs/benchmarks.md). Both are done before anything is decided.
     var kinds = policies.partyKinds();
     var agreements = policies.agreements();
     PolicySnapshot terms = // the party list and agreements as the snapshot holds them
         PolicySnapshot.builder(Jurisdictions.standard(), kinds).agreements(agreements).build();
-    var pending = audit.commitPendingBeside(terms.partyKinds(), terms.agreements());
+    // at a first start the snapshot, the ads index and the ledger's consent entries are made from
+    // the world as it was generated rather than from the rows just written
+    PolicyStore.Generated fromGenerator =
+        generated == null ? null : policies.generated(generated, kinds, agreements).orElse(null);
+    var pending = audit.commitPendingBeside(terms.partyKinds(), terms.agreements(), fromGenerator);
     DecisionPoint pdp;
     org.datapact.server.ads.AdsService ads;
     try {
-      // the ads index follows the same ad-targeting history: taken from the snapshot's one read
-      java.util.List<org.datapact.core.consent.ConsentChange> adConsents =
-          new java.util.ArrayList<>();
-      pdp =
-          new DecisionPoint(
-              policies.loadSnapshot(
-                  Jurisdictions.standard(),
-                  kinds,
-                  agreements,
-                  c -> {
-                    if (c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING)) {
-                      adConsents.add(c);
-                    }
-                  }));
+      // the ads index follows the same ad-targeting history as the snapshot, read once
+      java.util.List<org.datapact.core.consent.ConsentChange> adConsents;
+      if (fromGenerator != null) {
+        pdp = new DecisionPoint(fromGenerator.snapshot());
+        adConsents =
+            fromGenerator.history().stream()
+                .filter(c -> c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING))
+                .toList();
+      } else {
+        java.util.List<org.datapact.core.consent.ConsentChange> read = new java.util.ArrayList<>();
+        pdp =
+            new DecisionPoint(
+                policies.loadSnapshot(
+                    Jurisdictions.standard(),
+                    kinds,
+                    agreements,
+                    c -> {
+                      if (c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING)) {
+                        read.add(c);
+                      }
+                    }));
+        adConsents = read;
+      }
       ads = org.datapact.server.ads.AdsService.load(db, pdp, clock.instant(), adConsents);
     } finally {
       pending.await(); // also when the load failed: nothing is left writing the ledger

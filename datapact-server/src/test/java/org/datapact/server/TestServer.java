@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.UUID;
+import org.datapact.core.party.PartnerIds;
 import org.datapact.core.security.SecretHasher;
 import org.datapact.core.world.Cast;
 import org.datapact.core.world.DemoWorldGenerator;
@@ -30,6 +31,9 @@ public final class TestServer implements AutoCloseable {
   public final java.nio.file.Path ledgerDir;
   public final StoreConfig store;
   public final int port;
+
+  /** Whether the decision point was built as the world was generated, not read from the store. */
+  public final boolean snapshotFromGenerator;
 
   private TestServer(boolean demo) throws Exception {
     this(demo, LedgerService_DEFAULT);
@@ -104,20 +108,32 @@ public final class TestServer implements AutoCloseable {
       throws Exception {
     this.store = store;
     db = Database.open(store);
-    cast =
+    // as the demo's first start does: the decision point is built as the world is generated
+    var generated = ServerContext.generatedPolicy();
+    var loaded =
         new WorldStore(db)
             .ensure(
                 new DemoWorldGenerator(new SecretHasher(10_000)),
                 new WorldSpec(42, users),
                 ProgressListener.NONE,
-                clock)
-            .cast();
+                clock,
+                generated);
+    cast = loaded.cast();
     ledgerDir =
         reuseLedger != null
             ? reuseLedger
             : java.nio.file.Files.createTempDirectory("datapact-ledger");
     ledger = ledgerFactory.apply(ledgerDir);
-    context = ServerContext.create(db, clock, ledger, demo ? cast : null);
+    context =
+        ServerContext.create(
+            db,
+            clock,
+            org.datapact.server.session.SessionTokens.withRandomKey(clock),
+            ledger,
+            demo ? cast : null,
+            demo ? DemoWorldGenerator.partnerIds(cast.seed()) : PartnerIds.random(),
+            loaded.generated() ? generated : null);
+    snapshotFromGenerator = generated.taken();
     server = DataPactServer.start(context, "127.0.0.1", port, extra.apply(context));
     this.port = server.port();
   }

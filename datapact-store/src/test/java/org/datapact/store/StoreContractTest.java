@@ -192,6 +192,94 @@ abstract class StoreContractTest {
         .contains("US", "DE", "BR");
   }
 
+  private static org.datapact.core.world.GeneratedPolicy newGeneratedPolicy() {
+    return new org.datapact.core.world.GeneratedPolicy(
+        org.datapact.core.jurisdiction.Jurisdictions.standard());
+  }
+
+  @Test
+  void theSnapshotAndHistoryKeptAsTheWorldIsWrittenAreWhatItsRowsGive() throws Exception {
+    var generated = newGeneratedPolicy();
+    new WorldStore(db)
+        .ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK, generated);
+    var policies = new org.datapact.store.policy.PolicyStore(db);
+    java.util.List<org.datapact.core.consent.ConsentChange> read = new java.util.ArrayList<>();
+    var loaded =
+        policies.loadSnapshot(
+            org.datapact.core.jurisdiction.Jurisdictions.standard(),
+            policies.partyKinds(),
+            policies.agreements(),
+            read::add);
+    var records = new org.datapact.store.ledger.LedgerRecords(db, "shard-a");
+    java.util.List<org.datapact.store.ledger.LedgerRecords.StoredConsent> rows =
+        new java.util.ArrayList<>();
+    records.forEachUncommittedConsent(rows::add);
+
+    var taken =
+        policies.generated(generated, policies.partyKinds(), policies.agreements()).orElseThrow();
+
+    // the hash names the agreements and the whole consent history, change by change
+    assertThat(taken.snapshot().policyHash()).isEqualTo(loaded.policyHash());
+    assertThat(taken.snapshot().consentChanges())
+        .isEqualTo(loaded.consentChanges())
+        .isGreaterThan(1_000);
+    assertThat(taken.snapshot().partyKinds()).isEqualTo(loaded.partyKinds());
+    for (long u = 1; u <= 1_001; u++) {
+      assertThat(taken.snapshot().countryOf(UserId.of(u)))
+          .isEqualTo(loaded.countryOf(UserId.of(u)));
+    }
+    // change i is row firstConsentId + i: the ledger's backfill streams what it would read
+    assertThat(taken.history()).containsExactlyElementsOf(read);
+    java.util.List<org.datapact.store.ledger.LedgerRecords.StoredConsent> streamed =
+        new java.util.ArrayList<>();
+    records.forEachUncommittedConsent(taken.history(), taken.firstConsentId(), streamed::add);
+    assertThat(streamed).hasSize(read.size()).containsExactlyElementsOf(rows);
+    // taken once: a second start, or a second look, reads the store
+    assertThat(policies.generated(generated, policies.partyKinds(), policies.agreements()))
+        .isEmpty();
+  }
+
+  @Test
+  void aConsentChangeWrittenBesideTheGeneratorSendsTheSnapshotBackToTheStore() throws Exception {
+    var generated = newGeneratedPolicy();
+    new WorldStore(db)
+        .ensure(generator, new WorldSpec(42, 300), ProgressListener.NONE, CLOCK, generated);
+    var policies = new org.datapact.store.policy.PolicyStore(db);
+    // another node's change, made while this one generated: the generated policy lacks it
+    policies.appendConsent(
+        new org.datapact.core.consent.ConsentChange(
+            UserId.of(7),
+            org.datapact.core.party.PartyId.of("streamflix"),
+            org.datapact.core.consent.ConsentTopic.of(
+                org.datapact.core.policy.Purpose.RECOMMENDATIONS),
+            false,
+            CLOCK.instant(),
+            null,
+            org.datapact.core.consent.ConsentBasis.EXPLICIT,
+            "test"),
+        5,
+        "node-b",
+        1,
+        "shard-b");
+
+    assertThat(policies.generated(generated, policies.partyKinds(), policies.agreements()))
+        .isEmpty();
+  }
+
+  @Test
+  void aWorldAlreadyInTheStoreFeedsNoGeneratedPolicy() throws Exception {
+    new WorldStore(db).ensure(generator, new WorldSpec(42, 300), ProgressListener.NONE, CLOCK);
+    var generated = newGeneratedPolicy();
+    var loaded =
+        new WorldStore(db)
+            .ensure(generator, new WorldSpec(42, 300), ProgressListener.NONE, CLOCK, generated);
+    var policies = new org.datapact.store.policy.PolicyStore(db);
+
+    assertThat(loaded.generated()).isFalse();
+    assertThat(policies.generated(generated, policies.partyKinds(), policies.agreements()))
+        .isEmpty();
+  }
+
   @Test
   void theSnapshotsReadHandsTheAdsIndexTheSameHistoryTheAdsStoreReads() throws Exception {
     new WorldStore(db).ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK);

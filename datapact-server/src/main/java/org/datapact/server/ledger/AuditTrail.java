@@ -112,7 +112,7 @@ public final class AuditTrail implements AutoCloseable {
    */
   public long commitPending(PolicySnapshot snapshot, List<AgreementRecord> agreements)
       throws DataPactException {
-    return commitPendingBeside(snapshot.partyKinds(), agreements).await();
+    return commitPendingBeside(snapshot.partyKinds(), agreements, null).await();
   }
 
   /**
@@ -123,15 +123,18 @@ public final class AuditTrail implements AutoCloseable {
    *
    * @param kinds every party's kind as the decision point's snapshot holds them
    * @param agreements the agreement records as the snapshot holds them
+   * @param generated the world this process has just generated (a demo's first start), whose
+   *     consent history is committed from memory rather than read back; null on any other start
    * @return what the caller awaits before anything is decided
    */
   public Beside commitPendingBeside(
       java.util.Map<org.datapact.core.party.PartyId, org.datapact.core.party.PartyKind> kinds,
-      List<AgreementRecord> agreements)
+      List<AgreementRecord> agreements,
+      org.datapact.store.policy.PolicyStore.@Nullable Generated generated)
       throws DataPactException {
     long policy = backfill.commitPolicyFirst(kinds, agreements);
     java.util.concurrent.FutureTask<Long> history =
-        new java.util.concurrent.FutureTask<>(backfill::commitConsentHistory);
+        new java.util.concurrent.FutureTask<>(() -> backfill.commitConsentHistory(generated));
     Thread t = new Thread(history, "ledger-consent-history");
     t.setDaemon(true);
     t.start();

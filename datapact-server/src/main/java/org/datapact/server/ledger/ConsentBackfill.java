@@ -15,6 +15,7 @@ import org.datapact.core.agreement.AgreementRecord;
 import org.datapact.core.user.UserId;
 import org.datapact.ledger.log.LedgerBusyException;
 import org.datapact.store.ledger.LedgerRecords;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +76,13 @@ final class ConsentBackfill {
    * made that this shard does not hold. Runs at start, before any request, and may run beside the
    * snapshot's load: it only reads the store's history and writes the ledger.
    *
+   * @param generated the world this process has just generated, held in memory: its history is
+   *     committed from there rather than read back; null on any other start
    * @return how many entries were appended
    */
-  long commitConsentHistory() throws DataPactException {
-    return commitPendingConsents() + commitConsentsMadeElsewhere();
+  long commitConsentHistory(org.datapact.store.policy.PolicyStore.@Nullable Generated generated)
+      throws DataPactException {
+    return commitPendingConsents(generated) + commitConsentsMadeElsewhere();
   }
 
   /**
@@ -125,11 +129,17 @@ final class ConsentBackfill {
 
   private record InFlight(CompletableFuture<Long> index, long rowId) {}
 
-  private long commitPendingConsents() throws DataPactException {
+  private long commitPendingConsents(
+      org.datapact.store.policy.PolicyStore.@Nullable Generated generated)
+      throws DataPactException {
     long[] last = {-1, -1}; // row id, index
     long n =
         commitConsents(
-            records::forEachUncommittedConsent,
+            generated == null
+                ? records::forEachUncommittedConsent
+                : sink ->
+                    records.forEachUncommittedConsent(
+                        generated.history(), generated.firstConsentId(), sink),
             (rowId, index) -> {
               last[0] = rowId;
               last[1] = index;
@@ -235,8 +245,7 @@ final class ConsentBackfill {
     return done[0];
   }
 
-  private void settle(@org.jspecify.annotations.Nullable InFlight f, long[] done, Settled settled)
-      throws DataPactException {
+  private void settle(@Nullable InFlight f, long[] done, Settled settled) throws DataPactException {
     if (f == null) {
       return;
     }

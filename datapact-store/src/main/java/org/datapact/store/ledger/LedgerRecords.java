@@ -1,5 +1,6 @@
 package org.datapact.store.ledger;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.datapact.core.consent.ConsentChange;
@@ -126,6 +127,22 @@ public final class LedgerRecords {
                     .setFetchSize(10_000)
                     .map((rs, ctx) -> new StoredConsent(rs.getLong("id"), PolicyStore.consent(rs)))
                     .forEach(sink));
+  }
+
+  /**
+   * Streams what {@link #forEachUncommittedConsent(Consumer)} would read, for a world this process
+   * has just generated into the store, from the generator's history in memory instead of the rows:
+   * {@code history.get(i)} is row {@code firstId + i}, none of them ledgered yet ({@link
+   * org.datapact.store.policy.PolicyStore#generated} checked that the store holds exactly them).
+   */
+  public void forEachUncommittedConsent(
+      List<ConsentChange> history, long firstId, Consumer<StoredConsent> sink) {
+    long watermark = committedDigest("consent", CONSENT_WATERMARK).map(Long::parseLong).orElse(0L);
+    for (int i = 0; i < history.size(); i++) {
+      if (firstId + i > watermark) {
+        sink.accept(new StoredConsent(firstId + i, history.get(i)));
+      }
+    }
   }
 
   /**

@@ -287,6 +287,52 @@ public final class PolicyStore {
   }
 
   /**
+   * What a first start takes from the world it has just generated instead of reading it back.
+   *
+   * @param snapshot the decision point's snapshot, with the store's agreements and filings
+   * @param history the consent history in order: change {@code i} is row {@code firstConsentId + i}
+   *     of {@code consent_event}
+   * @param firstConsentId the row of the first change
+   */
+  public record Generated(
+      PolicySnapshot snapshot, List<ConsentChange> history, long firstConsentId) {}
+
+  /**
+   * The snapshot and consent history {@code generated} holds, built while this store was written,
+   * if the store holds exactly what was generated: as many users and consent changes (and no
+   * others), and the same parties. A first start takes them instead of reading the rows back
+   * ({@link #loadSnapshot(Jurisdictions, Map, List, Consumer)} gives the same snapshot from them).
+   *
+   * @return them, or empty when anything was written beside the generator
+   */
+  public java.util.Optional<Generated> generated(
+      org.datapact.core.world.GeneratedPolicy generated,
+      Map<PartyId, PartyKind> kinds,
+      List<AgreementRecord> agreements) {
+    // Users and consent changes are only ever added once the world is generated (only the clearing
+    // before a generation deletes them) and their ids are unique, so the span of their ids is at
+    // least their count, the generator's rows among them: a span equal to what was generated means
+    // nothing else was added, and (one writer, ids rising as it inserts) that the generator's
+    // consent changes are the rows from the first id on, in order. Read from the primary keys'
+    // ends, not counted (a count walks the millions of rows just written).
+    long[] held =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT (SELECT COALESCE(MAX(id) - MIN(id) + 1, 0) FROM app_user),"
+                                + " (SELECT COALESCE(MAX(id) - MIN(id) + 1, 0) FROM consent_event),"
+                                + " (SELECT COALESCE(MIN(id), 0) FROM consent_event)")
+                        .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
+                        .one());
+    if (!generated.standsFor(held[0], held[1], kinds)) {
+      return java.util.Optional.empty();
+    }
+    PolicySnapshot snapshot = generated.snapshot(agreements, new GovernanceStore(db).filings());
+    return java.util.Optional.of(new Generated(snapshot, generated.history(), held[2]));
+  }
+
+  /**
    * @return every registered party's kind (partners and units), as the snapshot is built from
    */
   public Map<PartyId, PartyKind> partyKinds() {

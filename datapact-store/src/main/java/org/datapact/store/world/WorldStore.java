@@ -22,6 +22,7 @@ import org.datapact.store.Database;
 import org.datapact.store.SqlTime;
 import org.datapact.store.partner.PartnerData;
 import org.datapact.store.policy.GovernanceStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which world the store holds, and the operations on it as a whole: clear, open a writer, mark a
@@ -161,6 +162,25 @@ public final class WorldStore {
   public Loaded ensure(
       DemoWorldGenerator generator, WorldSpec spec, ProgressListener progress, Clock clock)
       throws DataPactException {
+    return ensure(generator, spec, progress, clock, null);
+  }
+
+  /**
+   * Makes sure the store holds the world of {@code spec}, as {@link #ensure(DemoWorldGenerator,
+   * WorldSpec, ProgressListener, Clock)} does, feeding {@code policy} the parties, users and
+   * consent history it writes when it generates the world (and nothing when it keeps the stored
+   * one).
+   *
+   * @return the cast of the world and whether it was generated now
+   * @throws DataPactException if writing fails
+   */
+  public Loaded ensure(
+      DemoWorldGenerator generator,
+      WorldSpec spec,
+      ProgressListener progress,
+      Clock clock,
+      org.datapact.core.world.@Nullable GeneratedPolicy policy)
+      throws DataPactException {
     Optional<WorldMeta> meta = current();
     if (meta.isPresent()
         && meta.get().seed() == spec.seed()
@@ -170,7 +190,7 @@ public final class WorldStore {
     }
     clear();
     Cast cast;
-    try (WorldWriter w = new WorldWriter(db)) {
+    try (WorldWriter w = new WorldWriter(db, policy)) {
       cast = generator.generate(spec, w, progress);
     }
     writeReciprocity(spec.seed(), clock.instant());

@@ -39,9 +39,16 @@ final class WorldWriter implements WorldSink, AutoCloseable {
   private final Connection connection;
   private final Database db;
   private final org.datapact.store.policy.PolicyStore policies;
+  private final org.datapact.core.world.@Nullable GeneratedPolicy policy;
 
-  WorldWriter(Database db) throws DataPactException {
+  /**
+   * @param policy told the parties, users and consent history once each batch is stored; null for
+   *     none
+   */
+  WorldWriter(Database db, org.datapact.core.world.@Nullable GeneratedPolicy policy)
+      throws DataPactException {
     this.db = db;
+    this.policy = policy;
     this.policies = new org.datapact.store.policy.PolicyStore(db);
     try {
       connection = db.dataSource().getConnection();
@@ -94,6 +101,9 @@ final class WorldWriter implements WorldSink, AutoCloseable {
           ps.setString(3, p.displayName());
           ps.setString(4, p.description());
         });
+    if (policy != null) {
+      policy.parties(parties);
+    }
   }
 
   @Override
@@ -132,6 +142,9 @@ final class WorldWriter implements WorldSink, AutoCloseable {
           ps.setString(3, u.displayName());
           ps.setString(4, u.country().value());
         });
+    if (policy != null) {
+      policy.users(batch);
+    }
   }
 
   @Override
@@ -214,6 +227,9 @@ final class WorldWriter implements WorldSink, AutoCloseable {
           ps.setString(7, c.basis().wire());
           ps.setString(8, c.source());
         });
+    if (policy != null) {
+      policy.consents(batch);
+    }
   }
 
   @Override
