@@ -104,24 +104,8 @@ public record ServerContext(
         sessions,
         ledger,
         demoCast,
-        demoCast != null ? DemoWorldGenerator.partnerIds(demoCast.seed()) : PartnerIds.random());
-  }
-
-  /**
-   * @param partnerIds the partner-scoped ids: the demo's are derived from its seed (so the cast
-   *     file can list them); {@code serve} keeps a random key in its data directory
-   * @return a context as {@link #create(Database, Clock, SessionTokens, LedgerService, Cast)} with
-   *     these ids
-   */
-  public static ServerContext create(
-      Database db,
-      Clock clock,
-      SessionTokens sessions,
-      LedgerService ledger,
-      @Nullable Cast demoCast,
-      PartnerIds partnerIds)
-      throws DataPactException {
-    return create(db, clock, sessions, ledger, demoCast, partnerIds, null);
+        demoCast != null ? DemoWorldGenerator.partnerIds(demoCast.seed()) : PartnerIds.random(),
+        null);
   }
 
   /**
@@ -134,12 +118,14 @@ public record ServerContext(
   }
 
   /**
+   * @param partnerIds the partner-scoped ids: the demo's are derived from its seed (so the cast
+   *     file can list them); {@code serve} keeps a random key in its data directory
    * @param generated the policy of the world this process has just generated into the store ({@link
    *     #generatedPolicy}): the snapshot, the ads index and the ledger's consent entries are made
    *     from it instead of the rows just written, if the store holds exactly what was generated;
    *     null on any other start
-   * @return a context as {@link #create(Database, Clock, SessionTokens, LedgerService, Cast,
-   *     PartnerIds)}
+   * @return a context as {@link #create(Database, Clock, SessionTokens, LedgerService, Cast)} with
+   *     these ids
    */
   public static ServerContext create(
       Database db,

@@ -192,17 +192,36 @@ abstract class StoreContractTest {
         .contains("US", "DE", "BR");
   }
 
+  /** A user's revocation of streamflix's recommendations, now. */
+  private static org.datapact.core.consent.ConsentChange recommendationsRevoked(long user) {
+    return new org.datapact.core.consent.ConsentChange(
+        UserId.of(user),
+        org.datapact.core.party.PartyId.of("streamflix"),
+        org.datapact.core.consent.ConsentTopic.of(org.datapact.core.policy.Purpose.RECOMMENDATIONS),
+        false,
+        CLOCK.instant(),
+        null,
+        org.datapact.core.consent.ConsentBasis.EXPLICIT,
+        "test");
+  }
+
   private static org.datapact.core.world.GeneratedPolicy newGeneratedPolicy() {
     return new org.datapact.core.world.GeneratedPolicy(
         org.datapact.core.jurisdiction.Jurisdictions.standard());
   }
 
+  /** Generates a world of {@code users} into the store, feeding {@code generated} as it writes. */
+  private org.datapact.store.policy.PolicyStore generate(
+      int users, org.datapact.core.world.GeneratedPolicy generated) throws Exception {
+    new WorldStore(db)
+        .ensure(generator, new WorldSpec(42, users), ProgressListener.NONE, CLOCK, generated);
+    return new org.datapact.store.policy.PolicyStore(db);
+  }
+
   @Test
   void theSnapshotAndHistoryKeptAsTheWorldIsWrittenAreWhatItsRowsGive() throws Exception {
     var generated = newGeneratedPolicy();
-    new WorldStore(db)
-        .ensure(generator, new WorldSpec(42, 1_000), ProgressListener.NONE, CLOCK, generated);
-    var policies = new org.datapact.store.policy.PolicyStore(db);
+    var policies = generate(1_000, generated);
     java.util.List<org.datapact.core.consent.ConsentChange> read = new java.util.ArrayList<>();
     var loaded =
         policies.loadSnapshot(
@@ -242,25 +261,9 @@ abstract class StoreContractTest {
   @Test
   void aConsentChangeWrittenBesideTheGeneratorSendsTheSnapshotBackToTheStore() throws Exception {
     var generated = newGeneratedPolicy();
-    new WorldStore(db)
-        .ensure(generator, new WorldSpec(42, 300), ProgressListener.NONE, CLOCK, generated);
-    var policies = new org.datapact.store.policy.PolicyStore(db);
+    var policies = generate(300, generated);
     // another node's change, made while this one generated: the generated policy lacks it
-    policies.appendConsent(
-        new org.datapact.core.consent.ConsentChange(
-            UserId.of(7),
-            org.datapact.core.party.PartyId.of("streamflix"),
-            org.datapact.core.consent.ConsentTopic.of(
-                org.datapact.core.policy.Purpose.RECOMMENDATIONS),
-            false,
-            CLOCK.instant(),
-            null,
-            org.datapact.core.consent.ConsentBasis.EXPLICIT,
-            "test"),
-        5,
-        "node-b",
-        1,
-        "shard-b");
+    policies.appendConsent(recommendationsRevoked(7), 5, "node-b", 1, "shard-b");
 
     assertThat(policies.generated(generated, policies.partyKinds(), policies.agreements()))
         .isEmpty();
@@ -403,17 +406,7 @@ abstract class StoreContractTest {
   @Test
   void aShardListsTheNodesConsentChangesItDoesNotHoldYet() {
     var policies = new org.datapact.store.policy.PolicyStore(db);
-    var change =
-        new org.datapact.core.consent.ConsentChange(
-            UserId.of(1),
-            org.datapact.core.party.PartyId.of("streamflix"),
-            org.datapact.core.consent.ConsentTopic.of(
-                org.datapact.core.policy.Purpose.RECOMMENDATIONS),
-            false,
-            CLOCK.instant(),
-            null,
-            org.datapact.core.consent.ConsentBasis.EXPLICIT,
-            "test");
+    var change = recommendationsRevoked(1);
     policies.appendConsents(java.util.List.of(change)); // generated: not a node's
     policies.appendConsent(change, 5, "node-a", 1, "shard-a");
     policies.appendConsent(change, 6, "node-a", 2, "shard-a");
