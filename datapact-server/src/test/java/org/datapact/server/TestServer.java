@@ -170,13 +170,35 @@ public final class TestServer implements AutoCloseable {
         dir);
   }
 
-  /** A new in-memory H2 database of its own. */
-  private static StoreConfig freshH2() {
+  /** A new in-memory H2 database of its own (kept until the JVM ends: a test may restart on it). */
+  public static StoreConfig freshH2() {
     return new StoreConfig(
         "jdbc:h2:mem:s" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1",
         null,
         null,
         null);
+  }
+
+  /**
+   * @return a server in demo mode over {@code store} whose ledger, in {@code ledgerDir}, {@code
+   *     ledgerFactory} opens (a test makes it fail, then starts again on the same store and dir)
+   */
+  public static TestServer demoOn(
+      StoreConfig store,
+      java.nio.file.Path ledgerDir,
+      java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
+          ledgerFactory)
+      throws Exception {
+    return new TestServer(
+        true, ledgerFactory, store, 300, Clock.systemUTC(), 0, c -> java.util.List.of(), ledgerDir);
+  }
+
+  /**
+   * @return a server in demo mode over {@code store} with its ledger in {@code ledgerDir}
+   */
+  public static TestServer demoOn(StoreConfig store, java.nio.file.Path ledgerDir)
+      throws Exception {
+    return demoOn(store, ledgerDir, LedgerService_DEFAULT);
   }
 
   /**

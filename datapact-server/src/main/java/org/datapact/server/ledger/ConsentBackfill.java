@@ -134,20 +134,57 @@ final class ConsentBackfill {
       throws DataPactException {
     long[] last = {-1, -1}; // row id, index
     long n =
-        commitConsents(
-            generated == null
-                ? records::forEachUncommittedConsent
-                : sink ->
-                    records.forEachUncommittedConsent(
-                        generated.history(), generated.firstConsentId(), sink),
-            (rowId, index) -> {
-              last[0] = rowId;
-              last[1] = index;
+        recordingWhatSettled(
+            () ->
+                commitConsents(
+                    generated == null
+                        ? records::forEachUncommittedConsent
+                        : sink ->
+                            records.forEachUncommittedConsent(
+                                generated.history(), generated.firstConsentId(), sink),
+                    (rowId, index) -> {
+                      last[0] = rowId;
+                      last[1] = index;
+                    }),
+            () -> {
+              if (last[0] >= 0) {
+                records.consentsCommittedThrough(last[0], last[1]);
+              }
             });
     if (n > 0) {
-      records.consentsCommittedThrough(last[0], last[1]);
       LOG.atInfo().addKeyValue("entries", n).log("consent history committed to the ledger");
     }
+    return n;
+  }
+
+  /** A commit of consent changes. @return how many were committed */
+  @FunctionalInterface
+  private interface Commit {
+    long run() throws DataPactException;
+  }
+
+  /**
+   * Runs {@code commit}, then {@code record}, which records what of it settled durable, also when
+   * the commit failed part way (the ledger's disk full, say): the durable prefix is then recorded
+   * as committed, so that the next start does not commit it a second time. A failure to record is
+   * added to the commit's own.
+   *
+   * @return how many were committed
+   */
+  private static long recordingWhatSettled(Commit commit, Runnable record)
+      throws DataPactException {
+    long n;
+    try {
+      n = commit.run();
+    } catch (DataPactException | RuntimeException e) {
+      try {
+        record.run();
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+    record.run();
     return n;
   }
 
@@ -185,9 +222,9 @@ final class ConsentBackfill {
       java.util.function.Consumer<java.util.function.Consumer<LedgerRecords.StoredConsent>> source)
       throws DataPactException {
     List<Long> ids = new ArrayList<>();
-    long n = commitConsents(source, (rowId, index) -> ids.add(rowId));
-    records.consentsRecorded(ids);
-    return n;
+    return recordingWhatSettled(
+        () -> commitConsents(source, (rowId, index) -> ids.add(rowId)),
+        () -> records.consentsRecorded(ids));
   }
 
   /** What is told each consent change once durable: its row and entry index. */
@@ -198,7 +235,9 @@ final class ConsentBackfill {
 
   /**
    * Appends the consent changes {@code source} streams, {@link #WINDOW} in flight, telling {@code
-   * settled} each in order once durable.
+   * settled} each in order once durable. When it fails (the ledger refuses appends, a read of the
+   * store fails), {@code settled} is still told those in flight that did become durable, in order,
+   * up to the first that did not, before the failure is thrown.
    *
    * @return how many were appended
    */
@@ -209,40 +248,60 @@ final class ConsentBackfill {
     ArrayDeque<InFlight> window = new ArrayDeque<>();
     long[] done = {0};
     List<DataPactException> failure = new ArrayList<>(1);
-    source.accept(
-        sc -> {
-          if (!failure.isEmpty()) {
-            return;
-          }
-          try {
-            byte[] e = entries.consent(sc.change());
-            LongConsumer onDurable = indexing.under(sc.change().user());
-            while (true) {
-              try {
-                window.add(new InFlight(ledger.log().append(e, onDurable), sc.id()));
-                break;
-              } catch (LedgerBusyException busy) {
+    try {
+      source.accept(
+          sc -> {
+            if (!failure.isEmpty()) {
+              return;
+            }
+            try {
+              byte[] e = entries.consent(sc.change());
+              LongConsumer onDurable = indexing.under(sc.change().user());
+              while (true) {
+                try {
+                  window.add(new InFlight(ledger.log().append(e, onDurable), sc.id()));
+                  break;
+                } catch (LedgerBusyException busy) {
+                  settle(window.poll(), done, settled);
+                }
+              }
+              if (window.size() >= WINDOW) {
                 settle(window.poll(), done, settled);
               }
+            } catch (DataPactException ex) {
+              failure.add(ex);
             }
-            if (window.size() >= WINDOW) {
-              settle(window.poll(), done, settled);
-            }
-          } catch (DataPactException ex) {
-            failure.add(ex);
-          }
-        });
-    while (!window.isEmpty() && failure.isEmpty()) {
-      try {
-        settle(window.poll(), done, settled);
-      } catch (DataPactException ex) {
-        failure.add(ex);
+          });
+      while (!window.isEmpty() && failure.isEmpty()) {
+        try {
+          settle(window.poll(), done, settled);
+        } catch (DataPactException ex) {
+          failure.add(ex);
+        }
       }
+    } catch (RuntimeException e) {
+      settleWhatIsDurable(window, done, settled);
+      throw e;
     }
     if (!failure.isEmpty()) {
+      settleWhatIsDurable(window, done, settled);
       throw failure.get(0);
     }
     return done[0];
+  }
+
+  /**
+   * After a failure: settles the entries still in flight, in order, while they become durable; the
+   * first that does not (and so none after it) ends it.
+   */
+  private void settleWhatIsDurable(ArrayDeque<InFlight> window, long[] done, Settled settled) {
+    try {
+      while (!window.isEmpty()) {
+        settle(window.poll(), done, settled);
+      }
+    } catch (DataPactException | RuntimeException notDurable) {
+      // expected: the failure being reported, or its consequence; the caller throws the first
+    }
   }
 
   private void settle(@Nullable InFlight f, long[] done, Settled settled) throws DataPactException {
