@@ -180,25 +180,35 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * @return a server in demo mode over {@code store} whose ledger, in {@code ledgerDir}, {@code
-   *     ledgerFactory} opens (a test makes it fail, then starts again on the same store and dir)
+   * @return a server in demo mode over a world of {@code users} in {@code store}, whose ledger, in
+   *     {@code ledgerDir}, {@code ledgerFactory} opens (a test makes it fail, then starts again on
+   *     the same store and directory)
    */
   public static TestServer demoOn(
       StoreConfig store,
+      int users,
       java.nio.file.Path ledgerDir,
       java.util.function.Function<java.nio.file.Path, org.datapact.server.ledger.LedgerService>
           ledgerFactory)
       throws Exception {
     return new TestServer(
-        true, ledgerFactory, store, 300, Clock.systemUTC(), 0, c -> java.util.List.of(), ledgerDir);
+        true,
+        ledgerFactory,
+        store,
+        users,
+        Clock.systemUTC(),
+        0,
+        c -> java.util.List.of(),
+        ledgerDir);
   }
 
   /**
-   * @return a server in demo mode over {@code store} with its ledger in {@code ledgerDir}
+   * @return a server in demo mode over a world of {@code users} in {@code store}, with its ledger
+   *     in {@code ledgerDir}
    */
-  public static TestServer demoOn(StoreConfig store, java.nio.file.Path ledgerDir)
+  public static TestServer demoOn(StoreConfig store, int users, java.nio.file.Path ledgerDir)
       throws Exception {
-    return demoOn(store, ledgerDir, LedgerService_DEFAULT);
+    return demoOn(store, users, ledgerDir, LedgerService_DEFAULT);
   }
 
   /**

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * history again after it, and the log held those changes twice.
  */
 class FailedFirstStartTest {
+  /** A world whose consent history (about three changes a user) is longer than a group commit. */
+  private static final int USERS = 4_000;
+
   @TempDir Path tmp;
 
   @Test
@@ -32,11 +35,14 @@ class FailedFirstStartTest {
     AtomicLong synced = new AtomicLong();
     AtomicReference<LedgerService> failing = new AtomicReference<>();
     // the party list and agreements are synced one entry at a time, then the consent history in
-    // groups: the group that would take the log past 300 entries finds the disk gone
+    // groups of at most 8,192: the first group to start once more than 100 entries are durable
+    // finds the disk gone, so the first group of the history is always durable, and (the world's
+    // history being longer than a group) never the whole of it
     assertThatThrownBy(
             () ->
                 TestServer.demoOn(
                     store,
+                    USERS,
                     dir,
                     d -> {
                       try {
@@ -47,7 +53,7 @@ class FailedFirstStartTest {
                                 Duration.ZERO,
                                 Duration.ofSeconds(10),
                                 entries -> {
-                                  if (synced.get() + entries > 300) {
+                                  if (synced.get() > 100) {
                                     throw new IllegalStateException("the ledger's disk is gone");
                                   }
                                   synced.addAndGet(entries);
@@ -68,7 +74,7 @@ class FailedFirstStartTest {
     } finally {
       reopened.close();
     }
-    try (TestServer again = TestServer.demoOn(store, dir)) {
+    try (TestServer again = TestServer.demoOn(store, USERS, dir)) {
       long stored =
           again
               .db
