@@ -159,27 +159,22 @@ public record ServerContext(
     org.datapact.server.ads.AdsService ads;
     try {
       // the ads index follows the same ad-targeting history as the snapshot, read once
-      java.util.List<org.datapact.core.consent.ConsentChange> adConsents;
+      java.util.List<org.datapact.core.consent.ConsentChange> adConsents =
+          new java.util.ArrayList<>();
+      java.util.function.Consumer<org.datapact.core.consent.ConsentChange> keepAdTargeting =
+          c -> {
+            if (c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING)) {
+              adConsents.add(c);
+            }
+          };
       if (fromGenerator != null) {
         pdp = new DecisionPoint(fromGenerator.snapshot());
-        adConsents =
-            fromGenerator.history().stream()
-                .filter(c -> c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING))
-                .toList();
+        fromGenerator.history().forEach(keepAdTargeting);
       } else {
-        java.util.List<org.datapact.core.consent.ConsentChange> read = new java.util.ArrayList<>();
         pdp =
             new DecisionPoint(
                 policies.loadSnapshot(
-                    Jurisdictions.standard(),
-                    kinds,
-                    agreements,
-                    c -> {
-                      if (c.topic().equals(org.datapact.store.ads.AdsStore.AD_TARGETING)) {
-                        read.add(c);
-                      }
-                    }));
-        adConsents = read;
+                    Jurisdictions.standard(), kinds, agreements, keepAdTargeting));
       }
       ads = org.datapact.server.ads.AdsService.load(db, pdp, clock.instant(), adConsents);
     } finally {

@@ -91,8 +91,7 @@ public final class GeneratedPolicy {
    */
   public boolean standsFor(
       long storedUsers, long storedConsents, Map<PartyId, PartyKind> storedKinds) {
-    return builder != null
-        && !taken
+    return builder != null // null before any user, and once taken
         && storedUsers == users
         && storedConsents == consents
         && storedKinds.equals(builtWith);

@@ -265,9 +265,9 @@ public final class ChangeFeed implements AutoCloseable {
     String[] d = detail.split("\\|", -1);
     // this node's ledger key for the user goes too: one erasure erases on every node
     var user = org.datapact.core.user.UserId.of(Long.parseLong(d[0]));
-    synchronized (decisions) { // the carried-over consents are the user's policy from here
-      audit.erase(user, "node:" + d[1], clock.instant(), new PolicyStore(db).current(user));
-      decisions.advanced();
+    synchronized (decisions) { // the consents carried over are read with no change interleaving
+      audit.erase(
+          decisions, user, "node:" + d[1], clock.instant(), new PolicyStore(db).current(user));
     }
     store.erasureApplied(shard(), node, seq);
   }

@@ -226,14 +226,24 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   /**
-   * Crypto-shreds a user's ledger identity ({@link Erasure}).
+   * Crypto-shreds a user's ledger identity ({@link Erasure}) under the decision point's lock, and
+   * publishes the policy at the log's new end: the consents carried over to the new identity are
+   * the user's policy from there. The caller holds the lock while it reads {@code current} too.
    *
    * @return the erased pseudonym, empty when the ledger held nothing about the user
    */
   public Optional<String> erase(
-      UserId user, String requestedBy, Instant at, List<ConsentChange> current)
+      org.datapact.core.decision.DecisionPoint decisions,
+      UserId user,
+      String requestedBy,
+      Instant at,
+      List<ConsentChange> current)
       throws DataPactException {
-    return erasure.erase(user, requestedBy, at, current);
+    synchronized (decisions) { // no consent change interleaves with the carry-over
+      Optional<String> erased = erasure.erase(user, requestedBy, at, current);
+      decisions.advanced();
+      return erased;
+    }
   }
 
   /**

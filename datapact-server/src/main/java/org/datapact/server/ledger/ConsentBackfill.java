@@ -101,8 +101,7 @@ final class ConsentBackfill {
       appended++;
     }
     for (AgreementRecord r : agreements) {
-      if (commitIfChanged(
-          "agreement", r.terms().agreementId() + "/" + r.terms().version(), entries.agreement(r))) {
+      if (agreement(r)) {
         appended++;
       }
     }
@@ -134,18 +133,16 @@ final class ConsentBackfill {
       throws DataPactException {
     long[] last = {-1, -1}; // row id, index
     long n =
-        recordingWhatSettled(
-            () ->
-                commitConsents(
-                    generated == null
-                        ? records::forEachUncommittedConsent
-                        : sink ->
-                            records.forEachUncommittedConsent(
-                                generated.history(), generated.firstConsentId(), sink),
-                    (rowId, index) -> {
-                      last[0] = rowId;
-                      last[1] = index;
-                    }),
+        commitConsents(
+            generated == null
+                ? records::forEachUncommittedConsent
+                : sink ->
+                    records.forEachUncommittedConsent(
+                        generated.history(), generated.firstConsentId(), sink),
+            (rowId, index) -> {
+              last[0] = rowId;
+              last[1] = index;
+            },
             () -> {
               if (last[0] >= 0) {
                 records.consentsCommittedThrough(last[0], last[1]);
@@ -154,37 +151,6 @@ final class ConsentBackfill {
     if (n > 0) {
       LOG.atInfo().addKeyValue("entries", n).log("consent history committed to the ledger");
     }
-    return n;
-  }
-
-  /** A commit of consent changes. @return how many were committed */
-  @FunctionalInterface
-  private interface Commit {
-    long run() throws DataPactException;
-  }
-
-  /**
-   * Runs {@code commit}, then {@code record}, which records what of it settled durable, also when
-   * the commit failed part way (the ledger's disk full, say): the durable prefix is then recorded
-   * as committed, so that the next start does not commit it a second time. A failure to record is
-   * added to the commit's own.
-   *
-   * @return how many were committed
-   */
-  private static long recordingWhatSettled(Commit commit, Runnable record)
-      throws DataPactException {
-    long n;
-    try {
-      n = commit.run();
-    } catch (DataPactException | RuntimeException e) {
-      try {
-        record.run();
-      } catch (RuntimeException again) {
-        e.addSuppressed(again);
-      }
-      throw e;
-    }
-    record.run();
     return n;
   }
 
@@ -222,9 +188,8 @@ final class ConsentBackfill {
       java.util.function.Consumer<java.util.function.Consumer<LedgerRecords.StoredConsent>> source)
       throws DataPactException {
     List<Long> ids = new ArrayList<>();
-    return recordingWhatSettled(
-        () -> commitConsents(source, (rowId, index) -> ids.add(rowId)),
-        () -> records.consentsRecorded(ids));
+    return commitConsents(
+        source, (rowId, index) -> ids.add(rowId), () -> records.consentsRecorded(ids));
   }
 
   /** What is told each consent change once durable: its row and entry index. */
@@ -235,19 +200,23 @@ final class ConsentBackfill {
 
   /**
    * Appends the consent changes {@code source} streams, {@link #WINDOW} in flight, telling {@code
-   * settled} each in order once durable. When it fails (the ledger refuses appends, a read of the
-   * store fails), {@code settled} is still told those in flight that did become durable, in order,
-   * up to the first that did not, before the failure is thrown.
+   * settled} each in order once durable, then runs {@code record}, which records what settled. When
+   * it fails (the ledger refuses appends, a read of the store fails), {@code settled} is still told
+   * those in flight that did become durable, in order, up to the first that did not, and {@code
+   * record} still runs before the failure is thrown: the durable part is recorded as committed, so
+   * the next start does not commit it a second time (a failure to record is added to it).
    *
    * @return how many were appended
    */
   private long commitConsents(
       java.util.function.Consumer<java.util.function.Consumer<LedgerRecords.StoredConsent>> source,
-      Settled settled)
+      Settled settled,
+      Runnable record)
       throws DataPactException {
     ArrayDeque<InFlight> window = new ArrayDeque<>();
     long[] done = {0};
     List<DataPactException> failure = new ArrayList<>(1);
+    RuntimeException unchecked = null;
     try {
       source.accept(
           sc -> {
@@ -280,14 +249,23 @@ final class ConsentBackfill {
         }
       }
     } catch (RuntimeException e) {
-      settleWhatIsDurable(window, done, settled);
-      throw e;
+      unchecked = e;
     }
-    if (!failure.isEmpty()) {
-      settleWhatIsDurable(window, done, settled);
-      throw failure.get(0);
+    if (unchecked == null && failure.isEmpty()) {
+      record.run();
+      return done[0];
     }
-    return done[0];
+    settleWhatIsDurable(window, done, settled);
+    Exception first = unchecked != null ? unchecked : failure.get(0);
+    try {
+      record.run();
+    } catch (RuntimeException again) {
+      first.addSuppressed(again);
+    }
+    if (unchecked != null) {
+      throw unchecked;
+    }
+    throw failure.get(0);
   }
 
   /**

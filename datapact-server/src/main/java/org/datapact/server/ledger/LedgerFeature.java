@@ -328,8 +328,10 @@ public final class LedgerFeature implements Feature {
     // read before the ledger identity that links those entries to the user is destroyed
     java.util.Map<org.datapact.core.party.PartyId, String> recipients = recipientsOf(user);
     synchronized (context.decisions()) { // no consent change interleaves with the carry-over
-      erased = context.audit().erase(user, by, now, context.policies().current(user));
-      context.decisions().advanced(); // the carried-over consents are the user's policy from here
+      erased =
+          context
+              .audit()
+              .erase(context.decisions(), user, by, now, context.policies().current(user));
       size = context.ledger().log().size();
       // every other node erases its own ledger key for the user too
       context.feed().publish("erasure", user.value() + "|" + context.feed().nodeId());

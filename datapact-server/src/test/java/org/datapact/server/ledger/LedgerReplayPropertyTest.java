@@ -76,7 +76,12 @@ class LedgerReplayPropertyTest {
         } else if (op == 9 && erasedUser < 0) {
           erasedUser = user;
           c.audit()
-              .erase(UserId.of(user), "property-test", t, c.policies().current(UserId.of(user)));
+              .erase(
+                  c.decisions(),
+                  UserId.of(user),
+                  "property-test",
+                  t,
+                  c.policies().current(UserId.of(user)));
         } else {
           DecisionRequest r =
               DecisionRequest.about(

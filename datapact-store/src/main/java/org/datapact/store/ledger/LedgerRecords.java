@@ -116,7 +116,7 @@ public final class LedgerRecords {
    * ledger.
    */
   public void forEachUncommittedConsent(Consumer<StoredConsent> sink) {
-    long watermark = committedDigest("consent", CONSENT_WATERMARK).map(Long::parseLong).orElse(0L);
+    long watermark = consentWatermark();
     db.jdbi()
         .useHandle(
             h ->
@@ -137,12 +137,17 @@ public final class LedgerRecords {
    */
   public void forEachUncommittedConsent(
       List<ConsentChange> history, long firstId, Consumer<StoredConsent> sink) {
-    long watermark = committedDigest("consent", CONSENT_WATERMARK).map(Long::parseLong).orElse(0L);
+    long watermark = consentWatermark();
     for (int i = 0; i < history.size(); i++) {
       if (firstId + i > watermark) {
         sink.accept(new StoredConsent(firstId + i, history.get(i)));
       }
     }
+  }
+
+  /** The row up to which every consent change is in the ledger; 0 for none. */
+  private long consentWatermark() {
+    return committedDigest("consent", CONSENT_WATERMARK).map(Long::parseLong).orElse(0L);
   }
 
   /**
